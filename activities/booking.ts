@@ -1,0 +1,88 @@
+// Stages: AWAITING_BOOKING, AWAITING_INTERVIEW. Takes and releases appointment seats.
+import { ApplicationFailure } from '@temporalio/common';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { endOfLocalDay, isWorkingDay, localDate } from '../workflows/calendar.js';
+import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
+
+/** A day's regular quota is split between the morning and the afternoon session. */
+export const sessionCapacity = (regularQuota: number, session: Session): number =>
+  session === 'MORNING' ? Math.ceil(regularQuota / 2) : Math.floor(regularQuota / 2);
+
+export const loadHolidays = async (db: Kysely<DB>): Promise<Set<string>> =>
+  new Set((await db.selectFrom('holidays').select('date').execute()).map((h) => h.date));
+
+const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+export const createBookingActivities = ({ db }: { db: Kysely<DB> }) => ({
+  /**
+   * Takes one seat for (application, attempt). A retry returns the seat already taken; a full
+   * session fails with SlotFull and takes nothing: `booked < capacity` and a CHECK guard it.
+   */
+  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number }): Promise<Appointment> {
+    const office = await db.selectFrom('offices').selectAll().where('code', '=', req.officeCode).executeTakeFirstOrThrow();
+    const appointment = (date: string, session: Session): Appointment => ({
+      officeCode: office.code,
+      date,
+      session,
+      endsAt: endOfLocalDay(date, office.time_zone).toISOString(),
+    });
+    const existing = await db
+      .selectFrom('bookings')
+      .select(['date', 'session'])
+      .where('application_id', '=', req.applicationId)
+      .where('attempt', '=', req.attempt)
+      .executeTakeFirst();
+    if (existing) return appointment(existing.date, existing.session as Session);
+
+    const today = localDate(new Date(), office.time_zone);
+    if (req.date <= today) throw reject(REJECTIONS.invalid, `date: appointments can be booked from tomorrow (${office.code} local date is ${today})`);
+    if (!isWorkingDay(req.date, await loadHolidays(db))) throw reject(REJECTIONS.invalid, `date: ${req.date} is not a working day at ${office.code}`);
+
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('appointment_slots')
+        .values({ office_code: office.code, date: req.date, session: req.session, capacity: sessionCapacity(office.regular_quota, req.session) })
+        .onConflict((oc) => oc.columns(['office_code', 'date', 'session']).doNothing())
+        .execute();
+      const taken = await tx
+        .updateTable('appointment_slots')
+        .set({ booked: sql`booked + 1` })
+        .where('office_code', '=', office.code)
+        .where('date', '=', req.date)
+        .where('session', '=', req.session)
+        .where(sql<boolean>`booked < capacity`)
+        .executeTakeFirst();
+      if (taken.numUpdatedRows === 0n) {
+        throw reject(REJECTIONS.slotFull, `session: ${office.code} ${req.date} ${req.session} is full`);
+      }
+      await tx
+        .insertInto('bookings')
+        .values({ application_id: req.applicationId, attempt: req.attempt, office_code: office.code, date: req.date, session: req.session })
+        .execute();
+    });
+    return appointment(req.date, req.session);
+  },
+
+  /** Gives the seat of (application, attempt) back, once. */
+  async releaseSeat(req: { applicationId: string; attempt: number; at: string }): Promise<void> {
+    await db.transaction().execute(async (tx) => {
+      const released = await tx
+        .updateTable('bookings')
+        .set({ released_at: req.at })
+        .where('application_id', '=', req.applicationId)
+        .where('attempt', '=', req.attempt)
+        .where('released_at', 'is', null)
+        .returning(['office_code', 'date', 'session'])
+        .executeTakeFirst();
+      if (!released) return;
+      await tx
+        .updateTable('appointment_slots')
+        .set({ booked: sql`booked - 1` })
+        .where('office_code', '=', released.office_code)
+        .where('date', '=', released.date)
+        .where('session', '=', released.session as Session)
+        .execute();
+    });
+  },
+});

@@ -1,0 +1,24 @@
+// Every side effect of the lifecycle, built by one factory from its dependencies.
+// Each activity does one effect guarded by a unique key, so running it twice is the same as once.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { createBookingActivities } from './booking.js';
+import { createCompensationActivities } from './compensation.js';
+import { createPaymentActivities } from './payments.js';
+import { createPosActivities, type PosClient } from './pos.js';
+import { createProjectionActivities } from './projection.js';
+
+export interface ActivityDeps {
+  db: Kysely<DB>;
+  pos: PosClient;
+}
+
+export const createActivities = (deps: ActivityDeps) => ({
+  ...createProjectionActivities(deps),
+  ...createPaymentActivities(deps),
+  ...createBookingActivities(deps),
+  ...createCompensationActivities(deps),
+  ...createPosActivities(deps),
+});
+
+export type Activities = ReturnType<typeof createActivities>;

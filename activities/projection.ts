@@ -1,0 +1,63 @@
+// Stages: all. Writes the read model and the append-only audit log of each stage change.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Actor, Stage } from '../workflows/definitions.js';
+
+export interface StageChange {
+  applicationId: string;
+  /** The workflow's own count of stage changes: the audit entry's unique key and the projection's version. */
+  seq: number;
+  stage: Stage;
+  previousStage?: Stage;
+  actor: Actor;
+  reason?: string;
+  at: string;
+  nextDeadline?: string;
+  appointment?: { date: string; session: string };
+  interviewApprovedAt?: string;
+  slaDeadline?: string;
+  slaBreached?: boolean;
+  deliveryMethod?: 'PICKUP' | 'POS';
+  passportNumber?: string;
+  posTrackingNumber?: string;
+}
+
+export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
+  async recordStage(change: StageChange): Promise<void> {
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('audit_log')
+        .values({
+          application_id: change.applicationId,
+          seq: change.seq,
+          stage: change.stage,
+          previous_stage: change.previousStage ?? null,
+          actor: change.actor,
+          reason: change.reason ?? null,
+          at: change.at,
+        })
+        .onConflict((oc) => oc.columns(['application_id', 'seq']).doNothing())
+        .execute();
+      // Only a newer change moves the read model, so a late retry never rolls it back.
+      await tx
+        .updateTable('applications')
+        .set({
+          stage: change.stage,
+          stage_seq: change.seq,
+          stage_entered_at: change.at,
+          next_deadline: change.nextDeadline ?? null,
+          updated_at: change.at,
+          ...(change.appointment && { appointment_date: change.appointment.date, appointment_session: change.appointment.session }),
+          ...(change.interviewApprovedAt && { interview_approved_at: change.interviewApprovedAt }),
+          ...(change.slaDeadline && { sla_deadline: change.slaDeadline }),
+          ...(change.slaBreached !== undefined && { sla_breached: change.slaBreached }),
+          ...(change.deliveryMethod && { delivery_method: change.deliveryMethod }),
+          ...(change.passportNumber && { passport_number: change.passportNumber }),
+          ...(change.posTrackingNumber && { pos_tracking_number: change.posTrackingNumber }),
+        })
+        .where('id', '=', change.applicationId)
+        .where('stage_seq', '<', change.seq)
+        .execute();
+    });
+  },
+});

@@ -1,0 +1,62 @@
+// The only reader of process.env: every setting is validated here, with defaults for the embedded mode.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const duration = z.coerce.number().int().positive();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Empty means: start an embedded PostgreSQL under DATA_DIR. */
+  DATABASE_URL: z.url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  /** Empty means: start the Temporal CLI dev server (with its Web UI). */
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('passport'),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Signs officer and manager tokens (HS256). The embedded default is for local use only. */
+  JWT_SECRET: z.string().min(32).default('embedded-mode-jwt-secret-change-me-in-production'),
+  /** Shared secrets of the bank's and Pos Indonesia's signed callbacks. */
+  BANK_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-bank-secret'),
+  POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
+  CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
+  /** Policy windows, in minutes or days as named; defaults are the field rules in design.md. */
+  PAYMENT_WINDOW_MINUTES: duration.default(120),
+  BOOKING_WINDOW_DAYS: duration.default(30),
+  SLA_WORKING_DAYS: duration.default(3),
+  PICKUP_WINDOW_DAYS: duration.default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { dataDir: string };
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  if (parsed.data.NODE_ENV === 'production') {
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const) {
+      if (!parsed.data[key]) throw new Error(`Invalid configuration:\n  ${key}: required in production`);
+    }
+    for (const key of ['JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET'] as const) {
+      if (env[key] === undefined || env[key] === '') throw new Error(`Invalid configuration:\n  ${key}: required in production`);
+    }
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+}
+
+/** Policy handed to each workflow at start, so running workflows keep the rules they started with. */
+export const policyFrom = (config: Config) => ({
+  paymentWindowMs: config.PAYMENT_WINDOW_MINUTES * 60_000,
+  bookingWindowMs: config.BOOKING_WINDOW_DAYS * 86_400_000,
+  slaWorkingDays: config.SLA_WORKING_DAYS,
+  pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
+});

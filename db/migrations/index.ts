@@ -1,0 +1,7 @@
+// Migrations in order; a static map so they run the same under tsx, vitest and a bundle.
+import type { Migration } from 'kysely';
+import * as initial from './2026_11_23_001_initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026_11_23_001_initial': initial,
+};

@@ -1,0 +1,145 @@
+// Kysely types of the read model, the audit log and the reference data (see migrations/).
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** `date` columns are read as 'YYYY-MM-DD' strings (see connect.ts), never shifted by a time zone. */
+type DateOnly = ColumnType<string, string, string>;
+/** bigint rupiah amounts are parsed to numbers (see connect.ts): well below 2^53. */
+type Rupiah = ColumnType<number, number, number>;
+
+export interface OfficesTable {
+  code: string;
+  name: string;
+  city: string;
+  time_zone: string;
+  regular_quota: number;
+  same_day_quota: number;
+  priority_quota: number;
+}
+
+export interface HolidaysTable {
+  date: DateOnly;
+  name: string;
+}
+
+export interface FeeScheduleTable {
+  code: string;
+  kind: 'PRODUCT' | 'SERVICE' | 'FINE';
+  description: string;
+  amount: Rupiah;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  tracking_code: string;
+  billing_code: string;
+  application_type: string;
+  product: string;
+  office_code: string;
+  amount: Rupiah;
+  nik: string;
+  full_name: string;
+  birth_date: DateOnly;
+  email: string;
+  phone: string;
+  delivery_method: 'PICKUP' | 'POS';
+  delivery_address: string | null;
+  stage: string;
+  stage_seq: Generated<number>;
+  stage_entered_at: Timestamp;
+  next_deadline: Timestamp | null;
+  payment_deadline: Timestamp;
+  appointment_date: DateOnly | null;
+  appointment_session: string | null;
+  interview_approved_at: Timestamp | null;
+  sla_deadline: Timestamp | null;
+  sla_breached: Generated<boolean>;
+  passport_number: string | null;
+  pos_tracking_number: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  application_id: string;
+  seq: number;
+  stage: string;
+  previous_stage: string | null;
+  actor: string;
+  reason: string | null;
+  at: Timestamp;
+}
+
+export interface AppointmentSlotsTable {
+  office_code: string;
+  date: DateOnly;
+  session: 'MORNING' | 'AFTERNOON';
+  capacity: number;
+  booked: Generated<number>;
+}
+
+export interface BookingsTable {
+  application_id: string;
+  attempt: number;
+  office_code: string;
+  date: DateOnly;
+  session: string;
+  released_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  application_id: string;
+  billing_code: string;
+  bank_transaction_id: string;
+  amount: Rupiah;
+  paid_at: Timestamp;
+}
+
+export interface DeliveriesTable {
+  application_id: string;
+  attempt: number;
+  pos_tracking_number: string;
+  free_of_charge: boolean;
+  status: 'REQUESTED' | 'DELIVERED' | 'FAILED';
+  requested_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CompensationsTable {
+  application_id: string;
+  reason: string;
+  sla_deadline: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  application_id: string;
+  effect_key: string;
+  kind: string;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface DB {
+  offices: OfficesTable;
+  holidays: HolidaysTable;
+  fee_schedule: FeeScheduleTable;
+  applications: ApplicationsTable;
+  audit_log: AuditLogTable;
+  appointment_slots: AppointmentSlotsTable;
+  bookings: BookingsTable;
+  payments: PaymentsTable;
+  deliveries: DeliveriesTable;
+  compensations: CompensationsTable;
+  notifications: NotificationsTable;
+}
+
+export type Application = Selectable<ApplicationsTable>;
+export type NewApplication = Insertable<ApplicationsTable>;
+export type Office = Selectable<OfficesTable>;

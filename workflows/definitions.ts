@@ -1,0 +1,129 @@
+// Shared by the workflow and the API: stages, messages, search-attribute keys and input types.
+// Payloads carry ids, codes and dates only: never a NIK, a name or an address.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const STAGES = [
+  'AWAITING_PAYMENT',
+  'AWAITING_BOOKING',
+  'AWAITING_INTERVIEW',
+  'AWAITING_PRINTING',
+  'READY_FOR_PICKUP',
+  'IN_DELIVERY',
+  'COMPLETED',
+  'REJECTED',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type Stage = (typeof STAGES)[number];
+export const TERMINAL_STAGES: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
+
+export const APPLICATION_TYPES = ['NEW', 'RENEWAL', 'LOST', 'DAMAGED'] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+export const SESSIONS = ['MORNING', 'AFTERNOON'] as const;
+export type Session = (typeof SESSIONS)[number];
+
+export const DELIVERY_METHODS = ['PICKUP', 'POS'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+
+export const WORKFLOW_TYPE = 'passportApplication';
+export const workflowIdFor = (applicationId: string): string => `passport-${applicationId}`;
+
+/** Durations a workflow keeps for its whole life, fixed at submission from configuration. */
+export interface Policy {
+  paymentWindowMs: number;
+  bookingWindowMs: number;
+  slaWorkingDays: number;
+  pickupWindowMs: number;
+}
+
+export interface ApplicationInput {
+  applicationId: string;
+  officeCode: string;
+  applicationType: ApplicationType;
+  billingCode: string;
+  amount: number;
+  deliveryMethod: DeliveryMethod;
+  policy: Policy;
+}
+
+/** Who moved an application: an officer id, or one of the system's own actors. */
+export type Actor = string;
+export const ACTORS = { applicant: 'applicant', bank: 'bank', pos: 'pos', system: 'system' } as const;
+
+// Bank and Pos callbacks: signals carrying the sender's own id, so a duplicate changes nothing.
+export interface PaymentNotice {
+  transactionId: string;
+  billingCode: string;
+  amount: number;
+  paidAt: string;
+}
+export const paymentReceived = defineSignal<[PaymentNotice]>('paymentReceived');
+
+export interface PosDeliveryEvent {
+  eventId: string;
+  trackingNumber: string;
+  status: 'DELIVERED' | 'FAILED';
+  at: string;
+}
+export const posDeliveryEvent = defineSignal<[PosDeliveryEvent]>('posDeliveryEvent');
+
+// Applicant and officer actions: updates whose validators reject a step out of order.
+export interface BookingRequest {
+  date: string;
+  session: Session;
+}
+export interface Appointment extends BookingRequest {
+  officeCode: string;
+  /** End of the appointment day in the office's time zone: the no-show deadline. */
+  endsAt: string;
+}
+export const bookSession = defineUpdate<Appointment, [BookingRequest]>('bookSession');
+
+interface OfficerAction {
+  officerId: string;
+  officeCode: string;
+}
+export interface InterviewRecord extends OfficerAction {
+  outcome: 'APPROVED' | 'REJECTED';
+  reason?: string;
+}
+export const recordInterview = defineUpdate<ApplicationState, [InterviewRecord]>('recordInterview');
+
+export interface PrintingRecord extends OfficerAction {
+  passportNumber: string;
+}
+export const recordPrinting = defineUpdate<ApplicationState, [PrintingRecord]>('recordPrinting');
+
+export type HandoverRecord = OfficerAction;
+export const recordHandover = defineUpdate<ApplicationState, [HandoverRecord]>('recordHandover');
+
+export interface ApplicationState {
+  stage: Stage;
+  stageEnteredAt: string;
+  nextDeadline?: string;
+  appointment?: Appointment;
+  slaDeadline?: string;
+  slaBreached: boolean;
+  deliveryMethod: DeliveryMethod;
+  posTrackingNumber?: string;
+}
+export const getState = defineQuery<ApplicationState>('getState');
+
+/** Failure types of rejected messages; the API maps them to HTTP statuses. */
+export const REJECTIONS = {
+  outOfOrder: 'StepOutOfOrder',
+  wrongOffice: 'WrongOffice',
+  slotFull: 'SlotFull',
+  invalid: 'InvalidRequest',
+} as const;
+
+// The managers' view in the Temporal Web UI.
+export const PassportStage = defineSearchAttributeKey('PassportStage', SearchAttributeType.KEYWORD);
+export const OfficeCode = defineSearchAttributeKey('OfficeCode', SearchAttributeType.KEYWORD);
+export const ApplicationTypeKey = defineSearchAttributeKey('ApplicationType', SearchAttributeType.KEYWORD);
+export const SlaDeadline = defineSearchAttributeKey('SlaDeadline', SearchAttributeType.DATETIME);
+export const SlaBreached = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+export const StageEnteredAt = defineSearchAttributeKey('StageEnteredAt', SearchAttributeType.DATETIME);
+export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt];
