@@ -19,7 +19,7 @@ export const createBookingActivities = ({ db }: { db: Kysely<DB> }) => ({
    * Takes one seat for (application, attempt). A retry returns the seat already taken; a full
    * session fails with SlotFull and takes nothing: `booked < capacity` and a CHECK guard it.
    */
-  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number }): Promise<Appointment> {
+  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number; at: string }): Promise<Appointment> {
     const office = await db.selectFrom('offices').selectAll().where('code', '=', req.officeCode).executeTakeFirstOrThrow();
     const appointment = (date: string, session: Session): Appointment => ({
       officeCode: office.code,
@@ -35,7 +35,8 @@ export const createBookingActivities = ({ db }: { db: Kysely<DB> }) => ({
       .executeTakeFirst();
     if (existing) return appointment(existing.date, existing.session as Session);
 
-    const today = localDate(new Date(), office.time_zone);
+    // `at` is the workflow's clock, so the rule holds the same under replay and time skipping.
+    const today = localDate(new Date(req.at), office.time_zone);
     if (req.date <= today) throw reject(REJECTIONS.invalid, `date: appointments can be booked from tomorrow (${office.code} local date is ${today})`);
     if (!isWorkingDay(req.date, await loadHolidays(db))) throw reject(REJECTIONS.invalid, `date: ${req.date} is not a working day at ${office.code}`);
 

@@ -100,10 +100,9 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     projectedSeq = Math.max(projectedSeq, mySeq);
   }
 
-  /** An action's update returns once the workflow has moved on and the read model shows it. */
-  async function settled(): Promise<ApplicationState> {
-    const before = seq;
-    await condition(() => projectedSeq > before);
+  /** An action's update returns once the workflow has left `stages` and the read model shows it. */
+  async function settledAfter(...stages: Stage[]): Promise<ApplicationState> {
+    await condition(() => !stages.includes(state.stage) && projectedSeq === seq);
     return { ...state };
   }
 
@@ -136,9 +135,9 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
       bookingInProgress = true;
       try {
         bookingAttempts += 1;
-        const appointment = await activities.reserveSeat({ ...request, applicationId, officeCode, attempt: bookingAttempts });
+        const appointment = await activities.reserveSeat({ ...request, applicationId, officeCode, attempt: bookingAttempts, at: nowIso() });
         state.appointment = appointment;
-        await settled();
+        await settledAfter('AWAITING_PAYMENT', 'AWAITING_BOOKING');
         return appointment;
       } finally {
         bookingInProgress = false;
@@ -146,7 +145,9 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     },
     {
       validator: (_request: BookingRequest) => {
-        requireStage('AWAITING_BOOKING', 'booking');
+        // Paid is enough: the applicant may book the moment the bank confirms.
+        if (!payment) rejectStep(`booking needs a confirmed payment first (the application is ${state.stage})`);
+        if (!['AWAITING_PAYMENT', 'AWAITING_BOOKING'].includes(state.stage)) requireStage('AWAITING_BOOKING', 'booking');
         if (bookingInProgress) rejectStep('a booking for this application is already in progress');
       },
     },
@@ -156,7 +157,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     recordInterview,
     async (record) => {
       interview = record;
-      return settled();
+      return settledAfter('AWAITING_INTERVIEW');
     },
     {
       validator: (record) => {
@@ -175,7 +176,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     async (record) => {
       passportNumber = record.passportNumber;
       printedBy = record.officerId;
-      return settled();
+      return settledAfter('AWAITING_PRINTING');
     },
     {
       validator: (record) => {
@@ -190,7 +191,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     recordHandover,
     async (record) => {
       handedOverBy = record.officerId;
-      return settled();
+      return settledAfter('READY_FOR_PICKUP');
     },
     {
       validator: (record) => {

@@ -1,0 +1,124 @@
+// Submission: the personal data goes to PostgreSQL, and the workflow starts with ids and codes only.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import {
+  ApplicationTypeKey,
+  OfficeCode,
+  PassportStage,
+  WORKFLOW_TYPE,
+  workflowIdFor,
+  type ApplicationInput,
+  type ApplicationType,
+  type DeliveryMethod,
+  type Policy,
+} from '../workflows/definitions.js';
+
+export interface Submission {
+  applicationType: ApplicationType;
+  product: string;
+  officeCode: string;
+  nik: string;
+  fullName: string;
+  birthDate: string;
+  email: string;
+  phone: string;
+  deliveryMethod: DeliveryMethod;
+  address: string;
+}
+
+export interface Submitted {
+  applicationId: string;
+  trackingCode: string;
+  billingCode: string;
+  amount: number;
+  paymentDeadline: string;
+}
+
+/** Thrown for a submission that names something that does not exist. */
+export class UnknownReference extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+const TRACKING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'; // no 0/O, 1/I/L: read aloud and typed by people
+/** 12 random characters (~59 bits): unguessable, and short enough to type from an SMS. */
+export const newTrackingCode = (): string =>
+  Array.from({ length: 12 }, (_, i) => (i > 0 && i % 4 === 0 ? '-' : '') + TRACKING_ALPHABET[randomInt(TRACKING_ALPHABET.length)]).join('');
+/** The bank's 15-digit billing code (kode billing). */
+export const newBillingCode = (): string => String(randomInt(1, 10)) + Array.from({ length: 14 }, () => randomInt(10)).join('');
+
+export async function submitApplication(
+  deps: { db: Kysely<DB>; temporal: Client; taskQueue: string; policy: Policy },
+  submission: Submission,
+): Promise<Submitted> {
+  const { db, temporal, taskQueue, policy } = deps;
+  const office = await db.selectFrom('offices').select('code').where('code', '=', submission.officeCode).executeTakeFirst();
+  if (!office) throw new UnknownReference('officeCode', `no immigration office with code ${submission.officeCode}`);
+  const fee = await db
+    .selectFrom('fee_schedule')
+    .select('amount')
+    .where('code', '=', submission.product)
+    .where('kind', '=', 'PRODUCT')
+    .executeTakeFirst();
+  if (!fee) throw new UnknownReference('product', `no passport product ${submission.product}`);
+
+  const applicationId = randomUUID();
+  const trackingCode = newTrackingCode();
+  const billingCode = newBillingCode();
+  const now = new Date();
+  const paymentDeadline = new Date(now.getTime() + policy.paymentWindowMs).toISOString();
+  await db
+    .insertInto('applications')
+    .values({
+      id: applicationId,
+      tracking_code: trackingCode,
+      billing_code: billingCode,
+      application_type: submission.applicationType,
+      product: submission.product,
+      office_code: office.code,
+      amount: fee.amount,
+      nik: submission.nik,
+      full_name: submission.fullName,
+      birth_date: submission.birthDate,
+      email: submission.email,
+      phone: submission.phone,
+      delivery_method: submission.deliveryMethod,
+      delivery_address: submission.address,
+      stage: 'AWAITING_PAYMENT',
+      stage_entered_at: now,
+      next_deadline: paymentDeadline,
+      payment_deadline: paymentDeadline,
+    })
+    .execute();
+
+  const input: ApplicationInput = {
+    applicationId,
+    officeCode: office.code,
+    applicationType: submission.applicationType,
+    billingCode,
+    amount: fee.amount,
+    deliveryMethod: submission.deliveryMethod,
+    policy,
+  };
+  try {
+    await temporal.workflow.start(WORKFLOW_TYPE, {
+      workflowId: workflowIdFor(applicationId),
+      taskQueue,
+      args: [input],
+      staticSummary: `${submission.applicationType} passport (${submission.product}) at ${office.code}`,
+      typedSearchAttributes: [
+        { key: PassportStage, value: 'AWAITING_PAYMENT' },
+        { key: OfficeCode, value: office.code },
+        { key: ApplicationTypeKey, value: submission.applicationType },
+      ],
+    });
+  } catch (error) {
+    // No workflow, no application: the applicant retries and nothing half-made remains.
+    await db.deleteFrom('applications').where('id', '=', applicationId).execute();
+    throw error;
+  }
+  return { applicationId, trackingCode, billingCode, amount: fee.amount, paymentDeadline };
+}

@@ -1,0 +1,58 @@
+// Once per test run: a real PostgreSQL (embedded, or DATABASE_URL's), migrated and seeded;
+// the workflow bundle; the binaries of both Temporal servers.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { createDb, migrateToLatest, startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/connect.js';
+import { seed } from '../../db/seed/index.js';
+import { temporalExecutable } from '../../scripts/temporal-executables.js';
+import { freePort } from './ports.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    workflowBundlePath: string;
+    temporalCliPath: string;
+    temporalTestServerPath: string;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../..');
+
+export default async function setup(project: TestProject) {
+  const cli = temporalExecutable('cli', { required: true });
+  const testServer = temporalExecutable('testServer', { required: true });
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = process.env.TEST_DATABASE_URL;
+  const dataDir = join(root, '.data', `test-pg-${process.pid}`);
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    databaseUrl = embedded.url;
+  }
+  const db = createDb(databaseUrl, { max: 2 });
+  await migrateToLatest(db);
+  await seed(db);
+  await db.destroy();
+
+  const bundlePath = join(root, '.cache', `workflow-bundle-${process.pid}.js`);
+  await mkdir(join(root, '.cache'), { recursive: true });
+  const { code } = await bundleWorkflowCode({ workflowsPath: join(root, 'workflows', 'application.ts'), logger: quietLogger });
+  await writeFile(bundlePath, code);
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('workflowBundlePath', bundlePath);
+  project.provide('temporalCliPath', cli.type === 'existing-path' ? cli.path : '');
+  project.provide('temporalTestServerPath', testServer.type === 'existing-path' ? testServer.path : '');
+
+  return async () => {
+    await embedded?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(bundlePath, { force: true });
+  };
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,134 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OfficeCode,
+  PassportStage,
+  SlaBreached,
+  bookSession,
+  paymentReceived,
+  posDeliveryEvent,
+  recordHandover,
+  recordInterview,
+  recordPrinting,
+  workflowIdFor,
+} from '../../workflows/definitions.js';
+import { applicationRow, auditStages, countRows, nextWorkingDay } from '../support/read-model.js';
+import { startTimeSkipping } from '../support/workflows.js';
+
+let t: Awaited<ReturnType<typeof startTimeSkipping>>;
+beforeAll(async () => {
+  t = await startTimeSkipping();
+});
+afterAll(async () => t?.teardown());
+
+const officer = { officerId: 'officer-plu-1', officeCode: 'PLU' };
+
+/** Submits, pays and books: the application then waits for its interview. */
+async function upToInterview(submission: Parameters<typeof t.submit>[0] = {}) {
+  const submitted = await t.submit(submission);
+  const handle = t.client.workflow.getHandle(workflowIdFor(submitted.applicationId));
+  await handle.signal(paymentReceived, {
+    transactionId: `TX-${submitted.billingCode}`,
+    billingCode: submitted.billingCode,
+    amount: submitted.amount,
+    paidAt: new Date(await t.env.currentTimeMs()).toISOString(),
+  });
+  const date = await nextWorkingDay(t.db, submission.officeCode ?? 'PLU', await t.env.currentTimeMs());
+  const appointment = await handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] });
+  return { submitted, handle, appointment };
+}
+
+describe('a passport application on the time-skipping server', () => {
+  it('goes from submission to COMPLETED at the office counter, recording every stage once', async () => {
+    await t.withWorker(async () => {
+      const { submitted, handle, appointment } = await upToInterview();
+      expect(appointment.officeCode).toBe('PLU');
+      expect((await applicationRow(t.db, submitted.applicationId)).stage).toBe('AWAITING_INTERVIEW');
+
+      const afterInterview = await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+      expect(afterInterview.stage).toBe('AWAITING_PRINTING');
+      expect(afterInterview.slaDeadline).toBeDefined();
+
+      const afterPrinting = await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X1234567' }] });
+      expect(afterPrinting.stage).toBe('READY_FOR_PICKUP');
+      await handle.executeUpdate(recordHandover, { args: [officer] });
+      expect(await handle.result()).toBe('COMPLETED');
+
+      const row = await applicationRow(t.db, submitted.applicationId);
+      expect(row).toMatchObject({ stage: 'COMPLETED', passport_number: 'X1234567', sla_breached: false });
+      expect(await auditStages(t.db, submitted.applicationId)).toEqual([
+        'AWAITING_PAYMENT',
+        'AWAITING_BOOKING',
+        'AWAITING_INTERVIEW',
+        'AWAITING_PRINTING',
+        'READY_FOR_PICKUP',
+        'COMPLETED',
+      ]);
+      expect(await countRows(t.db, 'payments', submitted.applicationId)).toBe(1);
+      expect(await countRows(t.db, 'compensations', submitted.applicationId)).toBe(0);
+
+      const description = await handle.describe();
+      expect(description.typedSearchAttributes.get(PassportStage)).toBe('COMPLETED');
+      expect(description.typedSearchAttributes.get(OfficeCode)).toBe('PLU');
+    });
+  });
+
+  it('rejects printing before the interview and leaves the application where it was', async () => {
+    await t.withWorker(async () => {
+      const { submitted, handle } = await upToInterview();
+      const attempt = handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X7654321' }] });
+      await expect(attempt).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(attempt).rejects.toMatchObject({ cause: { type: 'StepOutOfOrder' } });
+      expect((await applicationRow(t.db, submitted.applicationId)).stage).toBe('AWAITING_INTERVIEW');
+      expect(await auditStages(t.db, submitted.applicationId)).not.toContain('AWAITING_PRINTING');
+
+      // The officer rejects at the interview instead: the seat goes back to the session.
+      await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'REJECTED', reason: 'documents do not match' }] });
+      expect(await handle.result()).toBe('REJECTED');
+      const booking = await t.db.selectFrom('bookings').selectAll().where('application_id', '=', submitted.applicationId).executeTakeFirstOrThrow();
+      expect(booking.released_at).not.toBeNull();
+    });
+  });
+
+  it('compensates once when printing misses the three-working-day SLA, then delivers by Pos for free', async () => {
+    await t.withWorker(async () => {
+      const { submitted, handle } = await upToInterview({ deliveryMethod: 'PICKUP' });
+      const { slaDeadline } = await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+      const remaining = Date.parse(slaDeadline!) - (await t.env.currentTimeMs());
+      // Three working days after approval, ending at midnight in Palu (WITA, UTC+8): weekends and holidays only add to it.
+      expect(remaining).toBeGreaterThan(3 * 86_400_000);
+      expect(new Date(slaDeadline!).toISOString()).toMatch(/T16:00:00\.000Z$/);
+
+      await t.env.sleep(remaining - 60_000);
+      expect(await countRows(t.db, 'compensations', submitted.applicationId)).toBe(0);
+      await t.env.sleep(120_000);
+      await waitFor(async () => (await countRows(t.db, 'compensations', submitted.applicationId)) === 1);
+
+      const breached = await applicationRow(t.db, submitted.applicationId);
+      expect(breached).toMatchObject({ stage: 'AWAITING_PRINTING', sla_breached: true, delivery_method: 'POS' });
+      expect((await handle.describe()).typedSearchAttributes.get(SlaBreached)).toBe(true);
+
+      const printed = await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X2222222' }] });
+      expect(printed.stage).toBe('IN_DELIVERY');
+      const event = { eventId: 'pos-evt-1', trackingNumber: printed.posTrackingNumber!, status: 'DELIVERED' as const, at: new Date().toISOString() };
+      await handle.signal(posDeliveryEvent, event);
+      await handle.signal(posDeliveryEvent, event); // Pos retries its callback: nothing changes
+      expect(await handle.result()).toBe('COMPLETED');
+
+      expect(await countRows(t.db, 'compensations', submitted.applicationId)).toBe(1);
+      expect(await countRows(t.db, 'notifications', submitted.applicationId)).toBe(1);
+      const deliveries = await t.db.selectFrom('deliveries').selectAll().where('application_id', '=', submitted.applicationId).execute();
+      expect(deliveries).toMatchObject([{ free_of_charge: true, status: 'DELIVERED', pos_tracking_number: printed.posTrackingNumber }]);
+      const row = await applicationRow(t.db, submitted.applicationId);
+      expect(row).toMatchObject({ stage: 'COMPLETED', pos_tracking_number: printed.posTrackingNumber, sla_breached: true });
+    });
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
