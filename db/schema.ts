@@ -126,7 +126,14 @@ export interface NotificationsTable {
   sent_at: Timestamp | null;
 }
 
+export interface CallbackReceiptsTable {
+  sender: 'bank' | 'pos';
+  signature: string;
+  received_at: DefaultedTimestamp;
+}
+
 export interface DB {
+  callback_receipts: CallbackReceiptsTable;
   offices: OfficesTable;
   holidays: HolidaysTable;
   fee_schedule: FeeScheduleTable;

@@ -146,10 +146,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'timestamptz')
     .addUniqueConstraint('notifications_effect', ['application_id', 'effect_key'])
     .execute();
+
+  // Each signed callback is accepted once: a replay of the same signature is refused.
+  await db.schema
+    .createTable('callback_receipts')
+    .addColumn('sender', 'text', (c) => c.notNull())
+    .addColumn('signature', 'text', (c) => c.notNull())
+    .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('callback_receipts_pk', ['sender', 'signature'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['notifications', 'compensations', 'deliveries', 'payments', 'bookings', 'appointment_slots', 'audit_log', 'applications', 'fee_schedule', 'holidays', 'offices']) {
+  for (const table of ['callback_receipts', 'notifications', 'compensations', 'deliveries', 'payments', 'bookings', 'appointment_slots', 'audit_log', 'applications', 'fee_schedule', 'holidays', 'offices']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
   await sql`drop function if exists audit_log_is_append_only()`.execute(db);

@@ -1,0 +1,76 @@
+// Every error leaves as application/problem+json (RFC 9457) with a stable `type`.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import { REJECTIONS } from '../workflows/definitions.js';
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+const TYPES = {
+  validation: { title: 'The request has invalid fields', status: 400 },
+  unauthenticated: { title: 'Authentication is required', status: 401 },
+  forbidden: { title: 'This action is not allowed for you', status: 403 },
+  'not-found': { title: 'Not found', status: 404 },
+  'out-of-order': { title: 'This step is not possible now', status: 409 },
+  'slot-full': { title: 'The session is full', status: 409 },
+  conflict: { title: 'Conflicts with the current state', status: 409 },
+  unavailable: { title: 'The service is temporarily unavailable', status: 503 },
+  internal: { title: 'Internal error', status: 500 },
+} as const;
+export type ProblemKind = keyof typeof TYPES;
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? TYPES[kind].title);
+  }
+}
+
+export function problem(c: Context, kind: ProblemKind, detail?: string, errors?: FieldError[]): Response {
+  const { title, status } = TYPES[kind];
+  const body: Problem = { type: `/problems/${kind}`, title, status, ...(detail && { detail }), ...(errors && { errors }) };
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'content-type': 'application/problem+json' });
+}
+
+export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
+  error.issues.map((issue) => ({
+    field: [location, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    reason: issue.message,
+  }));
+
+/** Turns what Temporal says about a rejected message into the problem a person can act on. */
+export function problemFromError(c: Context, error: unknown): Response {
+  if (error instanceof HttpProblem) return problem(c, error.kind, error.detail, error.errors);
+  if (error instanceof WorkflowNotFoundError) return problem(c, 'not-found', 'no such application');
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const { type, message } = error.cause;
+    if (type === REJECTIONS.outOfOrder) return problem(c, 'out-of-order', message);
+    if (type === REJECTIONS.slotFull) return problem(c, 'slot-full', message);
+    if (type === REJECTIONS.wrongOffice) return problem(c, 'forbidden', message);
+    if (type === REJECTIONS.invalid) {
+      const [field, ...reason] = message.split(': ');
+      return problem(c, 'validation', message, [{ field: field ?? '(body)', reason: reason.join(': ') || message }]);
+    }
+  }
+  if (error instanceof Error && /already completed|workflow execution already completed/i.test(error.message)) {
+    return problem(c, 'out-of-order', 'the application is already closed');
+  }
+  console.error(error);
+  return problem(c, 'internal');
+}

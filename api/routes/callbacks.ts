@@ -1,0 +1,86 @@
+// The bank and Pos Indonesia: signed callbacks, turned into deduplicated workflow signals.
+import { createRoute } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { paymentReceived, posDeliveryEvent, workflowIdFor } from '../../workflows/definitions.js';
+import { HttpProblem } from '../problems.js';
+import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
+import { acceptedSchema, paymentCallbackSchema, posCallbackSchema } from '../schemas.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signatures.js';
+
+type Sender = 'bank' | 'pos';
+type CallbackEnv = { Variables: { signature: string } };
+
+const payment = createRoute({
+  method: 'post',
+  path: '/callbacks/bank/payments',
+  tags: ['callbacks'],
+  summary: 'The bank confirms a payment of a billing code (HMAC-signed)',
+  request: { body: jsonBody(paymentCallbackSchema) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
+});
+
+const delivery = createRoute({
+  method: 'post',
+  path: '/callbacks/pos/deliveries',
+  tags: ['callbacks'],
+  summary: 'Pos Indonesia reports a delivery outcome (HMAC-signed)',
+  request: { body: jsonBody(posCallbackSchema) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404) },
+});
+
+export const callbackRoutes = (deps: ApiDeps) => {
+  const secrets: Record<Sender, string> = { bank: deps.config.BANK_CALLBACK_SECRET, pos: deps.config.POS_CALLBACK_SECRET };
+
+  /** Checked on the raw body before anything is parsed; a signature seen before is a replay. */
+  const verified =
+    (sender: Sender): MiddlewareHandler<CallbackEnv> =>
+    async (c, next) => {
+      const check = checkSignature(
+        secrets[sender],
+        { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) },
+        await c.req.text(),
+        deps.config.CALLBACK_MAX_SKEW_SECONDS,
+      );
+      if (!check.ok) throw new HttpProblem('unauthenticated', check.reason);
+      const seen = await deps.db.selectFrom('callback_receipts').select('signature').where('sender', '=', sender).where('signature', '=', check.signature).executeTakeFirst();
+      if (seen) throw new HttpProblem('unauthenticated', 'this signed request was already received (replay)');
+      c.set('signature', check.signature);
+      await next();
+    };
+  /** Recorded only once the signal is durable, so a bank retry after a failure is not taken for a replay. */
+  const remember = (sender: Sender, signature: string) =>
+    deps.db.insertInto('callback_receipts').values({ sender, signature }).onConflict((oc) => oc.columns(['sender', 'signature']).doNothing()).execute();
+
+  const router = newRouter<CallbackEnv>();
+  router.use('/callbacks/bank/*', verified('bank'));
+  router.use('/callbacks/pos/*', verified('pos'));
+  return router
+    .openapi(payment, async (c) => {
+      const notice = c.req.valid('json');
+      const application = await deps.db
+        .selectFrom('applications')
+        .leftJoin('payments', 'payments.application_id', 'applications.id')
+        .select(['applications.id', 'applications.amount', 'applications.stage', 'payments.bank_transaction_id'])
+        .where('applications.billing_code', '=', notice.billingCode)
+        .executeTakeFirst();
+      if (!application) throw new HttpProblem('not-found', 'no application has this billing code');
+      if (application.bank_transaction_id === notice.transactionId) {
+        await remember('bank', c.get('signature'));
+        return c.json({ status: 'duplicate' as const }, 202);
+      }
+      if (application.bank_transaction_id) throw new HttpProblem('conflict', 'this billing code is already paid by another transaction; refund it');
+      if (application.amount !== notice.amount) throw new HttpProblem('conflict', `the amount differs from the billing (${application.amount} rupiah)`);
+      if (application.stage === 'EXPIRED' || application.stage === 'CANCELLED') throw new HttpProblem('conflict', 'the billing code is no longer valid; refund it');
+      await deps.temporal.workflow.getHandle(workflowIdFor(application.id)).signal(paymentReceived, notice);
+      await remember('bank', c.get('signature'));
+      return c.json({ status: 'accepted' as const }, 202);
+    })
+    .openapi(delivery, async (c) => {
+      const event = c.req.valid('json');
+      const shipment = await deps.db.selectFrom('deliveries').select('application_id').where('pos_tracking_number', '=', event.trackingNumber).executeTakeFirst();
+      if (!shipment) throw new HttpProblem('not-found', 'no delivery has this tracking number');
+      await deps.temporal.workflow.getHandle(workflowIdFor(shipment.application_id)).signal(posDeliveryEvent, event);
+      await remember('pos', c.get('signature'));
+      return c.json({ status: 'accepted' as const }, 202);
+    });
+};
