@@ -1,6 +1,7 @@
 // Once per test run: a real PostgreSQL (embedded, or DATABASE_URL's), migrated and seeded;
 // the workflow bundle; the binaries of both Temporal servers.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
@@ -27,7 +28,10 @@ export default async function setup(project: TestProject) {
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = process.env.TEST_DATABASE_URL;
-  const dataDir = join(root, '.data', `test-pg-${process.pid}`);
+  // Under the system temp folder: reachable by the `postgres` user even when the clone is under /root.
+  const tempDir = await mkdtemp(join(tmpdir(), 'passport-test-'));
+  await chmod(tempDir, 0o755);
+  const dataDir = join(tempDir, 'pg');
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
     databaseUrl = embedded.url;
@@ -49,7 +53,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await embedded?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(tempDir, { recursive: true, force: true });
     await rm(bundlePath, { force: true });
   };
 }

@@ -1,0 +1,85 @@
+// The whole service for end-to-end tests: the Temporal dev server, a worker with the real activities,
+// and the HTTP API on a free port, all against the run's PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { counterBookedPos } from '../../activities/pos.js';
+import { createApp } from '../../api/app.js';
+import { mintStaffToken } from '../../api/auth.js';
+import { listen } from '../../api/server.js';
+import { signedHeaders } from '../../api/signatures.js';
+import { loadConfig, policyFrom } from '../../config.js';
+import { createDb } from '../../db/connect.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
+import { quietRuntime } from './workflows.js';
+
+export async function startService() {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: inject('temporalCliPath') },
+      ip: '127.0.0.1',
+      searchAttributes: SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const db = createDb(inject('databaseUrl'), { max: 30 });
+  const taskQueue = `api-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: createActivities({ db, pos: counterBookedPos() }),
+  });
+  const running = worker.run();
+  const app = createApp({ db, temporal: env.client, config, taskQueue, policy: policyFrom(config) });
+  const api = await listen(app, 0, '127.0.0.1');
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
+      body: payload,
+    });
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+  };
+
+  return {
+    env,
+    db,
+    config,
+    url: api.url,
+    call,
+    officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
+    /** Sends a callback exactly as the bank or Pos would: the raw body and its signature. */
+    signedCall: (sender: 'bank' | 'pos', path: string, body: unknown, now = Date.now()) => {
+      const raw = JSON.stringify(body);
+      const secret = sender === 'bank' ? config.BANK_CALLBACK_SECRET : config.POS_CALLBACK_SECRET;
+      const headers = signedHeaders(secret, raw, now);
+      return { headers, send: (h = headers) => call('POST', path, raw, h) };
+    },
+    async stop() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await db.destroy();
+      await env.teardown();
+    },
+  };
+}
+
+/** Polls until `check` holds (the read model follows the workflow within moments). */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
