@@ -1,6 +1,7 @@
 // End to end: the HTTP API against the Temporal dev server and PostgreSQL, as applicants, officers,
 // the bank and Pos Indonesia would use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OfficeCode, PassportStage, SlaDeadline, workflowIdFor } from '../../workflows/definitions.js';
 import { countRows, nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
@@ -63,6 +64,12 @@ describe('one application through the HTTP API', () => {
       'READY_FOR_PICKUP',
       'COMPLETED',
     ]);
+    // Managers see the same stage in the Temporal UI's search attributes.
+    const described = await s.env.client.workflow.getHandle(workflowIdFor(applicationId)).describe();
+    expect(described.typedSearchAttributes.get(PassportStage)).toBe('COMPLETED');
+    expect(described.typedSearchAttributes.get(OfficeCode)).toBe('PLU');
+    expect(described.typedSearchAttributes.get(SlaDeadline)).toBeInstanceOf(Date);
+
     // Public tracking shows nothing personal.
     const text = JSON.stringify(done.body);
     for (const secret of [sampleSubmission().fullName, 'Sam Ratulangi', 'siti@example.id', '6281234567890', 'E1234567', applicationId]) {
