@@ -20,8 +20,10 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
   return pg.types.getTypeParser(oid, format as 'text');
 }) as typeof pg.types.getTypeParser;
 
-export function createDb(connectionString: string, options: { max?: number } = {}): Kysely<DB> {
+export function createDb(connectionString: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Kysely<DB> {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types: { getTypeParser } });
+  // An idle connection dropped by the server (restart, failover) is replaced on next use, not a crash.
+  pool.on('error', (error) => options.onIdleError?.(error));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -10,7 +10,7 @@ const config = loadConfig();
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 
-const db = createDb(config.DATABASE_URL);
+const db = createDb(config.DATABASE_URL, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const applied = await migrateToLatest(db);
 log.info({ applied }, 'migrations applied');
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

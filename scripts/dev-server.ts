@@ -1,5 +1,6 @@
 // The Temporal CLI dev server (with its Web UI) as a child process, its state kept in a file.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
@@ -34,10 +35,16 @@ export async function startDevServer(opts: {
     '--log-level', 'warn',
     ...searchAttributeFlags(),
   ];
-    // Its own process group: Ctrl-C reaches us first, and we stop it after the worker has drained.
+    for (const port of [opts.port, opts.uiPort]) {
+    if (!(await portIsFree(port))) throw new Error(`port ${port} is in use: is another Temporal server running? Stop it, or set TEMPORAL_DEV_PORT / TEMPORAL_UI_PORT`);
+  }
+  // Its own process group: Ctrl-C reaches us first, and we stop it after the worker has drained.
   const child: ChildProcess = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.on('data', (d: Buffer) => opts.onLog?.(d.toString()));
   child.stderr?.on('data', (d: Buffer) => opts.onLog?.(d.toString()));
+  // Never leave the server behind, even if this process dies abruptly.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.on('exit', killOnExit);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const address = `127.0.0.1:${opts.port}`;
@@ -60,6 +67,14 @@ export async function startDevServer(opts: {
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
+      process.off('exit', killOnExit);
     },
   };
 }
+
+const portIsFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });

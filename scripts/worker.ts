@@ -9,7 +9,7 @@ const config = loadConfig();
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worker needs DATABASE_URL and TEMPORAL_ADDRESS');
 
-const db = createDb(config.DATABASE_URL);
+const db = createDb(config.DATABASE_URL, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const { worker, connection } = await createPassportWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
