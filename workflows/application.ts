@@ -56,6 +56,9 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     stageEnteredAt: nowIso(),
     slaBreached: false,
     deliveryMethod: input.deliveryMethod,
+    reschedulesLeft: 1,
+    bapRecorded: false,
+    fineAmount: 0,
   };
   let seq = 0;
   let projectedSeq = 0;

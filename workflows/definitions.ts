@@ -17,6 +17,8 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 export const TERMINAL_STAGES: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
+/** The applicant may cancel until the interview is recorded. */
+export const CANCELLABLE_STAGES: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW'];
 
 export const APPLICATION_TYPES = ['NEW', 'RENEWAL', 'LOST', 'DAMAGED'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
@@ -80,16 +82,40 @@ export interface Appointment extends BookingRequest {
   endsAt: string;
 }
 export const bookSession = defineUpdate<Appointment, [BookingRequest]>('bookSession');
+/** One change of session per application (a no-show uses it too), up to the day before (H-1). */
+export const rescheduleSession = defineUpdate<Appointment, [BookingRequest]>('rescheduleSession');
+
+export interface CancellationRequest {
+  reason?: string;
+}
+/** The applicant withdraws before the interview; a booked seat is released, nothing more is charged. */
+export const cancelApplication = defineUpdate<ApplicationState, [CancellationRequest]>('cancelApplication');
+
+export interface DeliveryChoice {
+  method: DeliveryMethod;
+}
+/** Until printing; after an SLA breach the delivery is Pos at no cost and cannot be changed back. */
+export const chooseDelivery = defineUpdate<ApplicationState, [DeliveryChoice]>('chooseDelivery');
 
 interface OfficerAction {
   officerId: string;
   officeCode: string;
 }
+export const INTERVIEW_OUTCOMES = ['APPROVED', 'REJECTED', 'NO_SHOW'] as const;
 export interface InterviewRecord extends OfficerAction {
-  outcome: 'APPROVED' | 'REJECTED';
+  outcome: (typeof INTERVIEW_OUTCOMES)[number];
   reason?: string;
 }
 export const recordInterview = defineUpdate<ApplicationState, [InterviewRecord]>('recordInterview');
+
+/** BAP (berita acara pemeriksaan): the investigation report a LOST or DAMAGED application needs before approval. */
+export const BAP_CAUSES = ['ORDINARY', 'FORCE_MAJEURE'] as const;
+export interface BapRecord extends OfficerAction {
+  reportNumber: string;
+  /** A loss or damage by disaster or force majeure carries no fine. */
+  cause: (typeof BAP_CAUSES)[number];
+}
+export const recordBap = defineUpdate<ApplicationState, [BapRecord]>('recordBap');
 
 export interface PrintingRecord extends OfficerAction {
   passportNumber: string;
@@ -108,6 +134,11 @@ export interface ApplicationState {
   slaBreached: boolean;
   deliveryMethod: DeliveryMethod;
   posTrackingNumber?: string;
+  /** Changes of session still allowed (one per application). */
+  reschedulesLeft: number;
+  bapRecorded: boolean;
+  /** Rupiah, from the fee schedule, set by the BAP for LOST or DAMAGED. */
+  fineAmount: number;
 }
 export const getState = defineQuery<ApplicationState>('getState');
 
