@@ -60,6 +60,39 @@ export interface ApplicationsTable {
   pos_tracking_number: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
+  account_id: string | null;
+  sex: 'M' | 'F' | null;
+  old_passport_number: string | null;
+  /** LOST or DAMAGED: what the applicant reported (police report, date, place, what happened). */
+  incident_report: ColumnType<IncidentReport | null, string | null, string | null>;
+}
+
+export interface IncidentReport {
+  date: string;
+  place: string;
+  description: string;
+  policeReportNumber?: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface DocumentRequirementsTable {
+  application_type: string;
+  position: number;
+  document: string;
+  note: string | null;
+}
+
+export interface CallbackEventsTable {
+  sender: 'bank' | 'pos';
+  event_id: string;
+  application_id: string;
+  received_at: DefaultedTimestamp;
 }
 
 export interface AuditLogTable {
@@ -133,6 +166,9 @@ export interface CallbackReceiptsTable {
 }
 
 export interface DB {
+  accounts: AccountsTable;
+  document_requirements: DocumentRequirementsTable;
+  callback_events: CallbackEventsTable;
   callback_receipts: CallbackReceiptsTable;
   offices: OfficesTable;
   holidays: HolidaysTable;
