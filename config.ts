@@ -26,6 +26,18 @@ const schema = z.object({
   BANK_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-bank-secret'),
   POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
+  /** Applicant tokens are short-lived; officers' and managers' last a shift. */
+  APPLICANT_TOKEN_MINUTES: duration.default(15),
+  STAFF_TOKEN_HOURS: duration.default(8),
+  /** One account may apply for this many people (a family). */
+  MAX_PEOPLE_PER_ACCOUNT: duration.default(5),
+  /** Public tracking: a token bucket per client IP (in memory, per API instance). */
+  TRACKING_RATE_PER_MINUTE: duration.default(30),
+  TRACKING_BURST: duration.default(10),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: z.stringbool().default(false),
+  /** Base of the managers' links into the Temporal Web UI; defaults to the embedded dev server's. */
+  TEMPORAL_UI_URL: z.url().optional(),
   /** Policy windows, in minutes or days as named; defaults are the field rules in design.md. */
   PAYMENT_WINDOW_MINUTES: duration.default(120),
   BOOKING_WINDOW_DAYS: duration.default(30),

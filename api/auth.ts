@@ -1,36 +1,55 @@
-// Bearer tokens (HS256 JWT) for officers and managers, scoped to an office.
+// Bearer tokens (HS256 JWT): applicants (short-lived, `sub` = account id), and officers and managers
+// scoped to one office (`office: '*'` is the directorate, for managers).
 import type { MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { HttpProblem } from './problems.js';
 
-const claimsSchema = z.object({
-  sub: z.string().min(1),
-  role: z.enum(['officer', 'manager']),
-  office: z.string().min(1),
-  exp: z.number(),
-});
-export type StaffClaims = z.infer<typeof claimsSchema>;
+const ROLES = ['applicant', 'officer', 'manager'] as const;
+export type Role = (typeof ROLES)[number];
 
-export const mintStaffToken = (secret: string, claims: Omit<StaffClaims, 'exp'>, ttlSeconds = 8 * 3600): Promise<string> =>
-  sign({ ...claims, exp: Math.floor(Date.now() / 1000) + ttlSeconds }, secret, 'HS256');
+const claimsSchema = z.discriminatedUnion('role', [
+  z.object({ sub: z.string().min(1), role: z.literal('applicant'), exp: z.number() }),
+  z.object({ sub: z.string().min(1), role: z.enum(['officer', 'manager']), office: z.string().min(1), exp: z.number() }),
+]);
+export type Claims = z.infer<typeof claimsSchema>;
+export type StaffClaims = Extract<Claims, { role: 'officer' | 'manager' }>;
+export type ApplicantClaims = Extract<Claims, { role: 'applicant' }>;
 
-export type StaffEnv = { Variables: { staff: StaffClaims } };
+/** The directorate's scope: every office. */
+export const ALL_OFFICES = '*';
 
-/** Requires a valid token of one of `roles`; the claims are then in `c.get('staff')`. */
-export const requireStaff =
-  (secret: string, roles: StaffClaims['role'][]): MiddlewareHandler<StaffEnv> =>
+const mint = (secret: string, claims: Record<string, string>, ttlSeconds: number): Promise<string> =>
+  sign({ ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + ttlSeconds }, secret, 'HS256');
+
+export const mintStaffToken = (secret: string, claims: Omit<StaffClaims, 'exp'>, ttlSeconds = 8 * 3600): Promise<string> => {
+  if (claims.role === 'officer' && claims.office === ALL_OFFICES) throw new Error('an officer belongs to one office');
+  return mint(secret, claims, ttlSeconds);
+};
+
+export const mintApplicantToken = (secret: string, accountId: string, ttlSeconds: number): Promise<string> =>
+  mint(secret, { sub: accountId, role: 'applicant' }, ttlSeconds);
+
+export type AuthEnv = { Variables: { claims: Claims } };
+export type ApplicantEnv = { Variables: { claims: ApplicantClaims } };
+export type StaffEnv = { Variables: { claims: StaffClaims } };
+
+const describe = (roles: readonly Role[]) => roles.map((r) => (r === 'applicant' ? 'an applicant' : `an ${r}`)).join(' or ');
+
+/** Requires a valid token of one of `roles`; the claims are then in `c.get('claims')`. */
+export const requireRole =
+  <R extends Role>(secret: string, ...roles: R[]): MiddlewareHandler<{ Variables: { claims: Extract<Claims, { role: R }> } }> =>
   async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
-    if (!token) throw new HttpProblem('unauthenticated', 'send an officer or manager token as "Authorization: Bearer <token>"');
-    let claims: StaffClaims;
+    if (!token) throw new HttpProblem('unauthenticated', `send ${describe(roles)} token as "Authorization: Bearer <token>"`);
+    let claims: Claims;
     try {
       claims = claimsSchema.parse(await verify(token, secret, 'HS256'));
     } catch {
-      throw new HttpProblem('unauthenticated', 'the token is invalid or expired');
+      throw new HttpProblem('unauthenticated', 'the token is invalid or expired; log in again');
     }
-    if (!roles.includes(claims.role)) throw new HttpProblem('forbidden', `this action needs the role ${roles.join(' or ')}`);
-    c.set('staff', claims);
+    if (!(roles as Role[]).includes(claims.role)) throw new HttpProblem('forbidden', `this needs ${describe(roles)} token`);
+    c.set('claims', claims as Extract<Claims, { role: R }>);
     await next();
   };

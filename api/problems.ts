@@ -17,6 +17,8 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: FieldError[];
+  /** Sessions still open, when the one asked for is full. */
+  nextAvailable?: unknown[];
 }
 
 const TYPES = {
@@ -27,6 +29,10 @@ const TYPES = {
   'out-of-order': { title: 'This step is not possible now', status: 409 },
   'slot-full': { title: 'The session is full', status: 409 },
   conflict: { title: 'Conflicts with the current state', status: 409 },
+  'active-application': { title: 'This NIK already has an application in progress', status: 409 },
+  'account-limit': { title: 'This account applies for as many people as it may', status: 409 },
+  'email-taken': { title: 'An account with this email exists', status: 409 },
+  'rate-limited': { title: 'Too many requests; try again shortly', status: 429 },
   unavailable: { title: 'The service is temporarily unavailable', status: 503 },
   internal: { title: 'Internal error', status: 500 },
 } as const;
@@ -37,15 +43,28 @@ export class HttpProblem extends Error {
     readonly kind: ProblemKind,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    readonly extensions: Pick<Problem, 'nextAvailable'> = {},
   ) {
     super(detail ?? TYPES[kind].title);
   }
 }
 
-export function problem(c: Context, kind: ProblemKind, detail?: string, errors?: FieldError[]): Response {
+export function problem(c: Context, kind: ProblemKind, detail?: string, errors?: FieldError[], extensions: Pick<Problem, 'nextAvailable'> = {}): Response {
   const { title, status } = TYPES[kind];
-  const body: Problem = { type: `/problems/${kind}`, title, status, ...(detail && { detail }), ...(errors && { errors }) };
+  const body: Problem = { type: `/problems/${kind}`, title, status, ...(detail && { detail }), ...(errors && { errors }), ...extensions };
   return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'content-type': 'application/problem+json' });
+}
+
+/**
+ * The workflow's reason for refusing a message: thrown by a validator, or by an activity the
+ * handler awaited (then wrapped in an ActivityFailure).
+ */
+export function rejectionOf(error: unknown): ApplicationFailure | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type && (Object.values(REJECTIONS) as string[]).includes(cause.type)) return cause;
+  }
+  return undefined;
 }
 
 export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
@@ -56,10 +75,11 @@ export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
 
 /** Turns what Temporal says about a rejected message into the problem a person can act on. */
 export function problemFromError(c: Context, error: unknown): Response {
-  if (error instanceof HttpProblem) return problem(c, error.kind, error.detail, error.errors);
+  if (error instanceof HttpProblem) return problem(c, error.kind, error.detail, error.errors, error.extensions);
   if (error instanceof WorkflowNotFoundError) return problem(c, 'not-found', 'no such application');
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const { type, message } = error.cause;
+  const rejection = rejectionOf(error);
+  if (rejection) {
+    const { type, message } = rejection;
     if (type === REJECTIONS.outOfOrder) return problem(c, 'out-of-order', message);
     if (type === REJECTIONS.slotFull) return problem(c, 'slot-full', message);
     if (type === REJECTIONS.wrongOffice) return problem(c, 'forbidden', message);

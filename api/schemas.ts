@@ -1,22 +1,87 @@
 // Request and response schemas: the single source of validation and of the OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import { APPLICATION_TYPES, DELIVERY_METHODS, SESSIONS, STAGES } from '../workflows/definitions.js';
+import {
+  APPLICATION_TYPES,
+  BAP_CAUSES,
+  DELIVERY_METHODS,
+  INTERVIEW_OUTCOMES,
+  SESSIONS,
+  STAGES,
+} from '../workflows/definitions.js';
+import { nikMismatches } from './nik.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+const isoDateTime = z.iso.datetime({ offset: true, error: 'must be a date and time as ISO 8601, e.g. 2026-11-23T09:00:00Z' });
 const officeCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be a three-letter office code, e.g. PLU' });
+const passportNumber = z.string().regex(/^[A-Z]{1,2}\d{6,7}$/, { error: 'must be a passport number, e.g. X1234567' });
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const stageSchema = z.enum(STAGES);
+const applicationTypeSchema = z.enum(APPLICATION_TYPES, { error: `must be one of ${APPLICATION_TYPES.join(', ')}` });
+const deliveryMethodSchema = z.enum(DELIVERY_METHODS, { error: `must be one of ${DELIVERY_METHODS.join(', ')}` });
+const sessionSchema = z.enum(SESSIONS, { error: `must be one of ${SESSIONS.join(', ')}` });
+const address = z.string().trim().min(10, { error: 'must be a full postal address (street, number, city)' }).max(300);
+
+// Accounts ---------------------------------------------------------------------------------------
+
+export const credentialsSchema = z
+  .object({
+    email: z.email({ error: 'must be an email address, e.g. nama@contoh.id' }).max(200).transform((e) => e.toLowerCase()),
+    password: z.string().min(10, { error: 'must be at least 10 characters' }).max(200, { error: 'must be at most 200 characters' }),
+  })
+  .openapi('Credentials');
+
+export const sessionTokenSchema = z
+  .object({
+    accountId: z.uuid(),
+    token: z.string().openapi({ description: 'Send as "Authorization: Bearer <token>"' }),
+    expiresAt: z.iso.datetime(),
+  })
+  .openapi('SessionToken');
+
+// Submission -------------------------------------------------------------------------------------
+
+export const incidentReportSchema = z
+  .object({
+    date: isoDate.refine((d) => d <= today(), { error: 'cannot be in the future' }),
+    place: z.string().trim().min(3, { error: 'must say where it happened' }).max(200),
+    description: z.string().trim().min(10, { error: 'must say in a sentence what happened' }).max(1000),
+    policeReportNumber: z.string().trim().min(3, { error: 'must be the number on the police report' }).max(64).optional(),
+  })
+  .openapi('IncidentReport', { description: 'For a LOST or DAMAGED passport: when, where and what happened' });
 
 export const submissionSchema = z
   .object({
-    applicationType: z.enum(APPLICATION_TYPES, { error: `must be one of ${APPLICATION_TYPES.join(', ')}` }),
+    applicationType: applicationTypeSchema,
     product: z.string().regex(/^[A-Z0-9_]+$/, { error: 'must be a product code from the fee schedule, e.g. ELECTRONIC_10Y' }),
     officeCode,
     nik: z.string().regex(/^\d{16}$/, { error: 'must be the 16 digits of the NIK on your KTP' }),
     fullName: z.string().trim().min(2, { error: 'must be your full name as on your KTP' }).max(100),
-    birthDate: isoDate,
+    sex: z.enum(['M', 'F'], { error: 'must be M or F, as on your KTP' }),
+    birthDate: isoDate.refine((d) => d <= today() && d >= '1900-01-01', { error: 'must be a real birth date, not in the future' }),
     email: z.email({ error: 'must be an email address, e.g. nama@contoh.id' }),
     phone: z.string().regex(/^(\+62|0)8\d{7,12}$/, { error: 'must be an Indonesian mobile number, e.g. +6281234567890' }),
-    deliveryMethod: z.enum(DELIVERY_METHODS, { error: `must be one of ${DELIVERY_METHODS.join(', ')}` }),
-    address: z.string().trim().min(10, { error: 'must be a full postal address' }).max(300),
+    deliveryMethod: deliveryMethodSchema,
+    address: address.optional().openapi({ description: 'Required for delivery by Pos' }),
+    oldPassportNumber: passportNumber.optional().openapi({ description: 'Required to renew (RENEWAL)' }),
+    incidentReport: incidentReportSchema.optional(),
+  })
+  .superRefine((v, ctx) => {
+    for (const reason of nikMismatches(v.nik, v.birthDate, v.sex)) {
+      ctx.addIssue({ code: 'custom', path: ['nik'], message: `does not agree with the birth date and sex: ${reason}` });
+    }
+    if (v.applicationType === 'RENEWAL' && !v.oldPassportNumber) {
+      ctx.addIssue({ code: 'custom', path: ['oldPassportNumber'], message: 'is required to renew: the number of your current or expired passport' });
+    }
+    if ((v.applicationType === 'LOST' || v.applicationType === 'DAMAGED') && !v.incidentReport) {
+      ctx.addIssue({ code: 'custom', path: ['incidentReport'], message: `is required for a ${v.applicationType.toLowerCase()} passport: when, where and what happened` });
+    }
+    if (v.applicationType === 'LOST' && v.incidentReport && !v.incidentReport.policeReportNumber) {
+      ctx.addIssue({ code: 'custom', path: ['incidentReport', 'policeReportNumber'], message: 'is required for a lost passport: the number of the police report (surat keterangan hilang)' });
+    }
+    if (v.deliveryMethod === 'POS' && !v.address) {
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'is required for delivery by Pos' });
+    }
   })
   .openapi('Submission');
 
@@ -30,45 +95,80 @@ export const submittedSchema = z
   })
   .openapi('Submitted');
 
+// Parameters -------------------------------------------------------------------------------------
+
 export const applicationIdParams = z.object({ applicationId: z.uuid({ error: 'must be an application id (UUID)' }) });
 export const trackingParams = z.object({ trackingCode: z.string().regex(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' }) });
+export const officeParams = z.object({ officeCode });
+export const applicationTypeParams = z.object({ applicationType: applicationTypeSchema });
+export const availabilityQuery = z.object({
+  from: isoDate.optional().openapi({ description: 'First day (office local); default: tomorrow' }),
+  days: z.coerce.number({ error: 'must be a number of days' }).int().min(1, { error: 'must be at least 1' }).max(31, { error: 'must be at most 31' }).default(14),
+});
+export const queueQuery = z.object({ date: isoDate.optional().openapi({ description: 'Office local date; default: today' }) });
+export const scopeQuery = z.object({
+  office: z.union([officeCode, z.literal('*')], { error: 'must be an office code, or * for every office' }).optional().openapi({ description: "Default: the token's own scope" }),
+  at: isoDateTime.optional().openapi({ description: 'The instant to judge deadlines against; default: now' }),
+});
 
-export const bookingSchema = z
-  .object({
-    date: isoDate,
-    session: z.enum(SESSIONS, { error: `must be one of ${SESSIONS.join(', ')}` }),
-  })
-  .openapi('BookingRequest');
+// Applicant actions ------------------------------------------------------------------------------
+
+export const bookingSchema = z.object({ date: isoDate, session: sessionSchema }).openapi('BookingRequest');
 
 export const appointmentSchema = z
   .object({ officeCode: z.string(), date: z.string(), session: z.enum(SESSIONS), endsAt: z.iso.datetime() })
   .openapi('Appointment');
 
+export const deliveryChoiceSchema = z
+  .object({
+    method: deliveryMethodSchema,
+    address: address.optional().openapi({ description: 'For Pos: where to deliver; kept private, never sent to the workflow' }),
+  })
+  .openapi('DeliveryChoice');
+
+export const cancellationSchema = z
+  .object({ reason: z.string().trim().min(3, { error: 'must be a few words' }).max(500).optional() })
+  .openapi('Cancellation');
+
+// Officer actions --------------------------------------------------------------------------------
+
 export const interviewSchema = z
   .object({
-    outcome: z.enum(['APPROVED', 'REJECTED'], { error: 'must be APPROVED or REJECTED' }),
-    reason: z.string().trim().min(3).max(500).optional(),
+    outcome: z.enum(INTERVIEW_OUTCOMES, { error: `must be one of ${INTERVIEW_OUTCOMES.join(', ')}` }),
+    reason: z.string().trim().min(3, { error: 'must be a few words' }).max(500).optional(),
   })
-  .refine((v) => v.outcome === 'APPROVED' || v.reason, { path: ['reason'], error: 'is required when the outcome is REJECTED' })
+  .refine((v) => v.outcome !== 'REJECTED' || v.reason, { path: ['reason'], error: 'is required when the outcome is REJECTED' })
   .openapi('InterviewOutcome');
 
-export const printingSchema = z
-  .object({ passportNumber: z.string().regex(/^[A-Z]{1,2}\d{6,7}$/, { error: 'must be a passport number, e.g. X1234567' }) })
-  .openapi('Printing');
+export const bapSchema = z
+  .object({
+    reportNumber: z.string().trim().min(3, { error: 'must be the BAP number' }).max(64),
+    cause: z.enum(BAP_CAUSES, { error: `must be one of ${BAP_CAUSES.join(', ')} (FORCE_MAJEURE carries no fine)` }),
+  })
+  .openapi('Bap');
 
-export const stageSchema = z.enum(STAGES);
+export const printingSchema = z.object({ passportNumber }).openapi('Printing');
 
 export const actionResultSchema = z
   .object({
     stage: stageSchema,
     stageEnteredAt: z.iso.datetime(),
     nextDeadline: z.iso.datetime().optional(),
+    appointment: appointmentSchema.optional(),
     slaDeadline: z.iso.datetime().optional(),
     slaBreached: z.boolean(),
     deliveryMethod: z.enum(DELIVERY_METHODS),
     posTrackingNumber: z.string().optional(),
+    reschedulesLeft: z.number().int(),
+    bapRecorded: z.boolean(),
+    fineAmount: z.number().int().openapi({ description: 'Rupiah' }),
   })
   .openapi('ActionResult');
+
+// Reads ------------------------------------------------------------------------------------------
+
+const appointmentReadSchema = z.object({ date: z.string(), session: z.string() }).nullable();
+const timelineSchema = z.array(z.object({ stage: stageSchema, at: z.iso.datetime() }));
 
 export const trackingSchema = z
   .object({
@@ -77,14 +177,147 @@ export const trackingSchema = z
     stageEnteredAt: z.iso.datetime(),
     nextDeadline: z.iso.datetime().nullable(),
     officeCode: z.string(),
-    appointment: z.object({ date: z.string(), session: z.string() }).nullable(),
+    appointment: appointmentReadSchema,
     estimatedCompletion: z.string().nullable().openapi({ description: 'Date (office local) the passport is due, when known' }),
     slaBreached: z.boolean(),
     deliveryMethod: z.enum(DELIVERY_METHODS),
     posTrackingNumber: z.string().nullable(),
-    timeline: z.array(z.object({ stage: stageSchema, at: z.iso.datetime() })),
+    timeline: timelineSchema,
   })
   .openapi('Tracking');
+
+export const applicationSummarySchema = z
+  .object({
+    applicationId: z.uuid(),
+    trackingCode: z.string(),
+    applicationType: applicationTypeSchema,
+    product: z.string(),
+    officeCode: z.string(),
+    fullName: z.string(),
+    stage: stageSchema,
+    stageEnteredAt: z.iso.datetime(),
+    nextDeadline: z.iso.datetime().nullable(),
+    billingCode: z.string(),
+    amount: z.number().int().openapi({ description: 'Rupiah' }),
+    paymentDeadline: z.iso.datetime(),
+    appointment: appointmentReadSchema,
+    deliveryMethod: z.enum(DELIVERY_METHODS),
+    slaDeadline: z.iso.datetime().nullable(),
+    slaBreached: z.boolean(),
+    posTrackingNumber: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('ApplicationSummary');
+
+export const applicationDetailSchema = applicationSummarySchema
+  .extend({
+    nik: z.string(),
+    sex: z.enum(['M', 'F']).nullable(),
+    birthDate: z.string(),
+    email: z.string(),
+    phone: z.string(),
+    deliveryAddress: z.string().nullable(),
+    oldPassportNumber: z.string().nullable(),
+    incidentReport: incidentReportSchema.nullable(),
+    timeline: z.array(z.object({ stage: stageSchema, at: z.iso.datetime(), actor: z.string(), reason: z.string().nullable() })),
+  })
+  .openapi('ApplicationDetail');
+
+export const queueSchema = z
+  .object({
+    officeCode: z.string(),
+    date: z.string(),
+    items: z.array(
+      z.object({
+        applicationId: z.uuid(),
+        trackingCode: z.string(),
+        fullName: z.string(),
+        applicationType: applicationTypeSchema,
+        stage: stageSchema,
+        stageEnteredAt: z.iso.datetime(),
+        appointment: appointmentReadSchema,
+        slaDeadline: z.iso.datetime().nullable(),
+        slaBreached: z.boolean(),
+        deliveryMethod: z.enum(DELIVERY_METHODS),
+      }),
+    ),
+  })
+  .openapi('OfficeQueue', { description: "Today's work: interviews booked for the day, passports to print, passports to hand over" });
+
+export const sessionSeatsSchema = z
+  .object({ date: z.string(), session: z.enum(SESSIONS), capacity: z.number().int(), seatsLeft: z.number().int() })
+  .openapi('SessionSeats');
+
+export const availabilitySchema = z
+  .object({
+    officeCode: z.string(),
+    timeZone: z.string(),
+    days: z.array(z.object({ date: z.string(), sessions: z.array(sessionSeatsSchema) })),
+  })
+  .openapi('Availability', { description: 'Working days only; seats of the regular quota' });
+
+export const officeSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    city: z.string(),
+    timeZone: z.string(),
+    services: z.array(z.enum(['REGULAR', 'SAME_DAY', 'PRIORITY'])).openapi({ description: 'SAME_DAY is percepatan; PRIORITY seats are for the elderly, the disabled, pregnant women and children under five' }),
+    dailyQuota: z.object({ regular: z.number().int(), sameDay: z.number().int(), priority: z.number().int() }),
+  })
+  .openapi('Office');
+
+export const feeSchema = z
+  .object({ code: z.string(), kind: z.enum(['PRODUCT', 'SERVICE', 'FINE']), description: z.string(), amount: z.number().int().openapi({ description: 'Rupiah' }) })
+  .openapi('Fee');
+
+export const requirementsSchema = z
+  .object({ applicationType: applicationTypeSchema, documents: z.array(z.object({ document: z.string(), note: z.string().nullable() })) })
+  .openapi('Requirements');
+
+// Managers ---------------------------------------------------------------------------------------
+
+const temporalLinkSchema = z
+  .object({
+    query: z.string().openapi({ description: 'Temporal Web UI list query' }),
+    url: z.string().openapi({ description: 'Link to the Web UI list for that query' }),
+  })
+  .openapi('TemporalLink');
+
+const listedApplicationSchema = z.object({
+  applicationId: z.uuid(),
+  trackingCode: z.string(),
+  officeCode: z.string(),
+  applicationType: applicationTypeSchema,
+  stage: stageSchema,
+  stageEnteredAt: z.iso.datetime(),
+  slaDeadline: z.iso.datetime().nullable(),
+  workflowUrl: z.string().openapi({ description: 'The workflow in the Temporal Web UI' }),
+});
+
+export const summarySchema = z
+  .object({
+    scope: z.string().openapi({ description: 'Office code, or * for every office' }),
+    asOf: z.iso.datetime(),
+    stages: z.array(z.object({ stage: stageSchema, count: z.number().int(), temporal: temporalLinkSchema })),
+    pastSla: z.object({ count: z.number().int(), temporal: temporalLinkSchema }).openapi({ description: 'Past the SLA deadline and not printed' }),
+    compensations: z.object({ count: z.number().int(), temporal: temporalLinkSchema }),
+  })
+  .openapi('ManagerSummary');
+
+export const pastSlaSchema = z
+  .object({ scope: z.string(), asOf: z.iso.datetime(), temporal: temporalLinkSchema, items: z.array(listedApplicationSchema) })
+  .openapi('PastSla');
+
+export const stuckSchema = z
+  .object({
+    scope: z.string(),
+    asOf: z.iso.datetime(),
+    stages: z.array(z.object({ stage: stageSchema, oldest: listedApplicationSchema.extend({ waitingHours: z.number() }), temporal: temporalLinkSchema })),
+  })
+  .openapi('Stuck', { description: 'The oldest open application in each stage' });
+
+// Callbacks --------------------------------------------------------------------------------------
 
 export const paymentCallbackSchema = z
   .object({
@@ -106,16 +339,13 @@ export const posCallbackSchema = z
 
 export const acceptedSchema = z.object({ status: z.enum(['accepted', 'duplicate']) }).openapi('Accepted');
 
-export const officeSchema = z
-  .object({ code: z.string(), name: z.string(), city: z.string(), timeZone: z.string() })
-  .openapi('Office');
-
 export const problemSchema = z
   .object({
-    type: z.string(),
+    type: z.string().openapi({ description: 'Stable identifier of the kind of problem, e.g. /problems/slot-full' }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional().openapi({ description: 'For 400: each failing field and why' }),
+    nextAvailable: z.array(sessionSeatsSchema).optional().openapi({ description: 'For a full session: the next sessions with seats left' }),
   })
   .openapi('Problem');

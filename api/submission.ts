@@ -2,11 +2,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { DB, IncidentReport } from '../db/schema.js';
 import {
   ApplicationTypeKey,
   OfficeCode,
   PassportStage,
+  TERMINAL_STAGES,
   WORKFLOW_TYPE,
   workflowIdFor,
   type ApplicationInput,
@@ -21,11 +22,14 @@ export interface Submission {
   officeCode: string;
   nik: string;
   fullName: string;
+  sex: 'M' | 'F';
   birthDate: string;
   email: string;
   phone: string;
   deliveryMethod: DeliveryMethod;
-  address: string;
+  address?: string;
+  oldPassportNumber?: string;
+  incidentReport?: IncidentReport;
 }
 
 export interface Submitted {
@@ -43,6 +47,16 @@ export class UnknownReference extends Error {
   }
 }
 
+/** Thrown when the rules on who may apply refuse the submission. */
+export class SubmissionRefused extends Error {
+  constructor(readonly reason: 'active-application' | 'account-limit', message: string) {
+    super(message);
+  }
+}
+
+const isUniqueViolation = (error: unknown, constraint: string): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
+
 const TRACKING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'; // no 0/O, 1/I/L: read aloud and typed by people
 /** 12 random characters (~59 bits): unguessable, and short enough to type from an SMS. */
 export const newTrackingCode = (): string =>
@@ -53,6 +67,8 @@ export const newBillingCode = (): string => String(randomInt(1, 10)) + Array.fro
 export async function submitApplication(
   deps: { db: Kysely<DB>; temporal: Client; taskQueue: string; policy: Policy },
   submission: Submission,
+  /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
+  account?: { id: string; maxPeople: number },
 ): Promise<Submitted> {
   const { db, temporal, taskQueue, policy } = deps;
   const office = await db.selectFrom('offices').select('code').where('code', '=', submission.officeCode).executeTakeFirst();
@@ -70,29 +86,57 @@ export async function submitApplication(
   const billingCode = newBillingCode();
   const now = new Date();
   const paymentDeadline = new Date(now.getTime() + policy.paymentWindowMs).toISOString();
-  await db
-    .insertInto('applications')
-    .values({
-      id: applicationId,
-      tracking_code: trackingCode,
-      billing_code: billingCode,
-      application_type: submission.applicationType,
-      product: submission.product,
-      office_code: office.code,
-      amount: fee.amount,
-      nik: submission.nik,
-      full_name: submission.fullName,
-      birth_date: submission.birthDate,
-      email: submission.email,
-      phone: submission.phone,
-      delivery_method: submission.deliveryMethod,
-      delivery_address: submission.address,
-      stage: 'AWAITING_PAYMENT',
-      stage_entered_at: now,
-      next_deadline: paymentDeadline,
-      payment_deadline: paymentDeadline,
-    })
-    .execute();
+  try {
+    await db.transaction().execute(async (tx) => {
+      if (account) {
+        // The account row is the lock: two submissions of one family are counted one after the other.
+        await tx.selectFrom('accounts').select('id').where('id', '=', account.id).forUpdate().executeTakeFirstOrThrow();
+        const others = await tx
+          .selectFrom('applications')
+          .select('nik')
+          .distinct()
+          .where('account_id', '=', account.id)
+          .where('stage', 'not in', TERMINAL_STAGES)
+          .where('nik', '!=', submission.nik)
+          .execute();
+        if (others.length >= account.maxPeople) {
+          throw new SubmissionRefused('account-limit', `one account may apply for at most ${account.maxPeople} people at a time; this one has applications in progress for ${others.length}`);
+        }
+      }
+      await tx
+        .insertInto('applications')
+        .values({
+          id: applicationId,
+          tracking_code: trackingCode,
+          billing_code: billingCode,
+          application_type: submission.applicationType,
+          product: submission.product,
+          office_code: office.code,
+          amount: fee.amount,
+          nik: submission.nik,
+          full_name: submission.fullName,
+          birth_date: submission.birthDate,
+          email: submission.email,
+          phone: submission.phone,
+          delivery_method: submission.deliveryMethod,
+          delivery_address: submission.address ?? null,
+          account_id: account?.id ?? null,
+          sex: submission.sex,
+          old_passport_number: submission.oldPassportNumber ?? null,
+          incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
+          stage: 'AWAITING_PAYMENT',
+          stage_entered_at: now,
+          next_deadline: paymentDeadline,
+          payment_deadline: paymentDeadline,
+        })
+        .execute();
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'applications_one_active_per_nik')) {
+      throw new SubmissionRefused('active-application', 'this NIK already has an application in progress; it must complete, be cancelled or expire before another one');
+    }
+    throw error;
+  }
 
   const input: ApplicationInput = {
     applicationId,

@@ -1,42 +1,184 @@
-// Applicants: submit an application, book a session.
-import { createRoute } from '@hono/zod-openapi';
-import { bookSession, workflowIdFor } from '../../workflows/definitions.js';
-import { HttpProblem } from '../problems.js';
+// Applicants, with their own token: submit, read their applications, book or change a session,
+// choose the delivery, cancel before the interview. Each action is a workflow update.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Application } from '../../db/schema.js';
+import {
+  REJECTIONS,
+  bookSession,
+  cancelApplication,
+  chooseDelivery,
+  rescheduleSession,
+  workflowIdFor,
+  type Stage,
+} from '../../workflows/definitions.js';
+import { requireRole, type ApplicantClaims } from '../auth.js';
+import { nextAvailableSessions } from '../availability.js';
+import { HttpProblem, rejectionOf } from '../problems.js';
+import { applicationDetail, summaryOf } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { appointmentSchema, applicationIdParams, bookingSchema, submissionSchema, submittedSchema } from '../schemas.js';
-import { submitApplication, UnknownReference } from '../submission.js';
+import {
+  actionResultSchema,
+  appointmentSchema,
+  applicationDetailSchema,
+  applicationIdParams,
+  applicationSummarySchema,
+  bookingSchema,
+  cancellationSchema,
+  deliveryChoiceSchema,
+  submissionSchema,
+  submittedSchema,
+} from '../schemas.js';
+import { SubmissionRefused, submitApplication, UnknownReference } from '../submission.js';
+
+type OwnApplication = Pick<Application, 'id' | 'office_code' | 'stage'>;
+type ApplicantEnv = { Variables: { claims: ApplicantClaims; application: OwnApplication } };
+
+const applicant = { tags: ['applicants'], security: [{ bearer: [] }] };
 
 const submit = createRoute({
+  ...applicant,
   method: 'post',
   path: '/applications',
-  tags: ['applicants'],
-  summary: 'Submit a passport application; returns the billing code to pay and the tracking code',
+  summary: 'Submit a passport application for yourself or a family member; returns the billing code to pay and the tracking code',
   request: { body: jsonBody(submissionSchema) },
-  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400) },
+  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409) },
+});
+
+const list = createRoute({
+  ...applicant,
+  method: 'get',
+  path: '/applications',
+  summary: "Your account's applications, newest first",
+  responses: { 200: jsonResponse('Applications', z.array(applicationSummarySchema)), ...problems(401, 403) },
+});
+
+const read = createRoute({
+  ...applicant,
+  method: 'get',
+  path: '/applications/{applicationId}',
+  summary: 'One of your applications, with its timeline',
+  request: { params: applicationIdParams },
+  responses: { 200: jsonResponse('Application', applicationDetailSchema), ...problems(400, 401, 403, 404) },
 });
 
 const book = createRoute({
+  ...applicant,
   method: 'post',
   path: '/applications/{applicationId}/booking',
-  tags: ['applicants'],
-  summary: 'Book an interview session at the application office (after payment)',
+  summary: 'Book an interview session at the application office (once paid)',
+  description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Booked', appointmentSchema), ...problems(400, 404, 409) },
+  responses: { 200: jsonResponse('Booked', appointmentSchema), ...problems(400, 401, 403, 404, 409) },
 });
 
-export const applicantRoutes = (deps: ApiDeps) =>
-  newRouter()
+const reschedule = createRoute({
+  ...applicant,
+  method: 'put',
+  path: '/applications/{applicationId}/booking',
+  summary: 'Change the booked session, once, up to the day before the appointment',
+  description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
+  request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
+  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...problems(400, 401, 403, 404, 409) },
+});
+
+const delivery = createRoute({
+  ...applicant,
+  method: 'put',
+  path: '/applications/{applicationId}/delivery',
+  summary: 'Choose pickup at the office or delivery by Pos (with the address), until the passport is printed',
+  request: { params: applicationIdParams, body: jsonBody(deliveryChoiceSchema) },
+  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+});
+
+const cancel = createRoute({
+  ...applicant,
+  method: 'post',
+  path: '/applications/{applicationId}/cancel',
+  summary: 'Withdraw the application before the interview; a booked seat is released',
+  request: { params: applicationIdParams, body: jsonBody(cancellationSchema) },
+  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+});
+
+/** Stages in which the delivery address may still change: nothing is printed or shipped yet. */
+const BEFORE_PRINTING: Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW', 'AWAITING_PRINTING'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const applicantRoutes = (deps: ApiDeps) => {
+  const { db } = deps;
+  /** The application in the path must be the caller's own; checked before the body is read. */
+  const own: MiddlewareHandler<ApplicantEnv> = async (c, next) => {
+    const id = /^\/applications\/([^/]+)/.exec(c.req.path)?.[1];
+    if (id && UUID.test(id)) {
+      const row = await db.selectFrom('applications').select(['id', 'office_code', 'stage', 'account_id']).where('id', '=', id).executeTakeFirst();
+      if (!row) throw new HttpProblem('not-found', 'no such application');
+      if (row.account_id !== c.get('claims').sub) throw new HttpProblem('forbidden', 'this application belongs to another account');
+      c.set('application', row);
+    }
+    await next();
+  };
+  const workflow = (id: string) => deps.temporal.workflow.getHandle(workflowIdFor(id));
+  /** A full session: say which ones still have seats. */
+  const withNextAvailable = async <T>(officeCode: string, date: string, action: () => Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (error) {
+      const rejection = rejectionOf(error);
+      if (rejection?.type !== REJECTIONS.slotFull) throw error;
+      throw new HttpProblem('slot-full', `${rejection.message}; choose another session`, undefined, {
+        nextAvailable: await nextAvailableSessions(db, officeCode, date),
+      });
+    }
+  };
+
+  const router = newRouter<ApplicantEnv>();
+  router.use('/applications/*', requireRole(deps.config.JWT_SECRET, 'applicant'), own);
+  return router
     .openapi(submit, async (c) => {
       try {
-        return c.json(await submitApplication(deps, c.req.valid('json')), 201);
+        const account = { id: c.get('claims').sub, maxPeople: deps.config.MAX_PEOPLE_PER_ACCOUNT };
+        return c.json(await submitApplication(deps, c.req.valid('json'), account), 201);
       } catch (error) {
         if (error instanceof UnknownReference) throw new HttpProblem('validation', error.message, [{ field: error.field, reason: error.message }]);
+        if (error instanceof SubmissionRefused) throw new HttpProblem(error.reason, error.message);
         throw error;
       }
     })
+    .openapi(list, async (c) => {
+      const rows = await db.selectFrom('applications').selectAll().where('account_id', '=', c.get('claims').sub).orderBy('created_at', 'desc').execute();
+      return c.json(rows.map(summaryOf), 200);
+    })
+    .openapi(read, async (c) => c.json(await applicationDetail(db, c.get('application').id), 200))
     .openapi(book, async (c) => {
-      const { applicationId } = c.req.valid('param');
-      const handle = deps.temporal.workflow.getHandle(workflowIdFor(applicationId));
-      const appointment = await handle.executeUpdate(bookSession, { args: [c.req.valid('json')] });
+      const { id, office_code } = c.get('application');
+      const request = c.req.valid('json');
+      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request] }));
       return c.json(appointment, 200);
+    })
+    .openapi(reschedule, async (c) => {
+      const { id, office_code } = c.get('application');
+      const request = c.req.valid('json');
+      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request] }));
+      return c.json(appointment, 200);
+    })
+    .openapi(delivery, async (c) => {
+      const { id } = c.get('application');
+      const { method, address } = c.req.valid('json');
+      if (method === 'POS') {
+        // The address is personal: it goes to PostgreSQL only, before the workflow can print and ship.
+        if (address) {
+          const saved = await db.updateTable('applications').set({ delivery_address: address }).where('id', '=', id).where('stage', 'in', BEFORE_PRINTING).executeTakeFirst();
+          if (saved.numUpdatedRows === 0n) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
+        } else {
+          const onFile = await db.selectFrom('applications').select('delivery_address').where('id', '=', id).executeTakeFirstOrThrow();
+          if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);
+        }
+      }
+      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }] });
+      return c.json(state, 200);
+    })
+    .openapi(cancel, async (c) => {
+      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [c.req.valid('json')] });
+      return c.json(state, 200);
     });
+};

@@ -14,7 +14,9 @@ const payment = createRoute({
   method: 'post',
   path: '/callbacks/bank/payments',
   tags: ['callbacks'],
+  security: [{ callbackSignature: [] }],
   summary: 'The bank confirms a payment of a billing code (HMAC-signed)',
+  description: 'Idempotent by transactionId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
   request: { body: jsonBody(paymentCallbackSchema) },
   responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
 });
@@ -23,7 +25,9 @@ const delivery = createRoute({
   method: 'post',
   path: '/callbacks/pos/deliveries',
   tags: ['callbacks'],
+  security: [{ callbackSignature: [] }],
   summary: 'Pos Indonesia reports a delivery outcome (HMAC-signed)',
+  description: 'Idempotent by eventId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
   request: { body: jsonBody(posCallbackSchema) },
   responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404) },
 });
@@ -47,9 +51,20 @@ export const callbackRoutes = (deps: ApiDeps) => {
       c.set('signature', check.signature);
       await next();
     };
-  /** Recorded only once the signal is durable, so a bank retry after a failure is not taken for a replay. */
-  const remember = (sender: Sender, signature: string) =>
-    deps.db.insertInto('callback_receipts').values({ sender, signature }).onConflict((oc) => oc.columns(['sender', 'signature']).doNothing()).execute();
+  /**
+   * Recorded only once the signal is durable, so a retry after a failure is not taken for a replay:
+   * the signature (a replay is refused) and the sender's own event id (a duplicate is answered as one).
+   */
+  const remember = async (sender: Sender, signature: string, eventId: string, applicationId: string) => {
+    await deps.db.insertInto('callback_receipts').values({ sender, signature }).onConflict((oc) => oc.columns(['sender', 'signature']).doNothing()).execute();
+    await deps.db
+      .insertInto('callback_events')
+      .values({ sender, event_id: eventId, application_id: applicationId })
+      .onConflict((oc) => oc.columns(['sender', 'event_id']).doNothing())
+      .execute();
+  };
+  const seenEvent = async (sender: Sender, eventId: string) =>
+    !!(await deps.db.selectFrom('callback_events').select('event_id').where('sender', '=', sender).where('event_id', '=', eventId).executeTakeFirst());
 
   const router = newRouter<CallbackEnv>();
   router.use('/callbacks/bank/*', verified('bank'));
@@ -57,6 +72,10 @@ export const callbackRoutes = (deps: ApiDeps) => {
   return router
     .openapi(payment, async (c) => {
       const notice = c.req.valid('json');
+      if (await seenEvent('bank', notice.transactionId)) {
+        await deps.db.insertInto('callback_receipts').values({ sender: 'bank', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
+        return c.json({ status: 'duplicate' as const }, 202);
+      }
       const application = await deps.db
         .selectFrom('applications')
         .leftJoin('payments', 'payments.application_id', 'applications.id')
@@ -65,22 +84,26 @@ export const callbackRoutes = (deps: ApiDeps) => {
         .executeTakeFirst();
       if (!application) throw new HttpProblem('not-found', 'no application has this billing code');
       if (application.bank_transaction_id === notice.transactionId) {
-        await remember('bank', c.get('signature'));
+        await remember('bank', c.get('signature'), notice.transactionId, application.id);
         return c.json({ status: 'duplicate' as const }, 202);
       }
       if (application.bank_transaction_id) throw new HttpProblem('conflict', 'this billing code is already paid by another transaction; refund it');
       if (application.amount !== notice.amount) throw new HttpProblem('conflict', `the amount differs from the billing (${application.amount} rupiah)`);
       if (application.stage === 'EXPIRED' || application.stage === 'CANCELLED') throw new HttpProblem('conflict', 'the billing code is no longer valid; refund it');
       await deps.temporal.workflow.getHandle(workflowIdFor(application.id)).signal(paymentReceived, notice);
-      await remember('bank', c.get('signature'));
+      await remember('bank', c.get('signature'), notice.transactionId, application.id);
       return c.json({ status: 'accepted' as const }, 202);
     })
     .openapi(delivery, async (c) => {
       const event = c.req.valid('json');
+      if (await seenEvent('pos', event.eventId)) {
+        await deps.db.insertInto('callback_receipts').values({ sender: 'pos', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
+        return c.json({ status: 'duplicate' as const }, 202);
+      }
       const shipment = await deps.db.selectFrom('deliveries').select('application_id').where('pos_tracking_number', '=', event.trackingNumber).executeTakeFirst();
       if (!shipment) throw new HttpProblem('not-found', 'no delivery has this tracking number');
       await deps.temporal.workflow.getHandle(workflowIdFor(shipment.application_id)).signal(posDeliveryEvent, event);
-      await remember('pos', c.get('signature'));
+      await remember('pos', c.get('signature'), event.eventId, shipment.application_id);
       return c.json({ status: 'accepted' as const }, 202);
     });
 };

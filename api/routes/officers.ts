@@ -1,28 +1,73 @@
-// Officers of one office: record the interview, the printing and the hand-over.
+// Officers of one office: today's queue, and the stage actions (interview, BAP, printing, hand-over).
+// The officer's id travels with each update, so the audit log says who moved the application.
 import { createRoute } from '@hono/zod-openapi';
-import { recordHandover, recordInterview, recordPrinting, workflowIdFor } from '../../workflows/definitions.js';
-import { requireStaff, type StaffEnv } from '../auth.js';
+import type { MiddlewareHandler } from 'hono';
+import { localDate } from '../../workflows/calendar.js';
+import {
+  recordBap,
+  recordHandover,
+  recordInterview,
+  recordPrinting,
+  workflowIdFor,
+  type ApplicationType,
+  type Stage,
+} from '../../workflows/definitions.js';
+import { requireRole, type StaffClaims } from '../auth.js';
 import { HttpProblem } from '../problems.js';
+import { applicationDetail } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { actionResultSchema, applicationIdParams, interviewSchema, printingSchema } from '../schemas.js';
+import {
+  actionResultSchema,
+  applicationDetailSchema,
+  applicationIdParams,
+  bapSchema,
+  interviewSchema,
+  printingSchema,
+  queueQuery,
+  queueSchema,
+} from '../schemas.js';
 
+type OfficerEnv = { Variables: { claims: StaffClaims } };
+
+const officer = { tags: ['officers'], security: [{ bearer: [] }] };
 const officerAction = {
+  ...officer,
   method: 'post' as const,
-  tags: ['officers'],
-  security: [{ bearer: [] }],
   responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
 };
 
+const queue = createRoute({
+  ...officer,
+  method: 'get',
+  path: '/officer/queue',
+  summary: "The office's work for a day: interviews booked that day, passports to print, passports to hand over",
+  request: { query: queueQuery },
+  responses: { 200: jsonResponse('Queue, by stage then appointment', queueSchema), ...problems(400, 401, 403) },
+});
+const read = createRoute({
+  ...officer,
+  method: 'get',
+  path: '/officer/applications/{applicationId}',
+  summary: "An application of the officer's office, with the applicant's identity to check at the counter",
+  request: { params: applicationIdParams },
+  responses: { 200: jsonResponse('Application', applicationDetailSchema), ...problems(400, 401, 403, 404) },
+});
 const interview = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/interview',
-  summary: 'Record the interview outcome (photo and biometrics taken)',
+  summary: 'Record the interview outcome (photo and biometrics taken): APPROVED, REJECTED with a reason, or NO_SHOW',
   request: { params: applicationIdParams, body: jsonBody(interviewSchema) },
+});
+const bap = createRoute({
+  ...officerAction,
+  path: '/officer/applications/{applicationId}/bap',
+  summary: 'Record the BAP (investigation report) of a LOST or DAMAGED passport, before approval',
+  request: { params: applicationIdParams, body: jsonBody(bapSchema) },
 });
 const printing = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/printing',
-  summary: 'Record that the passport is printed',
+  summary: 'Record that the passport is printed, with its number',
   request: { params: applicationIdParams, body: jsonBody(printingSchema) },
 });
 const handover = createRoute({
@@ -32,33 +77,74 @@ const handover = createRoute({
   request: { params: applicationIdParams },
 });
 
+const QUEUE_STAGES: Stage[] = ['AWAITING_INTERVIEW', 'AWAITING_PRINTING', 'READY_FOR_PICKUP'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const officerRoutes = (deps: ApiDeps) => {
-  /** The application's workflow, once the officer is known to belong to its office. */
-  const handleFor = async (applicationId: string, office: string) => {
-    const application = await deps.db.selectFrom('applications').select('office_code').where('id', '=', applicationId).executeTakeFirst();
-    if (!application) throw new HttpProblem('not-found', 'no such application');
-    if (application.office_code !== office) throw new HttpProblem('forbidden', `the application belongs to office ${application.office_code}`);
-    return deps.temporal.workflow.getHandle(workflowIdFor(applicationId));
+  const { db } = deps;
+  /** Another office's application is refused before anything is read or sent. */
+  const ownOffice: MiddlewareHandler<OfficerEnv> = async (c, next) => {
+    const id = /^\/officer\/applications\/([^/]+)/.exec(c.req.path)?.[1];
+    if (id && UUID.test(id)) {
+      const application = await db.selectFrom('applications').select('office_code').where('id', '=', id).executeTakeFirst();
+      if (!application) throw new HttpProblem('not-found', 'no such application');
+      if (application.office_code !== c.get('claims').office) throw new HttpProblem('forbidden', `the application belongs to office ${application.office_code}`);
+    }
+    await next();
   };
-  const router = newRouter<StaffEnv>();
-  router.use('/officer/*', requireStaff(deps.config.JWT_SECRET, ['officer']));
+  const act = (c: { get(key: 'claims'): StaffClaims }, applicationId: string) => ({
+    handle: deps.temporal.workflow.getHandle(workflowIdFor(applicationId)),
+    by: { officerId: c.get('claims').sub, officeCode: c.get('claims').office },
+  });
+
+  const router = newRouter<OfficerEnv>();
+  router.use('/officer/*', requireRole(deps.config.JWT_SECRET, 'officer'), ownOffice);
   return router
+    .openapi(queue, async (c) => {
+      const officeCode = c.get('claims').office;
+      const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirst();
+      if (!office) throw new HttpProblem('forbidden', `the token's office ${officeCode} does not exist`);
+      const date = c.req.valid('query').date ?? localDate(new Date(), office.time_zone);
+      const rows = await db
+        .selectFrom('applications')
+        .select(['id', 'tracking_code', 'full_name', 'application_type', 'stage', 'stage_entered_at', 'appointment_date', 'appointment_session', 'sla_deadline', 'sla_breached', 'delivery_method'])
+        .where('office_code', '=', officeCode)
+        .where((eb) => eb.or([eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), eb('appointment_date', '=', date)]), eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP'])]))
+        .orderBy('appointment_date')
+        .orderBy('appointment_session', 'desc') // MORNING before AFTERNOON
+        .orderBy('stage_entered_at')
+        .execute();
+      const items = rows
+        .map((r) => ({
+          applicationId: r.id,
+          trackingCode: r.tracking_code,
+          fullName: r.full_name,
+          applicationType: r.application_type as ApplicationType,
+          stage: r.stage as Stage,
+          stageEnteredAt: r.stage_entered_at.toISOString(),
+          appointment: r.appointment_date ? { date: r.appointment_date, session: r.appointment_session ?? '' } : null,
+          slaDeadline: r.sla_deadline?.toISOString() ?? null,
+          slaBreached: r.sla_breached,
+          deliveryMethod: r.delivery_method,
+        }))
+        .sort((a, b) => QUEUE_STAGES.indexOf(a.stage) - QUEUE_STAGES.indexOf(b.stage));
+      return c.json({ officeCode, date, items }, 200);
+    })
+    .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))
     .openapi(interview, async (c) => {
-      const staff = c.get('staff');
-      const handle = await handleFor(c.req.valid('param').applicationId, staff.office);
-      const state = await handle.executeUpdate(recordInterview, { args: [{ ...c.req.valid('json'), officerId: staff.sub, officeCode: staff.office }] });
-      return c.json(state, 200);
+      const { handle, by } = act(c, c.req.valid('param').applicationId);
+      return c.json(await handle.executeUpdate(recordInterview, { args: [{ ...c.req.valid('json'), ...by }] }), 200);
+    })
+    .openapi(bap, async (c) => {
+      const { handle, by } = act(c, c.req.valid('param').applicationId);
+      return c.json(await handle.executeUpdate(recordBap, { args: [{ ...c.req.valid('json'), ...by }] }), 200);
     })
     .openapi(printing, async (c) => {
-      const staff = c.get('staff');
-      const handle = await handleFor(c.req.valid('param').applicationId, staff.office);
-      const state = await handle.executeUpdate(recordPrinting, { args: [{ ...c.req.valid('json'), officerId: staff.sub, officeCode: staff.office }] });
-      return c.json(state, 200);
+      const { handle, by } = act(c, c.req.valid('param').applicationId);
+      return c.json(await handle.executeUpdate(recordPrinting, { args: [{ ...c.req.valid('json'), ...by }] }), 200);
     })
     .openapi(handover, async (c) => {
-      const staff = c.get('staff');
-      const handle = await handleFor(c.req.valid('param').applicationId, staff.office);
-      const state = await handle.executeUpdate(recordHandover, { args: [{ officerId: staff.sub, officeCode: staff.office }] });
-      return c.json(state, 200);
+      const { handle, by } = act(c, c.req.valid('param').applicationId);
+      return c.json(await handle.executeUpdate(recordHandover, { args: [by] }), 200);
     });
 };

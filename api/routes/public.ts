@@ -1,32 +1,76 @@
-// Anyone: track an application by its code (nothing personal), list offices.
-import { createRoute } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
+// Anyone: track an application by its code (nothing personal, rate-limited), offices and their free
+// seats, the documents to bring, the fee schedule.
+import { createRoute, z } from '@hono/zod-openapi';
 import { loadHolidays } from '../../activities/booking.js';
 import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
-import type { Stage } from '../../workflows/definitions.js';
+import type { ApplicationType, Stage } from '../../workflows/definitions.js';
+import { firstBookableDay, seatsBetween } from '../availability.js';
 import { HttpProblem } from '../problems.js';
+import { rateLimited } from '../rate-limit.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { officeSchema, trackingParams, trackingSchema } from '../schemas.js';
+import {
+  applicationTypeParams,
+  availabilityQuery,
+  availabilitySchema,
+  feeSchema,
+  officeParams,
+  officeSchema,
+  requirementsSchema,
+  trackingParams,
+  trackingSchema,
+} from '../schemas.js';
 
 const track = createRoute({
   method: 'get',
   path: '/track/{trackingCode}',
   tags: ['public'],
   summary: 'Where an application is: stage, dates and estimated completion, nothing personal',
+  description: 'Rate-limited per client; 429 with Retry-After when exceeded.',
   request: { params: trackingParams },
-  responses: { 200: jsonResponse('Tracking', trackingSchema), ...problems(400, 404) },
+  responses: { 200: jsonResponse('Tracking', trackingSchema), ...problems(400, 404, 429) },
 });
 
 const offices = createRoute({
   method: 'get',
   path: '/offices',
   tags: ['public'],
-  summary: 'Immigration offices and their time zones',
+  summary: 'Immigration offices: time zone, services and daily quotas',
   responses: { 200: jsonResponse('Offices', z.array(officeSchema)) },
 });
 
-export const publicRoutes = (deps: ApiDeps) =>
-  newRouter()
+const availability = createRoute({
+  method: 'get',
+  path: '/offices/{officeCode}/availability',
+  tags: ['public'],
+  summary: "Sessions with seats left, per working day, from tomorrow (office local) or 'from'",
+  request: { params: officeParams, query: availabilityQuery },
+  responses: { 200: jsonResponse('Availability', availabilitySchema), ...problems(400, 404) },
+});
+
+const requirements = createRoute({
+  method: 'get',
+  path: '/requirements/{applicationType}',
+  tags: ['public'],
+  summary: 'The documents to bring to the interview for an application type',
+  request: { params: applicationTypeParams },
+  responses: { 200: jsonResponse('Documents', requirementsSchema), ...problems(400) },
+});
+
+const fees = createRoute({
+  method: 'get',
+  path: '/fees',
+  tags: ['public'],
+  summary: 'The fee schedule (PP 45/2024): passports, services and fines, in rupiah',
+  responses: { 200: jsonResponse('Fees', z.array(feeSchema)) },
+});
+
+export const publicRoutes = (deps: ApiDeps) => {
+  const router = newRouter();
+  router.use(
+    '/track/*',
+    rateLimited({ perMinute: deps.config.TRACKING_RATE_PER_MINUTE, burst: deps.config.TRACKING_BURST, trustProxy: deps.config.TRUST_PROXY }),
+  );
+  return router
     .openapi(track, async (c) => {
       const { trackingCode } = c.req.valid('param');
       const row = await deps.db
@@ -75,6 +119,39 @@ export const publicRoutes = (deps: ApiDeps) =>
       );
     })
     .openapi(offices, async (c) => {
-      const rows = await deps.db.selectFrom('offices').select(['code', 'name', 'city', 'time_zone']).orderBy('code').execute();
-      return c.json(rows.map((o) => ({ code: o.code, name: o.name, city: o.city, timeZone: o.time_zone })), 200);
+      const rows = await deps.db.selectFrom('offices').selectAll().orderBy('code').execute();
+      return c.json(
+        rows.map((o) => ({
+          code: o.code,
+          name: o.name,
+          city: o.city,
+          timeZone: o.time_zone,
+          services: [
+            ...(o.regular_quota > 0 ? (['REGULAR'] as const) : []),
+            ...(o.same_day_quota > 0 ? (['SAME_DAY'] as const) : []),
+            ...(o.priority_quota > 0 ? (['PRIORITY'] as const) : []),
+          ],
+          dailyQuota: { regular: o.regular_quota, sameDay: o.same_day_quota, priority: o.priority_quota },
+        })),
+        200,
+      );
+    })
+    .openapi(availability, async (c) => {
+      const { officeCode } = c.req.valid('param');
+      const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).executeTakeFirst();
+      if (!office) throw new HttpProblem('not-found', `no immigration office with code ${officeCode}`);
+      const query = c.req.valid('query');
+      const earliest = firstBookableDay(office);
+      const from = query.from && query.from > earliest ? query.from : earliest;
+      return c.json({ officeCode: office.code, timeZone: office.time_zone, days: await seatsBetween(deps.db, office, from, query.days) }, 200);
+    })
+    .openapi(requirements, async (c) => {
+      const { applicationType } = c.req.valid('param');
+      const rows = await deps.db.selectFrom('document_requirements').select(['document', 'note']).where('application_type', '=', applicationType).orderBy('position').execute();
+      return c.json({ applicationType: applicationType as ApplicationType, documents: rows }, 200);
+    })
+    .openapi(fees, async (c) => {
+      const rows = await deps.db.selectFrom('fee_schedule').selectAll().orderBy('kind').orderBy('amount').execute();
+      return c.json(rows, 200);
     });
+};

@@ -15,9 +15,10 @@ afterAll(async () => s?.stop());
 const track = (code: string) => s.call('GET', `/track/${code}`);
 const stageOf = async (code: string) => (await track(code)).body.stage as string;
 
-/** Submits and pays; returns what the applicant was given. */
+/** A new applicant submits and pays; returns what the applicant was given, and their credentials. */
 async function submitAndPay(overrides: Partial<ReturnType<typeof sampleSubmission>> = {}) {
-  const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides });
+  const { auth: applicant } = await s.applicant();
+  const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, applicant);
   expect(submitted.status).toBe(201);
   const { applicationId, trackingCode, billingCode, amount } = submitted.body;
   const paid = await s
@@ -25,12 +26,12 @@ async function submitAndPay(overrides: Partial<ReturnType<typeof sampleSubmissio
     .send();
   expect(paid).toMatchObject({ status: 202, body: { status: 'accepted' } });
   await eventually(() => stageOf(trackingCode), (stage) => stage === 'AWAITING_BOOKING');
-  return { applicationId, trackingCode, billingCode, amount };
+  return { applicationId, trackingCode, billingCode, amount, applicant };
 }
 
-async function bookAndInterview(applicationId: string, office = 'PLU') {
+async function bookAndInterview(applicationId: string, applicant: Record<string, string>, office = 'PLU') {
   const date = await nextWorkingDay(s.db, office);
-  const booked = await s.call('POST', `/applications/${applicationId}/booking`, { date, session: 'MORNING' });
+  const booked = await s.call('POST', `/applications/${applicationId}/booking`, { date, session: 'MORNING' }, applicant);
   expect(booked).toMatchObject({ status: 200, body: { date, session: 'MORNING', officeCode: office } });
   const auth = { authorization: `Bearer ${await s.officerToken(office)}` };
   const interviewed = await s.call('POST', `/officer/applications/${applicationId}/interview`, { outcome: 'APPROVED' }, auth);
@@ -40,10 +41,10 @@ async function bookAndInterview(applicationId: string, office = 'PLU') {
 
 describe('one application through the HTTP API', () => {
   it('goes from submission to COMPLETED at the counter, each stage visible through public tracking', async () => {
-    const { applicationId, trackingCode, amount } = await submitAndPay();
+    const { applicationId, trackingCode, amount, applicant } = await submitAndPay();
     expect(amount).toBe(950_000); // ELECTRONIC_10Y in the seeded fee schedule
 
-    const auth = await bookAndInterview(applicationId);
+    const auth = await bookAndInterview(applicationId, applicant);
     const waiting = await track(trackingCode);
     expect(waiting.body).toMatchObject({ stage: 'AWAITING_PRINTING', officeCode: 'PLU', slaBreached: false });
     expect(waiting.body.estimatedCompletion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -78,8 +79,8 @@ describe('one application through the HTTP API', () => {
   });
 
   it('delivers by Pos when chosen, completing on the signed delivery callback', async () => {
-    const { applicationId, trackingCode } = await submitAndPay({ deliveryMethod: 'POS' });
-    const auth = await bookAndInterview(applicationId);
+    const { applicationId, trackingCode, applicant } = await submitAndPay({ deliveryMethod: 'POS' });
+    const auth = await bookAndInterview(applicationId, applicant);
     const printed = await s.call('POST', `/officer/applications/${applicationId}/printing`, { passportNumber: 'E7654321' }, auth);
     expect(printed).toMatchObject({ status: 200, body: { stage: 'IN_DELIVERY' } });
     const trackingNumber = (await track(trackingCode)).body.posTrackingNumber;
@@ -94,13 +95,14 @@ describe('one application through the HTTP API', () => {
 
 describe('what the API refuses', () => {
   it('answers 400 naming each invalid field, and creates nothing', async () => {
+    const { auth: applicant } = await s.applicant();
     const before = Number((await s.db.selectFrom('applications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    const response = await s.call('POST', '/applications', { ...sampleSubmission(), nik: '12345', email: 'not-an-email', applicationType: 'VISA' });
+    const response = await s.call('POST', '/applications', { ...sampleSubmission(), nik: '12345', email: 'not-an-email', applicationType: 'VISA' }, applicant);
     expect(response.status).toBe(400);
     expect(response.contentType).toContain('application/problem+json');
     expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['applicationType', 'email', 'nik']);
     expect(response.body.errors.find((e: { field: string }) => e.field === 'nik').reason).toMatch(/16 digits/);
-    const unknownOffice = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: 'XXX' });
+    const unknownOffice = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: 'XXX' }, applicant);
     expect(unknownOffice).toMatchObject({ status: 400, body: { errors: [{ field: 'officeCode' }] } });
     const after = Number((await s.db.selectFrom('applications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(after).toBe(before);
@@ -122,7 +124,8 @@ describe('what the API refuses', () => {
   });
 
   it('rejects a replayed bank callback, and a duplicate with a fresh signature changes nothing', async () => {
-    const submitted = (await s.call('POST', '/applications', sampleSubmission())).body;
+    const { auth: applicant } = await s.applicant();
+    const submitted = (await s.call('POST', '/applications', sampleSubmission(), applicant)).body;
     const payment = { billingCode: submitted.billingCode, transactionId: 'MANDIRI-0001', amount: submitted.amount, paidAt: new Date().toISOString() };
     const first = s.signedCall('bank', '/callbacks/bank/payments', payment);
     expect((await first.send()).status).toBe(202);

@@ -15,6 +15,9 @@ import { createDb } from '../../db/connect.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 import { quietRuntime } from './workflows.js';
 
+/** Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`). */
+const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000' };
+
 export async function startService() {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
@@ -25,7 +28,7 @@ export async function startService() {
       log: { format: 'pretty', level: 'error' },
     },
   });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const config = loadConfig(TEST_CONFIG);
   const db = createDb(inject('databaseUrl'), { max: 30 });
   const taskQueue = `api-${randomUUID()}`;
   const worker = await Worker.create({
@@ -35,18 +38,18 @@ export async function startService() {
     activities: createActivities({ db, pos: counterBookedPos() }),
   });
   const running = worker.run();
-  const app = createApp({ db, temporal: env.client, config, taskQueue, policy: policyFrom(config) });
-  const api = await listen(app, 0, '127.0.0.1');
+  const deps = { db, temporal: env.client, config, taskQueue, policy: policyFrom(config) };
+  const api = await listen(createApp(deps), 0, '127.0.0.1');
+  const call = caller(api.url);
+  const extra: Array<{ close(): Promise<void> }> = [];
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const response = await fetch(`${api.url}${path}`, {
-      method,
-      headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
-      body: payload,
-    });
-    const text = await response.text();
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+  let accounts = 0;
+  /** A new applicant account, logged in: its id and the headers that carry its token. */
+  const applicant = async () => {
+    accounts += 1;
+    const registered = await call('POST', '/auth/register', { email: `applicant-${randomUUID()}@example.id`, password: `correct horse ${accounts}` });
+    if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
+    return { accountId: registered.body.accountId as string, auth: { authorization: `Bearer ${registered.body.token}` } };
   };
 
   return {
@@ -55,7 +58,15 @@ export async function startService() {
     config,
     url: api.url,
     call,
+    applicant,
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
+    managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),
+    /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
+    async listenWith(overrides: Record<string, string>) {
+      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, ...overrides }) }), 0, '127.0.0.1');
+      extra.push(other);
+      return { url: other.url, call: caller(other.url) };
+    },
     /** Sends a callback exactly as the bank or Pos would: the raw body and its signature. */
     signedCall: (sender: 'bank' | 'pos', path: string, body: unknown, now = Date.now()) => {
       const raw = JSON.stringify(body);
@@ -64,6 +75,7 @@ export async function startService() {
       return { headers, send: (h = headers) => call('POST', path, raw, h) };
     },
     async stop() {
+      for (const other of extra) await other.close();
       await api.close();
       worker.shutdown();
       await running;
@@ -72,6 +84,20 @@ export async function startService() {
     },
   };
 }
+
+export type Call = ReturnType<typeof caller>;
+export const caller = (url: string) => async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
+    body: payload,
+  });
+  const text = await response.text();
+  const contentType = response.headers.get('content-type') ?? '';
+  const body_: any = text && contentType.includes('json') ? JSON.parse(text) : text || undefined;
+  return { status: response.status, contentType, headers: response.headers, body: body_ };
+};
 
 /** Polls until `check` holds (the read model follows the workflow within moments). */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {

@@ -1,5 +1,5 @@
 // A time-skipping Temporal server per test file, with a worker running the real activities on PostgreSQL.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { SearchAttributeType } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -65,16 +65,28 @@ export async function startTimeSkipping() {
   };
 }
 
-let counter = 0;
-/** A valid applicant: a NIK whose region, birth date and serial agree (a woman born 1990-05-12). */
+/**
+ * A NIK that agrees with a birth date and sex, in a random regency and with a random serial, so test
+ * files running side by side never share one (one active application per NIK).
+ */
+export function nikFor(birthDate: string, sex: 'M' | 'F'): string {
+  const pick = (n: number) => randomInt(1, n + 1);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const [year, month, day] = birthDate.split('-');
+  const province = ['11', '31', '32', '33', '35', '51', '72', '73', '91'][pick(9) - 1];
+  const birth = `${two(Number(day) + (sex === 'F' ? 40 : 0))}${month}${year!.slice(2)}`;
+  return `${province}${two(pick(99))}${two(pick(99))}${birth}${String(pick(9999)).padStart(4, '0')}`;
+}
+
+/** A valid applicant: a woman born 1990-05-12, with a NIK of her own. */
 export function sampleSubmission(): Submission {
-  counter += 1;
   return {
     applicationType: 'NEW',
     product: 'ELECTRONIC_10Y',
     officeCode: 'PLU',
-    nik: `727105520590${String(1000 + (counter % 9000)).padStart(4, '0')}`,
+    nik: nikFor('1990-05-12', 'F'),
     fullName: 'Siti Rahmawati',
+    sex: 'F',
     birthDate: '1990-05-12',
     email: 'siti@example.id',
     phone: '+6281234567890',

@@ -1,0 +1,31 @@
+// Applicant passwords: scrypt (memory-hard, built into Node), stored as `scrypt$N$r$p$salt$hash`.
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+// N = 2^15, r = 8: 32 MiB and ~0.1 s per hash, OWASP's scrypt floor.
+const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const KEY_LENGTH = 32;
+
+const derive = (password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> =>
+  new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, PARAMS);
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+/** A hash to compare against when the account does not exist, so both cases take the same time. */
+let decoy: Promise<string> | undefined;
+
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  decoy ??= hashPassword('not a password anyone has');
+  const [scheme, n, r, p, salt, key] = (stored ?? (await decoy)).split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
+  return stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
+}

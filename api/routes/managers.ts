@@ -1,0 +1,170 @@
+// Managers: summaries of their scope (one office, or '*' for the directorate), read from PostgreSQL,
+// each list with the Temporal Web UI query that shows the same workflows.
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
+import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
+import { HttpProblem } from '../problems.js';
+import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
+import { pastSlaSchema, scopeQuery, stuckSchema, summarySchema } from '../schemas.js';
+
+type ManagerEnv = { Variables: { claims: StaffClaims } };
+
+const manager = { tags: ['managers'], security: [{ bearer: [] }], method: 'get' as const, request: { query: scopeQuery } };
+
+const summary = createRoute({
+  ...manager,
+  path: '/manager/summary',
+  summary: 'Counts per stage, applications past their SLA and not printed, compensations paid',
+  responses: { 200: jsonResponse('Summary', summarySchema), ...problems(400, 401, 403) },
+});
+const pastSla = createRoute({
+  ...manager,
+  path: '/manager/past-sla',
+  summary: 'Applications past their SLA deadline and not yet printed, most overdue first',
+  responses: { 200: jsonResponse('Past their SLA', pastSlaSchema), ...problems(400, 401, 403) },
+});
+const stuck = createRoute({
+  ...manager,
+  path: '/manager/stuck',
+  summary: 'The oldest open application in each stage',
+  responses: { 200: jsonResponse('Oldest per stage', stuckSchema), ...problems(400, 401, 403) },
+});
+
+const OPEN_STAGES = STAGES.filter((s) => !TERMINAL_STAGES.includes(s));
+const LIST_LIMIT = 100;
+
+export const managerRoutes = (deps: ApiDeps) => {
+  const { db, config } = deps;
+  const uiBase = (config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/$/, '');
+  const namespace = encodeURIComponent(config.TEMPORAL_NAMESPACE);
+  const workflowUrl = (applicationId: string) => `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowIdFor(applicationId))}`;
+
+  /** The manager's scope: their own office, or any one office (or all) for the directorate. */
+  const scopeOf = (c: Context<ManagerEnv>, requested: string | undefined) => {
+    const own = c.get('claims').office;
+    const scope = requested ?? own;
+    if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
+    const temporal = (query: string) => {
+      const scoped = scope === ALL_OFFICES ? query : `${query} AND OfficeCode = "${scope}"`;
+      return { query: scoped, url: `${uiBase}/namespaces/${namespace}/workflows?query=${encodeURIComponent(scoped)}` };
+    };
+    return { scope, offices: scope === ALL_OFFICES ? undefined : [scope], temporal };
+  };
+
+  const router = newRouter<ManagerEnv>();
+  router.use('/manager/*', requireRole(config.JWT_SECRET, 'manager'));
+  return router
+    .openapi(summary, async (c) => {
+      const { office, at } = c.req.valid('query');
+      const { scope, offices, temporal } = scopeOf(c, office);
+      const asOf = at ?? new Date().toISOString();
+      const counts = await db
+        .selectFrom('applications')
+        .select(['stage', (eb) => eb.fn.countAll<string>().as('n')])
+        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
+        .groupBy('stage')
+        .execute();
+      const overdue = await db
+        .selectFrom('applications')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('stage', '=', 'AWAITING_PRINTING')
+        .where('sla_deadline', '<', new Date(asOf))
+        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
+        .executeTakeFirstOrThrow();
+      const compensated = await db
+        .selectFrom('compensations')
+        .innerJoin('applications', 'applications.id', 'compensations.application_id')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .$if(!!offices, (q) => q.where('applications.office_code', 'in', offices!))
+        .executeTakeFirstOrThrow();
+      const perStage = new Map(counts.map((r) => [r.stage, Number(r.n)]));
+      return c.json(
+        {
+          scope,
+          asOf,
+          stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(`PassportStage = "${stage}"`) })),
+          pastSla: { count: Number(overdue.n), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${asOf}"`) },
+          compensations: { count: Number(compensated.n), temporal: temporal('SlaBreached = true') },
+        },
+        200,
+      );
+    })
+    .openapi(pastSla, async (c) => {
+      const { office, at } = c.req.valid('query');
+      const { scope, offices, temporal } = scopeOf(c, office);
+      const asOf = at ?? new Date().toISOString();
+      const rows = await db
+        .selectFrom('applications')
+        .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
+        .where('stage', '=', 'AWAITING_PRINTING')
+        .where('sla_deadline', '<', new Date(asOf))
+        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
+        .orderBy('sla_deadline')
+        .limit(LIST_LIMIT)
+        .execute();
+      return c.json(
+        {
+          scope,
+          asOf,
+          temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${asOf}"`),
+          items: rows.map((r) => ({
+            applicationId: r.id,
+            trackingCode: r.tracking_code,
+            officeCode: r.office_code,
+            applicationType: r.application_type as ApplicationType,
+            stage: r.stage as Stage,
+            stageEnteredAt: r.stage_entered_at.toISOString(),
+            slaDeadline: r.sla_deadline?.toISOString() ?? null,
+            workflowUrl: workflowUrl(r.id),
+          })),
+        },
+        200,
+      );
+    })
+    .openapi(stuck, async (c) => {
+      const { office, at } = c.req.valid('query');
+      const { scope, offices, temporal } = scopeOf(c, office);
+      const asOf = at ?? new Date().toISOString();
+      const rows = await db
+        .selectFrom('applications')
+        .distinctOn('stage')
+        .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
+        .where('stage', 'in', OPEN_STAGES)
+        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
+        .orderBy('stage')
+        .orderBy('stage_entered_at')
+        .execute();
+      const byStage = new Map(rows.map((r) => [r.stage, r]));
+      return c.json(
+        {
+          scope,
+          asOf,
+          stages: OPEN_STAGES.flatMap((stage) => {
+            const r = byStage.get(stage);
+            if (!r) return [];
+            const enteredAt = r.stage_entered_at.toISOString();
+            return [
+              {
+                stage,
+                oldest: {
+                  applicationId: r.id,
+                  trackingCode: r.tracking_code,
+                  officeCode: r.office_code,
+                  applicationType: r.application_type as ApplicationType,
+                  stage,
+                  stageEnteredAt: enteredAt,
+                  slaDeadline: r.sla_deadline?.toISOString() ?? null,
+                  workflowUrl: workflowUrl(r.id),
+                  waitingHours: Math.round(((Date.parse(asOf) - r.stage_entered_at.getTime()) / 3_600_000) * 10) / 10,
+                },
+                // Every application of the stage that has waited at least as long: the oldest first of all.
+                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt <= "${enteredAt}"`),
+              },
+            ];
+          }),
+        },
+        200,
+      );
+    });
+};
