@@ -1,21 +1,54 @@
-// The Hono app: composes the routers, serves the OpenAPI document, turns every error into a problem.
+// The Hono app: composes the routers, serves the OpenAPI document and its docs page, turns every error into a problem.
+import { Scalar } from '@scalar/hono-api-reference';
 import { HTTPException } from 'hono/http-exception';
 import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
+import { accountRoutes } from './routes/accounts.js';
 import { applicantRoutes } from './routes/applicants.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { managerRoutes } from './routes/managers.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
+import { SIGNATURE_HEADER } from './signatures.js';
 
 export function createApp(deps: ApiDeps) {
   const app = newRouter();
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Applicants: from /auth/login (15 minutes). Officers and managers: scoped to an office (`npm run token`).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'callbackSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: SIGNATURE_HEADER,
+    description: 'sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<raw body>">, with X-Timestamp in Unix seconds (`npm run sign-callback`)',
+  });
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', publicRoutes(deps));
+  app.route('/', accountRoutes(deps));
   app.route('/', applicantRoutes(deps));
   app.route('/', officerRoutes(deps));
+  app.route('/', managerRoutes(deps));
   app.route('/', callbackRoutes(deps));
-  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Passport application service', version: '0.1.0' } });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Passport application service',
+      version: '0.1.0',
+      description: 'Apply for an Indonesian passport online, pay at a bank, book an interview, track it, and collect it or have it delivered by Pos. Errors are application/problem+json (RFC 9457).',
+    },
+    tags: [
+      { name: 'public', description: 'No credentials' },
+      { name: 'accounts', description: 'Applicant registration and login' },
+      { name: 'applicants', description: 'An applicant token; only your own applications' },
+      { name: 'officers', description: 'An officer token; only your office' },
+      { name: 'managers', description: 'A manager token; your office, or every office for the directorate' },
+      { name: 'callbacks', description: 'The bank and Pos Indonesia, HMAC-signed' },
+    ],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Passport application service API' }));
   app.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 400) return problem(c, 'validation', 'the body is not valid JSON', [{ field: '(body)', reason: 'malformed JSON' }]);
