@@ -1,0 +1,122 @@
+// The OpenAPI document is valid OpenAPI 3.1 and has a docs page; every route in it is walked with every
+// kind of caller, against a table of who may use it, so a new route without a rule fails here.
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startService } from '../support/service.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  s = await startService();
+});
+afterAll(async () => s?.stop());
+
+describe('the OpenAPI document', () => {
+  it('validates as OpenAPI 3.1 and names every route a person needs', async () => {
+    const { status, contentType, body } = await s.call('GET', '/openapi.json');
+    expect(status).toBe(200);
+    expect(contentType).toContain('application/json');
+    const validator = new Validator();
+    const result = await validator.validate(body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(body.openapi).toBe('3.1.0');
+    // Generated from the zod schemas: the submission's rules are there, with their components.
+    expect(body.components.schemas.Submission.required).toEqual(expect.arrayContaining(['nik', 'birthDate', 'sex', 'applicationType']));
+    expect(body.components.schemas.Problem.properties).toHaveProperty('errors');
+  });
+
+  it('has a docs page that loads the document', async () => {
+    const page = await s.call('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.contentType).toContain('text/html');
+    expect(page.body).toContain('/openapi.json');
+  });
+});
+
+type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager';
+const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager'];
+type Expected = 'allow' | 401 | 403;
+type Rule = Record<Caller, Expected>;
+
+const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow' };
+const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403 };
+const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 403 };
+const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403 };
+const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403 };
+const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow' };
+/** Callbacks authenticate by signature: a bearer token of any kind is not one. */
+const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401 };
+
+const ACCESS: Record<string, Rule> = {
+  'GET /track/{trackingCode}': everyone,
+  'GET /offices': everyone,
+  'GET /offices/{officeCode}/availability': everyone,
+  'GET /requirements/{applicationType}': everyone,
+  'GET /fees': everyone,
+  'POST /auth/register': everyone,
+  'POST /auth/login': everyone,
+  'POST /applications': anyApplicant,
+  'GET /applications': anyApplicant,
+  'GET /applications/{applicationId}': owner,
+  'POST /applications/{applicationId}/booking': owner,
+  'PUT /applications/{applicationId}/booking': owner,
+  'PUT /applications/{applicationId}/delivery': owner,
+  'POST /applications/{applicationId}/cancel': owner,
+  'GET /officer/queue': anyOfficer,
+  'GET /officer/applications/{applicationId}': officeOfficer,
+  'POST /officer/applications/{applicationId}/interview': officeOfficer,
+  'POST /officer/applications/{applicationId}/bap': officeOfficer,
+  'POST /officer/applications/{applicationId}/printing': officeOfficer,
+  'POST /officer/applications/{applicationId}/handover': officeOfficer,
+  'GET /manager/summary': manager,
+  'GET /manager/past-sla': manager,
+  'GET /manager/stuck': manager,
+  'POST /callbacks/bank/payments': signedOnly,
+  'POST /callbacks/pos/deliveries': signedOnly,
+};
+
+describe('who may call each route', () => {
+  it('allows and denies each route in the document for each kind of caller, changing nothing', async () => {
+    const owner = await s.applicant();
+    const other = await s.applicant();
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), owner.auth);
+    expect(submitted.status).toBe(201);
+    const { applicationId, trackingCode } = submitted.body;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const headers: Record<Caller, Record<string, string>> = {
+      none: {},
+      applicant: owner.auth,
+      otherApplicant: other.auth,
+      officer: bearer(await s.officerToken('PLU')),
+      otherOfficer: bearer(await s.officerToken('WSB')),
+      manager: bearer(await s.managerToken('PLU')),
+    };
+    const values: Record<string, string> = { applicationId, trackingCode, officeCode: 'PLU', applicationType: 'NEW' };
+
+    const document = (await s.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, hasBody: !!operation.requestBody })),
+    );
+    expect(routes.map((r) => r.key).filter((key) => !ACCESS[key])).toEqual([]); // a route without a rule
+    expect(Object.keys(ACCESS).filter((key) => !routes.some((r) => r.key === key))).toEqual([]); // a rule without a route
+
+    const outcomes: string[] = [];
+    for (const route of routes) {
+      const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
+      for (const caller of CALLERS) {
+        // A body no route accepts: an allowed caller gets 400 and nothing happens.
+        const response = await s.call(route.method, url, route.hasBody ? [] : undefined, headers[caller]);
+        const expected = ACCESS[route.key]![caller];
+        const allowed = ![401, 403].includes(response.status) && response.status < 500;
+        const ok = expected === 'allow' ? allowed : response.status === expected;
+        if (!ok) outcomes.push(`${route.key} as ${caller}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body)}`);
+        if (response.status >= 400) expect(response.contentType, `${route.key} as ${caller}`).toContain('application/problem+json');
+      }
+    }
+    expect(outcomes).toEqual([]);
+    // Nothing anyone sent moved the application.
+    await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_PAYMENT');
+  });
+});
