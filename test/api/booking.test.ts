@@ -1,0 +1,166 @@
+// Booking through the HTTP API: seats taken under heavy concurrency, full sessions, availability,
+// rescheduling and cancellation, against the dev server and PostgreSQL.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
+import { loadHolidays } from '../../activities/booking.js';
+import { countRows } from '../support/read-model.js';
+import { eventually, startService } from '../support/service.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  s = await startService();
+});
+afterAll(async () => s?.stop());
+
+type Auth = Record<string, string>;
+
+/** The office-local date `n` working days from today. */
+async function workingDay(office: string, n: number): Promise<string> {
+  const { time_zone } = await s.db.selectFrom('offices').select('time_zone').where('code', '=', office).executeTakeFirstOrThrow();
+  return nthWorkingDayAfter(localDate(new Date(), time_zone), n, await loadHolidays(s.db));
+}
+
+/** Applications submitted and paid through the API, `perAccount` per applicant account. */
+async function paidApplications(count: number, office: string, perAccount = 5): Promise<{ id: string; auth: Auth }[]> {
+  const accounts = await Promise.all(Array.from({ length: Math.ceil(count / perAccount) }, () => s.applicant()));
+  const submitted: { id: string; auth: Auth; billingCode: string; amount: number }[] = [];
+  for (let i = 0; i < count; i += 25) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
+        const { auth } = accounts[Math.floor((i + j) / perAccount)]!;
+        const response = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: office }, auth);
+        expect(response.status, JSON.stringify(response.body)).toBe(201);
+        const paid = await s
+          .signedCall('bank', '/callbacks/bank/payments', { billingCode: response.body.billingCode, transactionId: `BRI-${response.body.billingCode}`, amount: response.body.amount, paidAt: new Date().toISOString() })
+          .send();
+        expect(paid.status).toBe(202);
+        return { id: response.body.applicationId as string, auth, billingCode: response.body.billingCode, amount: response.body.amount };
+      }),
+    );
+    submitted.push(...batch);
+  }
+  const ids = submitted.map((a) => a.id);
+  await eventually(
+    async () => Number((await s.db.selectFrom('applications').select((eb) => eb.fn.countAll().as('n')).where('id', 'in', ids).where('stage', '=', 'AWAITING_BOOKING').executeTakeFirstOrThrow()).n),
+    (n) => n === count,
+    60_000,
+  );
+  return submitted.map(({ id, auth }) => ({ id, auth }));
+}
+
+const slot = (office: string, date: string, session: 'MORNING' | 'AFTERNOON') =>
+  s.db.selectFrom('appointment_slots').select(['capacity', 'booked']).where('office_code', '=', office).where('date', '=', date).where('session', '=', session).executeTakeFirst();
+
+describe('taking seats', () => {
+  it('gives 10 seats to exactly 10 of 200 concurrent bookings; the other 190 get 409 with the next sessions', { timeout: 240_000 }, async () => {
+    const office = 'TPI';
+    const date = await workingDay(office, 12);
+    // A session of ten seats, as a small office's afternoon might have.
+    await s.db
+      .insertInto('appointment_slots')
+      .values({ office_code: office, date, session: 'MORNING', capacity: 10 })
+      .onConflict((oc) => oc.columns(['office_code', 'date', 'session']).doUpdateSet({ capacity: 10, booked: 0 }))
+      .execute();
+
+    const started = Date.now();
+    const applications = await paidApplications(200, office);
+    const prepared = Date.now();
+    const responses = await Promise.all(applications.map((a) => s.call('POST', `/applications/${a.id}/booking`, { date, session: 'MORNING' }, a.auth)));
+    console.info(`200 paid applications in ${prepared - started} ms; 200 concurrent bookings in ${Date.now() - prepared} ms`);
+
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((st) => st === 200)).toHaveLength(10);
+    expect(statuses.filter((st) => st === 409)).toHaveLength(190);
+    for (const refused of responses.filter((r) => r.status === 409)) {
+      expect(refused.contentType).toContain('application/problem+json');
+      expect(refused.body.type).toBe('/problems/slot-full');
+      expect(refused.body.nextAvailable.length).toBeGreaterThan(0);
+      expect(refused.body.nextAvailable).not.toContainEqual(expect.objectContaining({ date, session: 'MORNING' }));
+      expect(refused.body.nextAvailable[0]).toMatchObject({ date, session: 'AFTERNOON' });
+    }
+    expect(await slot(office, date, 'MORNING')).toEqual({ capacity: 10, booked: 10 });
+    const seated = await s.db.selectFrom('bookings').select((eb) => eb.fn.countAll().as('n')).where('office_code', '=', office).where('date', '=', date).where('released_at', 'is', null).executeTakeFirstOrThrow();
+    expect(Number(seated.n)).toBe(10);
+
+    const availability = await s.call('GET', `/offices/${office}/availability?from=${date}&days=1`);
+    expect(availability.body.days[0].sessions).toContainEqual({ date, session: 'MORNING', capacity: 10, seatsLeft: 0 });
+  });
+
+  it('shows availability per working day, skipping weekends and holidays', async () => {
+    const response = await s.call('GET', '/offices/WSB/availability?days=14');
+    expect(response.status).toBe(200);
+    expect(response.body.timeZone).toBe('Asia/Jakarta');
+    const holidays = await loadHolidays(s.db);
+    for (const day of response.body.days as { date: string; sessions: { session: string; capacity: number; seatsLeft: number }[] }[]) {
+      expect([0, 6]).not.toContain(new Date(`${day.date}T00:00:00Z`).getUTCDay());
+      expect(holidays.has(day.date)).toBe(false);
+      expect(day.sessions.map((x) => x.session)).toEqual(['MORNING', 'AFTERNOON']);
+    }
+    // WSB's regular quota of 60 is split 30 / 30.
+    expect(response.body.days[0].sessions[0].capacity).toBe(30);
+    expect((await s.call('GET', '/offices/XXX/availability')).status).toBe(404);
+    expect((await s.call('GET', '/offices/WSB/availability?days=90')).body.errors).toEqual([{ field: 'query.days', reason: 'must be at most 31' }]);
+  });
+});
+
+describe('booking, rescheduling and cancelling', () => {
+  it('refuses a booking before payment (409), on a weekend or in the past (400)', async () => {
+    const { auth } = await s.applicant();
+    const unpaid = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: 'WSB' }, auth);
+    const early = await s.call('POST', `/applications/${unpaid.body.applicationId}/booking`, { date: await workingDay('WSB', 2), session: 'MORNING' }, auth);
+    expect(early).toMatchObject({ status: 409, body: { type: '/problems/out-of-order' } });
+
+    const [paid] = await paidApplications(1, 'WSB');
+    let saturday = await workingDay('WSB', 1);
+    while (new Date(`${saturday}T00:00:00Z`).getUTCDay() !== 6) saturday = addDays(saturday, 1);
+    const weekend = await s.call('POST', `/applications/${paid!.id}/booking`, { date: saturday, session: 'MORNING' }, paid!.auth);
+    expect(weekend).toMatchObject({ status: 400, body: { errors: [{ field: 'date' }] } });
+    expect(weekend.body.errors[0].reason).toMatch(/not a working day/);
+    const past = await s.call('POST', `/applications/${paid!.id}/booking`, { date: '2020-01-06', session: 'MORNING' }, paid!.auth);
+    expect(past).toMatchObject({ status: 400, body: { errors: [{ field: 'date' }] } });
+    const malformed = await s.call('POST', `/applications/${paid!.id}/booking`, { date: '6 Jan', session: 'EVENING' }, paid!.auth);
+    expect(malformed.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['date', 'session']);
+  });
+
+  it('reschedules once, up to the day before; the old seat is released', async () => {
+    const [a] = await paidApplications(1, 'WSB');
+    const first = await workingDay('WSB', 3);
+    const second = await workingDay('WSB', 4);
+    const seatsBefore = (await slot('WSB', second, 'AFTERNOON'))?.booked ?? 0;
+    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date: first, session: 'MORNING' }, a!.auth)).status).toBe(200);
+    const bookedFirst = (await slot('WSB', first, 'MORNING'))!.booked;
+
+    const moved = await s.call('PUT', `/applications/${a!.id}/booking`, { date: second, session: 'AFTERNOON' }, a!.auth);
+    expect(moved).toMatchObject({ status: 200, body: { date: second, session: 'AFTERNOON', officeCode: 'WSB' } });
+    await eventually(() => slot('WSB', first, 'MORNING'), (row) => row!.booked === bookedFirst - 1);
+    expect((await slot('WSB', second, 'AFTERNOON'))!.booked).toBe(seatsBefore + 1);
+    await eventually(() => s.call('GET', `/applications/${a!.id}`, undefined, a!.auth), (r) => r.body.appointment?.date === second);
+
+    const again = await s.call('PUT', `/applications/${a!.id}/booking`, { date: first, session: 'MORNING' }, a!.auth);
+    expect(again).toMatchObject({ status: 409, body: { type: '/problems/out-of-order' } });
+  });
+
+  it('cancels before the interview, releasing the seat; a second cancel is 409', async () => {
+    const [a] = await paidApplications(1, 'WSB');
+    const date = await workingDay('WSB', 5);
+    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date, session: 'AFTERNOON' }, a!.auth)).status).toBe(200);
+    const booked = (await slot('WSB', date, 'AFTERNOON'))!.booked;
+    const cancelled = await s.call('POST', `/applications/${a!.id}/cancel`, { reason: 'travel plans changed' }, a!.auth);
+    expect(cancelled).toMatchObject({ status: 200, body: { stage: 'CANCELLED' } });
+    expect((await slot('WSB', date, 'AFTERNOON'))!.booked).toBe(booked - 1);
+    expect(await countRows(s.db, 'bookings', a!.id)).toBe(1);
+    const again = await s.call('POST', `/applications/${a!.id}/cancel`, {}, a!.auth);
+    expect(again.status).toBe(409);
+    const detail = await s.call('GET', `/applications/${a!.id}`, undefined, a!.auth);
+    expect(detail.body.timeline.at(-1)).toMatchObject({ stage: 'CANCELLED', actor: 'applicant' });
+  });
+});
+
+// Keeps the seat arithmetic honest: the CHECK refuses what the conditional update would never try.
+it('cannot be overbooked even by a direct update', async () => {
+  const date = await workingDay('JPR', 15);
+  await s.db.insertInto('appointment_slots').values({ office_code: 'JPR', date, session: 'AFTERNOON', capacity: 1, booked: 1 }).onConflict((oc) => oc.doNothing()).execute();
+  await expect(sql`update appointment_slots set booked = booked + 1 where office_code = 'JPR' and date = ${date} and session = 'AFTERNOON'`.execute(s.db)).rejects.toThrow(/appointment_slots_not_overbooked/);
+});
