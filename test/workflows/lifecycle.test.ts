@@ -126,6 +126,12 @@ describe('a passport application on the time-skipping server', () => {
   });
 });
 
+describe('privacy', () => {
+  it('keeps every NIK, name and contact of this file out of the workflow histories', async () => {
+    expect(await t.personalDataInHistories()).toEqual([]);
+  });
+});
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
