@@ -1,7 +1,5 @@
 // A time-skipping Temporal server per test file, with a worker running the real activities on PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { SearchAttributeType } from '@temporalio/common';
-import proto from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -11,7 +9,8 @@ import { counterBookedPos } from '../../activities/pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
 import { createDb } from '../../db/connect.js';
-import { SEARCH_ATTRIBUTES, workflowIdFor, type Policy } from '../../workflows/definitions.js';
+import { registerSearchAttributes } from '../../scripts/search-attributes.js';
+import { workflowIdFor, type Policy } from '../../workflows/definitions.js';
 
 export const defaultPolicy: Policy = policyFrom(loadConfig({}));
 
@@ -29,16 +28,7 @@ export async function startTimeSkipping() {
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
   // The time-skipping server starts with no custom search attributes, but accepts them through its operator API.
-  const { IndexedValueType } = proto.temporal.api.enums.v1;
-  const indexed: Partial<Record<SearchAttributeType, proto.temporal.api.enums.v1.IndexedValueType>> = {
-    [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-    [SearchAttributeType.DATETIME]: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-    [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, indexed[key.type]!])),
-  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const db = createDb(inject('databaseUrl'), { max: 4 });
   const taskQueue = `wf-${randomUUID()}`;
   const started: Array<{ workflowId: string; personal: string[] }> = [];
