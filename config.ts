@@ -3,6 +3,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const duration = z.coerce.number().int().positive();
+/** A comma-separated list of day offsets, e.g. "7,14,25". */
+const dayList = z
+  .string()
+  .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, { error: 'must be comma-separated numbers of days, e.g. 7,14,25' })
+  .transform((v) => v.split(',').map(Number));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -41,8 +46,10 @@ const schema = z.object({
   /** Policy windows, in minutes or days as named; defaults are the field rules in design.md. */
   PAYMENT_WINDOW_MINUTES: duration.default(120),
   BOOKING_WINDOW_DAYS: duration.default(30),
+  BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
   SLA_WORKING_DAYS: duration.default(3),
   PICKUP_WINDOW_DAYS: duration.default(30),
+  PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -69,6 +76,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const policyFrom = (config: Config) => ({
   paymentWindowMs: config.PAYMENT_WINDOW_MINUTES * 60_000,
   bookingWindowMs: config.BOOKING_WINDOW_DAYS * 86_400_000,
+  bookingRemindersMs: config.BOOKING_REMINDER_DAYS.map((d) => d * 86_400_000),
   slaWorkingDays: config.SLA_WORKING_DAYS,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
+  pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
 });

@@ -76,7 +76,8 @@ export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
 /** Turns what Temporal says about a rejected message into the problem a person can act on. */
 export function problemFromError(c: Context, error: unknown): Response {
   if (error instanceof HttpProblem) return problem(c, error.kind, error.detail, error.errors, error.extensions);
-  if (error instanceof WorkflowNotFoundError) return problem(c, 'not-found', 'no such application');
+  // Every route checks the application in PostgreSQL first: a workflow not found there has closed.
+  if (error instanceof WorkflowNotFoundError) return problem(c, 'out-of-order', 'the application is closed; nothing about it can change now');
   const rejection = rejectionOf(error);
   if (rejection) {
     const { type, message } = rejection;

@@ -58,6 +58,7 @@ export interface ApplicationsTable {
   sla_breached: Generated<boolean>;
   passport_number: string | null;
   pos_tracking_number: string | null;
+  fine_amount: ColumnType<number, number | undefined, number>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
   account_id: string | null;
@@ -159,6 +160,16 @@ export interface NotificationsTable {
   sent_at: Timestamp | null;
 }
 
+export interface BapsTable {
+  application_id: string;
+  report_number: string;
+  cause: 'ORDINARY' | 'FORCE_MAJEURE';
+  fine_code: string | null;
+  fine_amount: Rupiah;
+  officer_id: string;
+  recorded_at: Timestamp;
+}
+
 export interface CallbackReceiptsTable {
   sender: 'bank' | 'pos';
   signature: string;
@@ -167,6 +178,7 @@ export interface CallbackReceiptsTable {
 
 export interface DB {
   accounts: AccountsTable;
+  baps: BapsTable;
   document_requirements: DocumentRequirementsTable;
   callback_events: CallbackEventsTable;
   callback_receipts: CallbackReceiptsTable;
