@@ -34,6 +34,12 @@ const stuck = createRoute({
 const OPEN_STAGES = STAGES.filter((s) => !TERMINAL_STAGES.includes(s));
 const LIST_LIMIT = 100;
 
+/**
+ * An instant for a list query, in whole seconds: Temporal's SQL visibility compares datetimes as
+ * text, stored with trailing zeros trimmed ('…46.7Z'), so a bound with milliseconds ('…46.700Z') misorders.
+ */
+const queryTime = (instant: number): string => new Date(Math.floor(instant / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
 export const managerRoutes = (deps: ApiDeps) => {
   const { db, config } = deps;
   const uiBase = (config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/$/, '');
@@ -84,7 +90,7 @@ export const managerRoutes = (deps: ApiDeps) => {
           scope,
           asOf,
           stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(`PassportStage = "${stage}"`) })),
-          pastSla: { count: Number(overdue.n), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${asOf}"`) },
+          pastSla: { count: Number(overdue.n), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`) },
           compensations: { count: Number(compensated.n), temporal: temporal('SlaBreached = true') },
         },
         200,
@@ -107,7 +113,7 @@ export const managerRoutes = (deps: ApiDeps) => {
         {
           scope,
           asOf,
-          temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${asOf}"`),
+          temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`),
           items: rows.map((r) => ({
             applicationId: r.id,
             trackingCode: r.tracking_code,
@@ -158,8 +164,8 @@ export const managerRoutes = (deps: ApiDeps) => {
                   workflowUrl: workflowUrl(r.id),
                   waitingHours: Math.round(((Date.parse(asOf) - r.stage_entered_at.getTime()) / 3_600_000) * 10) / 10,
                 },
-                // Every application of the stage that has waited at least as long: the oldest first of all.
-                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt <= "${enteredAt}"`),
+                // Every application of the stage that has waited as long (to the second): the oldest first of all.
+                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt < "${queryTime(r.stage_entered_at.getTime() + 1000)}"`),
               },
             ];
           }),

@@ -1,0 +1,161 @@
+// Officers and managers through the HTTP API, on the dev server: the office queue, the stage actions
+// with who did them in the audit log, another office refused, and managers' summaries whose Temporal
+// Web UI queries list the same workflows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIdFor } from '../../workflows/definitions.js';
+import { nextWorkingDay } from '../support/read-model.js';
+import { eventually, startService } from '../support/service.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  s = await startService();
+});
+afterAll(async () => s?.stop());
+
+type Overrides = Partial<ReturnType<typeof sampleSubmission>>;
+const bearer = async (token: Promise<string>) => ({ authorization: `Bearer ${await token}` });
+const auditOf = (id: string) => s.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', id).orderBy('seq').execute();
+
+/** Submitted, paid and booked on the next working day, as an applicant would: waiting for the interview. */
+async function booked(overrides: Overrides = {}) {
+  const { auth } = await s.applicant();
+  const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, auth);
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+  const { applicationId, trackingCode, billingCode, amount } = submitted.body;
+  await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BCA-${billingCode}`, amount, paidAt: new Date().toISOString() }).send();
+  await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
+  const date = await nextWorkingDay(s.db, overrides.officeCode ?? 'PLU');
+  const booking = await s.call('POST', `/applications/${applicationId}/booking`, { date, session: 'AFTERNOON' }, auth);
+  expect(booking.status).toBe(200);
+  return { applicationId, trackingCode, date, auth };
+}
+
+describe('officers', () => {
+  it("see their office's queue for a day, and act on their own office's applications only", async () => {
+    const a = await booked();
+    const plu = await bearer(s.officerToken('PLU', 'officer-plu-7'));
+    const wsb = await bearer(s.officerToken('WSB', 'officer-wsb-2'));
+
+    const queue = await s.call('GET', `/officer/queue?date=${a.date}`, undefined, plu);
+    expect(queue.body).toMatchObject({ officeCode: 'PLU', date: a.date });
+    expect(queue.body.items).toContainEqual(expect.objectContaining({ applicationId: a.applicationId, stage: 'AWAITING_INTERVIEW', fullName: 'Siti Rahmawati', appointment: { date: a.date, session: 'AFTERNOON' } }));
+    expect((await s.call('GET', `/officer/queue?date=${a.date}`, undefined, wsb)).body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(a.applicationId);
+    expect((await s.call('GET', '/officer/queue?date=tomorrow', undefined, plu)).body.errors).toEqual([{ field: 'query.date', reason: 'must be a date as YYYY-MM-DD' }]);
+
+    const counter = await s.call('GET', `/officer/applications/${a.applicationId}`, undefined, plu);
+    expect(counter.body).toMatchObject({ fullName: 'Siti Rahmawati', stage: 'AWAITING_INTERVIEW' });
+
+    const before = await auditOf(a.applicationId);
+    for (const [path, body] of [
+      ['interview', { outcome: 'APPROVED' }],
+      ['printing', { passportNumber: 'E1234567' }],
+      ['handover', undefined],
+      ['bap', { reportNumber: 'BAP/1/2026', cause: 'ORDINARY' }],
+    ] as const) {
+      const foreign = await s.call('POST', `/officer/applications/${a.applicationId}/${path}`, body, wsb);
+      expect(foreign, path).toMatchObject({ status: 403, body: { type: '/problems/forbidden', detail: 'the application belongs to office PLU' } });
+    }
+    expect((await s.call('GET', `/officer/applications/${a.applicationId}`, undefined, wsb)).status).toBe(403);
+    expect(await auditOf(a.applicationId)).toEqual(before);
+
+    // A no-show is recorded on the appointment day, not before.
+    const early = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'NO_SHOW' }, plu);
+    expect(early).toMatchObject({ status: 409, body: { type: '/problems/out-of-order', detail: expect.stringMatching(/appointment day/) } });
+
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: '1234' }, plu)).toMatchObject({ status: 400, body: { errors: [{ field: 'passportNumber' }] } });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 200, body: { stage: 'AWAITING_PRINTING' } });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 409 });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: 'E1234567' }, plu)).toMatchObject({ status: 200, body: { stage: 'READY_FOR_PICKUP' } });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/handover`, undefined, plu)).toMatchObject({ status: 200, body: { stage: 'COMPLETED' } });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/handover`, undefined, plu)).toMatchObject({ status: 409 });
+
+    // Each officer action is in the audit log under the officer's id.
+    const audit = await auditOf(a.applicationId);
+    expect(audit.slice(-3).map((e) => [e.stage, e.actor])).toEqual([
+      ['AWAITING_PRINTING', 'officer-plu-7'],
+      ['READY_FOR_PICKUP', 'officer-plu-7'],
+      ['COMPLETED', 'officer-plu-7'],
+    ]);
+  });
+
+  it('reject with a reason, which the audit log keeps', async () => {
+    const a = await booked();
+    const plu = await bearer(s.officerToken('PLU', 'officer-plu-3'));
+    const noReason = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'REJECTED' }, plu);
+    expect(noReason).toMatchObject({ status: 400, body: { errors: [{ field: 'reason', reason: 'is required when the outcome is REJECTED' }] } });
+    const rejected = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'REJECTED', reason: 'documents do not match the KTP' }, plu);
+    expect(rejected).toMatchObject({ status: 200, body: { stage: 'REJECTED' } });
+    expect((await auditOf(a.applicationId)).at(-1)).toEqual({ stage: 'REJECTED', actor: 'officer-plu-3', reason: 'documents do not match the KTP' });
+    const tracked = await s.call('GET', `/track/${a.trackingCode}`);
+    expect(tracked.body.stage).toBe('REJECTED');
+    expect(JSON.stringify(tracked.body)).not.toContain('KTP'); // the reason is the applicant's business, not the public's
+  });
+
+  it('record the BAP of a lost passport before approval, with the fine and the officer', async () => {
+    const report = { date: '2026-10-01', place: 'Bandara Mutiara SIS Al-Jufrie', description: 'Lost at the airport while travelling.', policeReportNumber: 'SKTLK/77/X/2026' };
+    const a = await booked({ applicationType: 'LOST', incidentReport: report });
+    const plu = await bearer(s.officerToken('PLU', 'officer-plu-5'));
+    const unapproved = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu);
+    expect(unapproved).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/BAP/) } });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/bap`, { reportNumber: 'BAP/9/2026', cause: 'ACCIDENT' }, plu)).toMatchObject({ status: 400, body: { errors: [{ field: 'cause' }] } });
+
+    const bap = await s.call('POST', `/officer/applications/${a.applicationId}/bap`, { reportNumber: 'BAP/9/2026', cause: 'ORDINARY' }, plu);
+    expect(bap).toMatchObject({ status: 200, body: { stage: 'AWAITING_INTERVIEW', bapRecorded: true, fineAmount: 1_000_000 } });
+    const recorded = await s.db.selectFrom('baps').select(['officer_id', 'report_number', 'fine_amount']).where('application_id', '=', a.applicationId).executeTakeFirstOrThrow();
+    expect(recorded).toEqual({ officer_id: 'officer-plu-5', report_number: 'BAP/9/2026', fine_amount: 1_000_000 });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/bap`, { reportNumber: 'BAP/9/2026', cause: 'ORDINARY' }, plu)).toMatchObject({ status: 409 });
+    expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 200, body: { stage: 'AWAITING_PRINTING' } });
+
+    const ordinary = await booked();
+    expect(await s.call('POST', `/officer/applications/${ordinary.applicationId}/bap`, { reportNumber: 'BAP/10/2026', cause: 'ORDINARY' }, plu)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/only for LOST or DAMAGED/) } });
+  });
+});
+
+describe('managers', () => {
+  it('see their scope only, with Temporal Web UI queries that list the same workflows', async () => {
+    const a = await booked({ officeCode: 'PLG' });
+    const plg = await bearer(s.officerToken('PLG'));
+    expect((await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plg)).status).toBe(200);
+
+    const manager = await bearer(s.managerToken('PLG'));
+    const summary = await s.call('GET', '/manager/summary', undefined, manager);
+    expect(summary.body.scope).toBe('PLG');
+    const printing = summary.body.stages.find((x: { stage: string }) => x.stage === 'AWAITING_PRINTING');
+    expect(printing.count).toBeGreaterThanOrEqual(1);
+    expect(printing.temporal.query).toBe('PassportStage = "AWAITING_PRINTING" AND OfficeCode = "PLG"');
+    expect(printing.temporal.url).toBe(`http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(printing.temporal.query)}`);
+    expect(summary.body.pastSla.count).toBe(0); // the SLA runs three working days from now
+    expect(summary.body.compensations).toMatchObject({ count: 0, temporal: { query: 'SlaBreached = true AND OfficeCode = "PLG"' } });
+    expect(await s.call('GET', '/manager/summary?office=PLU', undefined, manager)).toMatchObject({ status: 403, body: { detail: 'your scope is office PLG' } });
+
+    // Judged as of a week from now, the application is past its SLA and not printed.
+    const later = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const overdue = await s.call('GET', `/manager/past-sla?at=${later}`, undefined, manager);
+    expect(overdue.body.items).toContainEqual(expect.objectContaining({ applicationId: a.applicationId, officeCode: 'PLG', stage: 'AWAITING_PRINTING', workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${workflowIdFor(a.applicationId)}` }));
+    expect((await s.call('GET', `/manager/summary?at=${later}`, undefined, manager)).body.pastSla.count).toBe(overdue.body.items.length);
+
+    const stuck = await s.call('GET', '/manager/stuck', undefined, manager);
+    const oldestPrinting = stuck.body.stages.find((x: { stage: string }) => x.stage === 'AWAITING_PRINTING');
+    expect(oldestPrinting.oldest).toMatchObject({ officeCode: 'PLG', waitingHours: expect.any(Number) });
+
+    // The directorate sees every office, or any one.
+    const directorate = await bearer(s.managerToken('*'));
+    const all = await s.call('GET', '/manager/summary', undefined, directorate);
+    expect(all.body.scope).toBe('*');
+    expect(all.body.stages[0].temporal.query).toBe('PassportStage = "AWAITING_PAYMENT"');
+    expect((await s.call('GET', '/manager/summary?office=PLU', undefined, directorate)).body.scope).toBe('PLU');
+
+    // The queries are real: Temporal's visibility lists the application for each (once it catches up).
+    const listed = async (query: string) => {
+      const ids: string[] = [];
+      for await (const execution of s.env.client.workflow.list({ query })) ids.push(execution.workflowId);
+      return ids;
+    };
+    const id = workflowIdFor(a.applicationId);
+    await eventually(() => listed(printing.temporal.query), (ids) => ids.includes(id));
+    await eventually(() => listed(overdue.body.temporal.query), (ids) => ids.includes(id));
+    await eventually(() => listed(oldestPrinting.temporal.query), (ids) => ids.includes(oldestPrinting.oldest.workflowUrl.split('/').at(-1)));
+    await listed(summary.body.compensations.temporal.query); // valid, though nothing is compensated yet
+  });
+});
