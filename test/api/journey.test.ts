@@ -86,8 +86,12 @@ describe('one application through the HTTP API', () => {
     const trackingNumber = (await track(trackingCode)).body.posTrackingNumber;
     expect(trackingNumber).toMatch(/^P\d{12}ID$/);
 
-    const delivered = s.signedCall('pos', '/callbacks/pos/deliveries', { eventId: 'pos-1', trackingNumber, status: 'DELIVERED', at: new Date().toISOString() });
-    expect((await delivered.send()).status).toBe(202);
+    const event = { eventId: `pos-${trackingNumber}`, trackingNumber, status: 'DELIVERED', at: new Date().toISOString() };
+    const delivered = s.signedCall('pos', '/callbacks/pos/deliveries', event);
+    expect(await delivered.send()).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    expect(await delivered.send()).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/replay/) } });
+    // Pos retries the same event with a fresh signature: answered as a duplicate, nothing changes.
+    expect(await s.signedCall('pos', '/callbacks/pos/deliveries', event, Date.now() + 1000).send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
     await eventually(() => stageOf(trackingCode), (stage) => stage === 'COMPLETED');
     expect(await countRows(s.db, 'deliveries', applicationId)).toBe(1);
   });
