@@ -95,7 +95,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   /** Sets the stage everywhere it is seen: search attributes, current details, read model and audit log. */
   async function enterStage(
     stage: Stage,
-    change: { actor: Actor; reason?: string; deadline?: string; extra?: Record<string, unknown> },
+    change: { actor: Actor; reason?: string; deadline?: string; extra?: Record<string, unknown>; attributes?: SearchAttributeUpdatePair[] },
   ): Promise<void> {
     const previousStage = seq === 0 ? undefined : state.stage;
     seq += 1;
@@ -105,6 +105,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     setAttributes([
       { key: PassportStage, value: stage },
       { key: StageEnteredAt, value: new Date(state.stageEnteredAt) },
+      ...(change.attributes ?? []),
     ]);
     setCurrentDetails(
       [`**${stage}**`, change.deadline && `Next deadline: ${change.deadline}`, state.slaBreached && 'SLA breached: compensated, free Pos delivery']
@@ -413,18 +414,22 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   const approvedAt = nowIso();
   const slaDeadline = await activities.computeSlaDeadline({ officeCode, approvedAt, workingDays: policy.slaWorkingDays });
   state.slaDeadline = slaDeadline;
-  setAttributes([{ key: SlaDeadline, value: new Date(slaDeadline) }]);
-  await enterStage('AWAITING_PRINTING', { actor: decision.officerId, deadline: slaDeadline, extra: { interviewApprovedAt: approvedAt, slaDeadline } });
+  await enterStage('AWAITING_PRINTING', {
+    actor: decision.officerId,
+    deadline: slaDeadline,
+    extra: { interviewApprovedAt: approvedAt, slaDeadline },
+    attributes: [{ key: SlaDeadline, value: new Date(slaDeadline) }],
+  });
   if (!(await condition(() => passportNumber !== undefined, until(slaDeadline)))) {
     // Missed: compensate without anyone having to notice, and deliver by Pos at no cost.
     state.slaBreached = true;
     state.deliveryMethod = 'POS';
-    setAttributes([{ key: SlaBreached, value: true }]);
     await activities.compensateSlaBreach({ applicationId, slaDeadline, at: nowIso() });
     await enterStage('AWAITING_PRINTING', {
       actor: ACTORS.system,
       reason: 'service commitment missed: compensation recorded, free Pos delivery',
       extra: { slaBreached: true, deliveryMethod: 'POS' },
+      attributes: [{ key: SlaBreached, value: true }],
     });
     await condition(() => passportNumber !== undefined);
   }
