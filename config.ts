@@ -30,6 +30,8 @@ const schema = z.object({
   /** Shared secrets of the bank's and Pos Indonesia's signed callbacks. */
   BANK_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-bank-secret'),
   POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
+  /** Pos Indonesia's shipment API; empty means shipments are booked at the office counter. */
+  POS_API_URL: z.url().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
   /** Policy windows, in minutes or days as named; defaults are the field rules in design.md. */
   PAYMENT_WINDOW_MINUTES: duration.default(120),
