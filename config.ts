@@ -38,6 +38,7 @@ const schema = z.object({
   BOOKING_WINDOW_DAYS: duration.default(30),
   BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
   SLA_WORKING_DAYS: duration.default(3),
+  DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -68,6 +69,7 @@ export const policyFrom = (config: Config) => ({
   bookingWindowMs: config.BOOKING_WINDOW_DAYS * 86_400_000,
   bookingRemindersMs: config.BOOKING_REMINDER_DAYS.map((d) => d * 86_400_000),
   slaWorkingDays: config.SLA_WORKING_DAYS,
+  deliveryWindowMs: config.DELIVERY_WINDOW_DAYS * 86_400_000,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
   pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
 });

@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -437,7 +438,18 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   if (state.deliveryMethod === 'POS') {
     // IN_DELIVERY: Pos Indonesia carries the passport and confirms by callback.
     state.posTrackingNumber = await activities.requestPosDelivery({ applicationId, attempt: 1, freeOfCharge: state.slaBreached, at: nowIso() });
-    await enterStage('IN_DELIVERY', { actor: printedBy!, extra: { passportNumber, posTrackingNumber: state.posTrackingNumber } });
+    const deliveryDeadline = later(policy.deliveryWindowMs ?? 14 * 86_400_000);
+    // Added after the first release: histories recorded before it replay without the overdue timer.
+    const watchDelivery = patched('delivery-overdue-notice');
+    await enterStage('IN_DELIVERY', {
+      actor: printedBy!,
+      deadline: watchDelivery ? deliveryDeadline : undefined,
+      extra: { passportNumber, posTrackingNumber: state.posTrackingNumber },
+    });
+    if (watchDelivery && !(await condition(() => deliveryOutcome !== undefined, until(deliveryDeadline)))) {
+      // Pos has not confirmed in time: the office is told to chase the shipment; the wait goes on.
+      await activities.notify({ applicationId, effectKey: 'delivery-overdue-1', kind: 'DELIVERY_OVERDUE', at: nowIso() });
+    }
     await condition(() => deliveryOutcome !== undefined);
     await activities.recordDeliveryOutcome({ applicationId, attempt: 1, status: deliveryOutcome!, at: nowIso() });
     if (deliveryOutcome === 'DELIVERED') return finish('COMPLETED', ACTORS.pos, 'delivered by Pos');

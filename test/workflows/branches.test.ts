@@ -275,6 +275,12 @@ describe('after printing', () => {
       expect(retried).toEqual(first);
       expect((await auditStages(t.db, app.applicationId)).length).toBe(entries);
       expect(first.stage).toBe('IN_DELIVERY');
+      // Pos stays silent past the delivery window: the office is told once, and the wait goes on.
+      const inDelivery = await applicationRow(t.db, app.applicationId);
+      await skipTo(t, inDelivery.next_deadline!.toISOString());
+      await t.env.sleep(1000);
+      expect(await notices(app.applicationId, 'DELIVERY_OVERDUE')).toBe(1);
+      expect((await applicationRow(t.db, app.applicationId)).stage).toBe('IN_DELIVERY');
       await app.handle.signal(posDeliveryEvent, { eventId: 'pos-ok-1', trackingNumber: first.posTrackingNumber!, status: 'DELIVERED', at: new Date().toISOString() });
       expect(await app.handle.result()).toBe('COMPLETED');
       expect(await countRows(t.db, 'deliveries', app.applicationId)).toBe(1);
