@@ -30,6 +30,8 @@ const schema = z.object({
   /** Shared secrets of the bank's and Pos Indonesia's signed callbacks. */
   BANK_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-bank-secret'),
   POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
+  /** Pos Indonesia's shipment API; empty means shipments are booked at the office counter. */
+  POS_API_URL: z.url().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
@@ -48,6 +50,7 @@ const schema = z.object({
   BOOKING_WINDOW_DAYS: duration.default(30),
   BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
   SLA_WORKING_DAYS: duration.default(3),
+  DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -78,6 +81,7 @@ export const policyFrom = (config: Config) => ({
   bookingWindowMs: config.BOOKING_WINDOW_DAYS * 86_400_000,
   bookingRemindersMs: config.BOOKING_REMINDER_DAYS.map((d) => d * 86_400_000),
   slaWorkingDays: config.SLA_WORKING_DAYS,
+  deliveryWindowMs: config.DELIVERY_WINDOW_DAYS * 86_400_000,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
   pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
 });

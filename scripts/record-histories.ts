@@ -1,7 +1,8 @@
 // `npm run histories:record`: runs representative applications on a time-skipping server with the
 // real activities and saves their histories to test/fixtures/histories/. The replay test runs them
 // through the current workflow code, so a change that would break running workflows fails CI.
-// Re-record only when the change is meant to apply to new workflows only (guarded by patched()).
+// Usage: npm run histories:record -- <label>. Each run adds `<scenario>.<label>.json`; keep the older
+// files as long as workflows started under that code may still be running.
 import { mkdir, mkdtemp, chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,8 @@ import { registerSearchAttributes } from './search-attributes.js';
 import { temporalExecutable } from './temporal-executables.js';
 
 const outDir = resolve(import.meta.dirname, '../test/fixtures/histories');
+const label = process.argv[2];
+if (!label || !/^[a-z0-9-]+$/.test(label)) throw new Error('usage: npm run histories:record -- <label> (lower-case letters, digits, dashes)');
 const officer = { officerId: 'officer-plu-1', officeCode: 'PLU' };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -117,7 +120,7 @@ try {
       const result = await handle.result();
       // Protobuf bytes, base64 in a small JSON wrapper: exactly what the server returned, nothing lost in conversion.
       const bytes = proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
-      await writeFile(join(outDir, `${name}.json`), JSON.stringify({ workflowId: handle.workflowId, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
+      await writeFile(join(outDir, `${name}.${label}.json`), JSON.stringify({ workflowId: handle.workflowId, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
       console.log(`recorded ${name} (${result})`);
     }
   });

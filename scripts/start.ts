@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
-import { counterBookedPos } from '../activities/pos.js';
+import { posFromConfig } from '../activities/pos.js';
 import { createPassportWorker } from '../activities/worker.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
@@ -65,7 +65,7 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
-    pos: counterBookedPos(),
+    pos: posFromConfig(config),
   });
   const running = worker.run();
   stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }]);

@@ -1,5 +1,5 @@
 // Production worker process: runs the lifecycle workflow and its activities against TEMPORAL_ADDRESS.
-import { counterBookedPos } from '../activities/pos.js';
+import { posFromConfig } from '../activities/pos.js';
 import { createPassportWorker } from '../activities/worker.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
@@ -15,7 +15,7 @@ const { worker, connection } = await createPassportWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   db,
-  pos: counterBookedPos(),
+  pos: posFromConfig(config),
 });
 log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
 // The SDK drains in-flight tasks on SIGINT/SIGTERM before run() resolves.

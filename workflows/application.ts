@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -95,7 +96,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   /** Sets the stage everywhere it is seen: search attributes, current details, read model and audit log. */
   async function enterStage(
     stage: Stage,
-    change: { actor: Actor; reason?: string; deadline?: string; extra?: Record<string, unknown> },
+    change: { actor: Actor; reason?: string; deadline?: string; extra?: Record<string, unknown>; attributes?: SearchAttributeUpdatePair[] },
   ): Promise<void> {
     const previousStage = seq === 0 ? undefined : state.stage;
     seq += 1;
@@ -105,6 +106,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     setAttributes([
       { key: PassportStage, value: stage },
       { key: StageEnteredAt, value: new Date(state.stageEnteredAt) },
+      ...(change.attributes ?? []),
     ]);
     setCurrentDetails(
       [`**${stage}**`, change.deadline && `Next deadline: ${change.deadline}`, state.slaBreached && 'SLA breached: compensated, free Pos delivery']
@@ -413,18 +415,22 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   const approvedAt = nowIso();
   const slaDeadline = await activities.computeSlaDeadline({ officeCode, approvedAt, workingDays: policy.slaWorkingDays });
   state.slaDeadline = slaDeadline;
-  setAttributes([{ key: SlaDeadline, value: new Date(slaDeadline) }]);
-  await enterStage('AWAITING_PRINTING', { actor: decision.officerId, deadline: slaDeadline, extra: { interviewApprovedAt: approvedAt, slaDeadline } });
+  await enterStage('AWAITING_PRINTING', {
+    actor: decision.officerId,
+    deadline: slaDeadline,
+    extra: { interviewApprovedAt: approvedAt, slaDeadline },
+    attributes: [{ key: SlaDeadline, value: new Date(slaDeadline) }],
+  });
   if (!(await condition(() => passportNumber !== undefined, until(slaDeadline)))) {
     // Missed: compensate without anyone having to notice, and deliver by Pos at no cost.
     state.slaBreached = true;
     state.deliveryMethod = 'POS';
-    setAttributes([{ key: SlaBreached, value: true }]);
     await activities.compensateSlaBreach({ applicationId, slaDeadline, at: nowIso() });
     await enterStage('AWAITING_PRINTING', {
       actor: ACTORS.system,
       reason: 'service commitment missed: compensation recorded, free Pos delivery',
       extra: { slaBreached: true, deliveryMethod: 'POS' },
+      attributes: [{ key: SlaBreached, value: true }],
     });
     await condition(() => passportNumber !== undefined);
   }
@@ -432,7 +438,18 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   if (state.deliveryMethod === 'POS') {
     // IN_DELIVERY: Pos Indonesia carries the passport and confirms by callback.
     state.posTrackingNumber = await activities.requestPosDelivery({ applicationId, attempt: 1, freeOfCharge: state.slaBreached, at: nowIso() });
-    await enterStage('IN_DELIVERY', { actor: printedBy!, extra: { passportNumber, posTrackingNumber: state.posTrackingNumber } });
+    const deliveryDeadline = later(policy.deliveryWindowMs ?? 14 * 86_400_000);
+    // Added after the first release: histories recorded before it replay without the overdue timer.
+    const watchDelivery = patched('delivery-overdue-notice');
+    await enterStage('IN_DELIVERY', {
+      actor: printedBy!,
+      deadline: watchDelivery ? deliveryDeadline : undefined,
+      extra: { passportNumber, posTrackingNumber: state.posTrackingNumber },
+    });
+    if (watchDelivery && !(await condition(() => deliveryOutcome !== undefined, until(deliveryDeadline)))) {
+      // Pos has not confirmed in time: the office is told to chase the shipment; the wait goes on.
+      await activities.notify({ applicationId, effectKey: 'delivery-overdue-1', kind: 'DELIVERY_OVERDUE', at: nowIso() });
+    }
     await condition(() => deliveryOutcome !== undefined);
     await activities.recordDeliveryOutcome({ applicationId, attempt: 1, status: deliveryOutcome!, at: nowIso() });
     if (deliveryOutcome === 'DELIVERED') return finish('COMPLETED', ACTORS.pos, 'delivered by Pos');

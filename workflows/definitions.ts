@@ -40,6 +40,8 @@ export interface Policy {
   bookingRemindersMs: number[];
   slaWorkingDays: number;
   pickupWindowMs: number;
+  /** How long Pos may take before the office is told to chase the shipment (absent in early workflows). */
+  deliveryWindowMs?: number;
   /** Offsets from READY_FOR_PICKUP at which the applicant is reminded to collect (days 7, 14, 25). */
   pickupRemindersMs: number[];
 }

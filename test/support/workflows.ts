@@ -5,7 +5,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { counterBookedPos } from '../../activities/pos.js';
+import { httpPos } from '../../activities/pos.js';
+import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
 import { createDb } from '../../db/connect.js';
@@ -30,12 +31,14 @@ export async function startTimeSkipping() {
   // The time-skipping server starts with no custom search attributes, but accepts them through its operator API.
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const db = createDb(inject('databaseUrl'), { max: 4 });
+  const pos = await startFakePos();
   const taskQueue = `wf-${randomUUID()}`;
   const started: Array<{ workflowId: string; personal: string[] }> = [];
 
   return {
     env,
     db,
+    pos,
     client: env.client,
     taskQueue,
     async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
@@ -54,11 +57,12 @@ export async function startTimeSkipping() {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: counterBookedPos() }),
+        activities: createActivities({ db, pos: httpPos(pos.url) }),
       });
       return worker.runUntil(body());
     },
     async teardown() {
+      await pos.stop();
       await db.destroy();
       await env.teardown();
     },

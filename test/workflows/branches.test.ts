@@ -243,8 +243,10 @@ describe('after printing', () => {
       expect(chosen.deliveryMethod).toBe('POS');
       expect((await applicationRow(t.db, app.applicationId)).delivery_method).toBe('POS');
       await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+      t.pos.failNext(2); // Pos is overloaded: the activity retries until it answers
       const printed = await app.handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X5555555' }] });
       expect(printed.stage).toBe('IN_DELIVERY');
+      expect(t.pos.shipments.get(`${app.applicationId}/1`)).toMatchObject({ trackingNumber: printed.posTrackingNumber, recipient: 'Siti Rahmawati' });
       await app.handle.signal(posDeliveryEvent, { eventId: 'pos-fail-1', trackingNumber: printed.posTrackingNumber!, status: 'FAILED', at: new Date().toISOString() });
       await stageReached(t, app.applicationId, 'READY_FOR_PICKUP');
       expect((await lastAudit(app.applicationId)).reason).toMatch(/Pos could not deliver/);
@@ -273,6 +275,12 @@ describe('after printing', () => {
       expect(retried).toEqual(first);
       expect((await auditStages(t.db, app.applicationId)).length).toBe(entries);
       expect(first.stage).toBe('IN_DELIVERY');
+      // Pos stays silent past the delivery window: the office is told once, and the wait goes on.
+      const inDelivery = await applicationRow(t.db, app.applicationId);
+      await skipTo(t, inDelivery.next_deadline!.toISOString());
+      await t.env.sleep(1000);
+      expect(await notices(app.applicationId, 'DELIVERY_OVERDUE')).toBe(1);
+      expect((await applicationRow(t.db, app.applicationId)).stage).toBe('IN_DELIVERY');
       await app.handle.signal(posDeliveryEvent, { eventId: 'pos-ok-1', trackingNumber: first.posTrackingNumber!, status: 'DELIVERED', at: new Date().toISOString() });
       expect(await app.handle.result()).toBe('COMPLETED');
       expect(await countRows(t.db, 'deliveries', app.applicationId)).toBe(1);

@@ -17,7 +17,9 @@ const load = async (file: string) => {
 
 describe('replaying recorded histories with the current workflow code', () => {
   it('has recorded histories to replay', () => {
-    expect(fixtures).toEqual(expect.arrayContaining(['happy-path-pickup.json', 'sla-breach-pos-delivery.json', 'lost-bap-then-no-show-twice.json']));
+    for (const scenario of ['happy-path-pickup', 'sla-breach-pos-delivery', 'lost-bap-then-no-show-twice']) {
+      expect(fixtures.filter((f) => f.startsWith(`${scenario}.`)).length).toBeGreaterThanOrEqual(2);
+    }
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {
