@@ -102,7 +102,7 @@ describe('activities run twice are applied once', () => {
             product: 'ORDINARY_5Y',
             office_code: 'TPI',
             amount: 350_000,
-            nik: '2171010101900001',
+            nik: `21710101019${String(i + 1).padStart(5, '0')}`, // one active application per NIK
             full_name: 'Rina',
             birth_date: '1990-01-01',
             email: 'rina@example.id',
