@@ -52,6 +52,7 @@ export function createApp(deps: ApiDeps) {
   app.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 400) return problem(c, 'validation', 'the body is not valid JSON', [{ field: '(body)', reason: 'malformed JSON' }]);
+    if (error instanceof HTTPException && error.status === 415) return problem(c, 'unsupported-media-type', 'send the body with content-type: application/json');
     return problemFromError(c, error);
   });
   return app;

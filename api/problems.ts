@@ -33,6 +33,7 @@ const TYPES = {
   'account-limit': { title: 'This account applies for as many people as it may', status: 409 },
   'email-taken': { title: 'An account with this email exists', status: 409 },
   'rate-limited': { title: 'Too many requests; try again shortly', status: 429 },
+  'unsupported-media-type': { title: 'The body must be JSON', status: 415 },
   unavailable: { title: 'The service is temporarily unavailable', status: 503 },
   internal: { title: 'Internal error', status: 500 },
 } as const;
@@ -70,7 +71,8 @@ export function rejectionOf(error: unknown): ApplicationFailure | undefined {
 export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
   error.issues.map((issue) => ({
     field: [location, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    reason: issue.message,
+    // zod's own words for a missing field are for programmers; say it the way a form would.
+    reason: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message,
   }));
 
 /** Turns what Temporal says about a rejected message into the problem a person can act on. */

@@ -34,6 +34,10 @@ describe('applicant accounts', () => {
     expect(login).toMatchObject({ status: 200, body: { accountId: registered.body.accountId } });
     expect((await s.call('GET', '/applications', undefined, { authorization: `Bearer ${login.body.token}` })).status).toBe(200);
 
+    const missing = await s.call('POST', '/auth/register', { email: 'x@example.id' });
+    expect(missing).toMatchObject({ status: 400, body: { errors: [{ field: 'password', reason: 'is required' }] } });
+    const asText = await s.call('POST', '/auth/register', JSON.stringify({ email, password: 'kata sandi yang panjang' }), { 'content-type': 'text/plain' });
+    expect(asText).toMatchObject({ status: 415, body: { type: '/problems/unsupported-media-type' } });
     const short = await s.call('POST', '/auth/register', { email: 'x@example.id', password: 'short' });
     expect(short).toMatchObject({ status: 400, body: { errors: [{ field: 'password', reason: 'must be at least 10 characters' }] } });
     const expired = await mintApplicantToken(s.config.JWT_SECRET, registered.body.accountId, -60);
