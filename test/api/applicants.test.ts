@@ -214,3 +214,9 @@ describe('public reads', () => {
     expect(fees.body).toContainEqual(expect.objectContaining({ code: 'ORDINARY_5Y', amount: 350_000 }));
   });
 });
+
+describe('privacy', () => {
+  it('keeps the NIK, name, birth date, contact details and address out of every history this file produced', async () => {
+    expect(await s.personalDataInHistories()).toEqual([]);
+  });
+});

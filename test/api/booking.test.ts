@@ -164,3 +164,9 @@ it('cannot be overbooked even by a direct update', async () => {
   await s.db.insertInto('appointment_slots').values({ office_code: 'JPR', date, session: 'AFTERNOON', capacity: 1, booked: 1 }).onConflict((oc) => oc.doNothing()).execute();
   await expect(sql`update appointment_slots set booked = booked + 1 where office_code = 'JPR' and date = ${date} and session = 'AFTERNOON'`.execute(s.db)).rejects.toThrow(/appointment_slots_not_overbooked/);
 });
+
+describe('privacy', () => {
+  it('keeps the NIK, name, birth date, contact details and address out of every history this file produced', async () => {
+    expect(await s.personalDataInHistories()).toEqual([]);
+  });
+});

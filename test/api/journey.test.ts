@@ -146,3 +146,9 @@ describe('what the API refuses', () => {
     expect(await countRows(s.db, 'payments', submitted.applicationId)).toBe(1);
   });
 });
+
+describe('privacy', () => {
+  it('keeps the NIK, name, birth date, contact details and address out of every history this file produced', async () => {
+    expect(await s.personalDataInHistories()).toEqual([]);
+  });
+});

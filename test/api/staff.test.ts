@@ -159,3 +159,9 @@ describe('managers', () => {
     await listed(summary.body.compensations.temporal.query); // valid, though nothing is compensated yet
   });
 });
+
+describe('privacy', () => {
+  it('keeps the NIK, name, birth date, contact details and address out of every history this file produced', async () => {
+    expect(await s.personalDataInHistories()).toEqual([]);
+  });
+});

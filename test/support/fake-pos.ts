@@ -1,5 +1,6 @@
 // A stand-in for Pos Indonesia's shipment API that speaks HTTP like the real one: idempotent by
 // reference, and able to fail on demand so retries can be seen.
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,7 +21,8 @@ export async function startFakePos() {
       const { reference, recipient, address } = JSON.parse(body) as { reference: string; recipient: string; address: string };
       let shipment = shipments.get(reference);
       if (!shipment) {
-        shipment = { trackingNumber: `P${String(100_000_000_000 + shipments.size + 1)}ID`, recipient, address };
+        // Unique across every fake Pos of the run, as Pos's own numbers are nationally.
+        shipment = { trackingNumber: `P${String(randomInt(1e11, 1e12 - 1)).padStart(12, '0')}ID`, recipient, address };
         shipments.set(reference, shipment);
       }
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ trackingNumber: shipment.trackingNumber }));

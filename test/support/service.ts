@@ -5,15 +5,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { counterBookedPos } from '../../activities/pos.js';
+import { httpPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
 import { signedHeaders } from '../../api/signatures.js';
 import { loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
-import { SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
-import { quietRuntime } from './workflows.js';
+import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/definitions.js';
+import { startFakePos } from './fake-pos.js';
+import { findPersonalData, quietRuntime } from './workflows.js';
 
 /** Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`). */
 const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000' };
@@ -28,14 +29,16 @@ export async function startService() {
       log: { format: 'pretty', level: 'error' },
     },
   });
+  const startedAt = new Date();
   const config = loadConfig(TEST_CONFIG);
   const db = createDb(inject('databaseUrl'), { max: 30 });
+  const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db, pos: counterBookedPos() }),
+    activities: createActivities({ db, pos: httpPos(pos.url) }),
   });
   const running = worker.run();
   const deps = { db, temporal: env.client, config, taskQueue, policy: policyFrom(config) };
@@ -74,11 +77,31 @@ export async function startService() {
       const headers = signedHeaders(secret, raw, now);
       return { headers, send: (h = headers) => call('POST', path, raw, h) };
     },
+    /**
+     * Every application this service started, its history read back from Temporal, checked for the
+     * applicant's NIK, name, birth date, contact details and address. Returns what was found (nothing).
+     */
+    async personalDataInHistories(): Promise<string[]> {
+      const rows = await db
+        .selectFrom('applications')
+        .select(['id', 'nik', 'full_name', 'email', 'phone', 'birth_date', 'delivery_address'])
+        .where('created_at', '>=', startedAt)
+        .execute();
+      const mine = [];
+      for (const row of rows) {
+        const workflowId = workflowIdFor(row.id);
+        const exists = await env.client.workflow.getHandle(workflowId).describe().then(() => true, () => false);
+        if (exists) mine.push({ workflowId, personal: [row.nik, row.full_name, row.email, row.phone, row.birth_date, ...(row.delivery_address ? [row.delivery_address] : [])] });
+      }
+      if (mine.length === 0) throw new Error('no application of this service to check');
+      return findPersonalData(env.client, mine);
+    },
     async stop() {
       for (const other of extra) await other.close();
       await api.close();
       worker.shutdown();
       await running;
+      await pos.stop();
       await db.destroy();
       await env.teardown();
     },
