@@ -264,6 +264,14 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     async (record) => {
       state.bapRecorded = true;
       state.fineAmount = await activities.recordBap({ ...record, applicationId, applicationType: input.applicationType, at: nowIso() });
+      if (patched('bap-audit-entry')) {
+        // Not a stage change, but an officer's action: it belongs in the audit log with who made it.
+        await enterStage(state.stage, {
+          actor: record.officerId,
+          reason: `BAP ${record.reportNumber} recorded (${record.cause}); fine ${state.fineAmount} rupiah`,
+          deadline: state.nextDeadline,
+        });
+      }
       return { ...state };
     },
     {

@@ -191,6 +191,7 @@ describe('LOST and DAMAGED passports', () => {
       const withBap = await app.handle.executeUpdate(recordBap, { args: [{ ...officer, reportNumber: 'BAP/PLU/2026/001', cause: 'ORDINARY' }] });
       expect(withBap).toMatchObject({ bapRecorded: true, fineAmount: 1_000_000 });
       expect((await applicationRow(t.db, app.applicationId)).fine_amount).toBe(1_000_000);
+      expect(await lastAudit(app.applicationId)).toMatchObject({ stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: expect.stringMatching(/BAP\/PLU\/2026\/001/) });
 
       const approved = await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
       expect(approved.stage).toBe('AWAITING_PRINTING');
