@@ -1,6 +1,6 @@
 // The Hono app: composes the routers, serves the OpenAPI document and its docs page, turns every error into a problem.
-import { Scalar } from '@scalar/hono-api-reference';
 import { HTTPException } from 'hono/http-exception';
+import { mountDocs } from './docs.js';
 import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -48,7 +48,7 @@ export function createApp(deps: ApiDeps) {
       { name: 'callbacks', description: 'The bank and Pos Indonesia, HMAC-signed' },
     ],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Passport application service API' }));
+  mountDocs(app);
   app.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 400) return problem(c, 'validation', 'the body is not valid JSON', [{ field: '(body)', reason: 'malformed JSON' }]);

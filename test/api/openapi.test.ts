@@ -27,11 +27,20 @@ describe('the OpenAPI document', () => {
     expect(body.components.schemas.Problem.properties).toHaveProperty('errors');
   });
 
-  it('has a docs page that loads the document', async () => {
+  it('has a docs page whose every script and style is served by the service itself (no internet needed)', async () => {
     const page = await s.call('GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.contentType).toContain('text/html');
-    expect(page.body).toContain('/openapi.json');
+    const assets = [...(page.body as string).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      expect(asset.startsWith('/'), `${asset} must be served locally`).toBe(true);
+      const response = await fetch(`${s.url}${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get('content-type'), asset).toMatch(/javascript|css/);
+    }
+    const init = await (await fetch(`${s.url}/docs/init.js`)).text();
+    expect(init).toContain('"/openapi.json"');
   });
 });
 
