@@ -1,5 +1,7 @@
 // The Hono app: composes the routers, serves the OpenAPI document, turns every error into a problem.
 import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import { createApiMetrics } from './metrics.js';
 import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
 import { applicantRoutes } from './routes/applicants.js';
@@ -7,8 +9,11 @@ import { callbackRoutes } from './routes/callbacks.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
 
-export function createApp(deps: ApiDeps) {
+export function createApp(deps: ApiDeps & { log?: Logger }) {
   const app = newRouter();
+  const metrics = createApiMetrics();
+  app.use('*', metrics.middleware(deps.log));
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', publicRoutes(deps));

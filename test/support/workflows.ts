@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { SearchAttributeType } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { counterBookedPos } from '../../activities/pos.js';
+import { installRuntime } from '../../activities/worker.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
 import { createDb } from '../../db/connect.js';
@@ -14,12 +15,9 @@ import { SEARCH_ATTRIBUTES, type Policy } from '../../workflows/definitions.js';
 
 export const defaultPolicy: Policy = policyFrom(loadConfig({}));
 
-let runtimeInstalled = false;
 /** Workers log warnings and errors only, so a test run's output stays readable. */
 export function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  runtimeInstalled = true;
+  installRuntime({ level: 'WARN' });
 }
 
 export async function startTimeSkipping() {
