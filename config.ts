@@ -3,6 +3,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const duration = z.coerce.number().int().positive();
+/** A comma-separated list of day offsets, e.g. "7,14,25". */
+const dayList = z
+  .string()
+  .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, { error: 'must be comma-separated numbers of days, e.g. 7,14,25' })
+  .transform((v) => v.split(',').map(Number));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -25,12 +30,17 @@ const schema = z.object({
   /** Shared secrets of the bank's and Pos Indonesia's signed callbacks. */
   BANK_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-bank-secret'),
   POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
+  /** Pos Indonesia's shipment API; empty means shipments are booked at the office counter. */
+  POS_API_URL: z.url().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
   /** Policy windows, in minutes or days as named; defaults are the field rules in design.md. */
   PAYMENT_WINDOW_MINUTES: duration.default(120),
   BOOKING_WINDOW_DAYS: duration.default(30),
+  BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
   SLA_WORKING_DAYS: duration.default(3),
+  DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
+  PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'host:port').optional(),
@@ -68,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const policyFrom = (config: Config) => ({
   paymentWindowMs: config.PAYMENT_WINDOW_MINUTES * 60_000,
   bookingWindowMs: config.BOOKING_WINDOW_DAYS * 86_400_000,
+  bookingRemindersMs: config.BOOKING_REMINDER_DAYS.map((d) => d * 86_400_000),
   slaWorkingDays: config.SLA_WORKING_DAYS,
+  deliveryWindowMs: config.DELIVERY_WINDOW_DAYS * 86_400_000,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
+  pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
 });

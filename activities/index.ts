@@ -2,9 +2,11 @@
 // Each activity does one effect guarded by a unique key, so running it twice is the same as once.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { createBapActivities } from './bap.js';
 import { createBookingActivities } from './booking.js';
 import { createCompensationActivities } from './compensation.js';
 import { createPaymentActivities } from './payments.js';
+import { createNotifyActivities } from './notify.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
 
@@ -17,6 +19,8 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createProjectionActivities(deps),
   ...createPaymentActivities(deps),
   ...createBookingActivities(deps),
+  ...createBapActivities(deps),
+  ...createNotifyActivities(deps),
   ...createCompensationActivities(deps),
   ...createPosActivities(deps),
 });

@@ -19,6 +19,25 @@ export const counterBookedPos = (): PosClient => ({
   },
 });
 
+/**
+ * Pos Indonesia's shipment API over HTTP: `POST <base>/shipments` with the reference as the
+ * Idempotency-Key, answering `{ trackingNumber }`. Any failure throws, and the activity retries.
+ */
+export const httpPos = (baseUrl: string, timeoutMs = 10_000): PosClient => ({
+  async requestDelivery({ reference, recipient, address }) {
+    const response = await fetch(new URL('shipments', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': reference },
+      body: JSON.stringify({ reference, recipient, address }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw new Error(`Pos answered ${response.status} for shipment ${reference}`);
+    const body = (await response.json()) as { trackingNumber?: unknown };
+    if (typeof body.trackingNumber !== 'string' || !body.trackingNumber) throw new Error(`Pos gave no tracking number for ${reference}`);
+    return { trackingNumber: body.trackingNumber };
+  },
+});
+
 export const createPosActivities = ({ db, pos }: { db: Kysely<DB>; pos: PosClient }) => ({
   /** Requests delivery attempt n once and records it; a retry returns the same tracking number. */
   async requestPosDelivery(req: { applicationId: string; attempt: number; freeOfCharge: boolean; at: string }): Promise<string> {
@@ -66,3 +85,6 @@ export const createPosActivities = ({ db, pos }: { db: Kysely<DB>; pos: PosClien
       .execute();
   },
 });
+
+/** The Pos client the configuration asks for. */
+export const posFromConfig = (config: { POS_API_URL?: string }): PosClient => (config.POS_API_URL ? httpPos(config.POS_API_URL) : counterBookedPos());

@@ -11,7 +11,10 @@ export interface StageChange {
   previousStage?: Stage;
   actor: Actor;
   reason?: string;
+  /** When the change happened (the audit entry's time). */
   at: string;
+  /** When the current stage began; equal to `at` unless the stage is entered again (a reschedule, a breach). */
+  stageEnteredAt: string;
   nextDeadline?: string;
   appointment?: { date: string; session: string };
   interviewApprovedAt?: string;
@@ -44,7 +47,7 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
         .set({
           stage: change.stage,
           stage_seq: change.seq,
-          stage_entered_at: change.at,
+          stage_entered_at: change.stageEnteredAt,
           next_deadline: change.nextDeadline ?? null,
           updated_at: change.at,
           ...(change.appointment && { appointment_date: change.appointment.date, appointment_session: change.appointment.session }),
@@ -59,5 +62,10 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
         .where('stage_seq', '<', change.seq)
         .execute();
     });
+  },
+
+  /** The applicant's choice of delivery (the address itself is written by the API, never carried here). */
+  async recordDeliveryMethod(req: { applicationId: string; method: 'PICKUP' | 'POS'; at: string }): Promise<void> {
+    await db.updateTable('applications').set({ delivery_method: req.method, updated_at: req.at }).where('id', '=', req.applicationId).execute();
   },
 });

@@ -58,6 +58,7 @@ export interface ApplicationsTable {
   sla_breached: Generated<boolean>;
   passport_number: string | null;
   pos_tracking_number: string | null;
+  fine_amount: ColumnType<number, number | undefined, number>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -126,6 +127,16 @@ export interface NotificationsTable {
   sent_at: Timestamp | null;
 }
 
+export interface BapsTable {
+  application_id: string;
+  report_number: string;
+  cause: 'ORDINARY' | 'FORCE_MAJEURE';
+  fine_code: string | null;
+  fine_amount: Rupiah;
+  officer_id: string;
+  recorded_at: Timestamp;
+}
+
 export interface CallbackReceiptsTable {
   sender: 'bank' | 'pos';
   signature: string;
@@ -133,6 +144,7 @@ export interface CallbackReceiptsTable {
 }
 
 export interface DB {
+  baps: BapsTable;
   callback_receipts: CallbackReceiptsTable;
   offices: OfficesTable;
   holidays: HolidaysTable;

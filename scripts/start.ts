@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { counterBookedPos } from '../activities/pos.js';
+import { posFromConfig } from '../activities/pos.js';
 import { createPassportWorker, installRuntime } from '../activities/worker.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
@@ -59,7 +59,7 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
-    pos: counterBookedPos(),
+    pos: posFromConfig(config),
     shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
     demoDaySeconds: config.DEMO_DAY_SECONDS,
   });

@@ -1,7 +1,7 @@
 // Production worker process: runs the lifecycle workflow and its activities against TEMPORAL_ADDRESS.
 // SIGTERM (docker stop, a scale-down) stops polling, lets in-flight activities finish within
 // SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
-import { counterBookedPos } from '../activities/pos.js';
+import { posFromConfig } from '../activities/pos.js';
 import { createPassportWorker, installRuntime } from '../activities/worker.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
@@ -20,7 +20,7 @@ const { worker, connection } = await createPassportWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   db,
-  pos: counterBookedPos(),
+  pos: posFromConfig(config),
   shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   demoDaySeconds: config.DEMO_DAY_SECONDS,
 });

@@ -36,8 +36,14 @@ export const workflowIdFor = (applicationId: string): string => `passport-${appl
 export interface Policy {
   paymentWindowMs: number;
   bookingWindowMs: number;
+  /** Offsets from entering AWAITING_BOOKING at which the applicant is reminded to book. */
+  bookingRemindersMs: number[];
   slaWorkingDays: number;
   pickupWindowMs: number;
+  /** How long Pos may take before the office is told to chase the shipment (absent in early workflows). */
+  deliveryWindowMs?: number;
+  /** Offsets from READY_FOR_PICKUP at which the applicant is reminded to collect (days 7, 14, 25). */
+  pickupRemindersMs: number[];
 }
 
 export interface ApplicationInput {

@@ -1,7 +1,9 @@
 // Migrations in order; a static map so they run the same under tsx, vitest and a bundle.
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_23_001_initial.js';
+import * as lifecycle from './2026_11_23_002_lifecycle.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
+  '2026_11_23_002_lifecycle': lifecycle,
 };

@@ -1,17 +1,18 @@
 // A time-skipping Temporal server per test file, with a worker running the real activities on PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { SearchAttributeType } from '@temporalio/common';
-import proto from '@temporalio/proto';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { counterBookedPos } from '../../activities/pos.js';
+import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../activities/worker.js';
+import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
 import { createDb } from '../../db/connect.js';
-import { SEARCH_ATTRIBUTES, type Policy } from '../../workflows/definitions.js';
+import { registerSearchAttributes } from '../../scripts/search-attributes.js';
+import { workflowIdFor, type Policy } from '../../workflows/definitions.js';
 
 export const defaultPolicy: Policy = policyFrom(loadConfig({}));
 
@@ -26,37 +27,40 @@ export async function startTimeSkipping() {
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
   // The time-skipping server starts with no custom search attributes, but accepts them through its operator API.
-  const { IndexedValueType } = proto.temporal.api.enums.v1;
-  const indexed: Partial<Record<SearchAttributeType, proto.temporal.api.enums.v1.IndexedValueType>> = {
-    [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-    [SearchAttributeType.DATETIME]: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-    [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, indexed[key.type]!])),
-  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const db = createDb(inject('databaseUrl'), { max: 4 });
+  const pos = await startFakePos();
   const taskQueue = `wf-${randomUUID()}`;
+  const started: Array<{ workflowId: string; personal: string[] }> = [];
 
   return {
     env,
     db,
+    pos,
     client: env.client,
     taskQueue,
-    submit: (submission: Partial<Submission> = {}, policy: Policy = defaultPolicy) =>
-      submitApplication({ db, temporal: env.client, taskQueue, policy }, { ...sampleSubmission(), ...submission }),
+    async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
+      const submission = { ...sampleSubmission(), ...overrides };
+      const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy }, submission);
+      started.push({ workflowId: workflowIdFor(submitted.applicationId), personal: personalFields(submission) });
+      return submitted;
+    },
+    /** The personal data each started workflow's applicant gave that appears in its history (should be none). */
+    async personalDataInHistories(): Promise<string[]> {
+      return findPersonalData(env.client, started);
+    },
     /** Runs a worker with the real activities while `body` drives the workflow. */
     async withWorker<T>(body: () => Promise<T>): Promise<T> {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: counterBookedPos() }),
+        activities: createActivities({ db, pos: httpPos(pos.url) }),
       });
       return worker.runUntil(body());
     },
     async teardown() {
+      await pos.stop();
       await db.destroy();
       await env.teardown();
     },
@@ -79,4 +83,29 @@ export function sampleSubmission(): Submission {
     deliveryMethod: 'PICKUP',
     address: 'Jl. Sam Ratulangi No. 10, Palu, Sulawesi Tengah',
   };
+}
+
+/** What must never reach Temporal: NIK, name, birth date, contact details and address. */
+export const personalFields = (s: Submission): string[] => [s.nik, s.fullName, s.email, s.phone, s.address, s.birthDate];
+
+/** Reads each workflow's full history and lists every personal value found in it, as `workflowId: value`. */
+export async function findPersonalData(client: Client, started: Array<{ workflowId: string; personal: string[] }>): Promise<string[]> {
+  const found: string[] = [];
+  for (const { workflowId, personal } of started) {
+    // Payloads are bytes (base64 in JSON): decode them, or the scan would see nothing and prove nothing.
+    const history = textOf(await client.workflow.getHandle(workflowId).fetchHistory());
+    const applicationId = workflowId.replace(/^passport-/, '');
+    if (!history.includes(applicationId)) throw new Error(`cannot read the payloads of ${workflowId}`);
+    for (const value of personal) if (history.includes(value)) found.push(`${workflowId}: ${value}`);
+  }
+  return found;
+}
+
+/** Every string in a value, with byte arrays decoded as UTF-8 (walks the fields, not protobuf's toJSON). */
+function textOf(value: unknown): string {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(textOf).join('\n');
+  if (value && typeof value === 'object') return Object.values(value).map(textOf).join('\n');
+  return String(value);
 }

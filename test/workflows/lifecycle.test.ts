@@ -82,11 +82,11 @@ describe('a passport application on the time-skipping server', () => {
       expect((await applicationRow(t.db, submitted.applicationId)).stage).toBe('AWAITING_INTERVIEW');
       expect(await auditStages(t.db, submitted.applicationId)).not.toContain('AWAITING_PRINTING');
 
-      // The officer rejects at the interview instead: the seat goes back to the session.
+      // The officer rejects at the interview instead, with the reason on record.
       await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'REJECTED', reason: 'documents do not match' }] });
       expect(await handle.result()).toBe('REJECTED');
-      const booking = await t.db.selectFrom('bookings').selectAll().where('application_id', '=', submitted.applicationId).executeTakeFirstOrThrow();
-      expect(booking.released_at).not.toBeNull();
+      const last = await t.db.selectFrom('audit_log').selectAll().where('application_id', '=', submitted.applicationId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(last).toMatchObject({ stage: 'REJECTED', actor: officer.officerId, reason: 'documents do not match' });
     });
   });
 
@@ -116,12 +116,19 @@ describe('a passport application on the time-skipping server', () => {
       expect(await handle.result()).toBe('COMPLETED');
 
       expect(await countRows(t.db, 'compensations', submitted.applicationId)).toBe(1);
-      expect(await countRows(t.db, 'notifications', submitted.applicationId)).toBe(1);
+      const notices = await t.db.selectFrom('notifications').select('kind').where('application_id', '=', submitted.applicationId).execute();
+      expect(notices.filter((n) => n.kind === 'SLA_BREACHED_FREE_DELIVERY')).toHaveLength(1);
       const deliveries = await t.db.selectFrom('deliveries').selectAll().where('application_id', '=', submitted.applicationId).execute();
       expect(deliveries).toMatchObject([{ free_of_charge: true, status: 'DELIVERED', pos_tracking_number: printed.posTrackingNumber }]);
       const row = await applicationRow(t.db, submitted.applicationId);
       expect(row).toMatchObject({ stage: 'COMPLETED', pos_tracking_number: printed.posTrackingNumber, sla_breached: true });
     });
+  });
+});
+
+describe('privacy', () => {
+  it('keeps every NIK, name and contact of this file out of the workflow histories', async () => {
+    expect(await t.personalDataInHistories()).toEqual([]);
   });
 });
 

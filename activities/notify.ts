@@ -1,0 +1,14 @@
+// Stages: all that tell the applicant something. Writes the outbox; a relay sends SMS and email from it.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+export const createNotifyActivities = ({ db }: { db: Kysely<DB> }) => ({
+  /** Queues one notice per (application, effect key): a retry or replay never sends it twice. */
+  async notify(req: { applicationId: string; effectKey: string; kind: string; at: string }): Promise<void> {
+    await db
+      .insertInto('notifications')
+      .values({ application_id: req.applicationId, effect_key: req.effectKey, kind: req.kind, created_at: req.at })
+      .onConflict((oc) => oc.columns(['application_id', 'effect_key']).doNothing())
+      .execute();
+  },
+});

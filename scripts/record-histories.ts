@@ -1,0 +1,131 @@
+// `npm run histories:record`: runs representative applications on a time-skipping server with the
+// real activities and saves their histories to test/fixtures/histories/. The replay test runs them
+// through the current workflow code, so a change that would break running workflows fails CI.
+// Usage: npm run histories:record -- <label>. Each run adds `<scenario>.<label>.json`; keep the older
+// files as long as workflows started under that code may still be running.
+import { mkdir, mkdtemp, chmod, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { loadHolidays } from '../activities/booking.js';
+import { counterBookedPos } from '../activities/pos.js';
+import { workflowsPath } from '../activities/worker.js';
+import { submitApplication, type Submission } from '../api/submission.js';
+import { loadConfig, policyFrom } from '../config.js';
+import { createDb, migrateToLatest, startEmbeddedPostgres } from '../db/connect.js';
+import { seed } from '../db/seed/index.js';
+import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
+import {
+  bookSession,
+  paymentReceived,
+  posDeliveryEvent,
+  recordBap,
+  recordHandover,
+  recordInterview,
+  recordPrinting,
+  workflowIdFor,
+} from '../workflows/definitions.js';
+import { freePort } from '../test/support/ports.js';
+import { registerSearchAttributes } from './search-attributes.js';
+import { temporalExecutable } from './temporal-executables.js';
+
+const outDir = resolve(import.meta.dirname, '../test/fixtures/histories');
+const label = process.argv[2];
+if (!label || !/^[a-z0-9-]+$/.test(label)) throw new Error('usage: npm run histories:record -- <label> (lower-case letters, digits, dashes)');
+const officer = { officerId: 'officer-plu-1', officeCode: 'PLU' };
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const temp = await mkdtemp(join(tmpdir(), 'passport-record-'));
+await chmod(temp, 0o755);
+const pg = await startEmbeddedPostgres({ dataDir: join(temp, 'pg'), port: await freePort(), persistent: false });
+const db = createDb(pg.url);
+await migrateToLatest(db);
+await seed(db);
+const testServer = temporalExecutable('testServer', { required: true });
+const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
+await registerSearchAttributes(env.connection);
+const taskQueue = 'record-histories';
+const policy = policyFrom(loadConfig({}));
+const worker = await Worker.create({
+  connection: env.nativeConnection,
+  taskQueue,
+  workflowsPath,
+  activities: createActivities({ db, pos: counterBookedPos() }),
+});
+
+const applicant: Submission = {
+  applicationType: 'NEW',
+  product: 'ORDINARY_5Y',
+  officeCode: 'PLU',
+  nik: '7271055205900001',
+  fullName: 'Recorded Applicant',
+  birthDate: '1990-05-12',
+  email: 'recorded@example.id',
+  phone: '+6281200000000',
+  deliveryMethod: 'PICKUP',
+  address: 'Jl. Contoh No. 1, Palu',
+};
+
+async function start(overrides: Partial<Submission> = {}) {
+  const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy }, { ...applicant, ...overrides });
+  const handle = env.client.workflow.getHandle(workflowIdFor(submitted.applicationId));
+  await handle.signal(paymentReceived, {
+    transactionId: `REC-${submitted.billingCode}`,
+    billingCode: submitted.billingCode,
+    amount: submitted.amount,
+    paidAt: new Date(await env.currentTimeMs()).toISOString(),
+  });
+  const date = nthWorkingDayAfter(localDate(new Date(await env.currentTimeMs()), 'Asia/Makassar'), 1, await loadHolidays(db));
+  const appointment = await handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] });
+  return { handle, appointment };
+}
+
+const scenarios: Record<string, () => Promise<WorkflowHandle>> = {
+  async 'happy-path-pickup'() {
+    const { handle } = await start();
+    await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+    await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X1000001' }] });
+    await handle.executeUpdate(recordHandover, { args: [officer] });
+    return handle;
+  },
+  async 'sla-breach-pos-delivery'() {
+    const { handle } = await start();
+    const { slaDeadline } = await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+    await env.sleep(Date.parse(slaDeadline!) - (await env.currentTimeMs()) + 60_000);
+    const printed = await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X1000002' }] });
+    await handle.signal(posDeliveryEvent, { eventId: 'rec-1', trackingNumber: printed.posTrackingNumber!, status: 'DELIVERED', at: new Date().toISOString() });
+    return handle;
+  },
+  async 'lost-bap-then-no-show-twice'() {
+    const { handle, appointment } = await start({ applicationType: 'LOST' });
+    await handle.executeUpdate(recordBap, { args: [{ ...officer, reportNumber: 'BAP/REC/1', cause: 'ORDINARY' }] });
+    await env.sleep(Date.parse(appointment.endsAt) - (await env.currentTimeMs()) + 60_000);
+    const date = nthWorkingDayAfter(localDate(new Date(await env.currentTimeMs()), 'Asia/Makassar'), 1, await loadHolidays(db));
+    const second = await handle.executeUpdate(bookSession, { args: [{ date, session: 'AFTERNOON' }] });
+    await env.sleep(Date.parse(second.endsAt) - (await env.currentTimeMs()) + 60_000);
+    return handle;
+  },
+};
+
+try {
+  await mkdir(outDir, { recursive: true });
+  await worker.runUntil(async () => {
+    for (const [name, run] of Object.entries(scenarios)) {
+      const handle = await run();
+      const result = await handle.result();
+      // Protobuf bytes, base64 in a small JSON wrapper: exactly what the server returned, nothing lost in conversion.
+      const bytes = proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
+      await writeFile(join(outDir, `${name}.${label}.json`), JSON.stringify({ workflowId: handle.workflowId, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
+      console.log(`recorded ${name} (${result})`);
+    }
+  });
+} finally {
+  await db.destroy();
+  await env.teardown();
+  await pg.stop();
+  await rm(temp, { recursive: true, force: true });
+}
