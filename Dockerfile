@@ -1,20 +1,27 @@
 # The API and the worker: one image, two commands (see docker-compose.yml).
-FROM node:20.19-bookworm-slim AS deps
+# Stage 1 compiles the TypeScript; stage 2 holds production dependencies and the compiled code only.
+FROM node:20.19.5-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No install scripts: production talks to a real Temporal and PostgreSQL, so no binaries are fetched.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
-
-FROM node:20.19-bookworm-slim
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json config.ts logger.ts ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json config.ts logger.ts ./
 COPY api ./api
 COPY activities ./activities
 COPY workflows ./workflows
 COPY db ./db
 COPY scripts ./scripts
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:20.19.5-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The worker bundles the workflow code at start from these sources.
+COPY workflows ./workflows
 USER node
-EXPOSE 3000
-CMD ["node", "--import", "tsx", "scripts/api.ts"]
+EXPOSE 3000 9464
+# Exec form: node is PID 1's only child-free process and receives SIGTERM itself.
+CMD ["node", "dist/scripts/api.js"]

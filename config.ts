@@ -54,7 +54,19 @@ const schema = z.object({
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'host:port').optional(),
+  /** How long a stopping worker lets in-flight activities finish before cancelling them (Temporal retries them). */
+  SHUTDOWN_GRACE_SECONDS: duration.default(30),
+  /**
+   * Demo only (refused in production): one "day" lasts this many seconds for the SLA's working days and
+   * the appointment day, so `npm run demo` shows late printing, breaches and no-shows in minutes.
+   */
+  DEMO_DAY_SECONDS: duration.optional(),
 });
+
+/** What a production process cannot start without (docker-compose.yml provides each to the API and the worker). */
+export const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET'] as const;
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
@@ -65,12 +77,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   if (parsed.data.NODE_ENV === 'production') {
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const) {
-      if (!parsed.data[key]) throw new Error(`Invalid configuration:\n  ${key}: required in production`);
-    }
-    for (const key of ['JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET'] as const) {
+    // Checked on the raw environment: the secrets' embedded defaults must never reach production.
+    for (const key of REQUIRED_IN_PRODUCTION) {
       if (env[key] === undefined || env[key] === '') throw new Error(`Invalid configuration:\n  ${key}: required in production`);
     }
+    if (parsed.data.DEMO_DAY_SECONDS) throw new Error('Invalid configuration:\n  DEMO_DAY_SECONDS: a demo setting, refused in production');
   }
   return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
 }

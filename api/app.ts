@@ -1,6 +1,8 @@
 // The Hono app: composes the routers, serves the OpenAPI document and its docs page, turns every error into a problem.
 import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
 import { mountDocs } from './docs.js';
+import { createApiMetrics } from './metrics.js';
 import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -11,8 +13,11 @@ import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
 import { SIGNATURE_HEADER } from './signatures.js';
 
-export function createApp(deps: ApiDeps) {
+export function createApp(deps: ApiDeps & { log?: Logger }) {
   const app = newRouter();
+  const metrics = createApiMetrics();
+  app.use('*', metrics.middleware(deps.log));
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',

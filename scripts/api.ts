@@ -1,10 +1,12 @@
 // Production API process: migrates the schema, then serves HTTP against DATABASE_URL and TEMPORAL_ADDRESS.
+// SIGTERM stops accepting connections, lets requests in flight finish, then closes Temporal and the pool.
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { createLogger } from '../logger.js';
+import { onShutdownSignal } from './signals.js';
 
 const config = loadConfig();
 const log = createLogger(config);
@@ -15,15 +17,19 @@ const applied = await migrateToLatest(db);
 log.info({ applied }, 'migrations applied');
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const api = await listen(createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config) }), config.PORT, config.HOST);
-log.info(`API on ${api.url}`);
+const api = await listen(createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log }), config.PORT, config.HOST);
+log.info({ url: api.url }, `API on ${api.url}`);
 
-const stop = async (signal: string) => {
-  log.info(`${signal}: draining HTTP connections`);
-  await api.close();
+onShutdownSignal(async (signal) => {
+  log.info({ signal }, 'draining HTTP connections');
+  const force = setTimeout(() => {
+    log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'requests still in flight after the grace period; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+  await api.close(); // waits for the requests in flight
   await connection.close();
   await db.destroy();
+  clearTimeout(force);
+  log.info('API stopped');
   process.exit(0);
-};
-process.once('SIGTERM', () => void stop('SIGTERM'));
-process.once('SIGINT', () => void stop('SIGINT'));
+});

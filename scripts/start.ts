@@ -3,9 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { posFromConfig } from '../activities/pos.js';
-import { createPassportWorker } from '../activities/worker.js';
+import { createPassportWorker, installRuntime } from '../activities/worker.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { loadConfig, policyFrom } from '../config.js';
@@ -53,31 +52,29 @@ async function main() {
     log.info(`Temporal dev server on ${dev.address}, Web UI on ${dev.uiUrl}`);
   }
 
-  // The SDK's own logs go through the same structured logger, warnings and up.
-  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
-  Runtime.install({
-    shutdownSignals: [], // this script orders the shutdown itself
-    logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ component: 'temporal-sdk', ...entry.meta }, entry.message)),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
-  });
+  // The SDK's own logs go through the same structured logger, warnings and up; this script orders the shutdown itself.
+  installRuntime({ log, level: 'WARN', metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
   const { worker, connection: workerConnection } = await createPassportWorker({
     address,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
     pos: posFromConfig(config),
+    shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+    demoDaySeconds: config.DEMO_DAY_SECONDS,
   });
   const running = worker.run();
   stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }]);
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');
+  if (config.DEMO_DAY_SECONDS) log.warn(`demo clock: an SLA working day and an appointment day last ${config.DEMO_DAY_SECONDS} s`);
 
   const connection = await Connection.connect({ address });
   stops.unshift(['Temporal client', () => connection.close()]);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config) });
+  const app = createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log });
   const api = await listen(app, config.PORT, config.HOST);
   stops.unshift(['API', () => api.close()]);
-  log.info(`API on ${api.url} (OpenAPI: ${api.url}/openapi.json). Ctrl-C stops everything.`);
+  log.info(`API on ${api.url} (OpenAPI: ${api.url}/openapi.json, metrics: ${api.url}/metrics). Ctrl-C stops everything.`);
 }
 
 let stopping = false;

@@ -1,14 +1,19 @@
 // Production worker process: runs the lifecycle workflow and its activities against TEMPORAL_ADDRESS.
+// SIGTERM (docker stop, a scale-down) stops polling, lets in-flight activities finish within
+// SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
 import { posFromConfig } from '../activities/pos.js';
-import { createPassportWorker } from '../activities/worker.js';
+import { createPassportWorker, installRuntime } from '../activities/worker.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
-import { createLogger } from '../logger.js';
+import { createLogger, sdkLevel } from '../logger.js';
+import { onShutdownSignal } from './signals.js';
 
 const config = loadConfig();
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worker needs DATABASE_URL and TEMPORAL_ADDRESS');
 
+// This process orders its own shutdown (below), so the SDK installs no signal handlers.
+installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
 const db = createDb(config.DATABASE_URL, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const { worker, connection } = await createPassportWorker({
   address: config.TEMPORAL_ADDRESS,
@@ -16,10 +21,17 @@ const { worker, connection } = await createPassportWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   db,
   pos: posFromConfig(config),
+  shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  demoDaySeconds: config.DEMO_DAY_SECONDS,
 });
-log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
-// The SDK drains in-flight tasks on SIGINT/SIGTERM before run() resolves.
-await worker.run();
+
+onShutdownSignal((signal) => {
+  log.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'draining: no new tasks, finishing in-flight activities');
+  worker.shutdown();
+});
+log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off' }, 'worker polling');
+await worker.run(); // resolves once every in-flight task has finished or been cancelled
 await connection.close();
 await db.destroy();
 log.info('worker stopped');
+process.exit(0);

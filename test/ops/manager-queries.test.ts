@@ -1,0 +1,120 @@
+// The managers' queries (scripts/manager-queries.ts) on the Temporal dev server, through the list API
+// and `npm run stuck`, and the README showing exactly those queries.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { SearchAttributePair } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { managerQueries } from '../../scripts/manager-queries.js';
+import {
+  ApplicationTypeKey,
+  OfficeCode,
+  PassportStage,
+  SEARCH_ATTRIBUTES,
+  SlaBreached,
+  SlaDeadline,
+  StageEnteredAt,
+  WORKFLOW_TYPE,
+  type Stage,
+} from '../../workflows/definitions.js';
+import { eventually } from '../support/service.js';
+import { quietRuntime } from '../support/workflows.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const HOUR = 3_600_000;
+let env: TestWorkflowEnvironment;
+const now = Date.now();
+const local = new Date(now + 7 * HOUR);
+const monthStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - 7 * HOUR;
+
+/**
+ * Executions with the search attributes a real application has in each situation, on a task queue no
+ * worker polls, so they hold still while the queries run (the lifecycle itself is tested elsewhere).
+ */
+const cases: Record<string, { office: string; stage: Stage; enteredAgoH: number; slaDeadline?: number; breached?: boolean }> = {
+  pastSla: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAgoH: 50, slaDeadline: now - HOUR },
+  printingInTime: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAgoH: 1, slaDeadline: now + 24 * HOUR },
+  bookingForgotten: { office: 'PLU', stage: 'AWAITING_BOOKING', enteredAgoH: 8 * 24 },
+  breachedElsewhere: { office: 'WSB', stage: 'AWAITING_PRINTING', enteredAgoH: 30, slaDeadline: Math.max(now - 60_000, monthStart + 60_000), breached: true },
+  breachedLastMonth: { office: 'PLU', stage: 'READY_FOR_PICKUP', enteredAgoH: 1, slaDeadline: monthStart - 24 * HOUR, breached: true },
+};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  quietRuntime();
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: inject('temporalCliPath') }, ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+  });
+  const taskQueue = `no-worker-${randomUUID()}`;
+  for (const [name, c] of Object.entries(cases)) {
+    ids[name] = `passport-${randomUUID()}`;
+    const attributes: SearchAttributePair[] = [
+      { key: PassportStage, value: c.stage },
+      { key: OfficeCode, value: c.office },
+      { key: ApplicationTypeKey, value: 'NEW' },
+      { key: StageEnteredAt, value: new Date(now - c.enteredAgoH * HOUR) },
+      { key: SlaBreached, value: c.breached ?? false },
+    ];
+    if (c.slaDeadline) attributes.push({ key: SlaDeadline, value: new Date(c.slaDeadline) });
+    await env.client.workflow.start(WORKFLOW_TYPE, { workflowId: ids[name]!, taskQueue, args: [], typedSearchAttributes: attributes, staticSummary: `${name} at ${c.office}` });
+  }
+});
+afterAll(async () => env?.teardown());
+
+/** The workflow ids a query returns, once visibility has caught up with `expected`. */
+const listed = async (query: string, expected: string[]) =>
+  eventually(
+    async () => {
+      const found: string[] = [];
+      for await (const wf of env.client.workflow.list({ query })) found.push(wf.workflowId);
+      return found.sort();
+    },
+    (found) => found.length >= expected.length,
+  );
+const idsOf = (...names: string[]) => names.map((n) => ids[n]!).sort();
+const queryOf = (id: string, office?: string) => managerQueries({ now: new Date(now), office }).find((q) => q.id === id)!.query;
+
+describe("the managers' queries on the dev server", () => {
+  it('find what is past its SLA and not printed, in all offices and in one', async () => {
+    expect(await listed(queryOf('past-sla'), idsOf('pastSla', 'breachedElsewhere'))).toEqual(idsOf('pastSla', 'breachedElsewhere'));
+    expect(await listed(queryOf('past-sla', 'PLU'), idsOf('pastSla'))).toEqual(idsOf('pastSla'));
+  });
+
+  it('find what is stuck in a stage longer than its norm', async () => {
+    expect(await listed(queryOf('stuck'), idsOf('bookingForgotten'))).toEqual(idsOf('bookingForgotten'));
+  });
+
+  it("list one office's open applications", async () => {
+    const open = idsOf('pastSla', 'printingInTime', 'bookingForgotten', 'breachedLastMonth');
+    expect(await listed(queryOf('office-open', 'PLU'), open)).toEqual(open);
+  });
+
+  it('find the breaches of this month only', async () => {
+    expect(await listed(queryOf('breached-this-month'), idsOf('breachedElsewhere'))).toEqual(idsOf('breachedElsewhere'));
+    expect(await listed(queryOf('breached-this-month', 'PLU'), [])).toEqual([]);
+  });
+
+  it('print the same lists from the terminal with npm run stuck', async () => {
+    await listed(queryOf('office-open', 'PLU'), idsOf('pastSla', 'printingInTime', 'bookingForgotten', 'breachedLastMonth'));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/stuck.ts', '--office', 'PLU'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: env.address },
+    });
+    const section = (title: string) => stdout.slice(stdout.indexOf(title)).split('\n\n')[0]!;
+    expect(section('Past the SLA deadline and not printed')).toMatch(/not printed: 1\n/);
+    expect(section('Past the SLA deadline and not printed')).toContain(ids.pastSla);
+    expect(section('Stuck in a stage longer than its norm')).toContain(ids.bookingForgotten);
+    expect(section('Open applications at PLU')).toMatch(/at PLU: 4\n/);
+    expect(stdout).not.toContain(ids.breachedElsewhere);
+  });
+});
+
+describe('the README', () => {
+  it("shows exactly the managers' queries", () => {
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    for (const { query } of managerQueries({ now: new Date('2026-11-23T00:00:00Z'), office: 'PLU' })) expect(readme).toContain(query);
+  });
+});
