@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { endOfLocalDay, isWorkingDay, localDate } from '../workflows/calendar.js';
+import { addDays, endOfLocalDay, isWorkingDay, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
 
 /** A day's regular quota is split between the morning and the afternoon session. */
@@ -25,6 +25,7 @@ export const createBookingActivities = ({ db }: { db: Kysely<DB> }) => ({
       officeCode: office.code,
       date,
       session,
+      startsAt: endOfLocalDay(addDays(date, -1), office.time_zone).toISOString(),
       endsAt: endOfLocalDay(date, office.time_zone).toISOString(),
     });
     const existing = await db

