@@ -62,7 +62,8 @@ export const submissionSchema = z
     email: z.email({ error: 'must be an email address, e.g. nama@contoh.id' }),
     phone: z.string().regex(/^(\+62|0)8\d{7,12}$/, { error: 'must be an Indonesian mobile number, e.g. +6281234567890' }),
     deliveryMethod: deliveryMethodSchema,
-    address: address.optional().openapi({ description: 'Required for delivery by Pos' }),
+    // Always asked: a missed service commitment sends the passport by Pos at no cost, even if pickup was chosen.
+    address: address.openapi({ description: 'Postal address for Pos delivery (chosen, or free after a missed service commitment); kept private' }),
     oldPassportNumber: passportNumber.optional().openapi({ description: 'Required to renew (RENEWAL)' }),
     incidentReport: incidentReportSchema.optional(),
   })
@@ -78,9 +79,6 @@ export const submissionSchema = z
     }
     if (v.applicationType === 'LOST' && v.incidentReport && !v.incidentReport.policeReportNumber) {
       ctx.addIssue({ code: 'custom', path: ['incidentReport', 'policeReportNumber'], message: 'is required for a lost passport: the number of the police report (surat keterangan hilang)' });
-    }
-    if (v.deliveryMethod === 'POS' && !v.address) {
-      ctx.addIssue({ code: 'custom', path: ['address'], message: 'is required for delivery by Pos' });
     }
   })
   .openapi('Submission');

@@ -149,9 +149,11 @@ describe("an applicant's own applications", () => {
 
   it('chooses Pos delivery with an address kept out of Temporal, and back to pickup', async () => {
     const me = await s.applicant();
-    const submitted = (await s.call('POST', '/applications', { ...sampleSubmission(), address: undefined }, me.auth)).body;
+    const withoutAddress = await s.call('POST', '/applications', { ...sampleSubmission(), address: undefined }, me.auth);
+    expect(withoutAddress).toMatchObject({ status: 400, body: { errors: [{ field: 'address' }] } }); // a missed SLA means free Pos delivery: always asked
+    const submitted = (await s.call('POST', '/applications', sampleSubmission(), me.auth)).body;
     const path = `/applications/${submitted.applicationId}/delivery`;
-    expect(await s.call('PUT', path, { method: 'POS' }, me.auth)).toMatchObject({ status: 400, body: { errors: [{ field: 'address' }] } });
+    expect(await s.call('PUT', path, { method: 'POS', address: 'short' }, me.auth)).toMatchObject({ status: 400, body: { errors: [{ field: 'address' }] } });
     const address = 'Jl. Diponegoro No. 7, Kelurahan Lere, Palu Barat';
     expect(await s.call('PUT', path, { method: 'POS', address }, me.auth)).toMatchObject({ status: 200, body: { deliveryMethod: 'POS', stage: 'AWAITING_PAYMENT' } });
     const row = await s.db.selectFrom('applications').select(['delivery_address', 'delivery_method']).where('id', '=', submitted.applicationId).executeTakeFirstOrThrow();
