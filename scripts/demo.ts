@@ -265,7 +265,7 @@ function html(report: Report, day: Applicant[], seconds: number): string {
 <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .7rem;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}</style>
 <h1>Demo day</h1>
 <p>${day.length} applicants at ${report.byOffice.length} offices in ${seconds} s. Figures read back from PostgreSQL after the run.</p>
-<svg width="${80 + report.byOffice.length * 150}" height="300" role="img" aria-label="Outcome and SLA per office">
+<svg width="${Math.max(80 + report.byOffice.length * 150, 80 + Object.keys(colours).length * 120)}" height="300" role="img" aria-label="Outcome and SLA per office">
 <line x1="50" y1="230" x2="${60 + report.byOffice.length * 150}" y2="230" stroke="#999"/>${bars}${legend}</svg>
 <h2>Per office</h2>
 <table><tr><th>office</th><th>applications</th><th>completed</th><th>SLA met</th><th>SLA breached</th><th>compensations</th><th>Pos deliveries</th></tr>${rows}</table>
