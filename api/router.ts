@@ -1,12 +1,12 @@
 // One way to make a router: zod validation failures become a 400 problem naming each field.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Env } from 'hono';
+import type { Context, Env } from 'hono';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import type { Policy } from '../workflows/definitions.js';
-import { fieldErrors, problem } from './problems.js';
+import { HttpProblem, fieldErrors, problem } from './problems.js';
 import { problemSchema } from './schemas.js';
 
 export interface ApiDeps {
@@ -41,3 +41,18 @@ export const problems = (...statuses: number[]) =>
 
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 export const jsonResponse = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
+
+/**
+ * `Idempotency-Key` on a step: a client that retries after a timeout gets the first answer again instead
+ * of a 409, and the step happens once (Temporal keeps the update's id and result on the workflow).
+ */
+export function retrySafe(c: Context, update: { name: string }): { updateId?: string } {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return {};
+  if (!/^[A-Za-z0-9._:-]{8,100}$/.test(key)) {
+    throw new HttpProblem('validation', 'the Idempotency-Key header is invalid', [
+      { field: 'header.idempotency-key', reason: 'must be 8 to 100 letters, digits or . _ : -, e.g. a UUID' },
+    ]);
+  }
+  return { updateId: `${update.name}:${key}` };
+}

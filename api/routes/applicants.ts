@@ -16,7 +16,7 @@ import { requireRole, type ApplicantClaims } from '../auth.js';
 import { nextAvailableSessions } from '../availability.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { applicationDetail, summaryOf } from '../reads.js';
-import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
+import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
 import {
   actionResultSchema,
   appointmentSchema,
@@ -152,13 +152,13 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request] }));
+      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request], ...retrySafe(c, bookSession) }));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request] }));
+      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request], ...retrySafe(c, rescheduleSession) }));
       return c.json(appointment, 200);
     })
     .openapi(delivery, async (c) => {
@@ -174,11 +174,11 @@ export const applicantRoutes = (deps: ApiDeps) => {
           if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);
         }
       }
-      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }] });
+      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }], ...retrySafe(c, chooseDelivery) });
       return c.json(state, 200);
     })
     .openapi(cancel, async (c) => {
-      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [c.req.valid('json')] });
+      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [c.req.valid('json')], ...retrySafe(c, cancelApplication) });
       return c.json(state, 200);
     });
 };

@@ -15,7 +15,7 @@ import {
 import { requireRole, type StaffClaims } from '../auth.js';
 import { HttpProblem } from '../problems.js';
 import { applicationDetail } from '../reads.js';
-import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
+import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
 import {
   actionResultSchema,
   applicationDetailSchema,
@@ -133,18 +133,18 @@ export const officerRoutes = (deps: ApiDeps) => {
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))
     .openapi(interview, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordInterview, { args: [{ ...c.req.valid('json'), ...by }] }), 200);
+      return c.json(await handle.executeUpdate(recordInterview, { args: [{ ...c.req.valid('json'), ...by }], ...retrySafe(c, recordInterview) }), 200);
     })
     .openapi(bap, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordBap, { args: [{ ...c.req.valid('json'), ...by }] }), 200);
+      return c.json(await handle.executeUpdate(recordBap, { args: [{ ...c.req.valid('json'), ...by }], ...retrySafe(c, recordBap) }), 200);
     })
     .openapi(printing, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordPrinting, { args: [{ ...c.req.valid('json'), ...by }] }), 200);
+      return c.json(await handle.executeUpdate(recordPrinting, { args: [{ ...c.req.valid('json'), ...by }], ...retrySafe(c, recordPrinting) }), 200);
     })
     .openapi(handover, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordHandover, { args: [by] }), 200);
+      return c.json(await handle.executeUpdate(recordHandover, { args: [by], ...retrySafe(c, recordHandover) }), 200);
     });
 };

@@ -97,6 +97,27 @@ describe('one application through the HTTP API', () => {
   });
 });
 
+describe('retries', () => {
+  it('answers a retried officer step with the same Idempotency-Key again, and applies it once', async () => {
+    const { applicationId, applicant } = await submitAndPay();
+    const auth = await bookAndInterview(applicationId, applicant);
+    const path = `/officer/applications/${applicationId}/printing`;
+    const key = { ...auth, 'idempotency-key': `print-${applicationId}` };
+    const first = await s.call('POST', path, { passportNumber: 'E2468024' }, key);
+    expect(first).toMatchObject({ status: 200, body: { stage: 'READY_FOR_PICKUP' } });
+    const entries = await s.db.selectFrom('audit_log').select('seq').where('application_id', '=', applicationId).execute();
+
+    const retried = await s.call('POST', path, { passportNumber: 'E2468024' }, key); // the officer's tablet lost the first answer
+    expect(retried).toEqual(expect.objectContaining({ status: 200, body: first.body }));
+    expect(await s.db.selectFrom('audit_log').select('seq').where('application_id', '=', applicationId).execute()).toHaveLength(entries.length);
+
+    const fresh = await s.call('POST', path, { passportNumber: 'E2468024' }, auth); // no key: a second printing is out of order
+    expect(fresh).toMatchObject({ status: 409, body: { type: '/problems/out-of-order' } });
+    const badKey = await s.call('POST', path, { passportNumber: 'E2468024' }, { ...auth, 'idempotency-key': 'x' });
+    expect(badKey).toMatchObject({ status: 400, body: { errors: [{ field: 'header.idempotency-key' }] } });
+  });
+});
+
 describe('what the API refuses', () => {
   it('answers 400 naming each invalid field, and creates nothing', async () => {
     const { auth: applicant } = await s.applicant();
