@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { DB } from '../db/schema.js';
 import { sdkLogSink, withApplicationId } from '../logger.js';
 import { createActivities, type Activities } from './index.js';
-import type { PosClient } from './pos.js';
+import type { Config } from '../config.js';
+import { posFromConfig, type PosClient } from './pos.js';
 
 // `.ts` under tsx and in tests, `.js` once compiled into dist/ (the production image).
 export const workflowsPath = fileURLToPath(new URL(`../workflows/application${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -70,6 +71,15 @@ export function compressDays(activities: Activities, daySeconds: number): Activi
     reserveSeat: async (req) => ({ ...(await activities.reserveSeat(req)), startsAt: req.at, endsAt: new Date(Date.parse(req.at) + dayMs).toISOString() }),
   };
 }
+
+/** The worker's settings as the configuration gives them (shared by `npm start` and the production worker). */
+export const workerSettingsFrom = (config: Config) => ({
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  pos: posFromConfig(config),
+  shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  demoDaySeconds: config.DEMO_DAY_SECONDS,
+});
 
 export async function createPassportWorker(opts: {
   address: string;

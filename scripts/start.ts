@@ -3,8 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { posFromConfig } from '../activities/pos.js';
-import { createPassportWorker, installRuntime } from '../activities/worker.js';
+import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { loadConfig, policyFrom } from '../config.js';
@@ -56,15 +55,7 @@ async function main() {
 
   // The SDK's own logs go through the same structured logger, warnings and up; this script orders the shutdown itself.
   installRuntime({ log, level: 'WARN', metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
-  const { worker, connection: workerConnection } = await createPassportWorker({
-    address,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    db,
-    pos: posFromConfig(config),
-    shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
-    demoDaySeconds: config.DEMO_DAY_SECONDS,
-  });
+  const { worker, connection: workerConnection } = await createPassportWorker({ ...workerSettingsFrom(config), address, db });
   const running = worker.run();
   stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }]);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');

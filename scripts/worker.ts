@@ -1,8 +1,7 @@
 // Production worker process: runs the lifecycle workflow and its activities against TEMPORAL_ADDRESS.
 // SIGTERM (docker stop, a scale-down) stops polling, lets in-flight activities finish within
 // SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
-import { posFromConfig } from '../activities/pos.js';
-import { createPassportWorker, installRuntime } from '../activities/worker.js';
+import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
 import { createLogger, sdkLevel } from '../logger.js';
@@ -15,15 +14,7 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worke
 // This process orders its own shutdown (below), so the SDK installs no signal handlers.
 installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
 const db = createDb(config.DATABASE_URL, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
-const { worker, connection } = await createPassportWorker({
-  address: config.TEMPORAL_ADDRESS,
-  namespace: config.TEMPORAL_NAMESPACE,
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-  db,
-  pos: posFromConfig(config),
-  shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
-  demoDaySeconds: config.DEMO_DAY_SECONDS,
-});
+const { worker, connection } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
 
 onShutdownSignal((signal) => {
   log.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'draining: no new tasks, finishing in-flight activities');

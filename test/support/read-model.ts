@@ -12,8 +12,8 @@ export const auditStages = async (db: Kysely<DB>, id: string) =>
 export const countRows = async (db: Kysely<DB>, table: 'payments' | 'compensations' | 'deliveries' | 'notifications' | 'bookings', id: string) =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('application_id', '=', id).executeTakeFirstOrThrow()).n);
 
-/** The first working day after `now` (the workflows' clock, which time skipping moves) at the office. */
-export async function nextWorkingDay(db: Kysely<DB>, officeCode: string, now: number = Date.now()): Promise<string> {
+/** The n-th working day after `now` (the workflows' clock, which time skipping moves) at the office. */
+export async function nextWorkingDay(db: Kysely<DB>, officeCode: string, now: number = Date.now(), n = 1): Promise<string> {
   const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirstOrThrow();
-  return nthWorkingDayAfter(localDate(new Date(now), office.time_zone), 1, await loadHolidays(db));
+  return nthWorkingDayAfter(localDate(new Date(now), office.time_zone), n, await loadHolidays(db));
 }

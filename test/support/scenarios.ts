@@ -2,10 +2,8 @@
 // time-skipping server: every date is taken from the server's clock, which the tests move.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Submission } from '../../api/submission.js';
-import { nthWorkingDayAfter, localDate } from '../../workflows/calendar.js';
 import { bookSession, paymentReceived, workflowIdFor, type Policy, type Session, type Stage } from '../../workflows/definitions.js';
-import { loadHolidays } from '../../activities/booking.js';
-import { applicationRow } from './read-model.js';
+import { applicationRow, nextWorkingDay } from './read-model.js';
 import type { startTimeSkipping } from './workflows.js';
 
 type TimeSkipping = Awaited<ReturnType<typeof startTimeSkipping>>;
@@ -13,10 +11,8 @@ type TimeSkipping = Awaited<ReturnType<typeof startTimeSkipping>>;
 export const officerOf = (officeCode = 'PLU') => ({ officerId: `officer-${officeCode.toLowerCase()}-1`, officeCode });
 
 /** The n-th working day after today at the office, by the test server's clock. */
-export async function workingDayAhead(t: TimeSkipping, n = 1, officeCode = 'PLU'): Promise<string> {
-  const office = await t.db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirstOrThrow();
-  return nthWorkingDayAfter(localDate(new Date(await t.env.currentTimeMs()), office.time_zone), n, await loadHolidays(t.db));
-}
+export const workingDayAhead = async (t: TimeSkipping, n = 1, officeCode = 'PLU'): Promise<string> =>
+  nextWorkingDay(t.db, officeCode, await t.env.currentTimeMs(), n);
 
 export async function submitted(t: TimeSkipping, submission: Partial<Submission> = {}, policy?: Policy) {
   const application = await t.submit(submission, policy);

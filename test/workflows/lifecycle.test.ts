@@ -13,6 +13,7 @@ import {
   workflowIdFor,
 } from '../../workflows/definitions.js';
 import { applicationRow, auditStages, countRows, nextWorkingDay } from '../support/read-model.js';
+import { eventually } from '../support/eventually.js';
 import { startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
@@ -102,7 +103,7 @@ describe('a passport application on the time-skipping server', () => {
       await t.env.sleep(remaining - 60_000);
       expect(await countRows(t.db, 'compensations', submitted.applicationId)).toBe(0);
       await t.env.sleep(120_000);
-      await waitFor(async () => (await countRows(t.db, 'compensations', submitted.applicationId)) === 1);
+      await eventually(() => countRows(t.db, 'compensations', submitted.applicationId), (n) => n === 1);
 
       const breached = await applicationRow(t.db, submitted.applicationId);
       expect(breached).toMatchObject({ stage: 'AWAITING_PRINTING', sla_breached: true, delivery_method: 'POS' });
@@ -131,11 +132,3 @@ describe('privacy', () => {
     expect(await t.personalDataInHistories()).toEqual([]);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
