@@ -2,6 +2,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { mountDocs } from './docs.js';
+import { allowedMethods } from './methods.js';
 import { createApiMetrics } from './metrics.js';
 import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
@@ -54,7 +55,13 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
     ],
   });
   mountDocs(app);
-  app.notFound((c) => problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
+  const methodsAt = allowedMethods(() => app.routes);
+  app.notFound((c) => {
+    const allow = methodsAt(c.req.path);
+    if (allow.length === 0) return problem(c, 'not-found', `no route ${c.req.method} ${c.req.path}`);
+    c.header('Allow', allow.join(', '));
+    return problem(c, 'method-not-allowed', `${c.req.path} answers ${allow.join(', ')}`);
+  });
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 400) return problem(c, 'validation', 'the body is not valid JSON', [{ field: '(body)', reason: 'malformed JSON' }]);
     if (error instanceof HTTPException && error.status === 415) return problem(c, 'unsupported-media-type', 'send the body with content-type: application/json');

@@ -4,13 +4,16 @@ import type { MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { HttpProblem } from './problems.js';
+import { text } from './schemas.js';
 
 const ROLES = ['applicant', 'officer', 'manager'] as const;
 export type Role = (typeof ROLES)[number];
 
+// The subject reaches PostgreSQL (the audit log's actor), so it is held to the free-text rules too.
+const subject = text().min(1).max(200);
 const claimsSchema = z.discriminatedUnion('role', [
-  z.object({ sub: z.string().min(1), role: z.literal('applicant'), exp: z.number() }),
-  z.object({ sub: z.string().min(1), role: z.enum(['officer', 'manager']), office: z.string().min(1), exp: z.number() }),
+  z.object({ sub: subject, role: z.literal('applicant'), exp: z.number() }),
+  z.object({ sub: subject, role: z.enum(['officer', 'manager']), office: z.string().regex(/^([A-Z]{3}|\*)$/), exp: z.number() }),
 ]);
 export type Claims = z.infer<typeof claimsSchema>;
 export type StaffClaims = Extract<Claims, { role: 'officer' | 'manager' }>;

@@ -31,7 +31,8 @@ const TYPES = {
   conflict: { title: 'Conflicts with the current state', status: 409 },
   'active-application': { title: 'This NIK already has an application in progress', status: 409 },
   'account-limit': { title: 'This account applies for as many people as it may', status: 409 },
-  'email-taken': { title: 'An account with this email exists', status: 409 },
+  'idempotency-key-reused': { title: 'This Idempotency-Key was used with a different request', status: 422 },
+  'method-not-allowed': { title: 'This method is not allowed on this path', status: 405 },
   'rate-limited': { title: 'Too many requests; try again shortly', status: 429 },
   'unsupported-media-type': { title: 'The body must be JSON', status: 415 },
   unavailable: { title: 'The service is temporarily unavailable', status: 503 },
@@ -68,12 +69,18 @@ export function rejectionOf(error: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
+const fieldName = (location: string | undefined, path: PropertyKey[]) => [location, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+
 export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
-  error.issues.map((issue) => ({
-    field: [location, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    // zod's own words for a missing field are for programmers; say it the way a form would.
-    reason: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message,
-  }));
+  error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldName(location, [...issue.path, key]), reason: 'is not a field of this request' }))
+      : {
+          field: fieldName(location, issue.path),
+          // zod's own words for a missing field are for programmers; say it the way a form would.
+          reason: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message,
+        },
+  );
 
 /** Turns what Temporal says about a rejected message into the problem a person can act on. */
 export function problemFromError(c: Context, error: unknown): Response {

@@ -1,4 +1,6 @@
 // Request and response schemas: the single source of validation and of the OpenAPI document.
+// Request bodies from people are strict objects (`additionalProperties: false`): a misspelt optional field is
+// a 400 naming it, not silently dropped. The bank's and Pos's callbacks may carry fields we do not use.
 import { z } from '@hono/zod-openapi';
 import {
   APPLICATION_TYPES,
@@ -20,16 +22,52 @@ export const stageSchema = z.enum(STAGES);
 const applicationTypeSchema = z.enum(APPLICATION_TYPES, { error: `must be one of ${APPLICATION_TYPES.join(', ')}` });
 const deliveryMethodSchema = z.enum(DELIVERY_METHODS, { error: `must be one of ${DELIVERY_METHODS.join(', ')}` });
 const sessionSchema = z.enum(SESSIONS, { error: `must be one of ${SESSIONS.join(', ')}` });
-const address = z.string().trim().min(10, { error: 'must be a full postal address (street, number, city)' }).max(300);
+
+/**
+ * What a person may type in a free-text field before it is stored, shown to an officer or printed:
+ * no control characters (PostgreSQL text cannot hold U+0000; the others corrupt logs and screens), only
+ * newlines and tabs where a text may span lines, no half of a surrogate pair (not valid UTF-8), and no
+ * bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069), which make a name read backwards.
+ */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+/** The same rule as a JSON Schema pattern, so the OpenAPI document says what the server accepts. */
+const textPattern = (multiline: boolean) => `^[^${multiline ? '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F' : '\\u0000-\\u001F'}\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF]*$`;
+
+export const text = (options: { multiline?: boolean } = {}) => {
+  const control = options.multiline ? CONTROL_EXCEPT_LINES : CONTROL;
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const found = control.exec(value);
+      if (found) ctx.addIssue({ code: 'custom', message: `must not contain control characters (${codePoint(found[0])} found)` });
+      if (LONE_SURROGATE.test(value)) ctx.addIssue({ code: 'custom', message: 'must be valid Unicode text (a lone surrogate was found)' });
+      const bidi = BIDI_CONTROL.exec(value);
+      if (bidi) ctx.addIssue({ code: 'custom', message: `must not contain bidirectional override or isolate characters (${codePoint(bidi[0])} found)` });
+    })
+    .openapi({ pattern: textPattern(options.multiline ?? false) });
+};
+
+/** zod's own email rule, also written into the document: `format: email` alone allows addresses the server refuses. */
+const email = () => z.email({ error: 'must be an email address, e.g. nama@contoh.id' }).openapi({ pattern: z.regexes.email.source });
+
+const address = text().trim().min(10, { error: 'must be a full postal address (street, number, city)' }).max(300);
 
 // Accounts ---------------------------------------------------------------------------------------
 
 export const credentialsSchema = z
-  .object({
-    email: z.email({ error: 'must be an email address, e.g. nama@contoh.id' }).max(200).transform((e) => e.toLowerCase()),
+  .strictObject({
+    email: email().max(200).transform((e) => e.toLowerCase()),
     password: z.string().min(10, { error: 'must be at least 10 characters' }).max(200, { error: 'must be at most 200 characters' }),
   })
   .openapi('Credentials');
+
+export const registrationSchema = z
+  .object({ status: z.literal('accepted'), detail: z.string() })
+  .openapi('Registration', { description: 'The same answer whether or not the email already had an account' });
 
 export const sessionTokenSchema = z
   .object({
@@ -42,24 +80,24 @@ export const sessionTokenSchema = z
 // Submission -------------------------------------------------------------------------------------
 
 export const incidentReportSchema = z
-  .object({
+  .strictObject({
     date: isoDate.refine((d) => d <= today(), { error: 'cannot be in the future' }),
-    place: z.string().trim().min(3, { error: 'must say where it happened' }).max(200),
-    description: z.string().trim().min(10, { error: 'must say in a sentence what happened' }).max(1000),
-    policeReportNumber: z.string().trim().min(3, { error: 'must be the number on the police report' }).max(64).optional(),
+    place: text().trim().min(3, { error: 'must say where it happened' }).max(200),
+    description: text({ multiline: true }).trim().min(10, { error: 'must say in a sentence what happened' }).max(1000),
+    policeReportNumber: text().trim().min(3, { error: 'must be the number on the police report' }).max(64).optional(),
   })
   .openapi('IncidentReport', { description: 'For a LOST or DAMAGED passport: when, where and what happened' });
 
 export const submissionSchema = z
-  .object({
+  .strictObject({
     applicationType: applicationTypeSchema,
     product: z.string().regex(/^[A-Z0-9_]+$/, { error: 'must be a product code from the fee schedule, e.g. ELECTRONIC_10Y' }),
     officeCode,
     nik: z.string().regex(/^\d{16}$/, { error: 'must be the 16 digits of the NIK on your KTP' }),
-    fullName: z.string().trim().min(2, { error: 'must be your full name as on your KTP' }).max(100),
+    fullName: text().trim().min(2, { error: 'must be your full name as on your KTP' }).max(100),
     sex: z.enum(['M', 'F'], { error: 'must be M or F, as on your KTP' }),
     birthDate: isoDate.refine((d) => d <= today() && d >= '1900-01-01', { error: 'must be a real birth date, not in the future' }),
-    email: z.email({ error: 'must be an email address, e.g. nama@contoh.id' }),
+    email: email(),
     phone: z.string().regex(/^(\+62|0)8\d{7,12}$/, { error: 'must be an Indonesian mobile number, e.g. +6281234567890' }),
     deliveryMethod: deliveryMethodSchema,
     // Always asked: a missed service commitment sends the passport by Pos at no cost, even if pickup was chosen.
@@ -99,6 +137,13 @@ export const applicationIdParams = z.object({ applicationId: z.uuid({ error: 'mu
 export const trackingParams = z.object({ trackingCode: z.string().regex(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' }) });
 export const officeParams = z.object({ officeCode });
 export const applicationTypeParams = z.object({ applicationType: applicationTypeSchema });
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{8,100}$/, { error: 'must be 8 to 100 letters, digits or . _ : -, e.g. a UUID' })
+    .optional()
+    .openapi({ description: 'A retry with the same key and the same request gets the first answer again and the step happens once; the same key with another request is refused (422)' }),
+});
 export const availabilityQuery = z.object({
   from: isoDate.optional().openapi({ description: 'First day (office local); default: tomorrow' }),
   days: z.coerce.number({ error: 'must be a number of days' }).int().min(1, { error: 'must be at least 1' }).max(31, { error: 'must be at most 31' }).default(14),
@@ -111,41 +156,41 @@ export const scopeQuery = z.object({
 
 // Applicant actions ------------------------------------------------------------------------------
 
-export const bookingSchema = z.object({ date: isoDate, session: sessionSchema }).openapi('BookingRequest');
+export const bookingSchema = z.strictObject({ date: isoDate, session: sessionSchema }).openapi('BookingRequest');
 
 export const appointmentSchema = z
   .object({ officeCode: z.string(), date: z.string(), session: z.enum(SESSIONS), startsAt: z.iso.datetime().optional(), endsAt: z.iso.datetime() })
   .openapi('Appointment');
 
 export const deliveryChoiceSchema = z
-  .object({
+  .strictObject({
     method: deliveryMethodSchema,
     address: address.optional().openapi({ description: 'For Pos: where to deliver; kept private, never sent to the workflow' }),
   })
   .openapi('DeliveryChoice');
 
 export const cancellationSchema = z
-  .object({ reason: z.string().trim().min(3, { error: 'must be a few words' }).max(500).optional() })
+  .strictObject({ reason: text({ multiline: true }).trim().min(3, { error: 'must be a few words' }).max(500).optional() })
   .openapi('Cancellation');
 
 // Officer actions --------------------------------------------------------------------------------
 
 export const interviewSchema = z
-  .object({
+  .strictObject({
     outcome: z.enum(INTERVIEW_OUTCOMES, { error: `must be one of ${INTERVIEW_OUTCOMES.join(', ')}` }),
-    reason: z.string().trim().min(3, { error: 'must be a few words' }).max(500).optional(),
+    reason: text({ multiline: true }).trim().min(3, { error: 'must be a few words' }).max(500).optional(),
   })
   .refine((v) => v.outcome !== 'REJECTED' || v.reason, { path: ['reason'], error: 'is required when the outcome is REJECTED' })
   .openapi('InterviewOutcome');
 
 export const bapSchema = z
-  .object({
-    reportNumber: z.string().trim().min(3, { error: 'must be the BAP number' }).max(64),
+  .strictObject({
+    reportNumber: text().trim().min(3, { error: 'must be the BAP number' }).max(64),
     cause: z.enum(BAP_CAUSES, { error: `must be one of ${BAP_CAUSES.join(', ')} (FORCE_MAJEURE carries no fine)` }),
   })
   .openapi('Bap');
 
-export const printingSchema = z.object({ passportNumber }).openapi('Printing');
+export const printingSchema = z.strictObject({ passportNumber }).openapi('Printing');
 
 export const actionResultSchema = z
   .object({
@@ -320,7 +365,7 @@ export const stuckSchema = z
 export const paymentCallbackSchema = z
   .object({
     billingCode: z.string().regex(/^\d{15}$/, { error: 'must be the 15-digit billing code' }),
-    transactionId: z.string().min(1).max(64),
+    transactionId: text().min(1).max(64),
     amount: z.number().int().positive(),
     paidAt: z.iso.datetime({ offset: true }),
   })
@@ -328,8 +373,8 @@ export const paymentCallbackSchema = z
 
 export const posCallbackSchema = z
   .object({
-    eventId: z.string().min(1).max(64),
-    trackingNumber: z.string().min(1).max(32),
+    eventId: text().min(1).max(64),
+    trackingNumber: text().min(1).max(32),
     status: z.enum(['DELIVERED', 'FAILED']),
     at: z.iso.datetime({ offset: true }),
   })
