@@ -30,10 +30,13 @@ export function serviceClient(baseUrl: string, config: Pick<Config, 'JWT_SECRET'
   type Submitted = { applicationId: string; trackingCode: string; billingCode: string; amount: number; paymentDeadline: string };
   return {
     health: () => call('GET', '/health'),
-    /** Registers the applicant's account, then submits with its token. */
+    /** Registers the applicant's account, logs in, then submits with its token. */
     submit: async (submission: Record<string, unknown>): Promise<Reply<Submitted>> => {
-      const account = await call<{ token: string }>('POST', '/auth/register', { email: `demo-${randomUUID()}@example.id`, password: randomUUID() });
-      if (account.status !== 201) return account as unknown as Reply<Submitted>;
+      const credentials = { email: `demo-${randomUUID()}@example.id`, password: randomUUID() };
+      const registered = await call('POST', '/auth/register', credentials);
+      if (registered.status !== 202) return registered as unknown as Reply<Submitted>;
+      const account = await call<{ token: string }>('POST', '/auth/login', credentials);
+      if (account.status !== 200) return account as unknown as Reply<Submitted>;
       const auth = { authorization: `Bearer ${account.body.token}` };
       const reply = await call<Submitted>('POST', '/applications', submission, auth);
       if (reply.status === 201) applicants.set(reply.body.applicationId, auth);

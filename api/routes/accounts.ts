@@ -1,19 +1,21 @@
-// Applicant accounts: register and log in with email and password; both answer a short-lived token.
+// Applicant accounts: register, then log in with email and password for a short-lived token.
+// Registration answers alike whether or not the email has an account, so accounts cannot be probed.
 import { randomUUID } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import { mintApplicantToken } from '../auth.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { HttpProblem } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { credentialsSchema, sessionTokenSchema } from '../schemas.js';
+import { credentialsSchema, registrationSchema, sessionTokenSchema } from '../schemas.js';
 
 const register = createRoute({
   method: 'post',
   path: '/auth/register',
   tags: ['accounts'],
-  summary: 'Create an applicant account (one account may apply for up to 5 people of a family)',
+  summary: 'Create an applicant account (one account may apply for up to 5 people of a family), then log in',
+  description: 'The answer is the same whether or not the email already has an account (so nobody can find out who has one): if the email is new, the account is created with this password; then `POST /auth/login` gives the token.',
   request: { body: jsonBody(credentialsSchema) },
-  responses: { 201: jsonResponse('Registered and logged in', sessionTokenSchema), ...problems(400, 409) },
+  responses: { 202: jsonResponse('Taken in: log in with the same email and password', registrationSchema), ...problems(400) },
 });
 
 const login = createRoute({
@@ -25,6 +27,8 @@ const login = createRoute({
   responses: { 200: jsonResponse('Logged in', sessionTokenSchema), ...problems(400, 401) },
 });
 
+const REGISTERED = 'If this email had no account, it has one now with this password; log in with POST /auth/login.';
+
 export const accountRoutes = (deps: ApiDeps) => {
   const ttlSeconds = deps.config.APPLICANT_TOKEN_MINUTES * 60;
   const session = async (accountId: string) => ({
@@ -35,15 +39,13 @@ export const accountRoutes = (deps: ApiDeps) => {
   return newRouter()
     .openapi(register, async (c) => {
       const { email, password } = c.req.valid('json');
-      const id = randomUUID();
-      const created = await deps.db
+      // Hashed and inserted either way: a taken email costs the same time and answers the same words.
+      await deps.db
         .insertInto('accounts')
-        .values({ id, email, password_hash: await hashPassword(password) })
+        .values({ id: randomUUID(), email, password_hash: await hashPassword(password) })
         .onConflict((oc) => oc.column('email').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!created) throw new HttpProblem('email-taken', 'log in instead, or register with another email');
-      return c.json(await session(id), 201);
+        .execute();
+      return c.json({ status: 'accepted' as const, detail: REGISTERED }, 202);
     })
     .openapi(login, async (c) => {
       const { email, password } = c.req.valid('json');

@@ -106,13 +106,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
   const { db } = deps;
-  /** The application in the path must be the caller's own; checked before the body is read. */
+  /**
+   * The application in the path must be the caller's own; checked before the body is read. Another
+   * account's application answers exactly as an unknown id does, so ids cannot be probed.
+   */
   const own: MiddlewareHandler<ApplicantEnv> = async (c, next) => {
     const id = /^\/applications\/([^/]+)/.exec(c.req.path)?.[1];
     if (id && UUID.test(id)) {
       const row = await db.selectFrom('applications').select(['id', 'office_code', 'stage', 'account_id']).where('id', '=', id).executeTakeFirst();
-      if (!row) throw new HttpProblem('not-found', 'no such application');
-      if (row.account_id !== c.get('claims').sub) throw new HttpProblem('forbidden', 'this application belongs to another account');
+      if (!row || row.account_id !== c.get('claims').sub) throw new HttpProblem('not-found', 'you have no application with this id');
       c.set('application', row);
     }
     await next();

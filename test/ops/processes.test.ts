@@ -128,8 +128,10 @@ let paid: { applicationId: string; trackingCode: string; auth: Record<string, st
 describe('the production processes', () => {
   it('take an application from submission to payment, logging JSON with ids and nothing personal', async () => {
     const applicant = sampleSubmission();
-    const account = await call('POST', '/auth/register', { email: `ops-${Date.now()}@example.id`, password: 'correct horse battery' });
-    expect(account.status).toBe(201);
+    const credentials = { email: `ops-${Date.now()}@example.id`, password: 'correct horse battery' };
+    expect((await call('POST', '/auth/register', credentials)).status).toBe(202);
+    const account = await call('POST', '/auth/login', credentials);
+    expect(account.status).toBe(200);
     const auth = { authorization: `Bearer ${account.body.token}` };
     const submitted = await call('POST', '/applications', applicant, auth);
     expect(submitted.status).toBe(201);

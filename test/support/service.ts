@@ -50,9 +50,12 @@ export async function startService() {
   /** A new applicant account, logged in: its id and the headers that carry its token. */
   const applicant = async () => {
     accounts += 1;
-    const registered = await call('POST', '/auth/register', { email: `applicant-${randomUUID()}@example.id`, password: `correct horse ${accounts}` });
-    if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
-    return { accountId: registered.body.accountId as string, auth: { authorization: `Bearer ${registered.body.token}` } };
+    const credentials = { email: `applicant-${randomUUID()}@example.id`, password: `correct horse ${accounts}` };
+    const registered = await call('POST', '/auth/register', credentials);
+    if (registered.status !== 202) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
+    const session = await call('POST', '/auth/login', credentials);
+    if (session.status !== 200) throw new Error(`login failed: ${JSON.stringify(session.body)}`);
+    return { accountId: session.body.accountId as string, auth: { authorization: `Bearer ${session.body.token}` } };
   };
 
   return {
