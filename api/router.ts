@@ -1,4 +1,5 @@
 // One way to make a router: zod validation failures become a 400 problem naming each field.
+import { createHash } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, Env } from 'hono';
 import type { Client } from '@temporalio/client';
@@ -32,6 +33,7 @@ const problemDescriptions: Record<number, string> = {
   403: 'Not allowed for this caller',
   404: 'Not found',
   409: 'The step is out of order, or the session is full',
+  422: 'The Idempotency-Key was used before with a different request',
   429: 'Too many requests',
 };
 
@@ -42,17 +44,23 @@ export const problems = (...statuses: number[]) =>
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 export const jsonResponse = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
+type CallerEnv = { Variables: { claims: { role: string; sub: string } } };
+
 /**
  * `Idempotency-Key` on a step: a client that retries after a timeout gets the first answer again instead
  * of a 409, and the step happens once (Temporal keeps the update's id and result on the workflow).
+ * The key is the caller's own, and the request it first came with is recorded: the same key with another
+ * request (other fields, or another application) is refused with 422, never answered with the first result.
  */
-export function retrySafe(c: Context, update: { name: string }): { updateId?: string } {
-  const key = c.req.header('idempotency-key');
+export async function retrySafe<E extends CallerEnv>(c: Context<E>, db: Kysely<DB>, step: { name: string }, request: unknown): Promise<{ updateId?: string }> {
+  const key = c.req.header('idempotency-key'); // its form is checked with the route's headers (idempotencyHeaders)
   if (key === undefined) return {};
-  if (!/^[A-Za-z0-9._:-]{8,100}$/.test(key)) {
-    throw new HttpProblem('validation', 'the Idempotency-Key header is invalid', [
-      { field: 'header.idempotency-key', reason: 'must be 8 to 100 letters, digits or . _ : -, e.g. a UUID' },
-    ]);
-  }
-  return { updateId: `${update.name}:${key}` };
+  const { role, sub } = c.get('claims');
+  const caller = `${role}:${sub}`;
+  const requestHash = createHash('sha256').update(JSON.stringify([c.req.method, c.req.path, request ?? null])).digest('hex');
+  const scope = { caller, step: step.name, key };
+  await db.insertInto('idempotency_keys').values({ ...scope, request_hash: requestHash }).onConflict((oc) => oc.columns(['caller', 'step', 'key']).doNothing()).execute();
+  const first = await db.selectFrom('idempotency_keys').select('request_hash').where('caller', '=', caller).where('step', '=', step.name).where('key', '=', key).executeTakeFirstOrThrow();
+  if (first.request_hash !== requestHash) throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key was used with a different request; send a new key for a new request');
+  return { updateId: `${step.name}:${caller}:${key}` };
 }

@@ -96,6 +96,15 @@ export interface CallbackEventsTable {
   received_at: DefaultedTimestamp;
 }
 
+/** Each Idempotency-Key a caller sent on a step, with a digest of the request it first came with. */
+export interface IdempotencyKeysTable {
+  caller: string;
+  step: string;
+  key: string;
+  request_hash: string;
+  created_at: DefaultedTimestamp;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   application_id: string;
@@ -182,6 +191,7 @@ export interface DB {
   document_requirements: DocumentRequirementsTable;
   callback_events: CallbackEventsTable;
   callback_receipts: CallbackReceiptsTable;
+  idempotency_keys: IdempotencyKeysTable;
   offices: OfficesTable;
   holidays: HolidaysTable;
   fee_schedule: FeeScheduleTable;

@@ -26,6 +26,7 @@ import {
   bookingSchema,
   cancellationSchema,
   deliveryChoiceSchema,
+  idempotencyHeaders,
   submissionSchema,
   submittedSchema,
 } from '../schemas.js';
@@ -68,8 +69,8 @@ const book = createRoute({
   path: '/applications/{applicationId}/booking',
   summary: 'Book an interview session at the application office (once paid)',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
-  request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Booked', appointmentSchema), ...problems(400, 401, 403, 404, 409) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(bookingSchema) },
+  responses: { 200: jsonResponse('Booked', appointmentSchema), ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 const reschedule = createRoute({
@@ -78,8 +79,8 @@ const reschedule = createRoute({
   path: '/applications/{applicationId}/booking',
   summary: 'Change the booked session, once, up to the day before the appointment',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
-  request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...problems(400, 401, 403, 404, 409) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(bookingSchema) },
+  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 const delivery = createRoute({
@@ -87,8 +88,8 @@ const delivery = createRoute({
   method: 'put',
   path: '/applications/{applicationId}/delivery',
   summary: 'Choose pickup at the office or delivery by Pos (with the address), until the passport is printed',
-  request: { params: applicationIdParams, body: jsonBody(deliveryChoiceSchema) },
-  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(deliveryChoiceSchema) },
+  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 const cancel = createRoute({
@@ -96,8 +97,8 @@ const cancel = createRoute({
   method: 'post',
   path: '/applications/{applicationId}/cancel',
   summary: 'Withdraw the application before the interview; a booked seat is released',
-  request: { params: applicationIdParams, body: jsonBody(cancellationSchema) },
-  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(cancellationSchema) },
+  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 /** Stages in which the delivery address may still change: nothing is printed or shipped yet. */
@@ -154,18 +155,21 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request], ...retrySafe(c, bookSession) }));
+      const retry = await retrySafe(c, db, bookSession, request);
+      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request], ...retry }));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request], ...retrySafe(c, rescheduleSession) }));
+      const retry = await retrySafe(c, db, rescheduleSession, request);
+      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request], ...retry }));
       return c.json(appointment, 200);
     })
     .openapi(delivery, async (c) => {
       const { id } = c.get('application');
       const { method, address } = c.req.valid('json');
+      const retry = await retrySafe(c, db, chooseDelivery, { method, address });
       if (method === 'POS') {
         // The address is personal: it goes to PostgreSQL only, before the workflow can print and ship.
         if (address) {
@@ -176,11 +180,12 @@ export const applicantRoutes = (deps: ApiDeps) => {
           if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);
         }
       }
-      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }], ...retrySafe(c, chooseDelivery) });
+      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }], ...retry });
       return c.json(state, 200);
     })
     .openapi(cancel, async (c) => {
-      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [c.req.valid('json')], ...retrySafe(c, cancelApplication) });
+      const request = c.req.valid('json');
+      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [request], ...(await retrySafe(c, db, cancelApplication, request)) });
       return c.json(state, 200);
     });
 };

@@ -21,6 +21,7 @@ import {
   applicationDetailSchema,
   applicationIdParams,
   bapSchema,
+  idempotencyHeaders,
   interviewSchema,
   printingSchema,
   queueQuery,
@@ -33,7 +34,7 @@ const officer = { tags: ['officers'], security: [{ bearer: [] }] };
 const officerAction = {
   ...officer,
   method: 'post' as const,
-  responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...problems(400, 401, 403, 404, 409, 422) },
 };
 
 const queue = createRoute({
@@ -56,25 +57,25 @@ const interview = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/interview',
   summary: 'Record the interview outcome (photo and biometrics taken): APPROVED, REJECTED with a reason, or NO_SHOW',
-  request: { params: applicationIdParams, body: jsonBody(interviewSchema) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(interviewSchema) },
 });
 const bap = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/bap',
   summary: 'Record the BAP (investigation report) of a LOST or DAMAGED passport, before approval',
-  request: { params: applicationIdParams, body: jsonBody(bapSchema) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(bapSchema) },
 });
 const printing = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/printing',
   summary: 'Record that the passport is printed, with its number',
-  request: { params: applicationIdParams, body: jsonBody(printingSchema) },
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(printingSchema) },
 });
 const handover = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/handover',
   summary: 'Record that the applicant collected the passport',
-  request: { params: applicationIdParams },
+  request: { params: applicationIdParams, headers: idempotencyHeaders },
 });
 
 const QUEUE_STAGES: Stage[] = ['AWAITING_INTERVIEW', 'AWAITING_PRINTING', 'READY_FOR_PICKUP'];
@@ -133,18 +134,21 @@ export const officerRoutes = (deps: ApiDeps) => {
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))
     .openapi(interview, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordInterview, { args: [{ ...c.req.valid('json'), ...by }], ...retrySafe(c, recordInterview) }), 200);
+      const request = c.req.valid('json');
+      return c.json(await handle.executeUpdate(recordInterview, { args: [{ ...request, ...by }], ...(await retrySafe(c, db, recordInterview, request)) }), 200);
     })
     .openapi(bap, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordBap, { args: [{ ...c.req.valid('json'), ...by }], ...retrySafe(c, recordBap) }), 200);
+      const request = c.req.valid('json');
+      return c.json(await handle.executeUpdate(recordBap, { args: [{ ...request, ...by }], ...(await retrySafe(c, db, recordBap, request)) }), 200);
     })
     .openapi(printing, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordPrinting, { args: [{ ...c.req.valid('json'), ...by }], ...retrySafe(c, recordPrinting) }), 200);
+      const request = c.req.valid('json');
+      return c.json(await handle.executeUpdate(recordPrinting, { args: [{ ...request, ...by }], ...(await retrySafe(c, db, recordPrinting, request)) }), 200);
     })
     .openapi(handover, async (c) => {
       const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordHandover, { args: [by], ...retrySafe(c, recordHandover) }), 200);
+      return c.json(await handle.executeUpdate(recordHandover, { args: [by], ...(await retrySafe(c, db, recordHandover, undefined)) }), 200);
     });
 };
