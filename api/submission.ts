@@ -1,7 +1,7 @@
 // Submission: the personal data goes to PostgreSQL, and the workflow starts with ids and codes only.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, IncidentReport } from '../db/schema.js';
 import {
   ApplicationTypeKey,
@@ -54,8 +54,8 @@ export class SubmissionRefused extends Error {
   }
 }
 
-const isUniqueViolation = (error: unknown, constraint: string): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
+/** The predicate of the partial unique index `applications_one_active_per_nik` (migration 101), as its conflict target. */
+const ONE_ACTIVE_PER_NIK = sql<boolean>`stage not in ('COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED')`;
 
 const TRACKING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'; // no 0/O, 1/I/L: read aloud and typed by people
 /** 12 random characters (~59 bits): unguessable, and short enough to type from an SMS. */
@@ -86,57 +86,56 @@ export async function submitApplication(
   const billingCode = newBillingCode();
   const now = new Date();
   const paymentDeadline = new Date(now.getTime() + policy.paymentWindowMs).toISOString();
-  try {
-    await db.transaction().execute(async (tx) => {
-      if (account) {
-        // The account row is the lock: two submissions of one family are counted one after the other.
-        await tx.selectFrom('accounts').select('id').where('id', '=', account.id).forUpdate().executeTakeFirstOrThrow();
-        const others = await tx
-          .selectFrom('applications')
-          .select('nik')
-          .distinct()
-          .where('account_id', '=', account.id)
-          .where('stage', 'not in', TERMINAL_STAGES)
-          .where('nik', '!=', submission.nik)
-          .execute();
-        if (others.length >= account.maxPeople) {
-          throw new SubmissionRefused('account-limit', `one account may apply for at most ${account.maxPeople} people at a time; this one has applications in progress for ${others.length}`);
-        }
-      }
-      await tx
-        .insertInto('applications')
-        .values({
-          id: applicationId,
-          tracking_code: trackingCode,
-          billing_code: billingCode,
-          application_type: submission.applicationType,
-          product: submission.product,
-          office_code: office.code,
-          amount: fee.amount,
-          nik: submission.nik,
-          full_name: submission.fullName,
-          birth_date: submission.birthDate,
-          email: submission.email,
-          phone: submission.phone,
-          delivery_method: submission.deliveryMethod,
-          delivery_address: submission.address ?? null,
-          account_id: account?.id ?? null,
-          sex: submission.sex,
-          old_passport_number: submission.oldPassportNumber ?? null,
-          incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
-          stage: 'AWAITING_PAYMENT',
-          stage_entered_at: now,
-          next_deadline: paymentDeadline,
-          payment_deadline: paymentDeadline,
-        })
+  await db.transaction().execute(async (tx) => {
+    if (account) {
+      // The account row is the lock: two submissions of one family are counted one after the other.
+      await tx.selectFrom('accounts').select('id').where('id', '=', account.id).forUpdate().executeTakeFirstOrThrow();
+      const others = await tx
+        .selectFrom('applications')
+        .select('nik')
+        .distinct()
+        .where('account_id', '=', account.id)
+        .where('stage', 'not in', TERMINAL_STAGES)
+        .where('nik', '!=', submission.nik)
         .execute();
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, 'applications_one_active_per_nik')) {
+      if (others.length >= account.maxPeople) {
+        throw new SubmissionRefused('account-limit', `one account may apply for at most ${account.maxPeople} people at a time; this one has applications in progress for ${others.length}`);
+      }
+    }
+    // Refused without an error: a unique violation would write its key, the NIK, into PostgreSQL's log.
+    const stored = await tx
+      .insertInto('applications')
+      .values({
+        id: applicationId,
+        tracking_code: trackingCode,
+        billing_code: billingCode,
+        application_type: submission.applicationType,
+        product: submission.product,
+        office_code: office.code,
+        amount: fee.amount,
+        nik: submission.nik,
+        full_name: submission.fullName,
+        birth_date: submission.birthDate,
+        email: submission.email,
+        phone: submission.phone,
+        delivery_method: submission.deliveryMethod,
+        delivery_address: submission.address ?? null,
+        account_id: account?.id ?? null,
+        sex: submission.sex,
+        old_passport_number: submission.oldPassportNumber ?? null,
+        incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
+        stage: 'AWAITING_PAYMENT',
+        stage_entered_at: now,
+        next_deadline: paymentDeadline,
+        payment_deadline: paymentDeadline,
+      })
+      .onConflict((oc) => oc.column('nik').where(ONE_ACTIVE_PER_NIK).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!stored) {
       throw new SubmissionRefused('active-application', 'this NIK already has an application in progress; it must complete, be cancelled or expire before another one');
     }
-    throw error;
-  }
+  });
 
   const input: ApplicationInput = {
     applicationId,

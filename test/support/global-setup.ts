@@ -1,5 +1,6 @@
 // Once per test run: a real PostgreSQL (embedded, or DATABASE_URL's), migrated and seeded;
 // the workflow bundle; the binaries of both Temporal servers.
+import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     temporalCliPath: string;
     temporalTestServerPath: string;
+    /** The embedded PostgreSQL's own server log ('' with TEST_DATABASE_URL): tests check what reaches it. */
+    postgresLogPath: string;
   }
 }
 
@@ -32,8 +35,9 @@ export default async function setup(project: TestProject) {
   const tempDir = await mkdtemp(join(tmpdir(), 'passport-test-'));
   await chmod(tempDir, 0o755);
   const dataDir = join(tempDir, 'pg');
+  const postgresLog = databaseUrl ? undefined : createWriteStream(join(tempDir, 'postgres.log'));
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, onLog: (message) => postgresLog?.write(message) });
     databaseUrl = embedded.url;
   }
   const db = createDb(databaseUrl, { max: 2 });
@@ -49,10 +53,12 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('temporalCliPath', cli.type === 'existing-path' ? cli.path : '');
+  project.provide('postgresLogPath', postgresLog ? String(postgresLog.path) : '');
   project.provide('temporalTestServerPath', testServer.type === 'existing-path' ? testServer.path : '');
 
   return async () => {
     await embedded?.stop();
+    postgresLog?.end();
     await rm(tempDir, { recursive: true, force: true });
     await rm(bundlePath, { force: true });
   };
