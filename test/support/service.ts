@@ -19,7 +19,8 @@ import { findPersonalData, quietRuntime } from './workflows.js';
 /** Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`). */
 const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000' };
 
-export async function startService() {
+/** `databaseUrl`: another database than the run's shared one (a test that compares whole tables needs its own). */
+export async function startService(options: { databaseUrl?: string } = {}) {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -31,7 +32,7 @@ export async function startService() {
   });
   const startedAt = new Date();
   const config = loadConfig(TEST_CONFIG);
-  const db = createDb(inject('databaseUrl'), { max: 30 });
+  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
   const worker = await Worker.create({
