@@ -83,7 +83,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const officerRoutes = (deps: ApiDeps) => {
   const { db } = deps;
-  /** Another office's application is refused before anything is read or sent. */
+  /**
+   * Another office's application is refused before anything is read or sent. Unlike an applicant's 404,
+   * this 403 names the office: officers are staff, and it tells them where to send the applicant.
+   */
   const ownOffice: MiddlewareHandler<OfficerEnv> = async (c, next) => {
     const id = /^\/officer\/applications\/([^/]+)/.exec(c.req.path)?.[1];
     if (id && UUID.test(id)) {
