@@ -17,8 +17,8 @@ import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
-const MIXED_RUNS = 600;
-const REJECTED_RUNS = 500;
+const MIXED_RUNS = 500;
+const REJECTED_RUNS = 400;
 /** Longer than any step takes on a loaded machine; an answer later than this is a hang. */
 const DEADLINE_MS = 15_000;
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);

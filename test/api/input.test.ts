@@ -13,12 +13,14 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.stop());
 
-const countApplications = async () => Number((await s.db.selectFrom('applications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+/** Other test files share the database: count one account's applications only. */
+const countApplications = async (accountId: string) =>
+  Number((await s.db.selectFrom('applications').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n);
 
 describe('free text', () => {
   it('refuses NUL and other control characters, lone surrogates and bidi overrides in names and addresses, naming the field and the reason', async () => {
-    const { auth } = await s.applicant();
-    const before = await countApplications();
+    const { auth, accountId } = await s.applicant();
+    const before = await countApplications(accountId);
     const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
       ['NUL in a name', { fullName: 'Siti\u0000 Rahmawati' }, 'fullName', /control characters \(U\+0000/],
       ['NUL in an address', { address: 'Jl. Sam Ratulangi No. 10\u0000, Palu' }, 'address', /control characters \(U\+0000/],
@@ -35,7 +37,7 @@ describe('free text', () => {
       expect(response.contentType, what).toContain('application/problem+json');
       expect(response.body.errors, what).toEqual([{ field, reason: expect.stringMatching(reason) }]);
     }
-    expect(await countApplications()).toBe(before);
+    expect(await countApplications(accountId)).toBe(before);
 
     // Where a text spans lines (what happened, in the incident report), newlines are fine; an emoji (a surrogate pair) is text.
     const damaged = { ...sampleSubmission(), fullName: 'Siti Rahmawati 🇮🇩', applicationType: 'DAMAGED', incidentReport: { date: '2026-01-02', place: 'Palu', description: 'Terendam banjir.\nSampul rusak.' } };
