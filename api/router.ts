@@ -32,7 +32,9 @@ const problemDescriptions: Record<number, string> = {
   403: 'Not allowed for this caller',
   404: 'Not found',
   409: 'The step is out of order, or the session is full',
+  413: 'The body is larger than MAX_BODY_BYTES',
   429: 'Too many requests',
+  503: 'PostgreSQL or Temporal did not answer in time, or the workflow did not take the step; nothing changed: retry after `Retry-After` seconds',
 };
 
 /** OpenAPI response entries for the problems a route can answer. */

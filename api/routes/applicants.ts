@@ -1,7 +1,8 @@
 // Applicants, with their own token: submit, read their applications, book or change a session,
 // choose the delivery, cancel before the interview. Each action is a workflow update.
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Application } from '../../db/schema.js';
 import {
   REJECTIONS,
@@ -9,14 +10,14 @@ import {
   cancelApplication,
   chooseDelivery,
   rescheduleSession,
-  workflowIdFor,
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
 import { nextAvailableSessions } from '../availability.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { applicationDetail, summaryOf } from '../reads.js';
-import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
+import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
+import { runStep, stepResponses } from '../steps.js';
 import {
   actionResultSchema,
   appointmentSchema,
@@ -42,7 +43,7 @@ const submit = createRoute({
   path: '/applications',
   summary: 'Submit a passport application for yourself or a family member; returns the billing code to pay and the tracking code',
   request: { body: jsonBody(submissionSchema) },
-  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409) },
+  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409, 503) },
 });
 
 const list = createRoute({
@@ -69,7 +70,7 @@ const book = createRoute({
   summary: 'Book an interview session at the application office (once paid)',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Booked', appointmentSchema), ...problems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse('Booked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
 });
 
 const reschedule = createRoute({
@@ -79,7 +80,7 @@ const reschedule = createRoute({
   summary: 'Change the booked session, once, up to the day before the appointment',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...problems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
 });
 
 const delivery = createRoute({
@@ -88,7 +89,7 @@ const delivery = createRoute({
   path: '/applications/{applicationId}/delivery',
   summary: 'Choose pickup at the office or delivery by Pos (with the address), until the passport is printed',
   request: { params: applicationIdParams, body: jsonBody(deliveryChoiceSchema) },
-  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
 });
 
 const cancel = createRoute({
@@ -97,7 +98,7 @@ const cancel = createRoute({
   path: '/applications/{applicationId}/cancel',
   summary: 'Withdraw the application before the interview; a booked seat is released',
   request: { params: applicationIdParams, body: jsonBody(cancellationSchema) },
-  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...problems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
 });
 
 /** Stages in which the delivery address may still change: nothing is printed or shipped yet. */
@@ -117,7 +118,8 @@ export const applicantRoutes = (deps: ApiDeps) => {
     }
     await next();
   };
-  const workflow = (id: string) => deps.temporal.workflow.getHandle(workflowIdFor(id));
+  const step = <Ret, Arg>(c: Context, id: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg]) =>
+    runStep(deps, c, { applicationId: id, applicationUrl: `/applications/${id}`, update, args });
   /** A full session: say which ones still have seats. */
   const withNextAvailable = async <T>(officeCode: string, date: string, action: () => Promise<T>): Promise<T> => {
     try {
@@ -152,13 +154,13 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request], ...retrySafe(c, bookSession) }));
+      const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, bookSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request], ...retrySafe(c, rescheduleSession) }));
+      const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, rescheduleSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(delivery, async (c) => {
@@ -174,11 +176,11 @@ export const applicantRoutes = (deps: ApiDeps) => {
           if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);
         }
       }
-      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }], ...retrySafe(c, chooseDelivery) });
+      const state = await step(c, id, chooseDelivery, [{ method }]);
       return c.json(state, 200);
     })
     .openapi(cancel, async (c) => {
-      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [c.req.valid('json')], ...retrySafe(c, cancelApplication) });
+      const state = await step(c, c.get('application').id, cancelApplication, [c.req.valid('json')]);
       return c.json(state, 200);
     });
 };

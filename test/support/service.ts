@@ -17,7 +17,7 @@ import { startFakePos } from './fake-pos.js';
 import { findPersonalData, quietRuntime } from './workflows.js';
 
 /** Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`). */
-const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000' };
+export const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000' };
 
 export async function startService() {
   quietRuntime();
@@ -59,6 +59,7 @@ export async function startService() {
     env,
     db,
     config,
+    taskQueue,
     url: api.url,
     call,
     applicant,
