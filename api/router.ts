@@ -34,7 +34,7 @@ const problemDescriptions: Record<number, string> = {
   409: 'The step is out of order, or the session is full',
   413: 'The body is larger than MAX_BODY_BYTES',
   429: 'Too many requests',
-  503: 'PostgreSQL or Temporal did not answer in time, or the workflow did not take the step; nothing changed: retry after `Retry-After` seconds',
+  503: 'PostgreSQL or Temporal did not answer in time, or no worker took the step within WORKFLOW_STEP_TIMEOUT_SECONDS: retry after `Retry-After` seconds (a step with the same Idempotency-Key happens at most once)',
 };
 
 /** OpenAPI response entries for the problems a route can answer. */

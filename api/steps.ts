@@ -1,7 +1,8 @@
 // A deadline on every request that waits for a workflow. An update (an applicant's or officer's step)
 // runs in two parts: the workflow's validator accepts it (needs a worker), then its handler finishes.
-// Not accepted in time: 503, the step has not happened, retry. Accepted but still running: 202, the
-// step goes on and the application shows its outcome. Never an open-ended wait.
+// Not accepted in time: 503, the step has not happened yet, retry. Accepted but still running: 202, the
+// step goes on and the application shows its outcome. Never an open-ended wait. (Temporal keeps a request
+// it has not delivered and may deliver it later: the Idempotency-Key makes a retry join it, not repeat it.)
 import { WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage } from '@temporalio/client';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -65,8 +66,9 @@ export async function runStep<Ret, Arg>(
     if (!timedOut(error)) throw error;
     throw new HttpProblem(
       'unavailable',
-      `the application's workflow did not take the step within ${seconds} s (it is not being processed right now); ` +
-        'the step is not done: try again shortly, with the same Idempotency-Key so that it happens once',
+      `the application's workflow did not take the step within ${seconds} s (it is not being processed right now). ` +
+        'The step has not happened, but Temporal may still deliver it when processing resumes: repeat the request ' +
+        'with the same Idempotency-Key to get its outcome (it happens at most once), or read the application',
     );
   }
   try {
