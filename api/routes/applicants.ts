@@ -43,7 +43,7 @@ const submit = createRoute({
   path: '/applications',
   summary: 'Submit a passport application for yourself or a family member; returns the billing code to pay and the tracking code',
   request: { body: jsonBody(submissionSchema) },
-  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409, 503) },
+  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409) },
 });
 
 const list = createRoute({
@@ -70,7 +70,7 @@ const book = createRoute({
   summary: 'Book an interview session at the application office (once paid)',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Booked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
+  responses: { 200: jsonResponse('Booked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409) },
 });
 
 const reschedule = createRoute({
@@ -80,7 +80,7 @@ const reschedule = createRoute({
   summary: 'Change the booked session, once, up to the day before the appointment',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
+  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409) },
 });
 
 const delivery = createRoute({
@@ -89,7 +89,7 @@ const delivery = createRoute({
   path: '/applications/{applicationId}/delivery',
   summary: 'Choose pickup at the office or delivery by Pos (with the address), until the passport is printed',
   request: { params: applicationIdParams, body: jsonBody(deliveryChoiceSchema) },
-  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
+  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409) },
 });
 
 const cancel = createRoute({
@@ -98,7 +98,7 @@ const cancel = createRoute({
   path: '/applications/{applicationId}/cancel',
   summary: 'Withdraw the application before the interview; a booked seat is released',
   request: { params: applicationIdParams, body: jsonBody(cancellationSchema) },
-  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
+  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409) },
 });
 
 /** Stages in which the delivery address may still change: nothing is printed or shipped yet. */

@@ -21,7 +21,7 @@ const payment = createRoute({
   summary: 'The bank confirms a payment of a billing code (HMAC-signed)',
   description: 'Idempotent by transactionId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
   request: { body: jsonBody(paymentCallbackSchema) },
-  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409, 503) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
 });
 
 const delivery = createRoute({
@@ -32,7 +32,7 @@ const delivery = createRoute({
   summary: 'Pos Indonesia reports a delivery outcome (HMAC-signed)',
   description: 'Idempotent by eventId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
   request: { body: jsonBody(posCallbackSchema) },
-  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409, 503) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
 });
 
 export const callbackRoutes = (deps: ApiDeps) => {

@@ -34,7 +34,7 @@ const officer = { tags: ['officers'], security: [{ bearer: [] }] };
 const officerAction = {
   ...officer,
   method: 'post' as const,
-  responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 503) },
+  responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409) },
 };
 
 const queue = createRoute({
