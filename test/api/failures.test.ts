@@ -292,6 +292,12 @@ describe('a bank payment the application can no longer take', () => {
     expect(rows).toMatchObject([{ sender: 'bank', event_id: transactionId, amount, recorded_by: 'api', reason: expect.stringMatching(/closed/) }]);
     expect(JSON.stringify(rows[0]!.message)).not.toMatch(/Siti|@example|\+62/);
 
+    const managers = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('PLU')}` });
+    expect(managers.status).toBe(200);
+    expect(managers.body.items).toContainEqual(expect.objectContaining({ sender: 'bank', eventId: transactionId, applicationId, officeCode: 'PLU', amount, recordedBy: 'api' }));
+    const elsewhere = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('WSB')}` });
+    expect(elsewhere.body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(applicationId);
+
     const metrics = await s.call('GET', '/metrics');
     const bank = /^passport_unapplied_callbacks\{sender="bank"\} (\d+)$/m.exec(metrics.body);
     expect(Number(bank?.[1])).toBeGreaterThanOrEqual(1);
