@@ -64,12 +64,13 @@ export async function runStep<Ret, Arg>(
     accepted = await deps.temporal.connection.withDeadline(deadline, () => handle.startUpdate(step.update, options));
   } catch (error) {
     if (!timedOut(error)) throw error;
-    throw new HttpProblem(
+    const refused = new HttpProblem(
       'unavailable',
       `the application's workflow did not take the step within ${seconds} s (it is not being processed right now). ` +
         'The step has not happened, but Temporal may still deliver it when processing resumes: repeat the request ' +
         'with the same Idempotency-Key to get its outcome (it happens at most once), or read the application',
     );
+    throw Object.assign(refused, { cause: error }); // logged with the 503 (api/metrics.ts)
   }
   try {
     return await deps.temporal.connection.withDeadline(deadline, () => accepted.result());
