@@ -1,9 +1,9 @@
 // The bank and Pos Indonesia: signed callbacks, turned into deduplicated workflow signals.
 import { createRoute } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { paymentReceived, posDeliveryEvent, workflowIdFor } from '../../workflows/definitions.js';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
 import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js';
+import { paymentReceived, posDeliveryEvent, workflowIdFor } from '../../workflows/definitions.js';
 import { HttpProblem } from '../problems.js';
 import { withStepDeadline } from '../steps.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
