@@ -56,6 +56,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'host:port').optional(),
+  /** Largest request body accepted, in bytes; a larger one is refused with 413 before it is read in full. */
+  MAX_BODY_BYTES: duration.default(65_536),
+  /**
+   * How long a request waits for the workflow (a step, a callback's signal, a start) before it answers
+   * 202 (accepted, still running) or 503 (not accepted: nothing changed yet; retry).
+   */
+  WORKFLOW_STEP_TIMEOUT_SECONDS: duration.default(10),
+  /** PostgreSQL: the longest wait for a connection, and for a query's answer (a hung server never hangs a request). */
+  DATABASE_CONNECT_TIMEOUT_SECONDS: duration.default(5),
+  DATABASE_QUERY_TIMEOUT_SECONDS: duration.default(10),
   /** How long a stopping worker lets in-flight activities finish before cancelling them (Temporal retries them). */
   SHUTDOWN_GRACE_SECONDS: duration.default(30),
   /**
@@ -85,6 +95,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
 }
+
+/** The database pool's timeouts as the configuration gives them (API, worker and `npm start` alike). */
+export const databaseTimeoutsFrom = (config: Config) => ({
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
+  queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_SECONDS * 1000,
+});
 
 /** Policy handed to each workflow at start, so running workflows keep the rules they started with. */
 export const policyFrom = (config: Config) => ({

@@ -9,6 +9,7 @@ import { createPaymentActivities } from './payments.js';
 import { createNotifyActivities } from './notify.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
+import { createUnappliedActivities } from './unapplied.js';
 
 export interface ActivityDeps {
   db: Kysely<DB>;
@@ -23,6 +24,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createNotifyActivities(deps),
   ...createCompensationActivities(deps),
   ...createPosActivities(deps),
+  ...createUnappliedActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,8 +1,10 @@
 // The Hono app: composes the routers, serves the OpenAPI document and its docs page, turns every error into a problem.
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { mountDocs } from './docs.js';
 import { allowedMethods } from './methods.js';
+import { readiness } from './health.js';
 import { createApiMetrics } from './metrics.js';
 import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
@@ -13,11 +15,24 @@ import { managerRoutes } from './routes/managers.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
 import { SIGNATURE_HEADER } from './signatures.js';
+import { StepStillRunning, stepRunningBody } from './steps.js';
 
 export function createApp(deps: ApiDeps & { log?: Logger }) {
   const app = newRouter();
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(deps.db, deps.log);
   app.use('*', metrics.middleware(deps.log));
+  // Before any route, authentication or signature check: a larger body is refused once the limit is
+  // passed (at once when Content-Length says so), never read in full.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.MAX_BODY_BYTES,
+      onError: (c) => {
+        c.header('connection', 'close'); // stop the client sending the rest
+        return problem(c, 'too-large', `the body may be at most ${deps.config.MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -32,6 +47,11 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
     description: 'sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<raw body>">, with X-Timestamp in Unix seconds (`npm run sign-callback`)',
   });
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health/ready', async (c) => {
+    const { ready, down, checks } = await readiness(deps, deps.log);
+    if (ready) return c.json({ status: 'ready', checks }, 200);
+    return problem(c, 'unavailable', `${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer`, undefined, { checks });
+  });
   app.route('/', publicRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', applicantRoutes(deps));
@@ -65,6 +85,10 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 400) return problem(c, 'validation', 'the body is not valid JSON', [{ field: '(body)', reason: 'malformed JSON' }]);
     if (error instanceof HTTPException && error.status === 415) return problem(c, 'unsupported-media-type', 'send the body with content-type: application/json');
+    if (error instanceof StepStillRunning) {
+      c.header('location', error.applicationUrl);
+      return c.json(stepRunningBody(error), 202);
+    }
     return problemFromError(c, error);
   });
   return app;

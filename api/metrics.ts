@@ -4,11 +4,48 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Kysely } from 'kysely';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { countUnappliedCallbacks } from '../db/queries/unapplied-callbacks.js';
+import type { DB } from '../db/schema.js';
 
-export function createApiMetrics() {
+/**
+ * What a log line may say about an error: its name, message, code and stack, and the same of its causes.
+ * Never its other fields: a PostgreSQL error's `detail` quotes the row's values (a NIK, a name).
+ */
+export function causeOf(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { code } = error as { code?: unknown };
+  return {
+    name: error.name,
+    message: error.message,
+    ...((typeof code === 'string' || typeof code === 'number') && { code }),
+    stack: error.stack,
+    ...(error.cause !== undefined && depth < 4 && { cause: causeOf(error.cause, depth + 1) }),
+  };
+}
+
+export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (db) {
+    // Read from the table at scrape time, so every API instance reports the same durable count.
+    new Gauge({
+      name: 'passport_unapplied_callbacks',
+      help: 'Bank payments and Pos events recorded as not applied to their application (to reconcile; refunds are not built yet)',
+      labelNames: ['sender'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          const counts = await countUnappliedCallbacks(db);
+          for (const [sender, n] of Object.entries(counts)) this.set({ sender }, n);
+        } catch (error) {
+          log?.warn({ err: causeOf(error) }, 'metrics: unapplied callbacks could not be counted');
+        }
+      },
+    });
+  }
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames, registers: [registry] });
   const duration = new Histogram({
@@ -35,7 +72,7 @@ export function createApiMetrics() {
       if (c.res.status >= 500) errors.inc(labels);
       const applicationId = c.req.param('applicationId');
       const fields = { ...labels, ms: Math.round(seconds * 1000), ...(applicationId && { applicationId, workflowId: `passport-${applicationId}` }) };
-      if (c.res.status >= 500) log?.error(fields, 'request failed');
+      if (c.res.status >= 500) log?.error({ ...fields, path: c.req.path.replace(/^\/track\/.+/, '/track/{trackingCode}'), ...(c.error !== undefined && { err: causeOf(c.error) }) }, 'request failed');
       else log?.info(fields, 'request');
     };
 

@@ -1,5 +1,5 @@
 // Every error leaves as application/problem+json (RFC 9457) with a stable `type`.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -19,7 +19,10 @@ export interface Problem {
   errors?: FieldError[];
   /** Sessions still open, when the one asked for is full. */
   nextAvailable?: unknown[];
+  /** Readiness: each dependency's state. */
+  checks?: Record<string, unknown>;
 }
+type Extensions = Pick<Problem, 'nextAvailable' | 'checks'>;
 
 const TYPES = {
   validation: { title: 'The request has invalid fields', status: 400 },
@@ -35,6 +38,7 @@ const TYPES = {
   'method-not-allowed': { title: 'This method is not allowed on this path', status: 405 },
   'rate-limited': { title: 'Too many requests; try again shortly', status: 429 },
   'unsupported-media-type': { title: 'The body must be JSON', status: 415 },
+  'too-large': { title: 'The request body is too large', status: 413 },
   unavailable: { title: 'The service is temporarily unavailable', status: 503 },
   internal: { title: 'Internal error', status: 500 },
 } as const;
@@ -45,16 +49,50 @@ export class HttpProblem extends Error {
     readonly kind: ProblemKind,
     readonly detail?: string,
     readonly errors?: FieldError[],
-    readonly extensions: Pick<Problem, 'nextAvailable'> = {},
+    readonly extensions: Extensions = {},
   ) {
     super(detail ?? TYPES[kind].title);
   }
 }
 
-export function problem(c: Context, kind: ProblemKind, detail?: string, errors?: FieldError[], extensions: Pick<Problem, 'nextAvailable'> = {}): Response {
+/** Seconds a client should wait before retrying a request refused because a dependency is down. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export function problem(c: Context, kind: ProblemKind, detail?: string, errors?: FieldError[], extensions: Extensions = {}): Response {
   const { title, status } = TYPES[kind];
   const body: Problem = { type: `/problems/${kind}`, title, status, ...(detail && { detail }), ...(errors && { errors }), ...extensions };
-  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json',
+    ...(status === 503 && { 'retry-after': String(RETRY_AFTER_SECONDS) }),
+  });
+}
+
+/** SQLSTATEs of a PostgreSQL that is unreachable, shutting down, overloaded, or that cancelled a query on its timeout. */
+const PG_UNAVAILABLE = /^(08...|57P0[1-3]|57014|53300)$/;
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error)/;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+
+const causes = function* (error: unknown): Generator<unknown> {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth += 1) yield e;
+};
+
+/**
+ * Which dependency did not answer, when that is why a request failed: PostgreSQL (refused, dropped,
+ * timed out, shutting down) or Temporal (gRPC UNAVAILABLE or DEADLINE_EXCEEDED). Undefined for any other error.
+ */
+export function unavailableDependency(error: unknown): 'PostgreSQL' | 'Temporal' | undefined {
+  for (const e of causes(error)) {
+    if (typeof e !== 'object' || e === null) continue;
+    const { code, message, metadata } = e as { code?: unknown; message?: unknown; metadata?: unknown };
+    // gRPC errors carry a numeric status code and metadata; the Temporal client wraps them.
+    if (metadata !== undefined && (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED)) return 'Temporal';
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'Temporal';
+    if (typeof code === 'string' && (PG_UNAVAILABLE.test(code) || NETWORK_CODES.has(code))) return 'PostgreSQL';
+    if (typeof message === 'string' && PG_CONNECTION_MESSAGES.test(message)) return 'PostgreSQL';
+  }
+  return undefined;
 }
 
 /**
@@ -101,6 +139,8 @@ export function problemFromError(c: Context, error: unknown): Response {
   if (error instanceof Error && /already completed|workflow execution already completed/i.test(error.message)) {
     return problem(c, 'out-of-order', 'the application is already closed');
   }
-  console.error(error);
+  const dependency = unavailableDependency(error);
+  if (dependency) return problem(c, 'unavailable', `${dependency} did not answer in time; try again in a few seconds`);
+  // The cause is logged (one JSON line, api/metrics.ts), never shown.
   return problem(c, 'internal');
 }

@@ -33,13 +33,15 @@ const problemDescriptions: Record<number, string> = {
   403: 'Not allowed for this caller',
   404: 'Not found',
   409: 'The step is out of order, or the session is full',
+  413: 'The body is larger than MAX_BODY_BYTES',
   422: 'The Idempotency-Key was used before with a different request',
   429: 'Too many requests',
+  503: 'PostgreSQL or Temporal did not answer in time, or no worker took the step within WORKFLOW_STEP_TIMEOUT_SECONDS: retry after `Retry-After` seconds (a step with the same Idempotency-Key happens at most once)',
 };
 
-/** OpenAPI response entries for the problems a route can answer. */
+/** OpenAPI response entries for the problems a route can answer; every route can answer 413 and 503 (api/app.ts). */
 export const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { description: problemDescriptions[s] ?? 'Error', content: problemContent }]));
+  Object.fromEntries([...statuses, 413, 503].map((s) => [s, { description: problemDescriptions[s] ?? 'Error', content: problemContent }]));
 
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 export const jsonResponse = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });

@@ -2,7 +2,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
+import type { Config } from '../config.js';
 import type { DB, IncidentReport } from '../db/schema.js';
+import { withStepDeadline } from './steps.js';
 import {
   ApplicationTypeKey,
   OfficeCode,
@@ -65,7 +67,7 @@ export const newTrackingCode = (): string =>
 export const newBillingCode = (): string => String(randomInt(1, 10)) + Array.from({ length: 14 }, () => randomInt(10)).join('');
 
 export async function submitApplication(
-  deps: { db: Kysely<DB>; temporal: Client; taskQueue: string; policy: Policy },
+  deps: { db: Kysely<DB>; temporal: Client; taskQueue: string; policy: Policy; config?: Pick<Config, 'WORKFLOW_STEP_TIMEOUT_SECONDS'> },
   submission: Submission,
   /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
   account?: { id: string; maxPeople: number },
@@ -147,7 +149,7 @@ export async function submitApplication(
     policy,
   };
   try {
-    await temporal.workflow.start(WORKFLOW_TYPE, {
+    const start = () => temporal.workflow.start(WORKFLOW_TYPE, {
       workflowId: workflowIdFor(applicationId),
       taskQueue,
       args: [input],
@@ -158,6 +160,9 @@ export async function submitApplication(
         { key: ApplicationTypeKey, value: submission.applicationType },
       ],
     });
+    // Bounded: a Temporal that does not answer gives a 503 (and the application is not kept), never a hang.
+    if (deps.config) await withStepDeadline({ temporal, config: deps.config }, start);
+    else await start();
   } catch (error) {
     // No workflow, no application: the applicant retries and nothing half-made remains.
     await db.deleteFrom('applications').where('id', '=', applicationId).execute();

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -19,11 +19,53 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
   return pg.types.getTypeParser(oid, format as 'text');
 }) as typeof pg.types.getTypeParser;
 
-export function createDb(connectionString: string, options: { max?: number; onIdleError?: (error: Error) => void } = {}): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types: { getTypeParser } });
+export interface PoolOptions {
+  max?: number;
+  onIdleError?: (error: Error) => void;
+  /** Longest wait to connect, or for a free connection of the pool (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Longest wait for a query's answer, on the client and as the server's statement_timeout (default 10 s). */
+  queryTimeoutMs?: number;
+}
+
+export function createDb(connectionString: string, options: PoolOptions = {}): Kysely<DB> {
+  const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    types: { getTypeParser },
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    query_timeout: queryTimeoutMs,
+    statement_timeout: queryTimeoutMs,
+  });
   // An idle connection dropped by the server (restart, failover) is replaced on next use, not a crash.
   pool.on('error', (error) => options.onIdleError?.(error));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingTimedOut(pool) }) });
+}
+
+/**
+ * The pool as Kysely sees it, except that a connection whose query timed out is destroyed on release:
+ * it still waits for the unanswered query, and handed out again it would block every later query.
+ */
+function discardingTimedOut(pool: pg.Pool): PostgresPool {
+  return {
+    end: () => pool.end(),
+    async connect() {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      const query = (...args: unknown[]) => {
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        if (result instanceof Promise) {
+          return result.catch((error: unknown) => {
+            if (error instanceof Error && error.message === 'Query read timeout') broken = error;
+            throw error;
+          });
+        }
+        return result;
+      };
+      return { query, release: () => client.release(broken) } as PostgresPoolClient;
+    },
+  };
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -185,6 +185,20 @@ export interface CallbackReceiptsTable {
   received_at: DefaultedTimestamp;
 }
 
+/** A bank payment or Pos event the application could not take (see migrations/2026_11_27_201). */
+export interface UnappliedCallbacksTable {
+  sender: 'bank' | 'pos';
+  /** The bank's transaction id, or Pos's event id. */
+  event_id: string;
+  application_id: string;
+  reason: string;
+  amount: Rupiah | null;
+  /** The message as received: ids, codes, amount, status and times; nothing personal. */
+  message: ColumnType<Record<string, unknown>, string, string>;
+  recorded_by: 'workflow' | 'api';
+  recorded_at: DefaultedTimestamp;
+}
+
 export interface DB {
   accounts: AccountsTable;
   baps: BapsTable;
@@ -203,6 +217,7 @@ export interface DB {
   deliveries: DeliveriesTable;
   compensations: CompensationsTable;
   notifications: NotificationsTable;
+  unapplied_callbacks: UnappliedCallbacksTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
-import { loadConfig, policyFrom } from '../config.js';
+import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { createLogger } from '../logger.js';
 import { onShutdownSignal } from './signals.js';
@@ -12,7 +12,7 @@ const config = loadConfig();
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 
-const db = createDb(config.DATABASE_URL, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const applied = await migrateToLatest(db);
 log.info({ applied }, 'migrations applied');
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

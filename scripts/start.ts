@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
-import { loadConfig, policyFrom } from '../config.js';
+import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest, startEmbeddedPostgres } from '../db/connect.js';
 import { seed } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
@@ -30,7 +30,7 @@ async function main() {
     databaseUrl = pg.url;
     log.info({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT }, `PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pgDir}`);
   }
-  const db = createDb(databaseUrl, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+  const db = createDb(databaseUrl, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
   stops.unshift(['database pool', () => db.destroy()]);
   const applied = await migrateToLatest(db);
   log.info({ applied }, `migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);

@@ -2,7 +2,7 @@
 // SIGTERM (docker stop, a scale-down) stops polling, lets in-flight activities finish within
 // SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
 import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
-import { loadConfig } from '../config.js';
+import { databaseTimeoutsFrom, loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
 import { createLogger, sdkLevel } from '../logger.js';
 import { onShutdownSignal } from './signals.js';
@@ -13,7 +13,7 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worke
 
 // This process orders its own shutdown (below), so the SDK installs no signal handlers.
 installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
-const db = createDb(config.DATABASE_URL, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const { worker, connection } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
 
 onShutdownSignal((signal) => {

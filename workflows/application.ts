@@ -161,17 +161,29 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
 
   setHandler(getState, () => ({ ...state }));
 
-  // Bank: a signal with the bank's transaction id; anything but the first matching payment is ignored.
-  setHandler(paymentReceived, (notice) => {
-    if (payment || state.stage !== 'AWAITING_PAYMENT' || cancelled()) {
-      log.warn('payment ignored: not awaiting payment', { transactionId: notice.transactionId, stage: state.stage });
+  /**
+   * A bank or Pos message this application cannot take is recorded (reconciliation, refunds), never only
+   * logged. Behind a patch: workflows that dropped such messages before replay without the activity.
+   */
+  const recordUnapplied = async (entry: Parameters<Activities['recordUnappliedCallback']>[0]) => {
+    log.warn(`${entry.sender} message not applied: ${entry.reason}`, { eventId: entry.eventId, stage: state.stage });
+    if (patched('record-unapplied-callbacks')) await activities.recordUnappliedCallback(entry);
+  };
+
+  // Bank: a signal with the bank's transaction id; anything but the first matching payment is recorded, not applied.
+  setHandler(paymentReceived, async (notice) => {
+    if (payment?.transactionId === notice.transactionId) return; // the same payment again: already applied
+    const reason =
+      payment || state.stage !== 'AWAITING_PAYMENT' || cancelled()
+        ? `not awaiting payment (the application is ${cancelled() ? 'being cancelled' : payment ? 'already paid' : state.stage})`
+        : notice.billingCode !== input.billingCode || notice.amount !== input.amount
+          ? 'the billing code or amount differs from the billing'
+          : undefined;
+    if (!reason) {
+      payment = notice;
       return;
     }
-    if (notice.billingCode !== input.billingCode || notice.amount !== input.amount) {
-      log.warn('payment ignored: billing code or amount differs', { transactionId: notice.transactionId });
-      return;
-    }
-    payment = notice;
+    await recordUnapplied({ sender: 'bank', eventId: notice.transactionId, applicationId, reason, amount: notice.amount, message: { ...notice } });
   });
 
   setHandler(
@@ -341,12 +353,17 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
     },
   );
 
-  // Pos Indonesia: a signal with Pos's own event id; a repeated event changes nothing.
-  setHandler(posDeliveryEvent, (event) => {
+  // Pos Indonesia: a signal with Pos's own event id; a repeated event changes nothing, one that does not fit is recorded.
+  setHandler(posDeliveryEvent, async (event) => {
     if (seenPosEvents.has(event.eventId)) return;
     seenPosEvents.add(event.eventId);
     if (state.stage !== 'IN_DELIVERY' || event.trackingNumber !== state.posTrackingNumber || deliveryOutcome) {
-      log.warn('Pos event ignored', { eventId: event.eventId, stage: state.stage });
+      const reason = deliveryOutcome
+        ? `the delivery outcome is already recorded (${deliveryOutcome})`
+        : state.stage !== 'IN_DELIVERY'
+          ? `not in delivery (the application is ${state.stage})`
+          : 'the tracking number is not the application\'s';
+      await recordUnapplied({ sender: 'pos', eventId: event.eventId, applicationId, reason, message: { ...event } });
       return;
     }
     deliveryOutcome = event.status;

@@ -1,7 +1,8 @@
 // Applicants, with their own token: submit, read their applications, book or change a session,
 // choose the delivery, cancel before the interview. Each action is a workflow update.
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Application } from '../../db/schema.js';
 import {
   REJECTIONS,
@@ -9,7 +10,6 @@ import {
   cancelApplication,
   chooseDelivery,
   rescheduleSession,
-  workflowIdFor,
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
@@ -17,6 +17,7 @@ import { nextAvailableSessions } from '../availability.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { applicationDetail, summaryOf } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
+import { runStep, stepResponses } from '../steps.js';
 import {
   actionResultSchema,
   appointmentSchema,
@@ -70,7 +71,7 @@ const book = createRoute({
   summary: 'Book an interview session at the application office (once paid)',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Booked', appointmentSchema), ...problems(400, 401, 403, 404, 409, 422) },
+  responses: { 200: jsonResponse('Booked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 const reschedule = createRoute({
@@ -80,7 +81,7 @@ const reschedule = createRoute({
   summary: 'Change the booked session, once, up to the day before the appointment',
   description: 'A full session answers 409 `/problems/slot-full` with `nextAvailable` sessions.',
   request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(bookingSchema) },
-  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...problems(400, 401, 403, 404, 409, 422) },
+  responses: { 200: jsonResponse('Rebooked', appointmentSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 const delivery = createRoute({
@@ -89,7 +90,7 @@ const delivery = createRoute({
   path: '/applications/{applicationId}/delivery',
   summary: 'Choose pickup at the office or delivery by Pos (with the address), until the passport is printed',
   request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(deliveryChoiceSchema) },
-  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...problems(400, 401, 403, 404, 409, 422) },
+  responses: { 200: jsonResponse('The application after the choice', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 const cancel = createRoute({
@@ -98,7 +99,7 @@ const cancel = createRoute({
   path: '/applications/{applicationId}/cancel',
   summary: 'Withdraw the application before the interview; a booked seat is released',
   request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(cancellationSchema) },
-  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...problems(400, 401, 403, 404, 409, 422) },
+  responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 /** Stages in which the delivery address may still change: nothing is printed or shipped yet. */
@@ -120,7 +121,9 @@ export const applicantRoutes = (deps: ApiDeps) => {
     }
     await next();
   };
-  const workflow = (id: string) => deps.temporal.workflow.getHandle(workflowIdFor(id));
+  /** A step with the caller's Idempotency-Key (checked first, against `request`), under the step deadline. */
+  const step = async <Ret, Arg>(c: Context, id: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg], retry?: { updateId?: string }) =>
+    runStep(deps, { applicationId: id, applicationUrl: `/applications/${id}`, update, args, retry: retry ?? (await retrySafe(c, db, update, args[0])) });
   /** A full session: say which ones still have seats. */
   const withNextAvailable = async <T>(officeCode: string, date: string, action: () => Promise<T>): Promise<T> => {
     try {
@@ -155,15 +158,13 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const retry = await retrySafe(c, db, bookSession, request);
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request], ...retry }));
+      const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, bookSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
-      const retry = await retrySafe(c, db, rescheduleSession, request);
-      const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request], ...retry }));
+      const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, rescheduleSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(delivery, async (c) => {
@@ -180,12 +181,12 @@ export const applicantRoutes = (deps: ApiDeps) => {
           if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);
         }
       }
-      const state = await workflow(id).executeUpdate(chooseDelivery, { args: [{ method }], ...retry });
+      const state = await step(c, id, chooseDelivery, [{ method }], retry);
       return c.json(state, 200);
     })
     .openapi(cancel, async (c) => {
       const request = c.req.valid('json');
-      const state = await workflow(c.get('application').id).executeUpdate(cancelApplication, { args: [request], ...(await retrySafe(c, db, cancelApplication, request)) });
+      const state = await step(c, c.get('application').id, cancelApplication, [request]);
       return c.json(state, 200);
     });
 };

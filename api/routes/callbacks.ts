@@ -1,8 +1,11 @@
 // The bank and Pos Indonesia: signed callbacks, turned into deduplicated workflow signals.
 import { createRoute } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
+import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js';
 import { paymentReceived, posDeliveryEvent, workflowIdFor } from '../../workflows/definitions.js';
 import { HttpProblem } from '../problems.js';
+import { withStepDeadline } from '../steps.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { acceptedSchema, paymentCallbackSchema, posCallbackSchema } from '../schemas.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signatures.js';
@@ -29,7 +32,7 @@ const delivery = createRoute({
   summary: 'Pos Indonesia reports a delivery outcome (HMAC-signed)',
   description: 'Idempotent by eventId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
   request: { body: jsonBody(posCallbackSchema) },
-  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
 });
 
 export const callbackRoutes = (deps: ApiDeps) => {
@@ -66,6 +69,22 @@ export const callbackRoutes = (deps: ApiDeps) => {
   const seenEvent = async (sender: Sender, eventId: string) =>
     !!(await deps.db.selectFrom('callback_events').select('event_id').where('sender', '=', sender).where('event_id', '=', eventId).executeTakeFirst());
 
+  /**
+   * Signals the application's workflow within the step deadline (past it: 503, and the sender retries).
+   * A workflow already closed (the read model had not caught up) cannot take the message: it is recorded
+   * for reconciliation and the sender is told, never answered `accepted`.
+   */
+  const signalOrRecord = async (sender: Sender, applicationId: string, eventId: string, amount: number | undefined, signal: () => Promise<void>, message: Record<string, unknown>) => {
+    try {
+      await withStepDeadline(deps, signal);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const reason = 'the application is closed';
+      await recordUnappliedCallback(deps.db, { sender, eventId, applicationId, reason, amount, message, recordedBy: 'api' });
+      throw new HttpProblem('conflict', `${reason}; the ${sender === 'bank' ? 'payment' : 'event'} was not applied${sender === 'bank' ? ': refund it' : ''}`);
+    }
+  };
+
   const router = newRouter<CallbackEnv>();
   router.use('/callbacks/bank/*', verified('bank'));
   router.use('/callbacks/pos/*', verified('pos'));
@@ -90,7 +109,10 @@ export const callbackRoutes = (deps: ApiDeps) => {
       if (application.bank_transaction_id) throw new HttpProblem('conflict', 'this billing code is already paid by another transaction; refund it');
       if (application.amount !== notice.amount) throw new HttpProblem('conflict', `the amount differs from the billing (${application.amount} rupiah)`);
       if (application.stage === 'EXPIRED' || application.stage === 'CANCELLED') throw new HttpProblem('conflict', 'the billing code is no longer valid; refund it');
-      await deps.temporal.workflow.getHandle(workflowIdFor(application.id)).signal(paymentReceived, notice);
+      await signalOrRecord('bank', application.id, notice.transactionId, notice.amount, () =>
+        deps.temporal.workflow.getHandle(workflowIdFor(application.id)).signal(paymentReceived, notice),
+        { ...notice },
+      );
       await remember('bank', c.get('signature'), notice.transactionId, application.id);
       return c.json({ status: 'accepted' as const }, 202);
     })
@@ -102,7 +124,10 @@ export const callbackRoutes = (deps: ApiDeps) => {
       }
       const shipment = await deps.db.selectFrom('deliveries').select('application_id').where('pos_tracking_number', '=', event.trackingNumber).executeTakeFirst();
       if (!shipment) throw new HttpProblem('not-found', 'no delivery has this tracking number');
-      await deps.temporal.workflow.getHandle(workflowIdFor(shipment.application_id)).signal(posDeliveryEvent, event);
+      await signalOrRecord('pos', shipment.application_id, event.eventId, undefined, () =>
+        deps.temporal.workflow.getHandle(workflowIdFor(shipment.application_id)).signal(posDeliveryEvent, event),
+        { ...event },
+      );
       await remember('pos', c.get('signature'), event.eventId, shipment.application_id);
       return c.json({ status: 'accepted' as const }, 202);
     });

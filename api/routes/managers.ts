@@ -1,7 +1,8 @@
 // Managers: summaries of their scope (one office, or '*' for the directorate), read from PostgreSQL,
 // each list with the Temporal Web UI query that shows the same workflows.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
 import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
 import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
 import { HttpProblem } from '../problems.js';
@@ -29,6 +30,34 @@ const stuck = createRoute({
   path: '/manager/stuck',
   summary: 'The oldest open application in each stage',
   responses: { 200: jsonResponse('Oldest per stage', stuckSchema), ...problems(400, 401, 403) },
+});
+
+const unappliedSchema = z
+  .object({
+    scope: z.string(),
+    items: z.array(
+      z.object({
+        sender: z.enum(['bank', 'pos']),
+        eventId: z.string().openapi({ description: "The bank's transaction id or Pos's event id" }),
+        applicationId: z.uuid(),
+        officeCode: z.string(),
+        reason: z.string(),
+        amount: z.number().int().nullable().openapi({ description: 'Rupiah, for a bank payment' }),
+        recordedBy: z.enum(['workflow', 'api']),
+        recordedAt: z.iso.datetime(),
+        workflowUrl: z.string(),
+      }),
+    ),
+  })
+  .openapi('UnappliedCallbacks');
+const unapplied = createRoute({
+  tags: ['managers'],
+  security: [{ bearer: [] }],
+  method: 'get',
+  request: { query: scopeQuery.pick({ office: true }) },
+  path: '/manager/unapplied-callbacks',
+  summary: 'Bank payments and Pos events that could not be applied to their application, newest first (to reconcile; refunds are not built yet)',
+  responses: { 200: jsonResponse('Unapplied messages', unappliedSchema), ...problems(400, 401, 403) },
 });
 
 const OPEN_STAGES = STAGES.filter((s) => !TERMINAL_STAGES.includes(s));
@@ -123,6 +152,27 @@ export const managerRoutes = (deps: ApiDeps) => {
             stageEnteredAt: r.stage_entered_at.toISOString(),
             slaDeadline: r.sla_deadline?.toISOString() ?? null,
             workflowUrl: workflowUrl(r.id),
+          })),
+        },
+        200,
+      );
+    })
+    .openapi(unapplied, async (c) => {
+      const { scope, offices } = scopeOf(c, c.req.valid('query').office);
+      const rows = await listUnappliedCallbacks(db, offices, LIST_LIMIT);
+      return c.json(
+        {
+          scope,
+          items: rows.map((r) => ({
+            sender: r.sender,
+            eventId: r.event_id,
+            applicationId: r.application_id,
+            officeCode: r.office_code,
+            reason: r.reason,
+            amount: r.amount,
+            recordedBy: r.recorded_by,
+            recordedAt: r.recorded_at.toISOString(),
+            workflowUrl: workflowUrl(r.application_id),
           })),
         },
         200,

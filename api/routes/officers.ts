@@ -1,14 +1,14 @@
 // Officers of one office: today's queue, and the stage actions (interview, BAP, printing, hand-over).
 // The officer's id travels with each update, so the audit log says who moved the application.
 import { createRoute } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Context, MiddlewareHandler } from 'hono';
 import { localDate } from '../../workflows/calendar.js';
 import {
   recordBap,
   recordHandover,
   recordInterview,
   recordPrinting,
-  workflowIdFor,
   type ApplicationType,
   type Stage,
 } from '../../workflows/definitions.js';
@@ -16,6 +16,7 @@ import { requireRole, type StaffClaims } from '../auth.js';
 import { HttpProblem } from '../problems.js';
 import { applicationDetail } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
+import { runStep, stepResponses } from '../steps.js';
 import {
   actionResultSchema,
   applicationDetailSchema,
@@ -34,7 +35,7 @@ const officer = { tags: ['officers'], security: [{ bearer: [] }] };
 const officerAction = {
   ...officer,
   method: 'post' as const,
-  responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...problems(400, 401, 403, 404, 409, 422) },
+  responses: { 200: jsonResponse('The application after the step', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 };
 
 const queue = createRoute({
@@ -96,10 +97,10 @@ export const officerRoutes = (deps: ApiDeps) => {
     }
     await next();
   };
-  const act = (c: { get(key: 'claims'): StaffClaims }, applicationId: string) => ({
-    handle: deps.temporal.workflow.getHandle(workflowIdFor(applicationId)),
-    by: { officerId: c.get('claims').sub, officeCode: c.get('claims').office },
-  });
+  const by = (c: { get(key: 'claims'): StaffClaims }) => ({ officerId: c.get('claims').sub, officeCode: c.get('claims').office });
+  /** An officer's step: the Idempotency-Key checked against the officer's own request, then the update under the step deadline. */
+  const step = async <Ret, Arg>(c: Context<OfficerEnv>, applicationId: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg], request: unknown) =>
+    runStep(deps, { applicationId, applicationUrl: `/officer/applications/${applicationId}`, update, args, retry: await retrySafe(c, db, update, request) });
 
   const router = newRouter<OfficerEnv>();
   router.use('/officer/*', requireRole(deps.config.JWT_SECRET, 'officer'), ownOffice);
@@ -135,23 +136,8 @@ export const officerRoutes = (deps: ApiDeps) => {
       return c.json({ officeCode, date, items }, 200);
     })
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))
-    .openapi(interview, async (c) => {
-      const { handle, by } = act(c, c.req.valid('param').applicationId);
-      const request = c.req.valid('json');
-      return c.json(await handle.executeUpdate(recordInterview, { args: [{ ...request, ...by }], ...(await retrySafe(c, db, recordInterview, request)) }), 200);
-    })
-    .openapi(bap, async (c) => {
-      const { handle, by } = act(c, c.req.valid('param').applicationId);
-      const request = c.req.valid('json');
-      return c.json(await handle.executeUpdate(recordBap, { args: [{ ...request, ...by }], ...(await retrySafe(c, db, recordBap, request)) }), 200);
-    })
-    .openapi(printing, async (c) => {
-      const { handle, by } = act(c, c.req.valid('param').applicationId);
-      const request = c.req.valid('json');
-      return c.json(await handle.executeUpdate(recordPrinting, { args: [{ ...request, ...by }], ...(await retrySafe(c, db, recordPrinting, request)) }), 200);
-    })
-    .openapi(handover, async (c) => {
-      const { handle, by } = act(c, c.req.valid('param').applicationId);
-      return c.json(await handle.executeUpdate(recordHandover, { args: [by], ...(await retrySafe(c, db, recordHandover, undefined)) }), 200);
-    });
+    .openapi(interview, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordInterview, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))
+    .openapi(bap, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordBap, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))
+    .openapi(printing, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordPrinting, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))
+    .openapi(handover, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordHandover, [by(c)], undefined), 200));
 };

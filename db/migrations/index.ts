@@ -4,10 +4,12 @@ import * as initial from './2026_11_23_001_initial.js';
 import * as lifecycle from './2026_11_23_002_lifecycle.js';
 import * as accounts from './2026_11_23_101_accounts.js';
 import * as idempotencyKeys from './2026_11_27_110_idempotency_keys.js';
+import * as unappliedCallbacks from './2026_11_27_201_unapplied_callbacks.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
   '2026_11_23_002_lifecycle': lifecycle,
   '2026_11_23_101_accounts': accounts,
   '2026_11_27_110_idempotency_keys': idempotencyKeys,
+  '2026_11_27_201_unapplied_callbacks': unappliedCallbacks,
 };

@@ -87,6 +87,8 @@ describe('docker-compose.yml', () => {
     expect(waitsFor('api')).toEqual({ postgresql: 'service_healthy', 'temporal-setup': 'service_completed_successfully' });
     expect(waitsFor('worker')).toEqual({ 'temporal-setup': 'service_completed_successfully', api: 'service_healthy' });
     for (const name of ['postgresql', 'temporal', 'api']) expect(services[name]!.healthcheck?.test.length, name).toBeGreaterThan(1);
+    // The API is healthy when it can serve: its readiness asks PostgreSQL and Temporal, liveness does not.
+    expect(services.api!.healthcheck!.test.join(' ')).toContain('/health/ready');
   });
 
   it('gives the API and the worker every setting the configuration requires in production', () => {

@@ -16,8 +16,12 @@ import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/definitions.js
 import { startFakePos } from './fake-pos.js';
 import { findPersonalData, quietRuntime } from './workflows.js';
 
-/** Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`). */
-const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000' };
+/**
+ * Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`).
+ * Steps may wait a minute for the workflow: two loaded cores are slower than production; the deadline's own
+ * tests (failures.test.ts) set a short one.
+ */
+export const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000', WORKFLOW_STEP_TIMEOUT_SECONDS: '60' };
 
 /** `databaseUrl`: another database than the run's shared one (a test that compares whole tables needs its own). */
 export async function startService(options: { databaseUrl?: string } = {}) {
@@ -63,6 +67,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     env,
     db,
     config,
+    taskQueue,
     url: api.url,
     call,
     applicant,

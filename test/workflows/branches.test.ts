@@ -11,6 +11,7 @@ import {
   recordPrinting,
   rescheduleSession,
 } from '../../workflows/definitions.js';
+import { eventually } from '../support/eventually.js';
 import { applicationRow, auditStages, countRows } from '../support/read-model.js';
 import { awaitingInterview, acceptedUpdates, officerOf, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
 import { findPersonalData, startTimeSkipping } from '../support/workflows.js';
@@ -55,6 +56,12 @@ describe('AWAITING_PAYMENT', () => {
       const payments = await t.db.selectFrom('payments').selectAll().where('application_id', '=', app.applicationId).execute();
       expect(payments).toMatchObject([{ bank_transaction_id: 'BRI-1', amount: app.amount }]);
       expect(await notices(app.applicationId, 'PAYMENT_CONFIRMED')).toBe(1);
+      // The second transaction is money the application cannot take: recorded for a refund, not only logged.
+      const unapplied = await eventually(
+        () => t.db.selectFrom('unapplied_callbacks').selectAll().where('application_id', '=', app.applicationId).execute(),
+        (rows) => rows.length > 0,
+      );
+      expect(unapplied).toMatchObject([{ sender: 'bank', event_id: 'BRI-2', amount: app.amount, recorded_by: 'workflow', reason: expect.stringMatching(/already paid/) }]);
       await app.handle.executeUpdate(cancelApplication, { args: [{ reason: 'changed my plans' }] });
       expect(await app.handle.result()).toBe('CANCELLED');
     });
@@ -251,6 +258,15 @@ describe('after printing', () => {
       await app.handle.signal(posDeliveryEvent, { eventId: 'pos-fail-1', trackingNumber: printed.posTrackingNumber!, status: 'FAILED', at: new Date().toISOString() });
       await stageReached(t, app.applicationId, 'READY_FOR_PICKUP');
       expect((await lastAudit(app.applicationId)).reason).toMatch(/Pos could not deliver/);
+      // A late contradicting event from Pos is recorded, not silently dropped; its repeat changes nothing.
+      const late = { eventId: 'pos-late-1', trackingNumber: printed.posTrackingNumber!, status: 'DELIVERED' as const, at: new Date().toISOString() };
+      await app.handle.signal(posDeliveryEvent, late);
+      await app.handle.signal(posDeliveryEvent, late);
+      const unapplied = await eventually(
+        () => t.db.selectFrom('unapplied_callbacks').selectAll().where('application_id', '=', app.applicationId).execute(),
+        (rows) => rows.length > 0,
+      );
+      expect(unapplied).toMatchObject([{ sender: 'pos', event_id: 'pos-late-1', amount: null, recorded_by: 'workflow', reason: expect.stringMatching(/already recorded \(FAILED\)/) }]);
       await app.handle.executeUpdate(recordHandover, { args: [officer] });
       expect(await app.handle.result()).toBe('COMPLETED');
       const deliveries = await t.db.selectFrom('deliveries').selectAll().where('application_id', '=', app.applicationId).execute();

@@ -1,0 +1,306 @@
+// Failures seen from outside: PostgreSQL or Temporal down or hung, no worker, a huge body, a message the
+// workflow cannot take. A second API runs with its PostgreSQL and Temporal connections through loopback
+// proxies that a test cuts (refused) or hangs (accepted, never answered), then restores.
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { counterBookedPos } from '../../activities/pos.js';
+import { createApp } from '../../api/app.js';
+import { listen } from '../../api/server.js';
+import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../../config.js';
+import { createDb } from '../../db/connect.js';
+import { createLogger } from '../../logger.js';
+import { workflowIdFor } from '../../workflows/definitions.js';
+import { TEST_CONFIG, caller, eventually, startService } from '../support/service.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+const closers: Array<() => Promise<unknown>> = [];
+beforeAll(async () => {
+  s = await startService();
+});
+afterAll(async () => {
+  for (const close of closers.reverse()) await close().catch(() => undefined);
+  await s?.stop();
+});
+
+/** Short deadlines, so each failure shows within seconds. */
+const FAST = { DATABASE_CONNECT_TIMEOUT_SECONDS: '1', DATABASE_QUERY_TIMEOUT_SECONDS: '2', WORKFLOW_STEP_TIMEOUT_SECONDS: '2' };
+
+async function proxyTo(address: string): Promise<TcpProxy> {
+  const url = new URL(address.includes('://') ? address : `tcp://${address}`);
+  const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+  closers.push(() => proxy.close());
+  return proxy;
+}
+
+/** A database pool whose connections go through a proxy. */
+async function proxiedDb(timeouts = FAST) {
+  const pg = await proxyTo(inject('databaseUrl'));
+  const url = new URL(inject('databaseUrl'));
+  url.hostname = pg.host;
+  url.port = String(pg.port);
+  const db = createDb(url.toString(), { max: 5, ...databaseTimeoutsFrom(loadConfig({ ...TEST_CONFIG, ...timeouts })) });
+  closers.push(() => db.destroy());
+  return { pg, db };
+}
+
+/** An API whose PostgreSQL and Temporal go through proxies; its log lines are kept in `lines`. */
+async function proxiedApi(opts: { taskQueue?: string } = {}) {
+  const config = loadConfig({ ...TEST_CONFIG, ...FAST, LOG_LEVEL: 'info' });
+  const { pg, db } = await proxiedDb();
+  const temporalProxy = await proxyTo(s.env.address);
+  const connection = await Connection.connect({ address: temporalProxy.address });
+  closers.push(() => connection.close());
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const lines: Array<Record<string, any>> = [];
+  const out = new PassThrough();
+  out.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+  });
+  const log = createLogger(config, out);
+  const api = await listen(createApp({ db, temporal, config, taskQueue: opts.taskQueue ?? s.taskQueue, policy: policyFrom(config), log }), 0, '127.0.0.1');
+  closers.push(() => api.close());
+  return { pg, temporal: temporalProxy, db, url: api.url, call: caller(api.url), lines };
+}
+
+const timed = async <T>(work: () => Promise<T>) => {
+  const started = Date.now();
+  const value = await work();
+  return { value, ms: Date.now() - started };
+};
+
+describe('liveness and readiness', () => {
+  it('/health/ready fails within 5 s when PostgreSQL or Temporal goes away, down or hung, and recovers by itself; /health stays ok', async () => {
+    const api = await proxiedApi();
+    const ready = () => api.call('GET', '/health/ready');
+    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready', checks: { postgresql: { status: 'ok' }, temporal: { status: 'ok' } } } });
+
+    for (const [dependency, proxy] of [['postgresql', api.pg], ['temporal', api.temporal]] as const) {
+      for (const fault of ['cut', 'hang'] as const) {
+        await proxy[fault]();
+        const { value: failing, ms } = await timed(ready);
+        expect(failing.status, `${dependency} ${fault}`).toBe(503);
+        expect(ms, `${dependency} ${fault}`).toBeLessThan(5_000);
+        expect(failing.contentType).toContain('application/problem+json');
+        expect(failing.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(failing.body).toMatchObject({ type: '/problems/unavailable', checks: { [dependency]: { status: 'down' } } });
+        expect((await api.call('GET', '/health')).status).toBe(200); // liveness asks nothing of anyone
+        await proxy.restore();
+        await eventually(ready, (r) => r.status === 200, 20_000);
+      }
+    }
+  });
+});
+
+describe('a dependency that does not answer', () => {
+  it('answers 503 with Retry-After, never 500 or a hang, when PostgreSQL is down or hung, and logs the cause as one JSON line', async () => {
+    const api = await proxiedApi();
+    for (const fault of ['cut', 'hang'] as const) {
+      await api.pg[fault]();
+      const { value: offices, ms } = await timed(() => api.call('GET', '/offices'));
+      expect(offices, fault).toMatchObject({ status: 503, body: { type: '/problems/unavailable', status: 503 } });
+      expect(offices.contentType).toContain('application/problem+json');
+      expect(offices.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ms, fault).toBeLessThan(5_000);
+      await api.pg.restore();
+      await eventually(() => api.call('GET', '/offices'), (r) => r.status === 200, 20_000);
+    }
+    const failures = api.lines.filter((l) => l.msg === 'request failed');
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    for (const line of failures) {
+      expect(line).toMatchObject({ level: 50, method: 'GET', path: '/offices', status: '503', err: { message: expect.any(String), stack: expect.any(String) } });
+    }
+  });
+
+  it('answers 503 when Temporal is down or hung: a submission keeps nothing, a bank callback can be sent again', async () => {
+    const api = await proxiedApi();
+    const { auth } = await s.applicant();
+    for (const fault of ['cut', 'hang'] as const) {
+      await api.temporal[fault]();
+      const submission = sampleSubmission();
+      const { value: submitted, ms } = await timed(() => api.call('POST', '/applications', submission, auth));
+      expect(submitted, fault).toMatchObject({ status: 503, body: { type: '/problems/unavailable' } });
+      expect(submitted.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ms, fault).toBeLessThan(6_000);
+      expect(await s.db.selectFrom('applications').select('id').where('nik', '=', submission.nik).execute()).toEqual([]);
+      await api.temporal.restore();
+      await eventually(() => api.call('GET', '/health/ready'), (r) => r.status === 200, 20_000);
+    }
+
+    // Submitted through the healthy API; the bank's callback reaches the API whose Temporal is hung.
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
+    const { billingCode, amount, trackingCode } = submitted.body;
+    const payment = { billingCode, transactionId: `BNI-${billingCode}`, amount, paidAt: new Date().toISOString() };
+    await api.temporal.hang();
+    const signed = s.signedCall('bank', '/callbacks/bank/payments', payment);
+    const refused = await caller(api.url)('POST', '/callbacks/bank/payments', JSON.stringify(payment), signed.headers);
+    expect(refused).toMatchObject({ status: 503, body: { type: '/problems/unavailable' } });
+    await api.temporal.restore();
+    // The bank retries (a fresh signature): applied once.
+    expect(await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).toMatchObject({ status: 202 });
+    await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
+  });
+});
+
+describe('a step while no worker runs, or while it cannot finish', () => {
+  it('answers 503 within the deadline when no worker takes the step; a retry with the same Idempotency-Key does it once', async () => {
+    const taskQueue = `idle-${randomUUID()}`;
+    const api = await proxiedApi({ taskQueue });
+    const { auth } = await s.applicant();
+    const submitted = await api.call('POST', '/applications', sampleSubmission(), auth);
+    expect(submitted.status).toBe(201); // a start needs Temporal, not a worker
+    const { applicationId } = submitted.body;
+    const key = { ...auth, 'idempotency-key': `cancel-${randomUUID()}` };
+
+    const { value: refused, ms } = await timed(() => api.call('POST', `/applications/${applicationId}/cancel`, {}, key));
+    expect(refused).toMatchObject({ status: 503, body: { type: '/problems/unavailable', detail: expect.stringMatching(/did not take the step within 2 s/) } });
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(ms).toBeLessThan(5_000);
+
+    const worker = await Worker.create({
+      connection: s.env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: createActivities({ db: s.db, pos: counterBookedPos() }),
+    });
+    await worker.runUntil(async () => {
+      const retried = await eventually(() => api.call('POST', `/applications/${applicationId}/cancel`, {}, key), (r) => r.status !== 503 && r.status !== 202);
+      expect(retried).toMatchObject({ status: 200, body: { stage: 'CANCELLED' } });
+      await s.env.client.workflow.getHandle(workflowIdFor(applicationId)).result();
+    });
+    const cancellations = await s.db.selectFrom('audit_log').select('stage').where('application_id', '=', applicationId).where('stage', '=', 'CANCELLED').execute();
+    expect(cancellations).toHaveLength(1);
+  });
+
+  it('answers 202 "still running" with where to look when the step is accepted but cannot finish in time, and it finishes by itself', async () => {
+    const taskQueue = `slow-${randomUUID()}`;
+    const api = await proxiedApi({ taskQueue });
+    const workerDb = await proxiedDb();
+    const worker = await Worker.create({
+      connection: s.env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: createActivities({ db: workerDb.db, pos: counterBookedPos() }),
+    });
+    await worker.runUntil(async () => {
+      const { auth } = await s.applicant();
+      const submitted = await api.call('POST', '/applications', sampleSubmission(), auth);
+      const { applicationId } = submitted.body;
+      await eventually(() => s.db.selectFrom('audit_log').select('seq').where('application_id', '=', applicationId).execute(), (rows) => rows.length === 1);
+      const key = { ...auth, 'idempotency-key': `cancel-${randomUUID()}` };
+
+      await workerDb.pg.cut(); // the worker's activities cannot reach PostgreSQL: the step cannot finish
+      const { value: running, ms } = await timed(() => api.call('POST', `/applications/${applicationId}/cancel`, {}, key));
+      expect(running).toMatchObject({ status: 202, body: { status: 'running', application: `/applications/${applicationId}` } });
+      expect(running.headers.get('location')).toBe(`/applications/${applicationId}`);
+      expect(ms).toBeLessThan(5_000);
+
+      await workerDb.pg.restore();
+      await eventually(() => api.call('GET', `/applications/${applicationId}`, undefined, auth), (r) => r.body.stage === 'CANCELLED', 30_000);
+      expect(await api.call('POST', `/applications/${applicationId}/cancel`, {}, key)).toMatchObject({ status: 200, body: { stage: 'CANCELLED' } });
+    });
+  });
+});
+
+describe('request bodies', () => {
+  /** Streams `total` bytes (JSON that would parse) as fast as the server takes them; resolves with its answer. */
+  const stream = (url: string, path: string, total: number, headers: Record<string, string>) =>
+    new Promise<{ status: number; contentType: string; body: string; sent: number }>((resolve, reject) => {
+      const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } });
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, contentType: String(res.headers['content-type']), body, sent }));
+      });
+      req.on('error', (error) => (answered ? undefined : reject(error)));
+      const pump = () => {
+        while (!answered && sent < total) {
+          const piece = sent === 0 ? Buffer.from('{"email":"') : chunk;
+          sent += piece.length;
+          if (!req.write(piece)) return void req.once('drain', pump);
+        }
+        if (!answered) req.end('"}');
+      };
+      pump();
+    });
+
+  it('refuses a 100 MB body with 413 before authentication, with or without Content-Length, without reading it in full', async () => {
+    const api = await proxiedApi();
+    const total = 100 * 1024 * 1024;
+    let peak = process.memoryUsage().rss;
+    const before = peak;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    try {
+      const attempts = [
+        ['/auth/register', {}], // public: parsed as JSON if read
+        ['/callbacks/bank/payments', {}], // signature checked over the raw body
+        ['/applications', {}], // needs a token: refused for size first
+        ['/applications', { 'content-length': String(total) }],
+      ] as const;
+      for (const [path, headers] of attempts) {
+        const answer = await stream(api.url, path, total, headers);
+        expect(answer.status, path).toBe(413);
+        expect(answer.contentType).toContain('application/problem+json');
+        expect(JSON.parse(answer.body)).toMatchObject({ type: '/problems/too-large', detail: expect.stringContaining('65536') });
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    // A sanity bound, not a target: a body read in full would add at least its own 100 MB.
+    expect(peak - before).toBeLessThan(40 * 1024 * 1024);
+    // Within the limit, nothing changes.
+    expect((await api.call('POST', '/auth/login', { email: 'nobody@example.id', password: 'not this one' })).status).toBe(401);
+  });
+});
+
+describe('a 500', () => {
+  it('is logged as one JSON line with its cause, and the client sees a problem without it', async () => {
+    const api = await proxiedApi();
+    expect((await api.call('GET', '/offices')).status).toBe(200);
+    await api.db.destroy(); // a pool that no longer works: an internal fault, not a dependency outage
+    const answer = await api.call('GET', '/offices');
+    expect(answer).toMatchObject({ status: 500, body: { type: '/problems/internal' } });
+    expect(JSON.stringify(answer.body)).not.toMatch(/destroyed|stack|at /);
+    const line = await eventually(async () => api.lines.find((l) => l.msg === 'request failed'), Boolean);
+    expect(line).toMatchObject({ level: 50, method: 'GET', path: '/offices', route: '/offices', status: '500', err: { name: 'Error', message: expect.stringMatching(/destroyed/), stack: expect.stringContaining('\n') } });
+  });
+});
+
+describe('a bank payment the application can no longer take', () => {
+  it('is refused with 409 and recorded when the workflow has closed before the read model says so; /metrics counts it', async () => {
+    const { auth } = await s.applicant();
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
+    const { applicationId, billingCode, amount } = submitted.body;
+    await eventually(() => s.db.selectFrom('audit_log').select('seq').where('application_id', '=', applicationId).execute(), (rows) => rows.length === 1);
+    // Closed in Temporal (an operator's terminate) while the read model still shows AWAITING_PAYMENT.
+    await s.env.client.workflow.getHandle(workflowIdFor(applicationId)).terminate('closed for the test');
+    const transactionId = `BNI-LATE-${billingCode}`;
+    const paid = await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId, amount, paidAt: new Date().toISOString() }).send();
+    expect(paid).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/closed.*refund/) } });
+
+    const rows = await s.db.selectFrom('unapplied_callbacks').selectAll().where('application_id', '=', applicationId).execute();
+    expect(rows).toMatchObject([{ sender: 'bank', event_id: transactionId, amount, recorded_by: 'api', reason: expect.stringMatching(/closed/) }]);
+    expect(JSON.stringify(rows[0]!.message)).not.toMatch(/Siti|@example|\+62/);
+
+    const managers = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('PLU')}` });
+    expect(managers.status).toBe(200);
+    expect(managers.body.items).toContainEqual(expect.objectContaining({ sender: 'bank', eventId: transactionId, applicationId, officeCode: 'PLU', amount, recordedBy: 'api' }));
+    const elsewhere = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('WSB')}` });
+    expect(elsewhere.body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(applicationId);
+
+    const metrics = await s.call('GET', '/metrics');
+    const bank = /^passport_unapplied_callbacks\{sender="bank"\} (\d+)$/m.exec(metrics.body);
+    expect(Number(bank?.[1])).toBeGreaterThanOrEqual(1);
+    expect(metrics.body).toMatch(/^passport_unapplied_callbacks\{sender="pos"\} \d+$/m);
+  });
+});
