@@ -1,4 +1,5 @@
 // Stages: all. Writes the read model and the append-only audit log of each stage change.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor, Stage } from '../workflows/definitions.js';
@@ -28,6 +29,16 @@ export interface StageChange {
 export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
   async recordStage(change: StageChange): Promise<void> {
     await db.transaction().execute(async (tx) => {
+      const application = await tx.selectFrom('applications').select('id').where('id', '=', change.applicationId).executeTakeFirst();
+      if (!application) {
+        // A start that timed out at submission was answered 503 and its row removed, but Temporal started it
+        // late: end this workflow with a clear reason instead of retrying forever against nothing.
+        throw ApplicationFailure.create({
+          type: 'ApplicationWithdrawn',
+          message: 'no application row: its submission was answered 503 and not kept, so this workflow has nothing to run',
+          nonRetryable: true,
+        });
+      }
       await tx
         .insertInto('audit_log')
         .values({

@@ -1,4 +1,5 @@
 // Every branch of the lifecycle table, with real activities on PostgreSQL and time skipped as needed.
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,10 +12,11 @@ import {
   recordPrinting,
   rescheduleSession,
 } from '../../workflows/definitions.js';
+import { passportApplication } from '../../workflows/application.js';
 import { eventually } from '../support/eventually.js';
 import { applicationRow, auditStages, countRows } from '../support/read-model.js';
 import { awaitingInterview, acceptedUpdates, officerOf, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
-import { findPersonalData, startTimeSkipping } from '../support/workflows.js';
+import { defaultPolicy, findPersonalData, startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 beforeAll(async () => {
@@ -316,6 +318,20 @@ describe('privacy', () => {
       const app = await submitted(t);
       expect(await findPersonalData(t.client, [{ workflowId: app.handle.workflowId, personal: [app.billingCode] }])).toHaveLength(1);
       await app.handle.executeUpdate(cancelApplication, { args: [{}] });
+    });
+  });
+});
+
+describe('a workflow whose submission was not kept', () => {
+  it('ends with a clear reason instead of retrying forever when its application row is gone', async () => {
+    await t.withWorker(async () => {
+      // As when Temporal starts a workflow after the API's deadline: the applicant got 503 and no row was kept.
+      const handle = await t.client.workflow.start(passportApplication, {
+        workflowId: `passport-${randomUUID()}`,
+        taskQueue: t.taskQueue,
+        args: [{ applicationId: randomUUID(), officeCode: 'PLU', applicationType: 'NEW', billingCode: '123456789012345', amount: 350_000, deliveryMethod: 'PICKUP', policy: defaultPolicy }],
+      });
+      await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { type: 'ApplicationWithdrawn' } } });
     });
   });
 });
