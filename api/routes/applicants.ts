@@ -14,6 +14,7 @@ import {
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
 import { nextAvailableSessions } from '../availability.js';
+import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { applicationDetail, summaryOf } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
@@ -126,7 +127,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
       const rejection = rejectionOf(error);
       if (rejection?.type !== REJECTIONS.slotFull) throw error;
       throw new HttpProblem('slot-full', `${rejection.message}; choose another session`, undefined, {
-        nextAvailable: await nextAvailableSessions(db, officeCode, date),
+        nextAvailable: await nextAvailableSessions(db, officeCode, date, deps.config.BOOKING_HORIZON_DAYS),
       });
     }
   };
@@ -152,12 +153,14 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
+      requireBookable('date', request.date, await officeWindow(db, office_code, deps.config.BOOKING_HORIZON_DAYS));
       const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(bookSession, { args: [request], ...retrySafe(c, bookSession) }));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
+      requireBookable('date', request.date, await officeWindow(db, office_code, deps.config.BOOKING_HORIZON_DAYS));
       const appointment = await withNextAvailable(office_code, request.date, () => workflow(id).executeUpdate(rescheduleSession, { args: [request], ...retrySafe(c, rescheduleSession) }));
       return c.json(appointment, 200);
     })

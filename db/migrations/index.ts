@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import * as initial from './2026_11_23_001_initial.js';
 import * as lifecycle from './2026_11_23_002_lifecycle.js';
 import * as accounts from './2026_11_23_101_accounts.js';
+import * as calendarYears from './2026_11_27_001_calendar_years.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
   '2026_11_23_002_lifecycle': lifecycle,
   '2026_11_23_101_accounts': accounts,
+  '2026_11_27_001_calendar_years': calendarYears,
 };

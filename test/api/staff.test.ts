@@ -17,8 +17,11 @@ type Overrides = Partial<ReturnType<typeof sampleSubmission>>;
 const bearer = async (token: Promise<string>) => ({ authorization: `Bearer ${await token}` });
 const auditOf = (id: string) => s.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', id).orderBy('seq').execute();
 
-/** Submitted, paid and booked on the next working day, as an applicant would: waiting for the interview. */
-async function booked(overrides: Overrides = {}) {
+/**
+ * Submitted, paid and booked on the next working day, as an applicant would: waiting for the interview.
+ * Unless `beforeTheDay`, the appointment day opens at booking (the dev server's clock cannot move to it).
+ */
+async function booked(overrides: Overrides = {}, { beforeTheDay = false } = {}) {
   const { auth } = await s.applicant();
   const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, auth);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
@@ -26,6 +29,7 @@ async function booked(overrides: Overrides = {}) {
   await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BCA-${billingCode}`, amount, paidAt: new Date().toISOString() }).send();
   await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
   const date = await nextWorkingDay(s.db, overrides.officeCode ?? 'PLU');
+  if (!beforeTheDay) s.comesOnTheDay(applicationId);
   const booking = await s.call('POST', `/applications/${applicationId}/booking`, { date, session: 'AFTERNOON' }, auth);
   expect(booking.status).toBe(200);
   return { applicationId, trackingCode, date, auth };
@@ -59,10 +63,6 @@ describe('officers', () => {
     expect((await s.call('GET', `/officer/applications/${a.applicationId}`, undefined, wsb)).status).toBe(403);
     expect(await auditOf(a.applicationId)).toEqual(before);
 
-    // A no-show is recorded on the appointment day, not before.
-    const early = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'NO_SHOW' }, plu);
-    expect(early).toMatchObject({ status: 409, body: { type: '/problems/out-of-order', detail: expect.stringMatching(/appointment day/) } });
-
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: '1234' }, plu)).toMatchObject({ status: 400, body: { errors: [{ field: 'passportNumber' }] } });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 200, body: { stage: 'AWAITING_PRINTING' } });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 409 });
@@ -77,6 +77,18 @@ describe('officers', () => {
       ['READY_FOR_PICKUP', 'officer-plu-7'],
       ['COMPLETED', 'officer-plu-7'],
     ]);
+  });
+
+  it('record the interview on the appointment day only: an outcome before it is a 409 that changes nothing', async () => {
+    const a = await booked({}, { beforeTheDay: true });
+    const plu = await bearer(s.officerToken('PLU', 'officer-plu-8'));
+    const before = await auditOf(a.applicationId);
+    for (const outcome of [{ outcome: 'APPROVED' }, { outcome: 'REJECTED', reason: 'documents do not match the KTP' }, { outcome: 'NO_SHOW' }]) {
+      const early = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, outcome, plu);
+      expect(early, outcome.outcome).toMatchObject({ status: 409, body: { type: '/problems/out-of-order', detail: expect.stringMatching(/only on the appointment day/) } });
+    }
+    expect(await auditOf(a.applicationId)).toEqual(before);
+    expect((await s.call('GET', `/track/${a.trackingCode}`)).body).toMatchObject({ stage: 'AWAITING_INTERVIEW', appointment: { date: a.date } });
   });
 
   it('reject with a reason, which the audit log keeps', async () => {
