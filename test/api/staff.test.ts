@@ -46,6 +46,9 @@ describe('officers', () => {
     expect(queue.body.items).toContainEqual(expect.objectContaining({ applicationId: a.applicationId, stage: 'AWAITING_INTERVIEW', fullName: 'Siti Rahmawati', appointment: { date: a.date, session: 'AFTERNOON' } }));
     expect((await s.call('GET', `/officer/queue?date=${a.date}`, undefined, wsb)).body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(a.applicationId);
     expect((await s.call('GET', '/officer/queue?date=tomorrow', undefined, plu)).body.errors).toEqual([{ field: 'query.date', reason: 'must be a date as YYYY-MM-DD' }]);
+    expect((await s.call('GET', '/officer/queue?date=9999-12-30', undefined, plu)).body.errors).toEqual([
+      { field: 'query.date', reason: expect.stringMatching(/^9999-12-30 is outside the booking horizon \(60 days either side of today: /) },
+    ]);
 
     const counter = await s.call('GET', `/officer/applications/${a.applicationId}`, undefined, plu);
     expect(counter.body).toMatchObject({ fullName: 'Siti Rahmawati', stage: 'AWAITING_INTERVIEW' });
@@ -125,6 +128,23 @@ describe('officers', () => {
 });
 
 describe('managers', () => {
+  it('see the holiday calendar against the booking horizon, and a warning when it falls short or is provisional', async () => {
+    const manager = await bearer(s.managerToken('PLU'));
+    const calendar = await s.call('GET', '/manager/calendar', undefined, manager);
+    expect(calendar.status).toBe(200);
+    const { horizonUntil, calendarUntil, bookableUntil, years, warning } = calendar.body;
+    expect(calendar.body.horizonDays).toBe(60);
+    expect(bookableUntil).toBe(horizonUntil < calendarUntil ? horizonUntil : calendarUntil);
+    expect(years).toContainEqual(expect.objectContaining({ year: 2026, status: 'DECREED', source: expect.stringMatching(/^SKB Menteri Agama/), holidays: 25 }));
+    expect(years).toContainEqual(expect.objectContaining({ year: 2027, status: 'PROVISIONAL' }));
+    // The shipped 2027 is provisional: while the horizon reaches into it, or past the calendar, managers are told.
+    const reaches2027 = horizonUntil >= '2027-01-01' && calendarUntil >= '2027-01-01';
+    if (calendarUntil < horizonUntil) expect(warning).toMatch(new RegExp(`^the holiday calendar is loaded only until ${calendarUntil}, inside the booking horizon`));
+    else if (reaches2027 && bookableUntil <= '2027-12-31') expect(warning).toBe('the holiday calendar for 2027 is provisional: load the decree (SKB 3 Menteri) when it is published');
+    expect((await s.call('GET', '/manager/summary', undefined, manager)).body.calendarWarning).toBe(warning);
+    expect((await s.call('GET', '/manager/calendar')).status).toBe(401);
+  });
+
   it('see their scope only, with Temporal Web UI queries that list the same workflows', async () => {
     const a = await booked({ officeCode: 'PLG' });
     const plg = await bearer(s.officerToken('PLG'));
@@ -146,6 +166,10 @@ describe('managers', () => {
     const overdue = await s.call('GET', `/manager/past-sla?at=${later}`, undefined, manager);
     expect(overdue.body.items).toContainEqual(expect.objectContaining({ applicationId: a.applicationId, officeCode: 'PLG', stage: 'AWAITING_PRINTING', workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${workflowIdFor(a.applicationId)}` }));
     expect((await s.call('GET', `/manager/summary?at=${later}`, undefined, manager)).body.pastSla.count).toBe(overdue.body.items.length);
+    expect(await s.call('GET', '/manager/past-sla?at=9999-12-30T00:00:00Z', undefined, manager)).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'query.at', reason: expect.stringMatching(/^9999-12-30 is outside the booking horizon/) }] },
+    });
 
     const stuck = await s.call('GET', '/manager/stuck', undefined, manager);
     const oldestPrinting = stuck.body.stages.find((x: { stage: string }) => x.stage === 'AWAITING_PRINTING');

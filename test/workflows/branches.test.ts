@@ -2,6 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bookSession,
   cancelApplication,
   chooseDelivery,
   posDeliveryEvent,
@@ -14,6 +15,7 @@ import {
 import { applicationRow, auditStages, countRows } from '../support/read-model.js';
 import { awaitingInterview, acceptedUpdates, officerOf, onAppointmentDay, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
 import { findPersonalData, startTimeSkipping } from '../support/workflows.js';
+import { addDays, localDate } from '../../workflows/calendar.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 beforeAll(async () => {
@@ -126,6 +128,22 @@ describe('AWAITING_INTERVIEW', () => {
       const state = await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'NO_SHOW' }] });
       expect(state).toMatchObject({ stage: 'AWAITING_BOOKING', reschedulesLeft: 0 });
       expect(await lastAudit(app.applicationId)).toMatchObject({ stage: 'AWAITING_BOOKING', actor: officer.officerId });
+      await app.handle.executeUpdate(cancelApplication, { args: [{}] });
+    });
+  });
+
+  it('refuses, in the booking activity itself, a date past the horizon by the workflow clock', async () => {
+    await t.withWorker(async () => {
+      const app = await submitted(t);
+      await pay(t, app);
+      const today = localDate(new Date(await t.env.currentTimeMs()), 'Asia/Makassar');
+      for (const date of ['9999-12-30', addDays(today, 61)]) {
+        await expect(app.handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] })).rejects.toMatchObject({
+          cause: { cause: { type: 'InvalidRequest', message: `date: ${date} is beyond the booking horizon (60 days, until ${addDays(today, 60)})` } },
+        });
+      }
+      expect(await countRows(t.db, 'bookings', app.applicationId)).toBe(0);
+      expect((await applicationRow(t.db, app.applicationId)).stage).toBe('AWAITING_BOOKING');
       await app.handle.executeUpdate(cancelApplication, { args: [{}] });
     });
   });
