@@ -82,6 +82,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/summary': manager,
   'GET /manager/past-sla': manager,
   'GET /manager/stuck': manager,
+  'GET /manager/calendar': manager,
   'POST /callbacks/bank/payments': signedOnly,
   'POST /callbacks/pos/deliveries': signedOnly,
 };
