@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 import { beyondWindow, bookingWindow } from '../db/calendar.js';
 import type { DB } from '../db/schema.js';
-import { addDays, endOfLocalDay, isWorkingDay, localDate } from '../workflows/calendar.js';
+import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
 
 /** A day's regular quota is split between the morning and the afternoon session. */
@@ -38,6 +38,8 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
       .executeTakeFirst();
     if (existing) return appointment(existing.date, existing.session as Session);
 
+    // A message sent past the API may carry anything: a non-date is refused, never retried.
+    if (!isCalendarDate(req.date)) throw reject(REJECTIONS.invalid, `date: ${JSON.stringify(req.date)} is not a calendar date (YYYY-MM-DD)`);
     // `at` is the workflow's clock, so the rule holds the same under replay and time skipping.
     const today = localDate(new Date(req.at), office.time_zone);
     if (req.date <= today) throw reject(REJECTIONS.invalid, `date: appointments can be booked from tomorrow (${office.code} local date is ${today})`);

@@ -42,6 +42,14 @@ export function dateMs(date: string): number {
   return ms;
 }
 
+export function isCalendarDate(date: unknown): date is string {
+  try {
+    return typeof date === 'string' && dateMs(date) >= Date.parse(`${FIRST_DATE}T00:00:00Z`);
+  } catch {
+    return false;
+  }
+}
+
 /** `date` moved by whole `days`; throws past year 9999 or before year 1 instead of producing a non-date. */
 export function addDays(date: string, days: number): string {
   if (!Number.isSafeInteger(days)) throw new RangeError(`not a whole number of days: ${days}`);

@@ -2,10 +2,10 @@
 // each list with the Temporal Web UI query that shows the same workflows.
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
-import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
 import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
 import { localDate } from '../../workflows/calendar.js';
+import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
+import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';

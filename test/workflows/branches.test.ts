@@ -132,7 +132,7 @@ describe('AWAITING_INTERVIEW', () => {
     });
   });
 
-  it('refuses, in the booking activity itself, a date past the horizon by the workflow clock', async () => {
+  it('refuses, in the booking activity itself, a date past the horizon by the workflow clock, or no date at all', async () => {
     await t.withWorker(async () => {
       const app = await submitted(t);
       await pay(t, app);
@@ -142,6 +142,10 @@ describe('AWAITING_INTERVIEW', () => {
           cause: { cause: { type: 'InvalidRequest', message: `date: ${date} is beyond the booking horizon (60 days, until ${addDays(today, 60)})` } },
         });
       }
+      // Not a date at all: refused at once, not retried.
+      await expect(app.handle.executeUpdate(bookSession, { args: [{ date: '2027-02-30', session: 'MORNING' }] })).rejects.toMatchObject({
+        cause: { cause: { type: 'InvalidRequest', message: 'date: "2027-02-30" is not a calendar date (YYYY-MM-DD)' } },
+      });
       expect(await countRows(t.db, 'bookings', app.applicationId)).toBe(0);
       expect((await applicationRow(t.db, app.applicationId)).stage).toBe('AWAITING_BOOKING');
       await app.handle.executeUpdate(cancelApplication, { args: [{}] });
