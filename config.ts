@@ -9,6 +9,9 @@ const dayList = z
   .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, { error: 'must be comma-separated numbers of days, e.g. 7,14,25' })
   .transform((v) => v.split(',').map(Number));
 
+/** How far ahead appointments are offered, in days from today (office local). */
+export const DEFAULT_BOOKING_HORIZON_DAYS = 60;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Empty means: start an embedded PostgreSQL under DATA_DIR. */
@@ -49,6 +52,8 @@ const schema = z.object({
   PAYMENT_WINDOW_MINUTES: duration.default(120),
   BOOKING_WINDOW_DAYS: duration.default(30),
   BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
+  /** The published booking horizon: appointments up to this many days ahead, and never past the loaded holiday calendar. */
+  BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(DEFAULT_BOOKING_HORIZON_DAYS),
   SLA_WORKING_DAYS: duration.default(3),
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),

@@ -1,8 +1,10 @@
 // Stages: AWAITING_BOOKING, AWAITING_INTERVIEW. Takes and releases appointment seats.
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
+import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
+import { beyondWindow, bookingWindow } from '../db/calendar.js';
 import type { DB } from '../db/schema.js';
-import { addDays, endOfLocalDay, isWorkingDay, localDate } from '../workflows/calendar.js';
+import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
 
 /** A day's regular quota is split between the morning and the afternoon session. */
@@ -14,7 +16,7 @@ export const loadHolidays = async (db: Kysely<DB>): Promise<Set<string>> =>
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
-export const createBookingActivities = ({ db }: { db: Kysely<DB> }) => ({
+export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS }: { db: Kysely<DB>; bookingHorizonDays?: number }) => ({
   /**
    * Takes one seat for (application, attempt). A retry returns the seat already taken; a full
    * session fails with SlotFull and takes nothing: `booked < capacity` and a CHECK guard it.
@@ -36,9 +38,14 @@ export const createBookingActivities = ({ db }: { db: Kysely<DB> }) => ({
       .executeTakeFirst();
     if (existing) return appointment(existing.date, existing.session as Session);
 
+    // A message sent past the API may carry anything: a non-date is refused, never retried.
+    if (!isCalendarDate(req.date)) throw reject(REJECTIONS.invalid, `date: ${JSON.stringify(req.date)} is not a calendar date (YYYY-MM-DD)`);
     // `at` is the workflow's clock, so the rule holds the same under replay and time skipping.
     const today = localDate(new Date(req.at), office.time_zone);
     if (req.date <= today) throw reject(REJECTIONS.invalid, `date: appointments can be booked from tomorrow (${office.code} local date is ${today})`);
+    // The authority on the horizon and the loaded calendar: no path around the API's own check books past them.
+    const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
+    if (beyond) throw reject(REJECTIONS.invalid, `date: ${beyond}`);
     if (!isWorkingDay(req.date, await loadHolidays(db))) throw reject(REJECTIONS.invalid, `date: ${req.date} is not a working day at ${office.code}`);
 
     await db.transaction().execute(async (tx) => {

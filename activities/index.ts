@@ -14,6 +14,8 @@ import { createUnappliedActivities } from './unapplied.js';
 export interface ActivityDeps {
   db: Kysely<DB>;
   pos: PosClient;
+  /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
+  bookingHorizonDays?: number;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({

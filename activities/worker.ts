@@ -79,6 +79,7 @@ export const workerSettingsFrom = (config: Config) => ({
   pos: posFromConfig(config),
   shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   demoDaySeconds: config.DEMO_DAY_SECONDS,
+  bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
 });
 
 export async function createPassportWorker(opts: {
@@ -90,9 +91,10 @@ export async function createPassportWorker(opts: {
   /** How long in-flight activities may run on after shutdown starts; default 30 s. */
   shutdownGraceSeconds?: number;
   demoDaySeconds?: number;
+  bookingHorizonDays?: number;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
-  const activities = createActivities({ db: opts.db, pos: opts.pos });
+  const activities = createActivities({ db: opts.db, pos: opts.pos, bookingHorizonDays: opts.bookingHorizonDays });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,

@@ -2,8 +2,9 @@
 // the booking activity creates the row with the same capacity (`sessionCapacity`) when the first seat is taken.
 import type { Kysely } from 'kysely';
 import { loadHolidays, sessionCapacity } from '../activities/booking.js';
+import { bookingWindow } from '../db/calendar.js';
 import type { DB } from '../db/schema.js';
-import { addDays, isWorkingDay, localDate } from '../workflows/calendar.js';
+import { addDays, datesBetween, isWorkingDay } from '../workflows/calendar.js';
 import { SESSIONS, type Session } from '../workflows/definitions.js';
 
 export interface SessionSeats {
@@ -19,12 +20,10 @@ interface Office {
   regular_quota: number;
 }
 
-/** The first day an appointment can be booked: tomorrow, office local (the booking activity's rule). */
-export const firstBookableDay = (office: Office, now = new Date()): string => addDays(localDate(now, office.time_zone), 1);
-
-/** Every session of the working days in [from, from + days). */
-export async function seatsBetween(db: Kysely<DB>, office: Office, from: string, days: number): Promise<{ date: string; sessions: SessionSeats[] }[]> {
-  const until = addDays(from, days);
+/** Every session of the working days from `from` to `last` (both included): at most a bounded run of dates. */
+export async function seatsBetween(db: Kysely<DB>, office: Office, from: string, last: string): Promise<{ date: string; sessions: SessionSeats[] }[]> {
+  if (from > last) return [];
+  const until = addDays(last, 1);
   const holidays = await loadHolidays(db);
   const rows = await db
     .selectFrom('appointment_slots')
@@ -35,7 +34,7 @@ export async function seatsBetween(db: Kysely<DB>, office: Office, from: string,
     .execute();
   const taken = new Map(rows.map((r) => [`${r.date}/${r.session}`, r]));
   const result: { date: string; sessions: SessionSeats[] }[] = [];
-  for (let date = from; date < until; date = addDays(date, 1)) {
+  for (const date of datesBetween(from, until)) {
     if (!isWorkingDay(date, holidays)) continue;
     result.push({
       date,
@@ -49,10 +48,11 @@ export async function seatsBetween(db: Kysely<DB>, office: Office, from: string,
   return result;
 }
 
-/** Up to `limit` sessions with seats left, from `date` on (the full one excluded), within 60 days. */
-export async function nextAvailableSessions(db: Kysely<DB>, officeCode: string, date: string, limit = 5): Promise<SessionSeats[]> {
+/** Up to `limit` sessions with seats left, from `date` on (the full one excluded), inside the booking window. */
+export async function nextAvailableSessions(db: Kysely<DB>, officeCode: string, date: string, horizonDays: number, limit = 5): Promise<SessionSeats[]> {
   const office = await db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).executeTakeFirstOrThrow();
-  const from = date > firstBookableDay(office) ? date : firstBookableDay(office);
-  const days = await seatsBetween(db, office, from, 60);
+  const window = await bookingWindow(db, { timeZone: office.time_zone, now: new Date(), horizonDays });
+  const from = date > window.from ? date : window.from;
+  const days = await seatsBetween(db, office, from, window.until);
   return days.flatMap((d) => d.sessions).filter((s) => s.seatsLeft > 0).slice(0, limit);
 }

@@ -145,18 +145,23 @@ export const idempotencyHeaders = z.object({
     .openapi({ description: 'A retry with the same key and the same request gets the first answer again and the step happens once; the same key with another request is refused (422)' }),
 });
 export const availabilityQuery = z.object({
-  from: isoDate.optional().openapi({ description: 'First day (office local); default: tomorrow' }),
+  from: isoDate.optional().openapi({ description: 'First day (office local); default: tomorrow. Within the booking horizon and the loaded holiday calendar' }),
   days: z.coerce.number({ error: 'must be a number of days' }).int().min(1, { error: 'must be at least 1' }).max(31, { error: 'must be at most 31' }).default(14),
 });
-export const queueQuery = z.object({ date: isoDate.optional().openapi({ description: 'Office local date; default: today' }) });
+export const queueQuery = z.object({ date: isoDate.optional().openapi({ description: 'Office local date; default: today. Within the booking horizon either side of today' }) });
 export const scopeQuery = z.object({
   office: z.union([officeCode, z.literal('*')], { error: 'must be an office code, or * for every office' }).optional().openapi({ description: "Default: the token's own scope" }),
-  at: isoDateTime.optional().openapi({ description: 'The instant to judge deadlines against; default: now' }),
+  at: isoDateTime.optional().openapi({ description: 'The instant to judge deadlines against; default: now. Within the booking horizon either side of now' }),
 });
 
 // Applicant actions ------------------------------------------------------------------------------
 
-export const bookingSchema = z.strictObject({ date: isoDate, session: sessionSchema }).openapi('BookingRequest');
+export const bookingSchema = z
+  .strictObject({
+    date: isoDate.openapi({ description: 'Office local; from tomorrow to the end of the booking horizon (see availability `bookable`), a working day' }),
+    session: sessionSchema,
+  })
+  .openapi('BookingRequest');
 
 export const appointmentSchema = z
   .object({ officeCode: z.string(), date: z.string(), session: z.enum(SESSIONS), startsAt: z.iso.datetime().optional(), endsAt: z.iso.datetime() })
@@ -295,6 +300,14 @@ export const availabilitySchema = z
   .object({
     officeCode: z.string(),
     timeZone: z.string(),
+    bookable: z
+      .object({
+        from: z.string().openapi({ description: 'The first bookable day: tomorrow, office local' }),
+        until: z.string().openapi({ description: 'The last bookable day: the end of the horizon or of the loaded holiday calendar, whichever is first' }),
+        horizonDays: z.number().int().openapi({ description: 'The published booking horizon, in days from today' }),
+        calendarUntil: z.string().openapi({ description: 'The last day the loaded holiday calendar covers' }),
+      })
+      .openapi('BookableWindow'),
     days: z.array(z.object({ date: z.string(), sessions: z.array(sessionSeatsSchema) })),
   })
   .openapi('Availability', { description: 'Working days only; seats of the regular quota' });
@@ -345,8 +358,29 @@ export const summarySchema = z
     stages: z.array(z.object({ stage: stageSchema, count: z.number().int(), temporal: temporalLinkSchema })),
     pastSla: z.object({ count: z.number().int(), temporal: temporalLinkSchema }).openapi({ description: 'Past the SLA deadline and not printed' }),
     compensations: z.object({ count: z.number().int(), temporal: temporalLinkSchema }),
+    calendarWarning: z.string().nullable().openapi({ description: 'Set when the holiday calendar does not cover the booking horizon, or covers it only provisionally' }),
   })
   .openapi('ManagerSummary');
+
+export const calendarStatusSchema = z
+  .object({
+    today: z.string().openapi({ description: 'Office local (for every office: WIT, the latest date in Indonesia)' }),
+    horizonDays: z.number().int(),
+    horizonUntil: z.string(),
+    calendarUntil: z.string().openapi({ description: 'The last day of the loaded years, without a gap from this year on' }),
+    bookableUntil: z.string().openapi({ description: 'The earlier of horizonUntil and calendarUntil: no appointment after it' }),
+    years: z.array(
+      z.object({
+        year: z.number().int(),
+        status: z.enum(['DECREED', 'PROVISIONAL']),
+        source: z.string(),
+        loadedAt: z.iso.datetime(),
+        holidays: z.number().int(),
+      }),
+    ),
+    warning: z.string().nullable(),
+  })
+  .openapi('HolidayCalendar', { description: 'Loaded with `npm run holidays -- import <file>`' });
 
 export const pastSlaSchema = z
   .object({ scope: z.string(), asOf: z.iso.datetime(), temporal: temporalLinkSchema, items: z.array(listedApplicationSchema) })

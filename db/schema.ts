@@ -19,9 +19,23 @@ export interface OfficesTable {
   priority_quota: number;
 }
 
+export type HolidayKind = 'NATIONAL' | 'CUTI_BERSAMA';
+
 export interface HolidaysTable {
   date: DateOnly;
   name: string;
+  /** A national holiday (libur nasional) or collective leave (cuti bersama): offices are closed on both. */
+  kind: ColumnType<HolidayKind, HolidayKind | undefined, HolidayKind>;
+}
+
+export type CalendarStatus = 'DECREED' | 'PROVISIONAL';
+
+/** A year of the holiday calendar as loaded by an operator: decreed (SKB 3 Menteri) or provisional. */
+export interface CalendarYearsTable {
+  year: number;
+  status: CalendarStatus;
+  source: string;
+  loaded_at: DefaultedTimestamp;
 }
 
 export interface FeeScheduleTable {
@@ -208,6 +222,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   offices: OfficesTable;
   holidays: HolidaysTable;
+  calendar_years: CalendarYearsTable;
   fee_schedule: FeeScheduleTable;
   applications: ApplicationsTable;
   audit_log: AuditLogTable;

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
+import { calendarWarningNow } from '../db/calendar.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { createLogger } from '../logger.js';
 import { onShutdownSignal } from './signals.js';
@@ -15,6 +16,8 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API n
 const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const applied = await migrateToLatest(db);
 log.info({ applied }, 'migrations applied');
+const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
+if (calendar) log.warn(`holiday calendar: ${calendar}`);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const api = await listen(createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log }), config.PORT, config.HOST);

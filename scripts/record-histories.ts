@@ -85,16 +85,23 @@ async function start(overrides: Partial<Submission> = {}) {
   return { handle, appointment };
 }
 
+/** The officer records the interview on the appointment day only: move the clock to its start. */
+async function untilAppointmentDay(appointment: { startsAt?: string }) {
+  await env.sleep(Date.parse(appointment.startsAt!) - (await env.currentTimeMs()) + 60_000);
+}
+
 const scenarios: Record<string, () => Promise<WorkflowHandle>> = {
   async 'happy-path-pickup'() {
-    const { handle } = await start();
+    const { handle, appointment } = await start();
+    await untilAppointmentDay(appointment);
     await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
     await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X1000001' }] });
     await handle.executeUpdate(recordHandover, { args: [officer] });
     return handle;
   },
   async 'sla-breach-pos-delivery'() {
-    const { handle } = await start();
+    const { handle, appointment } = await start();
+    await untilAppointmentDay(appointment);
     const { slaDeadline } = await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
     await env.sleep(Date.parse(slaDeadline!) - (await env.currentTimeMs()) + 60_000);
     const printed = await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X1000002' }] });

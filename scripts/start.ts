@@ -7,6 +7,7 @@ import { createPassportWorker, installRuntime, workerSettingsFrom } from '../act
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
+import { calendarWarningNow } from '../db/calendar.js';
 import { createDb, migrateToLatest, startEmbeddedPostgres } from '../db/connect.js';
 import { seed } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
@@ -35,6 +36,8 @@ async function main() {
   const applied = await migrateToLatest(db);
   log.info({ applied }, `migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
   if (!config.DATABASE_URL) await seed(db);
+  const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
+  if (calendar) log.warn(`holiday calendar: ${calendar}`);
 
   let address = config.TEMPORAL_ADDRESS;
   if (!address) {

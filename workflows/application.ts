@@ -315,8 +315,9 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
         if (record.outcome === 'APPROVED' && (input.applicationType === 'LOST' || input.applicationType === 'DAMAGED') && !state.bapRecorded) {
           rejectStep(`a ${input.applicationType} passport needs the BAP recorded before approval`);
         }
-        if (record.outcome === 'NO_SHOW' && Date.now() < appointmentDayStarts()) {
-          rejectStep('a no-show can be recorded only on the appointment day');
+        // Every outcome belongs to the appointment day (office local): an early approval would start the SLA clock early.
+        if (Date.now() < appointmentDayStarts()) {
+          rejectStep(`${record.outcome === 'NO_SHOW' ? 'a no-show' : 'the interview'} can be recorded only on the appointment day, which starts at ${new Date(appointmentDayStarts()).toISOString()}`);
         }
       },
     },

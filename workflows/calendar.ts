@@ -24,22 +24,69 @@ export function localDate(instant: Date, timeZone: string): string {
 
 /** The instant a local calendar day ends (midnight at its close) in the office. */
 export function endOfLocalDay(date: string, timeZone: string): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - utcOffsetMinutes(timeZone) * 60_000);
+  return new Date(dateMs(date) + DAY_MS - utcOffsetMinutes(timeZone) * 60_000);
 }
 
+/** The dates every computation here accepts: four-digit years, far beyond any booking horizon. */
+export const FIRST_DATE = '0001-01-01';
+export const LAST_DATE = '9999-12-31';
+/** No working-day count needs more calendar days than this (a year of weekends and holidays). */
+export const MAX_SCAN_DAYS = 366;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Midnight UTC of a 'YYYY-MM-DD' calendar date; a malformed or impossible date (2027-02-30) throws. */
+export function dateMs(date: string): number {
+  const ms = ISO_DATE.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return ms;
+}
+
+export function isCalendarDate(date: unknown): date is string {
+  try {
+    return typeof date === 'string' && dateMs(date) >= Date.parse(`${FIRST_DATE}T00:00:00Z`);
+  } catch {
+    return false;
+  }
+}
+
+/** `date` moved by whole `days`; throws past year 9999 or before year 1 instead of producing a non-date. */
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  if (!Number.isSafeInteger(days)) throw new RangeError(`not a whole number of days: ${days}`);
+  const ms = dateMs(date) + days * DAY_MS;
+  if (ms < Date.parse(`${FIRST_DATE}T00:00:00Z`) || ms > Date.parse(`${LAST_DATE}T00:00:00Z`)) {
+    throw new RangeError(`${date} ${days < 0 ? '-' : '+'} ${Math.abs(days)} days is outside the supported dates ${FIRST_DATE} to ${LAST_DATE}`);
+  }
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Every date in [from, until), at most `max` of them: a loop over it always ends. */
+export function* datesBetween(from: string, until: string, max = MAX_SCAN_DAYS): Generator<string> {
+  dateMs(until);
+  let date = from;
+  for (let i = 0; date < until; i++) {
+    if (i >= max) throw new RangeError(`more than ${max} days from ${from} to ${until}`);
+    yield date;
+    if (date === LAST_DATE) return;
+    date = addDays(date, 1);
+  }
 }
 
 export function isWorkingDay(date: string, holidays: ReadonlySet<string>): boolean {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const weekday = new Date(dateMs(date)).getUTCDay();
   return weekday !== 0 && weekday !== 6 && !holidays.has(date);
 }
 
-/** The date of the n-th working day after `date` (which itself does not count). */
+/**
+ * The date of the n-th working day after `date` (which itself does not count). Looks at most
+ * MAX_SCAN_DAYS ahead and never past year 9999: beyond either it throws a RangeError.
+ */
 export function nthWorkingDayAfter(date: string, n: number, holidays: ReadonlySet<string>): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a number of working days: ${n}`);
   let day = date;
-  for (let counted = 0; counted < n; ) {
+  dateMs(day);
+  for (let counted = 0, scanned = 0; counted < n; scanned++) {
+    if (scanned >= MAX_SCAN_DAYS) throw new RangeError(`no ${n} working days within ${MAX_SCAN_DAYS} days after ${date}`);
     day = addDays(day, 1);
     if (isWorkingDay(day, holidays)) counted++;
   }

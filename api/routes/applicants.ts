@@ -14,6 +14,7 @@ import {
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
 import { nextAvailableSessions } from '../availability.js';
+import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { applicationDetail, summaryOf } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
@@ -132,7 +133,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
       const rejection = rejectionOf(error);
       if (rejection?.type !== REJECTIONS.slotFull) throw error;
       throw new HttpProblem('slot-full', `${rejection.message}; choose another session`, undefined, {
-        nextAvailable: await nextAvailableSessions(db, officeCode, date),
+        nextAvailable: await nextAvailableSessions(db, officeCode, date, deps.config.BOOKING_HORIZON_DAYS),
       });
     }
   };
@@ -158,12 +159,14 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
+      requireBookable('date', request.date, await officeWindow(db, office_code, deps.config.BOOKING_HORIZON_DAYS));
       const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, bookSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
       const { id, office_code } = c.get('application');
       const request = c.req.valid('json');
+      requireBookable('date', request.date, await officeWindow(db, office_code, deps.config.BOOKING_HORIZON_DAYS));
       const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, rescheduleSession, [request]));
       return c.json(appointment, 200);
     })

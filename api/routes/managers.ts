@@ -3,11 +3,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
+import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
+import { localDate } from '../../workflows/calendar.js';
 import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
 import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
+import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { pastSlaSchema, scopeQuery, stuckSchema, summarySchema } from '../schemas.js';
+import { calendarStatusSchema, pastSlaSchema, scopeQuery, stuckSchema, summarySchema } from '../schemas.js';
 
 type ManagerEnv = { Variables: { claims: StaffClaims } };
 
@@ -24,6 +27,12 @@ const pastSla = createRoute({
   path: '/manager/past-sla',
   summary: 'Applications past their SLA deadline and not yet printed, most overdue first',
   responses: { 200: jsonResponse('Past their SLA', pastSlaSchema), ...problems(400, 401, 403) },
+});
+const calendar = createRoute({
+  ...manager,
+  path: '/manager/calendar',
+  summary: 'The holiday calendar as loaded (decreed or provisional years) against the booking horizon, with a warning when it falls short',
+  responses: { 200: jsonResponse('Holiday calendar', calendarStatusSchema), ...problems(400, 401, 403) },
 });
 const stuck = createRoute({
   ...manager,
@@ -87,13 +96,23 @@ export const managerRoutes = (deps: ApiDeps) => {
     return { scope, offices: scope === ALL_OFFICES ? undefined : [scope], temporal };
   };
 
+  /** The instant to judge deadlines by: now, or a given one within the horizon either side of now. */
+  const judgedAt = (at: string | undefined): string => {
+    const now = new Date().toISOString();
+    if (at) requireNearToday('query.at', new Date(at).toISOString().slice(0, 10), now.slice(0, 10), config.BOOKING_HORIZON_DAYS);
+    return at ?? now;
+  };
+  /** The scope's booking window: its office's, or for every office the latest local date in Indonesia (WIT). */
+  const scopeZone = async (offices: string[] | undefined) =>
+    offices ? (await db.selectFrom('offices').select('time_zone').where('code', '=', offices[0]!).executeTakeFirst())?.time_zone ?? 'Asia/Jayapura' : 'Asia/Jayapura';
+
   const router = newRouter<ManagerEnv>();
   router.use('/manager/*', requireRole(config.JWT_SECRET, 'manager'));
   return router
     .openapi(summary, async (c) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
-      const asOf = at ?? new Date().toISOString();
+      const asOf = judgedAt(at);
       const counts = await db
         .selectFrom('applications')
         .select(['stage', (eb) => eb.fn.countAll<string>().as('n')])
@@ -121,6 +140,7 @@ export const managerRoutes = (deps: ApiDeps) => {
           stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(`PassportStage = "${stage}"`) })),
           pastSla: { count: Number(overdue.n), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`) },
           compensations: { count: Number(compensated.n), temporal: temporal('SlaBreached = true') },
+          calendarWarning: calendarWarning(await bookingWindow(db, { timeZone: await scopeZone(offices), now: new Date(), horizonDays: config.BOOKING_HORIZON_DAYS })) ?? null,
         },
         200,
       );
@@ -128,7 +148,7 @@ export const managerRoutes = (deps: ApiDeps) => {
     .openapi(pastSla, async (c) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
-      const asOf = at ?? new Date().toISOString();
+      const asOf = judgedAt(at);
       const rows = await db
         .selectFrom('applications')
         .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
@@ -178,10 +198,27 @@ export const managerRoutes = (deps: ApiDeps) => {
         200,
       );
     })
+    .openapi(calendar, async (c) => {
+      const { offices } = scopeOf(c, c.req.valid('query').office);
+      const years = await calendarYears(db);
+      const window = windowOf(years, localDate(new Date(), await scopeZone(offices)), config.BOOKING_HORIZON_DAYS);
+      return c.json(
+        {
+          today: window.today,
+          horizonDays: window.horizonDays,
+          horizonUntil: window.horizonUntil,
+          calendarUntil: window.calendarUntil,
+          bookableUntil: window.until,
+          years,
+          warning: calendarWarning(window) ?? null,
+        },
+        200,
+      );
+    })
     .openapi(stuck, async (c) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
-      const asOf = at ?? new Date().toISOString();
+      const asOf = judgedAt(at);
       const rows = await db
         .selectFrom('applications')
         .distinctOn('stage')

@@ -13,6 +13,7 @@ import {
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type StaffClaims } from '../auth.js';
+import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { applicationDetail } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
@@ -109,7 +110,9 @@ export const officerRoutes = (deps: ApiDeps) => {
       const officeCode = c.get('claims').office;
       const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirst();
       if (!office) throw new HttpProblem('forbidden', `the token's office ${officeCode} does not exist`);
-      const date = c.req.valid('query').date ?? localDate(new Date(), office.time_zone);
+      const today = localDate(new Date(), office.time_zone);
+      const date = c.req.valid('query').date ?? today;
+      requireNearToday('query.date', date, today, deps.config.BOOKING_HORIZON_DAYS);
       const rows = await db
         .selectFrom('applications')
         .select(['id', 'tracking_code', 'full_name', 'application_type', 'stage', 'stage_entered_at', 'appointment_date', 'appointment_session', 'sla_deadline', 'sla_breached', 'delivery_method'])

@@ -2,9 +2,10 @@
 // seats, the documents to bring, the fee schedule.
 import { createRoute, z } from '@hono/zod-openapi';
 import { loadHolidays } from '../../activities/booking.js';
-import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
+import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import type { ApplicationType, Stage } from '../../workflows/definitions.js';
-import { firstBookableDay, seatsBetween } from '../availability.js';
+import { seatsBetween } from '../availability.js';
+import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { rateLimited } from '../rate-limit.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
@@ -43,6 +44,9 @@ const availability = createRoute({
   path: '/offices/{officeCode}/availability',
   tags: ['public'],
   summary: "Sessions with seats left, per working day, from tomorrow (office local) or 'from'",
+  description:
+    'Only days inside the published booking horizon (BOOKING_HORIZON_DAYS, default 60 days from today, office local) and inside the loaded ' +
+    "holiday calendar are offered; `bookable` says which. A 'from' past either is a 400.",
   request: { params: officeParams, query: availabilityQuery },
   responses: { 200: jsonResponse('Availability', availabilitySchema), ...problems(400, 404) },
 });
@@ -99,7 +103,14 @@ export const publicRoutes = (deps: ApiDeps) => {
       // The same working-day rule as the SLA timer: due on the last day before its deadline's midnight.
       let estimatedCompletion: string | null = null;
       if (row.sla_deadline) estimatedCompletion = localDate(new Date(row.sla_deadline.getTime() - 1), row.time_zone);
-      else if (row.appointment_date) estimatedCompletion = nthWorkingDayAfter(row.appointment_date, deps.policy.slaWorkingDays, await loadHolidays(deps.db));
+      else if (row.appointment_date) {
+        try {
+          estimatedCompletion = nthWorkingDayAfter(row.appointment_date, deps.policy.slaWorkingDays, await loadHolidays(deps.db));
+        } catch (error) {
+          // An appointment booked before the horizon existed may lie at the end of time: no estimate, never a hang.
+          if (!(error instanceof RangeError)) throw error;
+        }
+      }
 
       return c.json(
         {
@@ -141,9 +152,19 @@ export const publicRoutes = (deps: ApiDeps) => {
       const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).executeTakeFirst();
       if (!office) throw new HttpProblem('not-found', `no immigration office with code ${officeCode}`);
       const query = c.req.valid('query');
-      const earliest = firstBookableDay(office);
-      const from = query.from && query.from > earliest ? query.from : earliest;
-      return c.json({ officeCode: office.code, timeZone: office.time_zone, days: await seatsBetween(deps.db, office, from, query.days) }, 200);
+      const window = await officeWindow(deps.db, office.code, deps.config.BOOKING_HORIZON_DAYS);
+      if (query.from) requireBookable('query.from', query.from, window);
+      const from = query.from && query.from > window.from ? query.from : window.from;
+      const last = addDays(from, query.days - 1) < window.until ? addDays(from, query.days - 1) : window.until;
+      return c.json(
+        {
+          officeCode: office.code,
+          timeZone: office.time_zone,
+          bookable: { from: window.from, until: window.until, horizonDays: window.horizonDays, calendarUntil: window.calendarUntil },
+          days: await seatsBetween(deps.db, office, from, last),
+        },
+        200,
+      );
     })
     .openapi(requirements, async (c) => {
       const { applicationType } = c.req.valid('param');

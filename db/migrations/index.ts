@@ -3,6 +3,7 @@ import type { Migration } from 'kysely';
 import * as initial from './2026_11_23_001_initial.js';
 import * as lifecycle from './2026_11_23_002_lifecycle.js';
 import * as accounts from './2026_11_23_101_accounts.js';
+import * as calendarYears from './2026_11_27_001_calendar_years.js';
 import * as idempotencyKeys from './2026_11_27_110_idempotency_keys.js';
 import * as unappliedCallbacks from './2026_11_27_201_unapplied_callbacks.js';
 
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
   '2026_11_23_002_lifecycle': lifecycle,
   '2026_11_23_101_accounts': accounts,
+  '2026_11_27_001_calendar_years': calendarYears,
   '2026_11_27_110_idempotency_keys': idempotencyKeys,
   '2026_11_27_201_unapplied_callbacks': unappliedCallbacks,
 };

@@ -2,16 +2,19 @@
 // the documents to bring per application type.
 // Idempotent: running it twice changes nothing.
 import type { Kysely } from 'kysely';
+import { importCalendarYear } from '../calendar.js';
 import type { DB } from '../schema.js';
 import { fees } from './fees.js';
-import { holidays } from './holidays.js';
+import { shippedCalendar } from './holidays.js';
 import { offices } from './offices.js';
 import { requirements } from './requirements.js';
 
 export async function seed(db: Kysely<DB>): Promise<void> {
   await db.insertInto('offices').values(offices).onConflict((oc) => oc.column('code').doNothing()).execute();
   await db.insertInto('fee_schedule').values(fees).onConflict((oc) => oc.column('code').doNothing()).execute();
-  await db.insertInto('holidays').values(holidays).onConflict((oc) => oc.column('date').doNothing()).execute();
+  // A year already loaded (by an operator's import, perhaps of its decree) is left as it is.
+  const loaded = new Set((await db.selectFrom('calendar_years').select('year').execute()).map((y) => y.year));
+  for (const year of shippedCalendar) if (!loaded.has(year.year)) await importCalendarYear(db, year);
   await db
     .insertInto('document_requirements')
     .values(requirements)

@@ -158,6 +158,56 @@ describe('booking, rescheduling and cancelling', () => {
   });
 });
 
+describe('the booking horizon', () => {
+  const trackingCodeOf = async (id: string) => (await s.db.selectFrom('applications').select('tracking_code').where('id', '=', id).executeTakeFirstOrThrow()).tracking_code;
+
+  it('refuses 9999-12-30, 2099-01-05 and the day after the horizon with a 400 naming the date; tracking keeps answering', async () => {
+    const [a] = await paidApplications(1, 'WSB');
+    const { bookable } = (await s.call('GET', '/offices/WSB/availability')).body;
+    expect(bookable).toMatchObject({ from: addDays(localDate(new Date(), 'Asia/Jakarta'), 1), horizonDays: 60 }); // WSB is on WIB
+    const booking = (date: string, method = 'POST') => s.call(method, `/applications/${a!.id}/booking`, { date, session: 'MORNING' }, a!.auth);
+    for (const date of ['9999-12-30', '2099-01-05', addDays(bookable.until, 1)]) {
+      const refused = await booking(date);
+      expect(refused, date).toMatchObject({ status: 400, contentType: expect.stringContaining('application/problem+json'), body: { errors: [{ field: 'date' }] } });
+      expect(refused.body.errors[0].reason).toMatch(new RegExp(`^${date} is beyond the (booking horizon \\(60 days, until ${bookable.until}\\)|holiday calendar, which is loaded only until ${bookable.calendarUntil})$`));
+      expect(refused.body.detail).toContain(date);
+    }
+    const code = await trackingCodeOf(a!.id);
+    expect(await s.call('GET', `/track/${code}`)).toMatchObject({ status: 200, body: { stage: 'AWAITING_BOOKING', appointment: null } });
+
+    // The same for a change of session, and nothing moved.
+    const first = await workingDay('WSB', 6);
+    expect((await booking(first)).status).toBe(200);
+    expect(await booking('9999-12-30', 'PUT')).toMatchObject({ status: 400, body: { errors: [{ field: 'date', reason: expect.stringMatching(/^9999-12-30 is beyond the booking horizon/) }] } });
+    await eventually(() => s.call('GET', `/track/${code}`), (r) => r.body.appointment?.date === first);
+    expect(await countRows(s.db, 'bookings', a!.id)).toBe(1);
+  });
+
+  it('still tracks an application booked at the end of time before the horizon existed', async () => {
+    const [a] = await paidApplications(1, 'WSB');
+    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date: await workingDay('WSB', 7), session: 'MORNING' }, a!.auth)).status).toBe(200);
+    const code = await trackingCodeOf(a!.id);
+    await eventually(() => s.call('GET', `/track/${code}`), (r) => r.body.stage === 'AWAITING_INTERVIEW');
+    // What such an application looks like in the read model: the working-day estimate once spun forever.
+    await s.db.updateTable('applications').set({ appointment_date: '9999-12-30' }).where('id', '=', a!.id).execute();
+    const started = Date.now();
+    const tracked = await s.call('GET', `/track/${code}`);
+    expect(tracked).toMatchObject({ status: 200, body: { appointment: { date: '9999-12-30' }, estimatedCompletion: null } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await s.call('GET', '/offices')).status).toBe(200);
+  });
+
+  it('offers availability only inside the window; a from past it is a 400', async () => {
+    const { bookable } = (await s.call('GET', '/offices/PLU/availability')).body;
+    expect(bookable).toEqual({ from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), until: expect.any(String), horizonDays: 60, calendarUntil: expect.stringMatching(/-12-31$/) });
+    const near = await s.call('GET', `/offices/PLU/availability?from=${addDays(bookable.until, -3)}&days=31`);
+    expect(near.status).toBe(200);
+    for (const day of near.body.days as { date: string }[]) expect(day.date <= bookable.until).toBe(true);
+    const far = await s.call('GET', '/offices/PLU/availability?from=9999-12-31');
+    expect(far).toMatchObject({ status: 400, body: { errors: [{ field: 'query.from', reason: `9999-12-31 is beyond the booking horizon (60 days, until ${bookable.until})` }] } });
+  });
+});
+
 // Keeps the seat arithmetic honest: the CHECK refuses what the conditional update would never try.
 it('cannot be overbooked even by a direct update', async () => {
   const date = await workingDay('JPR', 15);

@@ -84,6 +84,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/past-sla': manager,
   'GET /manager/stuck': manager,
   'GET /manager/unapplied-callbacks': manager,
+  'GET /manager/calendar': manager,
   'POST /callbacks/bank/payments': signedOnly,
   'POST /callbacks/pos/deliveries': signedOnly,
 };

@@ -17,8 +17,11 @@ type Overrides = Partial<ReturnType<typeof sampleSubmission>>;
 const bearer = async (token: Promise<string>) => ({ authorization: `Bearer ${await token}` });
 const auditOf = (id: string) => s.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', id).orderBy('seq').execute();
 
-/** Submitted, paid and booked on the next working day, as an applicant would: waiting for the interview. */
-async function booked(overrides: Overrides = {}) {
+/**
+ * Submitted, paid and booked on the next working day, as an applicant would: waiting for the interview.
+ * Unless `beforeTheDay`, the appointment day opens at booking (the dev server's clock cannot move to it).
+ */
+async function booked(overrides: Overrides = {}, { beforeTheDay = false } = {}) {
   const { auth } = await s.applicant();
   const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, auth);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
@@ -26,6 +29,7 @@ async function booked(overrides: Overrides = {}) {
   await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BCA-${billingCode}`, amount, paidAt: new Date().toISOString() }).send();
   await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
   const date = await nextWorkingDay(s.db, overrides.officeCode ?? 'PLU');
+  if (!beforeTheDay) s.comesOnTheDay(applicationId);
   const booking = await s.call('POST', `/applications/${applicationId}/booking`, { date, session: 'AFTERNOON' }, auth);
   expect(booking.status).toBe(200);
   return { applicationId, trackingCode, date, auth };
@@ -42,6 +46,9 @@ describe('officers', () => {
     expect(queue.body.items).toContainEqual(expect.objectContaining({ applicationId: a.applicationId, stage: 'AWAITING_INTERVIEW', fullName: 'Siti Rahmawati', appointment: { date: a.date, session: 'AFTERNOON' } }));
     expect((await s.call('GET', `/officer/queue?date=${a.date}`, undefined, wsb)).body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(a.applicationId);
     expect((await s.call('GET', '/officer/queue?date=tomorrow', undefined, plu)).body.errors).toEqual([{ field: 'query.date', reason: 'must be a date as YYYY-MM-DD' }]);
+    expect((await s.call('GET', '/officer/queue?date=9999-12-30', undefined, plu)).body.errors).toEqual([
+      { field: 'query.date', reason: expect.stringMatching(/^9999-12-30 is outside the booking horizon \(60 days either side of today: /) },
+    ]);
 
     const counter = await s.call('GET', `/officer/applications/${a.applicationId}`, undefined, plu);
     expect(counter.body).toMatchObject({ fullName: 'Siti Rahmawati', stage: 'AWAITING_INTERVIEW' });
@@ -59,10 +66,6 @@ describe('officers', () => {
     expect((await s.call('GET', `/officer/applications/${a.applicationId}`, undefined, wsb)).status).toBe(403);
     expect(await auditOf(a.applicationId)).toEqual(before);
 
-    // A no-show is recorded on the appointment day, not before.
-    const early = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'NO_SHOW' }, plu);
-    expect(early).toMatchObject({ status: 409, body: { type: '/problems/out-of-order', detail: expect.stringMatching(/appointment day/) } });
-
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: '1234' }, plu)).toMatchObject({ status: 400, body: { errors: [{ field: 'passportNumber' }] } });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 200, body: { stage: 'AWAITING_PRINTING' } });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 409 });
@@ -77,6 +80,18 @@ describe('officers', () => {
       ['READY_FOR_PICKUP', 'officer-plu-7'],
       ['COMPLETED', 'officer-plu-7'],
     ]);
+  });
+
+  it('record the interview on the appointment day only: an outcome before it is a 409 that changes nothing', async () => {
+    const a = await booked({}, { beforeTheDay: true });
+    const plu = await bearer(s.officerToken('PLU', 'officer-plu-8'));
+    const before = await auditOf(a.applicationId);
+    for (const outcome of [{ outcome: 'APPROVED' }, { outcome: 'REJECTED', reason: 'documents do not match the KTP' }, { outcome: 'NO_SHOW' }]) {
+      const early = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, outcome, plu);
+      expect(early, outcome.outcome).toMatchObject({ status: 409, body: { type: '/problems/out-of-order', detail: expect.stringMatching(/only on the appointment day/) } });
+    }
+    expect(await auditOf(a.applicationId)).toEqual(before);
+    expect((await s.call('GET', `/track/${a.trackingCode}`)).body).toMatchObject({ stage: 'AWAITING_INTERVIEW', appointment: { date: a.date } });
   });
 
   it('reject with a reason, which the audit log keeps', async () => {
@@ -113,6 +128,23 @@ describe('officers', () => {
 });
 
 describe('managers', () => {
+  it('see the holiday calendar against the booking horizon, and a warning when it falls short or is provisional', async () => {
+    const manager = await bearer(s.managerToken('PLU'));
+    const calendar = await s.call('GET', '/manager/calendar', undefined, manager);
+    expect(calendar.status).toBe(200);
+    const { horizonUntil, calendarUntil, bookableUntil, years, warning } = calendar.body;
+    expect(calendar.body.horizonDays).toBe(60);
+    expect(bookableUntil).toBe(horizonUntil < calendarUntil ? horizonUntil : calendarUntil);
+    expect(years).toContainEqual(expect.objectContaining({ year: 2026, status: 'DECREED', source: expect.stringMatching(/^SKB Menteri Agama/), holidays: 25 }));
+    expect(years).toContainEqual(expect.objectContaining({ year: 2027, status: 'PROVISIONAL' }));
+    // The shipped 2027 is provisional: while the horizon reaches into it, or past the calendar, managers are told.
+    const reaches2027 = horizonUntil >= '2027-01-01' && calendarUntil >= '2027-01-01';
+    if (calendarUntil < horizonUntil) expect(warning).toMatch(new RegExp(`^the holiday calendar is loaded only until ${calendarUntil}, inside the booking horizon`));
+    else if (reaches2027 && bookableUntil <= '2027-12-31') expect(warning).toBe('the holiday calendar for 2027 is provisional: load the decree (SKB 3 Menteri) when it is published');
+    expect((await s.call('GET', '/manager/summary', undefined, manager)).body.calendarWarning).toBe(warning);
+    expect((await s.call('GET', '/manager/calendar')).status).toBe(401);
+  });
+
   it('see their scope only, with Temporal Web UI queries that list the same workflows', async () => {
     const a = await booked({ officeCode: 'PLG' });
     const plg = await bearer(s.officerToken('PLG'));
@@ -134,6 +166,10 @@ describe('managers', () => {
     const overdue = await s.call('GET', `/manager/past-sla?at=${later}`, undefined, manager);
     expect(overdue.body.items).toContainEqual(expect.objectContaining({ applicationId: a.applicationId, officeCode: 'PLG', stage: 'AWAITING_PRINTING', workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${workflowIdFor(a.applicationId)}` }));
     expect((await s.call('GET', `/manager/summary?at=${later}`, undefined, manager)).body.pastSla.count).toBe(overdue.body.items.length);
+    expect(await s.call('GET', '/manager/past-sla?at=9999-12-30T00:00:00Z', undefined, manager)).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'query.at', reason: expect.stringMatching(/^9999-12-30 is outside the booking horizon/) }] },
+    });
 
     const stuck = await s.call('GET', '/manager/stuck', undefined, manager);
     const oldestPrinting = stuck.body.stages.find((x: { stage: string }) => x.stage === 'AWAITING_PRINTING');

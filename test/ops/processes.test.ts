@@ -126,6 +126,12 @@ const stageOf = async (trackingCode: string) => (await call('GET', `/track/${tra
 let paid: { applicationId: string; trackingCode: string; auth: Record<string, string> };
 
 describe('the production processes', () => {
+  it('warn at start, in the JSON log, when the holiday calendar is short of the horizon or provisional', async () => {
+    // With the shipped calendar a 60-day horizon reaches into the provisional 2027, or (from November 2027) past its end.
+    const warning = await api.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('holiday calendar: '));
+    expect(warning).toMatchObject({ level: 40, msg: expect.stringMatching(/^holiday calendar: the holiday calendar (is loaded only until|for .* is provisional)/) });
+  });
+
   it('take an application from submission to payment, logging JSON with ids and nothing personal', async () => {
     const applicant = sampleSubmission();
     const credentials = { email: `ops-${Date.now()}@example.id`, password: 'correct horse battery' };

@@ -9,6 +9,8 @@ import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { createDb, migrateToLatest, startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/connect.js';
 import { seed } from '../../db/seed/index.js';
+import type { DB } from '../../db/schema.js';
+import type { Kysely } from 'kysely';
 import { temporalExecutable } from '../../scripts/temporal-executables.js';
 import { freePort } from './ports.js';
 
@@ -43,6 +45,7 @@ export default async function setup(project: TestProject) {
   const db = createDb(databaseUrl, { max: 2 });
   await migrateToLatest(db);
   await seed(db);
+  await coverTimeSkippingYears(db);
   await db.destroy();
 
   const bundlePath = join(root, '.cache', `workflow-bundle-${process.pid}.js`);
@@ -66,3 +69,15 @@ export default async function setup(project: TestProject) {
 
 const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
+
+/**
+ * The time-skipping server's clock leaps years ahead between tests (it skips to the next timer, which may be
+ * a finished test's 10-year workflow run timeout), and its tests book appointments in those years. The test
+ * database's calendar covers them with weekends only (provisional, source 'test'), from five years ahead on,
+ * so the real-time tests still see the shipped calendar end where it does.
+ */
+async function coverTimeSkippingYears(db: Kysely<DB>): Promise<void> {
+  const first = new Date().getUTCFullYear() + 5;
+  const years = Array.from({ length: 300 }, (_, i) => ({ year: first + i, status: 'PROVISIONAL' as const, source: 'test: weekends only, for the time-skipping server' }));
+  await db.insertInto('calendar_years').values(years).onConflict((oc) => oc.column('year').doNothing()).execute();
+}

@@ -47,6 +47,14 @@ export async function skipTo(t: TimeSkipping, instant: string, marginMs = 60_000
   if (remaining > 0) await t.env.sleep(remaining);
 }
 
+/**
+ * Moves the clock to the start of the appointment day (office local), when the officer may record the
+ * interview: an outcome before that day is refused.
+ */
+export async function onAppointmentDay(t: TimeSkipping, appointment: { startsAt?: string; endsAt: string }): Promise<void> {
+  await skipTo(t, appointment.startsAt ?? new Date(Date.parse(appointment.endsAt) - 86_400_000).toISOString());
+}
+
 /** Polls the read model until the application reaches `stage` (timers fire asynchronously). */
 export async function stageReached(t: TimeSkipping, applicationId: string, stage: Stage, timeoutMs = 15_000) {
   const start = Date.now();

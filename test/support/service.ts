@@ -39,11 +39,19 @@ export async function startService(options: { databaseUrl?: string } = {}) {
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
+  const activities = createActivities({ db, pos: httpPos(pos.url), bookingHorizonDays: config.BOOKING_HORIZON_DAYS });
+  // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
+  // may record the interview. For the applications a test names, the day opens when the seat is booked, as
+  // with the demo's short days (DEMO_DAY_SECONDS); every other application keeps the real rule.
+  const dayOpensAtBooking = new Set<string>();
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db, pos: httpPos(pos.url) }),
+    activities: {
+      ...activities,
+      reserveSeat: async (req: Parameters<typeof activities.reserveSeat>[0]) => ({ ...(await activities.reserveSeat(req)), ...(dayOpensAtBooking.has(req.applicationId) && { startsAt: req.at }) }),
+    },
   });
   const running = worker.run();
   const deps = { db, temporal: env.client, config, taskQueue, policy: policyFrom(config) };
@@ -73,6 +81,8 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     applicant,
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
     managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),
+    /** The application's appointment day opens when it is booked (see above): the interview can be recorded at once. */
+    comesOnTheDay: (applicationId: string) => void dayOpensAtBooking.add(applicationId),
     /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
     async listenWith(overrides: Record<string, string>) {
       const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, ...overrides }) }), 0, '127.0.0.1');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bookSession,
   cancelApplication,
   chooseDelivery,
   posDeliveryEvent,
@@ -15,8 +16,9 @@ import {
 import { passportApplication } from '../../workflows/application.js';
 import { eventually } from '../support/eventually.js';
 import { applicationRow, auditStages, countRows } from '../support/read-model.js';
-import { awaitingInterview, acceptedUpdates, officerOf, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
+import { awaitingInterview, acceptedUpdates, officerOf, onAppointmentDay, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
 import { defaultPolicy, findPersonalData, startTimeSkipping } from '../support/workflows.js';
+import { addDays, localDate } from '../../workflows/calendar.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 beforeAll(async () => {
@@ -139,6 +141,48 @@ describe('AWAITING_INTERVIEW', () => {
     });
   });
 
+  it('refuses, in the booking activity itself, a date past the horizon by the workflow clock, or no date at all', async () => {
+    await t.withWorker(async () => {
+      const app = await submitted(t);
+      await pay(t, app);
+      const today = localDate(new Date(await t.env.currentTimeMs()), 'Asia/Makassar');
+      for (const date of ['9999-12-30', addDays(today, 61)]) {
+        await expect(app.handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] })).rejects.toMatchObject({
+          cause: { cause: { type: 'InvalidRequest', message: `date: ${date} is beyond the booking horizon (60 days, until ${addDays(today, 60)})` } },
+        });
+      }
+      // Not a date at all: refused at once, not retried.
+      await expect(app.handle.executeUpdate(bookSession, { args: [{ date: '2027-02-30', session: 'MORNING' }] })).rejects.toMatchObject({
+        cause: { cause: { type: 'InvalidRequest', message: 'date: "2027-02-30" is not a calendar date (YYYY-MM-DD)' } },
+      });
+      expect(await countRows(t.db, 'bookings', app.applicationId)).toBe(0);
+      expect((await applicationRow(t.db, app.applicationId)).stage).toBe('AWAITING_BOOKING');
+      await app.handle.executeUpdate(cancelApplication, { args: [{}] });
+    });
+  });
+
+  it('refuses an approval or a rejection before the appointment day, so the SLA clock cannot start early', async () => {
+    await t.withWorker(async () => {
+      const app = await awaitingInterview(t, {}, 2);
+      const before = await acceptedUpdates(app.handle);
+      for (const outcome of [{ outcome: 'APPROVED' as const }, { outcome: 'REJECTED' as const, reason: 'documents do not match' }]) {
+        await expect(app.handle.executeUpdate(recordInterview, { args: [{ ...officer, ...outcome }] })).rejects.toMatchObject({
+          cause: { type: 'StepOutOfOrder', message: expect.stringMatching(/only on the appointment day, which starts at/) },
+        });
+      }
+      expect(await acceptedUpdates(app.handle)).toBe(before);
+      expect(await applicationRow(t.db, app.applicationId)).toMatchObject({ stage: 'AWAITING_INTERVIEW', interview_approved_at: null, sla_deadline: null });
+
+      await onAppointmentDay(t, app.appointment);
+      const approved = await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+      expect(approved.stage).toBe('AWAITING_PRINTING');
+      // Counted from the appointment day: the third working day after it, at midnight in Palu.
+      expect(Date.parse(approved.slaDeadline!)).toBeGreaterThan(Date.parse(app.appointment.endsAt) + 2 * DAY);
+      await app.handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X2222222' }] });
+      await app.handle.executeUpdate(recordHandover, { args: [officer] });
+    });
+  });
+
   it('reschedules once up to the day before, moving the seat; a cancellation then releases it', async () => {
     await t.withWorker(async () => {
       const app = await awaitingInterview(t, {}, 2);
@@ -202,6 +246,7 @@ describe('LOST and DAMAGED passports', () => {
       expect((await applicationRow(t.db, app.applicationId)).fine_amount).toBe(1_000_000);
       expect(await lastAudit(app.applicationId)).toMatchObject({ stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: expect.stringMatching(/BAP\/PLU\/2026\/001/) });
 
+      await onAppointmentDay(t, app.appointment);
       const approved = await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
       expect(approved.stage).toBe('AWAITING_PRINTING');
       await expect(app.handle.executeUpdate(cancelApplication, { args: [{}] })).rejects.toMatchObject(rejection('StepOutOfOrder'));
@@ -233,6 +278,7 @@ describe('after printing', () => {
   it('reminds on days 7, 14 and 25 of pickup, then cancels at 30 days under the regulation', async () => {
     await t.withWorker(async () => {
       const app = await awaitingInterview(t);
+      await onAppointmentDay(t, app.appointment);
       await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
       await app.handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X4444444' }] });
       const row = await applicationRow(t.db, app.applicationId);
@@ -252,6 +298,7 @@ describe('after printing', () => {
       const chosen = await app.handle.executeUpdate(chooseDelivery, { args: [{ method: 'POS' }] });
       expect(chosen.deliveryMethod).toBe('POS');
       expect((await applicationRow(t.db, app.applicationId)).delivery_method).toBe('POS');
+      await onAppointmentDay(t, app.appointment);
       await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
       t.pos.failNext(2); // Pos is overloaded: the activity retries until it answers
       const printed = await app.handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X5555555' }] });
@@ -279,6 +326,7 @@ describe('after printing', () => {
   it('keeps free Pos delivery after an SLA breach, and applies a retried officer action once', async () => {
     await t.withWorker(async () => {
       const app = await awaitingInterview(t);
+      await onAppointmentDay(t, app.appointment);
       const { slaDeadline } = await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
       await skipTo(t, slaDeadline!);
       await t.env.sleep(1000);

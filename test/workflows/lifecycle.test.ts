@@ -14,6 +14,7 @@ import {
 } from '../../workflows/definitions.js';
 import { applicationRow, auditStages, countRows, nextWorkingDay } from '../support/read-model.js';
 import { eventually } from '../support/eventually.js';
+import { onAppointmentDay } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
@@ -36,6 +37,7 @@ async function upToInterview(submission: Parameters<typeof t.submit>[0] = {}) {
   });
   const date = await nextWorkingDay(t.db, submission.officeCode ?? 'PLU', await t.env.currentTimeMs());
   const appointment = await handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] });
+  await onAppointmentDay(t, appointment); // the applicant comes in: the officer may record the interview
   return { submitted, handle, appointment };
 }
 
