@@ -157,13 +157,13 @@ describe('the production processes', () => {
   });
 
   it('count failed activity attempts and log them with the application id', async () => {
-    // A workflow for an application the database does not know: its first stage change fails (foreign key) and is retried.
+    // A workflow for an application the database does not know: its first stage change fails, for good (ApplicationWithdrawn).
     const applicationId = randomUUID();
     const input: ApplicationInput = { applicationId, officeCode: 'PLU', applicationType: 'NEW', billingCode: '123456789012345', amount: 1, deliveryMethod: 'PICKUP', policy: defaultPolicy };
     const handle = await env.client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(applicationId), taskQueue, args: [input] });
     const failure = await worker.waitForLog((l) => l.msg === 'activity attempt failed' && l.applicationId === applicationId);
     expect(failure).toMatchObject({ level: 40, workflowId: workflowIdFor(applicationId), activityType: 'recordStage' });
-    await handle.terminate('test: the application does not exist');
+    await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { type: 'ApplicationWithdrawn' } } });
     const metrics = await eventually(() => fetch(workerMetricsUrl).then((r) => r.text()), (text) => /passport_activity_failures\w*\{[^}]*activity_type="recordStage"/.test(text));
     expect(metrics).toContain('activity_type="recordStage"');
   });
