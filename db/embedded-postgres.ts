@@ -96,15 +96,20 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** A PostgreSQL that still runs on this data folder (its postmaster.pid names a live postgres), if any. */
-function postmasterProblem(dataDir: string): string | undefined {
-  let pid: number;
+/** The pid that the data folder's lock file names, if there is one. */
+function postmasterPid(dataDir: string): number | undefined {
   try {
-    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined; // stale: PostgreSQL replaces it itself
+}
+
+/** A PostgreSQL that still runs on this data folder (its postmaster.pid names a live postgres), if any. */
+function postmasterProblem(dataDir: string): string | undefined {
+  const pid = postmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) return undefined; // stale: PostgreSQL replaces it itself
   const command = processCommand(pid);
   if (command !== undefined && !/postgres/.test(command)) return undefined; // the pid was reused; PostgreSQL sees that too
   return `a PostgreSQL is still running on the data folder ${dataDir}: pid ${pid}${command ? ` (${command})` : ''}, perhaps left by an earlier start. Stop it with \`kill ${pid}\` and start again.`;
@@ -127,6 +132,8 @@ export async function startEmbeddedPostgres(opts: {
   database?: string;
   persistent?: boolean;
   onLog?: (message: string) => void;
+  /** Something an operator may want to know, that needs nothing from them. */
+  onNotice?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = resolve(opts.dataDir);
   const database = opts.database ?? 'passport';
@@ -165,6 +172,8 @@ export async function startEmbeddedPostgres(opts: {
     }
   }
 
+  const stale = postmasterPid(dataDir);
+  if (stale !== undefined) opts.onNotice?.(`${join(dataDir, 'postmaster.pid')} names pid ${stale}, which is no longer running (a PostgreSQL stopped outright): PostgreSQL replaces it`);
   const output: string[] = [];
   const server = await runnable(spawnGuarded(postgres, ['-D', dataDir, '-p', String(opts.port)], {
     ...runAs,

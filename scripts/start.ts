@@ -51,7 +51,12 @@ async function main() {
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT, onLog: (m) => log.debug({ component: 'postgres' }, m.trim()) });
+    const pg = await startEmbeddedPostgres({
+      dataDir: pgDir,
+      port: config.EMBEDDED_PG_PORT,
+      onLog: (m) => log.debug({ component: 'postgres' }, m.trim()),
+      onNotice: (m) => log.warn(m),
+    });
     stops.unshift(['PostgreSQL', () => pg.stop()]);
     superviseChild('PostgreSQL', pg.exited);
     databaseUrl = pg.url;

