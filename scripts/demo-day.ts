@@ -1,5 +1,9 @@
 // A demo day's applicants and what each of them does, through the service's public API only: shared by
 // `npm run demo` (one day) and `npm run soak` (days back to back while processes are killed).
+import type { Kysely } from 'kysely';
+import { loadHolidays } from '../activities/booking.js';
+import type { DB } from '../db/schema.js';
+import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import type { ServiceClient } from './demo-client.js';
 
 export type Fate = 'PAYS_LATE' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME';
@@ -153,4 +157,11 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
   }
 
   return { random, planDay, liveDay };
+}
+
+/** Each office's next working day in its own time zone: the date the demo's applicants book. */
+export async function nextWorkingDay(db: Kysely<DB>): Promise<(office: string) => string> {
+  const holidays = await loadHolidays(db);
+  const zones = new Map((await db.selectFrom('offices').select(['code', 'time_zone']).execute()).map((o) => [o.code, o.time_zone]));
+  return (office: string) => nthWorkingDayAfter(localDate(new Date(), zones.get(office)!), 1, holidays);
 }

@@ -11,12 +11,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
-import { loadHolidays } from '../activities/booking.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
-import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import { serviceClient } from './demo-client.js';
-import { demoDay, type Applicant } from './demo-day.js';
+import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 
 const { values } = parseArgs({
   options: {
@@ -147,10 +145,8 @@ async function main() {
   if (health?.status !== 200) throw new Error(`no service at ${baseUrl}: start it first (PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start), or pass --url`);
 
   const db = createDb(databaseUrl, { max: 2 });
-  const holidays = await loadHolidays(db);
-  const zones = new Map((await db.selectFrom('offices').select(['code', 'time_zone']).execute()).map((o) => [o.code, o.time_zone]));
+  const bookingDate = await nextWorkingDay(db);
   await db.destroy();
-  const bookingDate = (office: string) => nthWorkingDayAfter(localDate(new Date(), zones.get(office)!), 1, holidays);
 
   const day = planDay(Number(values.applicants));
   const started = Date.now();
