@@ -5,12 +5,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, readdirSync, type WriteStream } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { createDb, migrateToLatest } from '../db/connect.js';
+import { freePort } from '../test/support/ports.js';
 import { seed } from '../db/seed/index.js';
 import { searchAttributeFlags } from './dev-server.js';
 import { temporalExecutable } from './temporal-executables.js';
@@ -27,17 +27,6 @@ export interface ClusterOptions {
   /** Keep the data folder (logs included) after stop(), to look into a failure. */
   keepData?: boolean;
 }
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 async function waitFor(what: string, ready: () => Promise<boolean>, exited: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

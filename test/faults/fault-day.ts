@@ -1,14 +1,26 @@
 // A few applicants driven through the cluster's API (as in the demo, with clients that retry as real
 // ones do) while a test injects faults at chosen moments; then the facts each application left behind.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createDb } from '../../db/connect.js';
-import type { Cluster, Component } from '../../scripts/cluster.js';
+import { startCluster, type Cluster, type Component } from '../../scripts/cluster.js';
 import { serviceClient } from '../../scripts/demo-client.js';
 import { demoDay, nextWorkingDay, type Applicant } from '../../scripts/demo-day.js';
 import { checkInvariants, formatViolation } from '../../scripts/invariants.js';
 
 /** Short windows so a lifecycle ends within a minute or two; an appointment day outlasts a worker restart. */
 export const FAULT_ENV = { PAYMENT_WINDOW_MINUTES: '1', DEMO_DAY_SECONDS: '35', SLA_WORKING_DAYS: '1' };
+
+/** One cluster for the test file, started once and stopped (every process) even when a test fails. */
+export function useCluster(): () => Cluster {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster({ env: FAULT_ENV });
+  }, 240_000);
+  afterAll(async () => {
+    await cluster?.shutdown();
+  });
+  return () => cluster!;
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

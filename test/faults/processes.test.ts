@@ -2,21 +2,14 @@
 // while the bank and Pos call back (they retry with a fresh signature until they get a 2xx):
 // every application still ends COMPLETED with one payment, one seat, one compensation when late, one
 // Pos request when delivered by Pos, and an audit log without gaps or duplicates.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../../scripts/cluster.js';
-import { FAULT_ENV, driveDay, expectNothingLostNothingDoubled, faultQueue, sleep } from './fault-day.js';
+import { expect, it } from 'vitest';
+import { driveDay, expectNothingLostNothingDoubled, faultQueue, sleep, useCluster } from './fault-day.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster({ env: FAULT_ENV });
-}, 240_000);
-afterAll(async () => {
-  await cluster?.shutdown();
-});
+const cluster = useCluster();
 
 it('loses and doubles nothing when the worker and the API are killed mid-lifecycle', async () => {
-  const faults = faultQueue(cluster);
-  const { day, failures, retries } = await driveDay(cluster, {
+  const faults = faultQueue(cluster());
+  const { day, failures, retries } = await driveDay(cluster(), {
     count: 6,
     seed: 101,
     onStage: ({ stage, nth, applicant }) => {
@@ -33,8 +26,8 @@ it('loses and doubles nothing when the worker and the API are killed mid-lifecyc
   });
   await faults.settled();
   expect(faults.done).toEqual(expect.arrayContaining(['kill api', 'kill worker']));
-  expect(cluster.counts.worker.kills).toBeGreaterThanOrEqual(3);
+  expect(cluster().counts.worker.kills).toBeGreaterThanOrEqual(3);
   // The bank and Pos found the API gone and called again.
   expect(retries.filter((r) => r.startsWith('POST /callbacks/'))).not.toEqual([]);
-  await expectNothingLostNothingDoubled(cluster, day, failures);
+  await expectNothingLostNothingDoubled(cluster(), day, failures);
 }, 480_000);

@@ -2,21 +2,14 @@
 // stopped and hung (SIGSTOP of every process, then SIGCONT) in the middle of lifecycles: every
 // application still ends COMPLETED with one payment, one seat, one compensation when late, one Pos
 // request when delivered by Pos, and an audit log without gaps or duplicates.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../../scripts/cluster.js';
-import { FAULT_ENV, driveDay, expectNothingLostNothingDoubled, faultQueue, sleep } from './fault-day.js';
+import { expect, it } from 'vitest';
+import { driveDay, expectNothingLostNothingDoubled, faultQueue, sleep, useCluster } from './fault-day.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster({ env: FAULT_ENV });
-}, 240_000);
-afterAll(async () => {
-  await cluster?.shutdown();
-});
+const cluster = useCluster();
 
 it('loses and doubles nothing when Temporal restarts and PostgreSQL stops or hangs mid-lifecycle', async () => {
-  const faults = faultQueue(cluster);
-  const { day, failures } = await driveDay(cluster, {
+  const faults = faultQueue(cluster());
+  const { day, failures } = await driveDay(cluster(), {
     count: 6,
     seed: 202,
     onStage: ({ stage, nth }) => {
@@ -28,5 +21,5 @@ it('loses and doubles nothing when Temporal restarts and PostgreSQL stops or han
   });
   await faults.settled();
   expect(faults.done.sort()).toEqual(['hang postgres', 'kill temporal', 'stop postgres', 'stop temporal']);
-  await expectNothingLostNothingDoubled(cluster, day, failures);
+  await expectNothingLostNothingDoubled(cluster(), day, failures);
 }, 480_000);
