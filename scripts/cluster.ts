@@ -264,6 +264,7 @@ export async function startCluster(options: ClusterOptions = {}) {
         await cluster.kill(c);
       }
       for (const m of Object.values(managed)) m.log.end();
+      process.off('exit', killAll);
       if (!options.keepData) await rm(dir, { recursive: true, force: true });
     },
   };

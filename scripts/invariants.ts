@@ -118,7 +118,7 @@ export function violationsIn(facts: ApplicationFacts[]): Violation[] {
     if (f.acceptedBankEvents > 0 && f.payments === 0) add(f, 'no payment lost', `the bank was answered 202 for ${f.acceptedBankEvents} transaction(s), no payment recorded (stage ${f.stage})`);
     if (f.activeSeats > 1 + f.noShows) add(f, 'one seat', `${f.activeSeats} seats taken with ${f.noShows} no-show(s)`);
     if (SEATED_STAGES.includes(f.stage) && f.activeSeats < 1) add(f, 'one seat', `${f.stage} without a seat`);
-    if (['EXPIRED'].includes(f.stage) && f.activeSeats > 0) add(f, 'one seat', `${f.stage} still holds ${f.activeSeats} seat(s)`);
+    if (f.stage === 'EXPIRED' && f.activeSeats > 0) add(f, 'one seat', `${f.stage} still holds ${f.activeSeats} seat(s)`);
     if (f.compensations > 1) add(f, 'one compensation', `${f.compensations} compensations`);
     if (f.slaBreached !== (f.compensations === 1)) add(f, 'one compensation', `sla_breached=${f.slaBreached} with ${f.compensations} compensation(s)`);
     if (f.deliveryRequests > 1) add(f, 'one delivery request', `${f.deliveryRequests} Pos delivery requests`);
