@@ -96,7 +96,13 @@ export async function startCluster(options: ClusterOptions = {}) {
   if (cli.type !== 'existing-path') throw new Error('no Temporal CLI');
 
   const managed = Object.fromEntries(COMPONENTS.map((c) => [c, { log: createWriteStream(join(dir, `${c}.log`)), starts: 0 } satisfies Managed])) as Record<Component, Managed>;
-  const counts = Object.fromEntries(COMPONENTS.map((c) => [c, { kills: 0, stops: 0, hangs: 0, restarts: 0 }])) as Record<Component, { kills: number; stops: number; hangs: number; restarts: number }>;
+  const counts = Object.fromEntries(COMPONENTS.map((c) => [c, { kills: 0, stops: 0, hangs: 0, restarts: 0, crashes: 0 }])) as Record<
+    Component,
+    { kills: number; stops: number; hangs: number; restarts: number; crashes: number }
+  >;
+  /** Processes that exited without being killed or stopped (see each component's log in `dir`). */
+  const crashes: string[] = [];
+  const ending = new Set<ChildProcess>();
   const hung = new Set<Component>();
 
   const launch = (component: Component, command: string, args: string[], extra: { env?: Record<string, string>; ids?: { uid: number; gid: number } } = {}) => {
@@ -107,6 +113,11 @@ export async function startCluster(options: ClusterOptions = {}) {
     child.stderr?.pipe(m.log, { end: false });
     m.child = child;
     m.starts += 1;
+    child.once('exit', (code, sig) => {
+      if (ending.has(child)) return;
+      counts[component].crashes += 1;
+      crashes.push(`${new Date().toISOString().slice(11, 19)} ${component} exited by itself (${sig ?? `code ${code}`})`);
+    });
     return child;
   };
   const running = (component: Component) => {
@@ -201,12 +212,14 @@ export async function startCluster(options: ClusterOptions = {}) {
     apiUrl,
     secrets,
     counts,
+    crashes,
     running,
     /** SIGKILL: the process (and its group; PostgreSQL with every backend) dies at once, nothing flushed. */
     async kill(component: Component) {
       const child = managed[component].child;
       if (!child || !running(component)) return;
       const pids = pidsOf(component);
+      ending.add(child);
       if (hung.has(component)) hung.delete(component);
       signal(component, 'SIGKILL');
       for (const p of pids) signalQuietly(p, 'SIGKILL');
@@ -218,7 +231,8 @@ export async function startCluster(options: ClusterOptions = {}) {
     async stop(component: Component) {
       const child = managed[component].child;
       if (!child || !running(component)) return;
-      if (hung.has(component)) await cluster.resume(component);
+      if (hung.has(component)) cluster.resume(component);
+      ending.add(child);
       signalQuietly(component === 'postgres' ? child.pid! : -child.pid!, component === 'postgres' ? 'SIGINT' : 'SIGTERM');
       const timeout = setTimeout(() => void cluster.kill(component), 30_000);
       await exitOf(child);

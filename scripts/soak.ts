@@ -140,11 +140,11 @@ async function main() {
     console.log(`  ${'payments'.padEnd(20)} ${facts.reduce((t, f) => t + f.payments, 0)}`);
     console.log(`  ${'compensations'.padEnd(20)} ${facts.reduce((t, f) => t + f.compensations, 0)}`);
     console.log(`  ${'Pos requests'.padEnd(20)} ${facts.reduce((t, f) => t + f.deliveryRequests, 0)}`);
-    console.log('Faults:        kills  stops  hangs  restarts');
+    console.log('Faults:        kills  stops  hangs  restarts  exited by itself');
     for (const [component, c] of Object.entries(cluster.counts)) {
-      console.log(`  ${component.padEnd(12)} ${String(c.kills).padStart(5)} ${String(c.stops).padStart(6)} ${String(c.hangs).padStart(6)} ${String(c.restarts).padStart(9)}`);
+      console.log(`  ${component.padEnd(12)} ${String(c.kills).padStart(5)} ${String(c.stops).padStart(6)} ${String(c.hangs).padStart(6)} ${String(c.restarts).padStart(9)} ${String(c.crashes).padStart(17)}`);
     }
-    for (const f of faults) console.log(`  ${f}`);
+    for (const f of [...faults, ...cluster.crashes].sort()) console.log(`  ${f}`);
     console.log(`Client retries (connection errors and 5xx, as real clients would): ${retries.length}`);
     if (offPlan.length) {
       console.log(`Journeys off the demo's plan (not violations by themselves: e.g. an outage made a no-show), ${offPlan.length}:\n  ${offPlan.join('\n  ')}`);
