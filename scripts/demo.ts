@@ -11,11 +11,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
-import { loadHolidays } from '../activities/booking.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
-import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
-import { serviceClient, type ServiceClient } from './demo-client.js';
+import { serviceClient } from './demo-client.js';
+import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,144 +31,7 @@ const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0
 const offices = values.offices!.split(',');
 const MAX_WAIT_MS = 4 * 60_000;
 
-/** Deterministic choices (mulberry32), so a seed replays the same day. */
-let state = Number(values.seed) >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sleepUntil = async (instant: string, marginMs = 1500) => {
-  const wait = Date.parse(instant) - Date.now() + marginMs;
-  if (wait > MAX_WAIT_MS) throw new Error(`the service's window ends at ${instant}, too far for a demo: start it with PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20`);
-  if (wait > 0) await sleep(wait);
-};
-
-type Fate = 'PAYS_LATE' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME';
-interface Applicant {
-  n: number;
-  office: string;
-  delivery: 'PICKUP' | 'POS';
-  fate: Fate;
-  applicationId?: string;
-  trackingCode?: string;
-  expectedStage: string;
-  log: string[];
-}
-
-function planDay(count: number): Applicant[] {
-  const fates: Array<[Fate, number]> = [
-    ['PAYS_LATE', 0.1],
-    ['NO_SHOW_TWICE', 0.07],
-    ['NO_SHOW_THEN_COMES', 0.07],
-    ['REJECTED', 0.06],
-    ['PRINTED_LATE', 0.2],
-    ['ON_TIME', 0.5],
-  ];
-  return Array.from({ length: count }, (_, i) => {
-    let roll = random();
-    const fate = fates.find(([, share]) => (roll -= share) < 0)?.[0] ?? 'ON_TIME';
-    const expectedStage = fate === 'PAYS_LATE' ? 'EXPIRED' : fate === 'NO_SHOW_TWICE' ? 'CANCELLED' : fate === 'REJECTED' ? 'REJECTED' : 'COMPLETED';
-    return { n: i + 1, office: offices[i % offices.length]!, delivery: random() < 0.3 ? 'POS' : 'PICKUP', fate, expectedStage, log: [] };
-  });
-}
-
-/** A NIK whose region, birth date and serial agree (the API checks its shape). */
-const nikFor = (n: number) => `727105520590${String(1000 + n).padStart(4, '0')}`;
-
-async function waitForStage(api: ServiceClient, a: Applicant, stages: string[]): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const { body } = await api.own(a.applicationId!);
-    if (stages.includes(body.stage)) return body.stage;
-    if (Date.now() - start > MAX_WAIT_MS) throw new Error(`application ${a.n} stayed ${body.stage}, expected ${stages.join(' or ')}`);
-    await sleep(500);
-  }
-}
-
-/** Retries a step the workflow may not be ready for yet (409 while the previous signal settles). */
-async function until2xx<T extends { status: number }>(step: () => Promise<T>, what: string): Promise<T> {
-  for (let i = 0; ; i++) {
-    const reply = await step();
-    if (reply.status < 300) return reply;
-    if (reply.status !== 409 || i > 20) throw new Error(`${what}: HTTP ${reply.status} ${JSON.stringify((reply as unknown as { body: unknown }).body)}`);
-    await sleep(300);
-  }
-}
-
-async function liveDay(api: ServiceClient, a: Applicant, bookingDate: (office: string) => string, onStage: (stage: string) => void) {
-  await sleep(random() * 8000); // arrivals spread over the morning
-  const submitted = await api.submit({
-    ...pick([{ applicationType: 'NEW' }, { applicationType: 'NEW' }, { applicationType: 'RENEWAL', oldPassportNumber: `A${String(1_000_000 + a.n)}` }] as const),
-    product: pick(['ORDINARY_5Y', 'ORDINARY_10Y', 'ELECTRONIC_10Y'] as const),
-    officeCode: a.office,
-    nik: nikFor(a.n),
-    fullName: `Pemohon Demo ${a.n}`,
-    sex: 'F',
-    birthDate: '1990-05-12',
-    email: `pemohon${a.n}@example.id`,
-    phone: `+62812000${String(a.n).padStart(5, '0')}`,
-    deliveryMethod: a.delivery,
-    address: `Jl. Demo No. ${a.n}`,
-  });
-  if (submitted.status !== 201) throw new Error(`submission ${a.n}: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  Object.assign(a, { applicationId: submitted.body.applicationId, trackingCode: submitted.body.trackingCode });
-  onStage('submitted');
-  const { billingCode, amount, paymentDeadline } = submitted.body;
-
-  if (a.fate === 'PAYS_LATE') {
-    await sleepUntil(paymentDeadline);
-    const late = await api.pay(billingCode, amount, `BNI-${billingCode}`);
-    a.log.push(`paid after the billing code expired: HTTP ${late.status}`);
-    await waitForStage(api, a, ['EXPIRED']);
-    return onStage('expired');
-  }
-  await until2xx(() => api.pay(billingCode, amount, `BNI-${billingCode}`), 'payment');
-  await waitForStage(api, a, ['AWAITING_BOOKING']);
-  onStage('paid');
-
-  let booked = await until2xx(() => api.book(a.applicationId!, bookingDate(a.office), pick(['MORNING', 'AFTERNOON'] as const)), 'booking');
-  if (a.fate === 'NO_SHOW_TWICE' || a.fate === 'NO_SHOW_THEN_COMES') {
-    await sleepUntil(booked.body.endsAt); // the appointment day ends without them
-    await waitForStage(api, a, ['AWAITING_BOOKING']);
-    onStage('no-show');
-    booked = await until2xx(() => api.book(a.applicationId!, bookingDate(a.office), 'AFTERNOON'), 'second booking');
-    if (a.fate === 'NO_SHOW_TWICE') {
-      await sleepUntil(booked.body.endsAt);
-      await waitForStage(api, a, ['CANCELLED']);
-      return onStage('cancelled');
-    }
-  }
-  await sleep(random() * 3000);
-  if (a.fate === 'REJECTED') {
-    await until2xx(() => api.interview(a.office, a.applicationId!, 'REJECTED', 'documents do not match the civil registry'), 'interview');
-    return onStage('rejected');
-  }
-  const interviewed = await until2xx(() => api.interview(a.office, a.applicationId!, 'APPROVED'), 'interview');
-  onStage('interviewed');
-
-  if (a.fate === 'PRINTED_LATE') {
-    await sleepUntil(interviewed.body.slaDeadline!, 3000); // the printer queue was too long
-    onStage('SLA breached');
-  } else {
-    await sleep(1000 + random() * 4000);
-  }
-  const printed = await until2xx(() => api.print(a.office, a.applicationId!, `E${String(1_000_000 + a.n)}`), 'printing');
-  onStage('printed');
-  if (printed.body.stage === 'IN_DELIVERY') {
-    const { body } = await api.own(a.applicationId!);
-    await sleep(1000 + random() * 3000);
-    await until2xx(() => api.posDelivered(body.posTrackingNumber!, `pos-${a.applicationId}`), 'Pos delivery');
-  } else {
-    await until2xx(() => api.handover(a.office, a.applicationId!), 'hand-over');
-  }
-  await waitForStage(api, a, ['COMPLETED']);
-  onStage('completed');
-}
+const { planDay, liveDay } = demoDay({ seed: Number(values.seed), offices, maxWaitMs: MAX_WAIT_MS });
 
 interface Report {
   byStage: Record<string, number>;
@@ -283,10 +145,8 @@ async function main() {
   if (health?.status !== 200) throw new Error(`no service at ${baseUrl}: start it first (PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start), or pass --url`);
 
   const db = createDb(databaseUrl, { max: 2 });
-  const holidays = await loadHolidays(db);
-  const zones = new Map((await db.selectFrom('offices').select(['code', 'time_zone']).execute()).map((o) => [o.code, o.time_zone]));
+  const bookingDate = await nextWorkingDay(db);
   await db.destroy();
-  const bookingDate = (office: string) => nthWorkingDayAfter(localDate(new Date(), zones.get(office)!), 1, holidays);
 
   const day = planDay(Number(values.applicants));
   const started = Date.now();
