@@ -67,7 +67,15 @@ export const newTrackingCode = (): string =>
 export const newBillingCode = (): string => String(randomInt(1, 10)) + Array.from({ length: 14 }, () => randomInt(10)).join('');
 
 export async function submitApplication(
-  deps: { db: Kysely<DB>; temporal: Client; taskQueue: string; policy: Policy; config?: Pick<Config, 'WORKFLOW_STEP_TIMEOUT_SECONDS'> },
+  deps: {
+    db: Kysely<DB>;
+    temporal: Client;
+    taskQueue: string;
+    policy: Policy;
+    config?: Pick<Config, 'WORKFLOW_STEP_TIMEOUT_SECONDS'>;
+    /** The clock the billing's deadline counts from: the wall clock, or a time-skipping test server's. */
+    now?: () => Promise<Date>;
+  },
   submission: Submission,
   /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
   account?: { id: string; maxPeople: number },
@@ -86,7 +94,7 @@ export async function submitApplication(
   const applicationId = randomUUID();
   const trackingCode = newTrackingCode();
   const billingCode = newBillingCode();
-  const now = new Date();
+  const now = deps.now ? await deps.now() : new Date();
   const paymentDeadline = new Date(now.getTime() + policy.paymentWindowMs).toISOString();
   await db.transaction().execute(async (tx) => {
     if (account) {
@@ -147,6 +155,7 @@ export async function submitApplication(
     amount: fee.amount,
     deliveryMethod: submission.deliveryMethod,
     policy,
+    paymentDeadline,
   };
   try {
     const start = () => temporal.workflow.start(WORKFLOW_TYPE, {

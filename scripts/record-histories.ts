@@ -72,7 +72,7 @@ const applicant: Submission = {
 };
 
 async function start(overrides: Partial<Submission> = {}) {
-  const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy }, { ...applicant, ...overrides });
+  const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now: async () => new Date(await env.currentTimeMs()) }, { ...applicant, ...overrides });
   const handle = env.client.workflow.getHandle(workflowIdFor(submitted.applicationId));
   await handle.signal(paymentReceived, {
     transactionId: `REC-${submitted.billingCode}`,

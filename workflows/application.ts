@@ -178,7 +178,9 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
         ? `not awaiting payment (the application is ${cancelled() ? 'being cancelled' : payment ? 'already paid' : state.stage})`
         : notice.billingCode !== input.billingCode || notice.amount !== input.amount
           ? 'the billing code or amount differs from the billing'
-          : undefined;
+          : input.paymentDeadline && Date.parse(notice.paidAt) > Date.parse(input.paymentDeadline)
+            ? `paid at ${notice.paidAt}, after the billing code expired at ${input.paymentDeadline}`
+            : undefined;
     if (!reason) {
       payment = notice;
       return;
@@ -388,7 +390,8 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   };
 
   // AWAITING_PAYMENT: the bank's callback, within the billing code's validity.
-  const paymentDeadline = later(policy.paymentWindowMs);
+  // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
+  const paymentDeadline = input.paymentDeadline ?? later(policy.paymentWindowMs);
   await enterStage('AWAITING_PAYMENT', { actor: ACTORS.applicant, deadline: paymentDeadline });
   await condition(() => payment !== undefined || cancelled(), until(paymentDeadline));
   if (cancelled()) return finishCancelled();

@@ -54,6 +54,8 @@ export interface ApplicationInput {
   amount: number;
   deliveryMethod: DeliveryMethod;
   policy: Policy;
+  /** The billing code's end of validity as published to the applicant (absent in early workflows). */
+  paymentDeadline?: string;
 }
 
 /** Who moved an application: an officer id, or one of the system's own actors. */

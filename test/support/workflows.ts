@@ -41,7 +41,7 @@ export async function startTimeSkipping() {
     taskQueue,
     async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
       const submission = { ...sampleSubmission(), ...overrides };
-      const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy }, submission);
+      const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now: async () => new Date(await env.currentTimeMs()) }, submission);
       started.push({ workflowId: workflowIdFor(submitted.applicationId), personal: personalFields(submission) });
       return submitted;
     },

@@ -6,6 +6,7 @@ import {
   bookSession,
   cancelApplication,
   chooseDelivery,
+  paymentReceived,
   posDeliveryEvent,
   recordBap,
   recordHandover,
@@ -68,6 +69,25 @@ describe('AWAITING_PAYMENT', () => {
       expect(unapplied).toMatchObject([{ sender: 'bank', event_id: 'BRI-2', amount: app.amount, recorded_by: 'workflow', reason: expect.stringMatching(/already paid/) }]);
       await app.handle.executeUpdate(cancelApplication, { args: [{ reason: 'changed my plans' }] });
       expect(await app.handle.result()).toBe('CANCELLED');
+    });
+  });
+
+  it('keeps the deadline the applicant was shown, and takes no payment made after it', async () => {
+    await t.withWorker(async () => {
+      const app = await submitted(t);
+      const row = await applicationRow(t.db, app.applicationId);
+      // The workflow's deadline is the one published at submission, not one counted from its first run.
+      expect(row.next_deadline?.toISOString()).toBe(app.paymentDeadline);
+      const late = new Date(Date.parse(app.paymentDeadline) + 60_000).toISOString();
+      await app.handle.signal(paymentReceived, { transactionId: 'BRI-LATE', billingCode: app.billingCode, amount: app.amount, paidAt: late });
+      const unapplied = await eventually(
+        () => t.db.selectFrom('unapplied_callbacks').selectAll().where('application_id', '=', app.applicationId).execute(),
+        (rows) => rows.length > 0,
+      );
+      expect(unapplied).toMatchObject([{ sender: 'bank', event_id: 'BRI-LATE', reason: expect.stringMatching(/after the billing code expired/) }]);
+      await skipTo(t, app.paymentDeadline);
+      expect(await app.handle.result()).toBe('EXPIRED');
+      expect(await countRows(t.db, 'payments', app.applicationId)).toBe(0);
     });
   });
 
