@@ -27,15 +27,16 @@ const sessionSchema = z.enum(SESSIONS, { error: `must be one of ${SESSIONS.join(
  * What a person may type in a free-text field before it is stored, shown to an officer or printed:
  * no control characters (PostgreSQL text cannot hold U+0000; the others corrupt logs and screens), only
  * newlines and tabs where a text may span lines, no half of a surrogate pair (not valid UTF-8), and no
- * bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069), which make a name read backwards.
+ * bidirectional control (overrides and isolates U+202A-U+202E, U+2066-U+2069, and the invisible direction marks
+ * U+200E, U+200F, U+061C), which make a name read backwards.
  */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 /** The same rule as a JSON Schema pattern, so the OpenAPI document says what the server accepts. */
-const textPattern = (multiline: boolean) => `^[^${multiline ? '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F' : '\\u0000-\\u001F'}\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF]*$`;
+const textPattern = (multiline: boolean) => `^[^${multiline ? '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F' : '\\u0000-\\u001F'}\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF]*$`;
 
 export const text = (options: { multiline?: boolean } = {}) => {
   const control = options.multiline ? CONTROL_EXCEPT_LINES : CONTROL;
@@ -46,7 +47,7 @@ export const text = (options: { multiline?: boolean } = {}) => {
       if (found) ctx.addIssue({ code: 'custom', message: `must not contain control characters (${codePoint(found[0])} found)` });
       if (LONE_SURROGATE.test(value)) ctx.addIssue({ code: 'custom', message: 'must be valid Unicode text (a lone surrogate was found)' });
       const bidi = BIDI_CONTROL.exec(value);
-      if (bidi) ctx.addIssue({ code: 'custom', message: `must not contain bidirectional override or isolate characters (${codePoint(bidi[0])} found)` });
+      if (bidi) ctx.addIssue({ code: 'custom', message: `must not contain bidirectional control characters (${codePoint(bidi[0])} found)` });
     })
     .openapi({ pattern: textPattern(options.multiline ?? false) });
 };
@@ -401,7 +402,11 @@ export const paymentCallbackSchema = z
     billingCode: z.string().regex(/^\d{15}$/, { error: 'must be the 15-digit billing code' }),
     transactionId: text().min(1).max(64),
     amount: z.number().int().positive(),
-    paidAt: z.iso.datetime({ offset: true }),
+    // A payment cannot be made in the future (a few minutes of clock difference aside).
+    paidAt: z.iso
+      .datetime({ offset: true })
+      .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, { error: 'cannot be in the future' })
+      .openapi({ description: 'When the bank took the payment; not in the future' }),
   })
   .openapi('PaymentCallback');
 

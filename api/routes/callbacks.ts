@@ -19,7 +19,7 @@ const payment = createRoute({
   tags: ['callbacks'],
   security: [{ callbackSignature: [] }],
   summary: 'The bank confirms a payment of a billing code (HMAC-signed)',
-  description: 'Idempotent by transactionId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
+  description: 'Idempotent by transactionId on its billing code: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused. A payment the application cannot take (already paid, wrong amount, paid after the deadline, expired or cancelled, a transaction id used for another billing code) answers 409 and is recorded for a refund.',
   request: { body: jsonBody(paymentCallbackSchema) },
   responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
 });
@@ -91,24 +91,29 @@ export const callbackRoutes = (deps: ApiDeps) => {
   return router
     .openapi(payment, async (c) => {
       const notice = c.req.valid('json');
-      if (await seenEvent('bank', notice.transactionId)) {
-        await deps.db.insertInto('callback_receipts').values({ sender: 'bank', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
-        return c.json({ status: 'duplicate' as const }, 202);
-      }
       const application = await deps.db
         .selectFrom('applications')
         .leftJoin('payments', 'payments.application_id', 'applications.id')
-        .select(['applications.id', 'applications.amount', 'applications.stage', 'payments.bank_transaction_id'])
+        .select(['applications.id', 'applications.amount', 'applications.stage', 'applications.payment_deadline', 'payments.bank_transaction_id'])
         .where('applications.billing_code', '=', notice.billingCode)
         .executeTakeFirst();
+      // No application to attach a record to: the bank took money for a code this service never issued.
       if (!application) throw new HttpProblem('not-found', 'no application has this billing code');
-      if (application.bank_transaction_id === notice.transactionId) {
+      const seen = await deps.db.selectFrom('callback_events').select('application_id').where('sender', '=', 'bank').where('event_id', '=', notice.transactionId).executeTakeFirst();
+      if (seen?.application_id === application.id || application.bank_transaction_id === notice.transactionId) {
         await remember('bank', c.get('signature'), notice.transactionId, application.id);
         return c.json({ status: 'duplicate' as const }, 202);
       }
-      if (application.bank_transaction_id) throw new HttpProblem('conflict', 'this billing code is already paid by another transaction; refund it');
-      if (application.amount !== notice.amount) throw new HttpProblem('conflict', `the amount differs from the billing (${application.amount} rupiah)`);
-      if (application.stage === 'EXPIRED' || application.stage === 'CANCELLED') throw new HttpProblem('conflict', 'the billing code is no longer valid; refund it');
+      /** Money this application cannot take: recorded for reconciliation (a refund), and the bank is told so. */
+      const refuse = async (reason: string) => {
+        await recordUnappliedCallback(deps.db, { sender: 'bank', eventId: notice.transactionId, applicationId: application.id, reason, amount: notice.amount, message: { ...notice }, recordedBy: 'api' });
+        throw new HttpProblem('conflict', `${reason}; the payment was not applied: refund it`);
+      };
+      if (seen) return refuse('this transaction id was already used for another billing code');
+      if (application.bank_transaction_id) return refuse('this billing code is already paid by another transaction');
+      if (application.amount !== notice.amount) return refuse(`the amount differs from the billing (${application.amount} rupiah)`);
+      if (application.stage === 'EXPIRED' || application.stage === 'CANCELLED') return refuse(`the billing code is no longer valid (the application is ${application.stage})`);
+      if (Date.parse(notice.paidAt) > application.payment_deadline.getTime()) return refuse(`paid at ${notice.paidAt}, after the billing code expired at ${application.payment_deadline.toISOString()}`);
       await signalOrRecord('bank', application.id, notice.transactionId, notice.amount, () =>
         deps.temporal.workflow.getHandle(workflowIdFor(application.id)).signal(paymentReceived, notice),
         { ...notice },

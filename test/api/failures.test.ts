@@ -303,4 +303,49 @@ describe('a bank payment the application can no longer take', () => {
     expect(Number(bank?.[1])).toBeGreaterThanOrEqual(1);
     expect(metrics.body).toMatch(/^passport_unapplied_callbacks\{sender="pos"\} \d+$/m);
   });
+
+  it('records every payment it refuses, for a refund: a second transaction, a wrong amount, an expired code, a reused transaction id', async () => {
+    const pay = (billingCode: string, transactionId: string, amount: number, paidAt = new Date().toISOString()) =>
+      s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId, amount, paidAt }).send();
+    const submit = async () => {
+      const { auth } = await s.applicant();
+      const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
+      expect(submitted.status).toBe(201);
+      return submitted.body as { applicationId: string; billingCode: string; amount: number; paymentDeadline: string };
+    };
+    const recorded = (applicationId: string) =>
+      s.db.selectFrom('unapplied_callbacks').select(['event_id', 'reason', 'recorded_by']).where('application_id', '=', applicationId).orderBy('recorded_at').execute();
+
+    const paid = await submit();
+    const tx = `BNI-A-${paid.billingCode}`;
+    expect(await pay(paid.billingCode, tx, paid.amount)).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    expect(await pay(paid.billingCode, tx, paid.amount)).toMatchObject({ status: 202, body: { status: 'duplicate' } });
+    // Once the payment is on record the API itself refuses another (before that, the workflow records it).
+    await eventually(() => s.db.selectFrom('payments').select('application_id').where('application_id', '=', paid.applicationId).execute(), (rows) => rows.length === 1);
+    expect(await pay(paid.billingCode, `BNI-B-${paid.billingCode}`, paid.amount)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/already paid.*refund it/) } });
+
+    const other = await submit();
+    // The first application's transaction id, on another billing code: not a duplicate, and not dropped.
+    expect(await pay(other.billingCode, tx, other.amount)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/another billing code/) } });
+    expect(await pay(other.billingCode, `BNI-C-${other.billingCode}`, other.amount + 1)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/amount differs/) } });
+    // The published deadline has passed while the read model still shows AWAITING_PAYMENT (the worker is behind).
+    await s.db.updateTable('applications').set({ payment_deadline: new Date(Date.now() - 60_000) }).where('id', '=', other.applicationId).execute();
+    expect(await pay(other.billingCode, `BNI-D-${other.billingCode}`, other.amount)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/after the billing code expired/) } });
+
+    expect(await recorded(paid.applicationId)).toMatchObject([{ event_id: `BNI-B-${paid.billingCode}`, reason: expect.stringMatching(/already paid/), recorded_by: 'api' }]);
+    expect(await recorded(other.applicationId)).toMatchObject([
+      { event_id: tx, reason: expect.stringMatching(/another billing code/) },
+      { event_id: `BNI-C-${other.billingCode}`, reason: expect.stringMatching(/amount differs/) },
+      { event_id: `BNI-D-${other.billingCode}`, reason: expect.stringMatching(/after the billing code expired/) },
+    ]);
+    expect(await s.db.selectFrom('applications').select('stage').where('id', '=', other.applicationId).executeTakeFirstOrThrow()).toEqual({ stage: 'AWAITING_PAYMENT' });
+  });
+
+  it('refuses a payment dated in the future', async () => {
+    const { auth } = await s.applicant();
+    const { billingCode, amount } = (await s.call('POST', '/applications', sampleSubmission(), auth)).body;
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const answer = await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BNI-F-${billingCode}`, amount, paidAt: future }).send();
+    expect(answer).toMatchObject({ status: 400, body: { errors: [{ field: 'paidAt', reason: 'cannot be in the future' }] } });
+  });
 });

@@ -29,6 +29,7 @@ describe('free text', () => {
       ['a lone surrogate in a name', { fullName: 'Siti \uD800 Rahmawati' }, 'fullName', /lone surrogate/],
       ['a right-to-left override in a name', { fullName: 'Siti \u202Eitawahmar' }, 'fullName', /bidirectional .*U\+202E/],
       ['a left-to-right isolate in a name', { fullName: 'Siti \u2066Rahmawati' }, 'fullName', /bidirectional .*U\+2066/],
+      ['an invisible right-to-left mark in a name', { fullName: 'Siti\u200F Rahmawati' }, 'fullName', /bidirectional .*U\+200F/],
       ['a right-to-left override in the incident place', { applicationType: 'DAMAGED', incidentReport: { date: '2026-01-02', place: 'Palu \u202E', description: 'Terendam banjir di rumah.' } }, 'incidentReport.place', /bidirectional/],
     ];
     for (const [what, change, field, reason] of cases) {
