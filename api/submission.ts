@@ -57,7 +57,7 @@ export class SubmissionRefused extends Error {
 }
 
 /** The predicate of the partial unique index `applications_one_active_per_nik` (migration 101), as its conflict target. */
-const ONE_ACTIVE_PER_NIK = sql<boolean>`stage not in ('COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED')`;
+const ONE_ACTIVE_PER_NIK = sql<boolean>`stage not in (${sql.join(TERMINAL_STAGES.map((stage) => sql.lit(stage)))})`;
 
 const TRACKING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'; // no 0/O, 1/I/L: read aloud and typed by people
 /** 12 random characters (~59 bits): unguessable, and short enough to type from an SMS. */

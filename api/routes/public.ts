@@ -2,10 +2,11 @@
 // seats, the documents to bring, the fee schedule.
 import { createRoute, z } from '@hono/zod-openapi';
 import { loadHolidays } from '../../activities/booking.js';
+import { bookingWindow } from '../../db/calendar.js';
 import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import type { ApplicationType, Stage } from '../../workflows/definitions.js';
 import { seatsBetween } from '../availability.js';
-import { officeWindow, requireBookable } from '../horizon.js';
+import { requireBookable } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { rateLimited } from '../rate-limit.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
@@ -152,7 +153,7 @@ export const publicRoutes = (deps: ApiDeps) => {
       const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).executeTakeFirst();
       if (!office) throw new HttpProblem('not-found', `no immigration office with code ${officeCode}`);
       const query = c.req.valid('query');
-      const window = await officeWindow(deps.db, office.code, deps.config.BOOKING_HORIZON_DAYS);
+      const window = await bookingWindow(deps.db, { timeZone: office.time_zone, now: new Date(), horizonDays: deps.config.BOOKING_HORIZON_DAYS });
       if (query.from) requireBookable('query.from', query.from, window);
       const from = query.from && query.from > window.from ? query.from : window.from;
       const last = addDays(from, query.days - 1) < window.until ? addDays(from, query.days - 1) : window.until;
