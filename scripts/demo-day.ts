@@ -28,6 +28,9 @@ const DEFAULT_SHARES: Array<[Fate, number]> = [
 ];
 
 /** `seed` makes every choice deterministic; `maxWaitMs` bounds any wait for the service's timers. */
+/** Every demo applicant's NIK starts so (Palu; a woman born 12 May 1990); the serial is the applicant's number. */
+export const DEMO_NIK_PREFIX = '727105520590';
+
 export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: number }) {
   const { offices, maxWaitMs } = opts;
   /** Deterministic choices (mulberry32), so a seed replays the same day. */
@@ -57,7 +60,7 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
   }
 
   /** A NIK whose region, birth date and serial agree (the API checks its shape). */
-  const nikFor = (n: number) => `727105520590${String(1000 + n).padStart(4, '0')}`;
+  const nikFor = (n: number) => `${DEMO_NIK_PREFIX}${String(1000 + n).padStart(4, '0')}`;
 
   /** Polls the applicant's own view until it shows one of `stages`; returns that view. */
   async function waitForView(api: ServiceClient, a: Applicant, stages: string[]) {

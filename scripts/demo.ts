@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
 import { serviceClient } from './demo-client.js';
-import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
+import { DEMO_NIK_PREFIX, demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 
 const { values } = parseArgs({
   options: {
@@ -140,15 +140,18 @@ function html(report: Report, day: Applicant[], seconds: number): string {
 }
 
 async function main() {
-  const api = serviceClient(baseUrl, config);
+  // Steps and callbacks are retried (same Idempotency-Key, a fresh signature) on a 503 or a lost answer, as real clients do.
+  const api = serviceClient(baseUrl, config, { retry: { forMs: MAX_WAIT_MS } });
   const health = await api.health().catch(() => undefined);
   if (health?.status !== 200) throw new Error(`no service at ${baseUrl}: start it first (PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start), or pass --url`);
 
   const db = createDb(databaseUrl, { max: 2 });
   const bookingDate = await nextWorkingDay(db);
+  // Applicants after those of earlier demos: one left in progress by a failed run keeps its NIK busy.
+  const earlier = await sql<{ n: number }>`select count(*)::int as n from applications where nik like ${`${DEMO_NIK_PREFIX}%`}`.execute(db);
   await db.destroy();
 
-  const day = planDay(Number(values.applicants));
+  const day = planDay(Number(values.applicants), (earlier.rows[0]?.n ?? 0) + 1);
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     { format: ' demo day |{bar}| {value}/{total} applicants done | {last}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
