@@ -13,10 +13,16 @@ const dayList = z
 export const DEFAULT_BOOKING_HORIZON_DAYS = 60;
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * production: every address and secret must be given (no embedded defaults). staging: the same, but demo
+   * settings are allowed, for rehearsals such as `npm run smoke`. development and test: the embedded defaults.
+   */
+  NODE_ENV: z.enum(['development', 'test', 'staging', 'production']).default('development'),
   /** Empty means: start an embedded PostgreSQL under DATA_DIR. */
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().default('.data'),
+  /** The reference files (offices, fees, documents to bring, holiday calendar) that setup loads; see deploy/reference/README.md. */
+  REFERENCE_DATA_DIR: z.string().default('deploy/reference'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   /** Empty means: start the Temporal CLI dev server (with its Web UI). */
   TEMPORAL_ADDRESS: z.string().optional(),
@@ -82,21 +88,28 @@ const schema = z.object({
 
 /** What a production process cannot start without (docker-compose.yml provides each to the API and the worker). */
 export const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET'] as const;
+type Setting = keyof z.input<typeof schema>;
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * The configuration from `env`. In production and staging each setting in `required` must be given: the API
+ * and the worker need all of REQUIRED_IN_PRODUCTION; a tool needs only what it uses (`npm run stuck`: Temporal).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, required: readonly Setting[] = REQUIRED_IN_PRODUCTION): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  if (parsed.data.NODE_ENV === 'production') {
+  if (parsed.data.NODE_ENV === 'production' || parsed.data.NODE_ENV === 'staging') {
     // Checked on the raw environment: the secrets' embedded defaults must never reach production.
-    for (const key of REQUIRED_IN_PRODUCTION) {
-      if (env[key] === undefined || env[key] === '') throw new Error(`Invalid configuration:\n  ${key}: required in production`);
+    for (const key of required) {
+      if (env[key] === undefined || env[key] === '') throw new Error(`Invalid configuration:\n  ${key}: required in ${parsed.data.NODE_ENV}`);
     }
-    if (parsed.data.DEMO_DAY_SECONDS) throw new Error('Invalid configuration:\n  DEMO_DAY_SECONDS: a demo setting, refused in production');
+  }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.DEMO_DAY_SECONDS) {
+    throw new Error('Invalid configuration:\n  DEMO_DAY_SECONDS: a demo setting, refused in production (allowed in staging)');
   }
   return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
 }

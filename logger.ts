@@ -7,7 +7,7 @@ const PERSONAL_FIELDS = ['nik', 'fullName', 'full_name', 'birthDate', 'birth_dat
 export const REDACTED_PATHS = [...PERSONAL_FIELDS, ...PERSONAL_FIELDS.map((f) => `*.${f}`)];
 
 export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>, destination?: NodeJS.WritableStream): Logger {
-  const pretty = !destination && process.stdout.isTTY && config.NODE_ENV !== 'production';
+  const pretty = !destination && process.stdout.isTTY && config.NODE_ENV !== 'production' && config.NODE_ENV !== 'staging';
   const options = { level: config.LOG_LEVEL, base: { service: 'passport' }, redact: { paths: REDACTED_PATHS, censor: '[personal]' } };
   if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service' } } });
   if (destination) return pino(options, destination);

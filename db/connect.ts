@@ -1,4 +1,4 @@
-// The pool, migrations, and (from ./embedded-postgres.ts) the embedded PostgreSQL used when DATABASE_URL is not set.
+// The pool and the migrations. The embedded PostgreSQL (development and tests only) is ./embedded-postgres.ts.
 import { Kysely, Migrator, PostgresDialect, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
@@ -71,4 +71,8 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-export { embeddedPostgresProblems, SetupError, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+/** Migrations this code has that the database has not run yet (the API refuses to serve on an old schema). */
+export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
+  const all = await new Migrator({ db, provider }).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

@@ -213,6 +213,14 @@ export interface UnappliedCallbacksTable {
   recorded_at: DefaultedTimestamp;
 }
 
+/** A reference file last loaded from deploy/reference/ (see db/reference.ts). */
+export interface ReferenceFilesTable {
+  /** The file's name within the reference folder, e.g. calendar/2027.json. */
+  name: string;
+  sha256: string;
+  loaded_at: DefaultedTimestamp;
+}
+
 export interface DB {
   accounts: AccountsTable;
   baps: BapsTable;
@@ -233,6 +241,7 @@ export interface DB {
   compensations: CompensationsTable;
   notifications: NotificationsTable;
   unapplied_callbacks: UnappliedCallbacksTable;
+  reference_files: ReferenceFilesTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

@@ -1,11 +1,14 @@
-// Production API process: migrates the schema, then serves HTTP against DATABASE_URL and TEMPORAL_ADDRESS.
+// Production API process: serves HTTP against DATABASE_URL and TEMPORAL_ADDRESS, once the database has been
+// set up (scripts/setup-database.ts: schema and reference data); it refuses to start on an old schema or an
+// empty catalogue, saying what to run.
 // SIGTERM stops accepting connections, lets requests in flight finish, then closes Temporal and the pool.
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
-import { createDb, migrateToLatest } from '../db/connect.js';
+import { createDb, pendingMigrations } from '../db/connect.js';
+import { catalogueProblems } from '../db/reference.js';
 import { createLogger } from '../logger.js';
 import { onShutdownSignal } from './signals.js';
 
@@ -14,8 +17,14 @@ const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 
 const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
-const applied = await migrateToLatest(db);
-log.info({ applied }, 'migrations applied');
+const SETUP = 'run the database setup first: `node dist/scripts/setup-database.js` (docker compose runs it as the `setup` service; from a clone: `npm run setup-database`)';
+const pending = await pendingMigrations(db);
+const problems = pending.length ? [`the database schema is not up to date (${pending.length} migrations to run: ${pending.join(', ')})`] : await catalogueProblems(db);
+if (problems.length) {
+  log.fatal({ problems }, `the API cannot start: ${problems.join('; ')}; ${SETUP}`);
+  await db.destroy();
+  process.exit(1);
+}
 const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
 if (calendar) log.warn(`holiday calendar: ${calendar}`);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { binaries, postgresUser } from '../db/embedded-postgres.js';
 import { freePort } from '../test/support/ports.js';
-import { seed } from '../db/seed/index.js';
+import { seed } from '../db/reference.js';
 import { searchAttributeFlags } from './dev-server.js';
 import { temporalExecutable } from './temporal-executables.js';
 

@@ -16,8 +16,9 @@ import { counterBookedPos } from '../activities/pos.js';
 import { workflowsPath } from '../activities/worker.js';
 import { submitApplication, type Submission } from '../api/submission.js';
 import { loadConfig, policyFrom } from '../config.js';
-import { createDb, migrateToLatest, startEmbeddedPostgres } from '../db/connect.js';
-import { seed } from '../db/seed/index.js';
+import { createDb, migrateToLatest } from '../db/connect.js';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { seed } from '../db/reference.js';
 import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import {
   bookSession,

@@ -1,5 +1,5 @@
 // `npm start`: the whole service on one machine. PostgreSQL (embedded unless DATABASE_URL), the Temporal
-// dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations and seed data, the worker and the API.
+// dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations and reference data (deploy/reference/), the worker and the API.
 // It supervises them: any signal, a crash, or the end of its parent (npm) stops everything, in order; and its
 // children are guarded (scripts/guarded.ts), so even a SIGKILL of this process leaves nothing behind.
 import { mkdir } from 'node:fs/promises';
@@ -10,8 +10,9 @@ import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
-import { createDb, embeddedPostgresProblems, migrateToLatest, SetupError, startEmbeddedPostgres } from '../db/connect.js';
-import { seed } from '../db/seed/index.js';
+import { createDb, migrateToLatest } from '../db/connect.js';
+import { embeddedPostgresProblems, SetupError, startEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { seed } from '../db/reference.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from './dev-server.js';
 import { portProblems } from './ports.js';
@@ -67,7 +68,9 @@ async function main() {
   stops.unshift(['database pool', () => db.destroy()]);
   const applied = await migrateToLatest(db);
   log.info({ applied }, `migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
-  if (!config.DATABASE_URL) await seed(db);
+  const reference = await seed(db, config.REFERENCE_DATA_DIR);
+  log.info({ reference: reference.lines }, `reference data from ${config.REFERENCE_DATA_DIR} loaded`);
+  for (const warning of reference.warnings) log.warn(`reference data: ${warning}`);
   const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
   if (calendar) log.warn(`holiday calendar: ${calendar}`);
 

@@ -7,9 +7,10 @@ import { OfficeCode, PassportStage, SlaDeadline, StageEnteredAt } from '../workf
 import { managerQueries, webUiLink } from './manager-queries.js';
 
 const { values } = parseArgs({ options: { office: { type: 'string' }, limit: { type: 'string', default: '50' }, ui: { type: 'string' } } });
-const config = loadConfig();
+// It talks to Temporal only: in production it needs TEMPORAL_ADDRESS, never the database's settings.
+const config = loadConfig(process.env, ['TEMPORAL_ADDRESS']);
 const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
-const uiUrl = values.ui ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+const uiUrl = (values.ui ?? config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/$/, '');
 const connection = await Connection.connect({ address });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const limit = Number(values.limit);

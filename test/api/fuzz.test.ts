@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signedHeaders } from '../../api/signatures.js';
 import { createDb, migrateToLatest } from '../../db/connect.js';
 import type { DB } from '../../db/schema.js';
-import { seed } from '../../db/seed/index.js';
+import { seed } from '../../db/reference.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { SchemaArbitraries, type Schema } from '../support/schema-arbitraries.js';
 import { eventually, startService } from '../support/service.js';

@@ -1,0 +1,267 @@
+// Reference data: the immigration offices, the fee schedule (PP 45/2024), the documents to bring per
+// application type, and the holiday calendar, read from the files an operator edits (deploy/reference/,
+// described in its README.md) and loaded by `npm run setup-database` / `node dist/scripts/setup-database.js`
+// (docker compose: the `setup` service), by `npm start`, and by the tests. Loading twice changes nothing.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { APPLICATION_TYPES } from '../workflows/definitions.js';
+import { calendarFileSchema, importCalendarYear } from './calendar.js';
+import type { DB } from './schema.js';
+
+/** Where the shipped reference files are, from the project folder (the image's /app). */
+export const DEFAULT_REFERENCE_DIR = 'deploy/reference';
+
+/** Indonesia's three time zones (WIB, WITA, WIT) and West Kalimantan's own name for WIB. */
+export const OFFICE_TIME_ZONES = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura'] as const;
+/** Fines the interview's BAP charges by code (activities/bap.ts): the schedule must have them. */
+const REQUIRED_FINES = ['FINE_LOST', 'FINE_DAMAGED'] as const;
+
+// Printable text: no control characters (a NUL cannot be stored; a newline would break the pages).
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const quota = z.number().int('must be a whole number').min(0).max(100_000);
+const unique = <T>(key: (item: T) => string, what: string) => (items: T[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(key(item))) ctx.addIssue({ code: 'custom', path: [i, 'code'], message: `${what} ${key(item)} is listed twice` });
+    seen.add(key(item));
+  });
+};
+
+const officesSchema = z
+  .array(
+    z.strictObject({
+      code: z.string().regex(/^[A-Z]{3}$/, 'must be three capital letters, e.g. PLU'),
+      name: text(200),
+      city: text(100),
+      timeZone: z.enum(OFFICE_TIME_ZONES, { error: `must be one of ${OFFICE_TIME_ZONES.join(', ')}` }),
+      dailyQuota: z.strictObject({ regular: quota, sameDay: quota, priority: quota }),
+    }),
+  )
+  .min(1, 'must list at least one office')
+  .superRefine(unique((o) => o.code, 'office'));
+
+const feesSchema = z
+  .array(
+    z.strictObject({
+      code: z.string().regex(/^[A-Z0-9_]{2,40}$/, 'must be capital letters, digits and _, e.g. ELECTRONIC_10Y'),
+      kind: z.enum(['PRODUCT', 'SERVICE', 'FINE']),
+      description: text(200),
+      amount: z.number().int('must be whole rupiah').min(0).max(1_000_000_000_000),
+    }),
+  )
+  .superRefine(unique((f) => f.code, 'fee'))
+  .superRefine((fees, ctx) => {
+    if (!fees.some((f) => f.kind === 'PRODUCT')) ctx.addIssue({ code: 'custom', path: [], message: 'must list at least one PRODUCT (a passport an applicant can apply for)' });
+    for (const code of REQUIRED_FINES) {
+      if (!fees.some((f) => f.code === code && f.kind === 'FINE')) ctx.addIssue({ code: 'custom', path: [], message: `must list the fine ${code} (kind FINE): the interview charges it` });
+    }
+  });
+
+const documentsSchema = z.array(z.strictObject({ document: text(300), note: text(300).optional() })).min(1, 'must list at least one document').max(50);
+const requirementsSchema = z.strictObject(Object.fromEntries(APPLICATION_TYPES.map((t) => [t, documentsSchema])) as Record<(typeof APPLICATION_TYPES)[number], typeof documentsSchema>);
+
+type Calendar = z.infer<typeof calendarFileSchema>;
+export interface ReferenceData {
+  dir: string;
+  offices: z.infer<typeof officesSchema>;
+  fees: z.infer<typeof feesSchema>;
+  requirements: z.infer<typeof requirementsSchema>;
+  /** One file per year: its name in the folder (calendar/2027.json), content hash and content. */
+  calendar: { name: string; sha256: string; year: Calendar }[];
+}
+
+/** Every problem found in the reference files, each as `file: path: reason`. */
+export class ReferenceDataError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the reference data cannot be loaded:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ReferenceDataError';
+  }
+}
+
+/** Reads and checks every file of the reference folder; throws a ReferenceDataError naming each problem. */
+export async function readReferenceData(dir: string = DEFAULT_REFERENCE_DIR): Promise<ReferenceData> {
+  const folder = resolve(dir);
+  const problems: string[] = [];
+  const read = async <S extends z.ZodType>(name: string, schema: S): Promise<{ value?: z.infer<S>; sha256: string }> => {
+    let raw: string;
+    try {
+      raw = await readFile(join(folder, name), 'utf8');
+    } catch (error) {
+      problems.push(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}) in ${folder}`);
+      return { sha256: '' };
+    }
+    const sha256 = createHash('sha256').update(raw).digest('hex');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      problems.push(`${name}: not valid JSON (${(error as Error).message})`);
+      return { sha256 };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${name}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+      return { sha256 };
+    }
+    return { value: parsed.data, sha256 };
+  };
+
+  const offices = await read('offices.json', officesSchema);
+  const fees = await read('fees.json', feesSchema);
+  const requirements = await read('requirements.json', requirementsSchema);
+  const calendar: ReferenceData['calendar'] = [];
+  let names: string[] = [];
+  try {
+    names = (await readdir(join(folder, 'calendar'))).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    problems.push(`calendar/: no such folder in ${folder} (one <year>.json per year of holidays)`);
+  }
+  for (const file of names) {
+    const name = `calendar/${file}`;
+    const { value, sha256 } = await read(name, calendarFileSchema);
+    if (!value) continue;
+    if (file !== `${value.year}.json`) problems.push(`${name}: holds the year ${value.year}; name it ${value.year}.json`);
+    else calendar.push({ name, sha256, year: value });
+  }
+  if (problems.length) throw new ReferenceDataError(problems);
+  return { dir: folder, offices: offices.value!, fees: fees.value!, requirements: requirements.value!, calendar };
+}
+
+export interface LoadReport {
+  /** One line per file: what changed, or that nothing did. */
+  lines: string[];
+  /** What the operator should look at: data kept in the database that the files no longer have, years not applied. */
+  warnings: string[];
+}
+
+const changes = (added: number, updated: number, unchanged: number) =>
+  [added && `${added} added`, updated && `${updated} updated`, unchanged && `${unchanged} unchanged`].filter(Boolean).join(', ');
+
+/**
+ * Loads the reference data. Offices, fees and document lists: the files are the truth, applied on every run
+ * (an office or fee missing from its file is kept, with a warning: applications refer to it). A holiday-calendar
+ * file is applied when it is new or has changed since it was last loaded; a provisional file never replaces a
+ * decreed year (it is reported instead).
+ */
+export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Promise<LoadReport> {
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  await db.transaction().execute(async (tx) => {
+    // One loader at a time (two `setup` containers, or setup beside `npm start`).
+    await sql`select pg_advisory_xact_lock(hashtext('passport reference data'))`.execute(tx);
+
+    const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, o]));
+    const offices = data.offices.map((o) => ({
+      code: o.code,
+      name: o.name,
+      city: o.city,
+      time_zone: o.timeZone,
+      regular_quota: o.dailyQuota.regular,
+      same_day_quota: o.dailyQuota.sameDay,
+      priority_quota: o.dailyQuota.priority,
+    }));
+    const officeChanged = offices.filter((o) => officesBefore.has(o.code) && differs(officesBefore.get(o.code)!, o));
+    await tx
+      .insertInto('offices')
+      .values(offices)
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          city: eb.ref('excluded.city'),
+          time_zone: eb.ref('excluded.time_zone'),
+          regular_quota: eb.ref('excluded.regular_quota'),
+          same_day_quota: eb.ref('excluded.same_day_quota'),
+          priority_quota: eb.ref('excluded.priority_quota'),
+        })),
+      )
+      .execute();
+    const officesAdded = offices.filter((o) => !officesBefore.has(o.code)).length;
+    lines.push(`offices.json: ${offices.length} offices (${changes(officesAdded, officeChanged.length, offices.length - officesAdded - officeChanged.length)})`);
+    const officesGone = [...officesBefore.keys()].filter((code) => !offices.some((o) => o.code === code));
+    if (officesGone.length) warnings.push(`offices in the database but not in offices.json, kept (applications refer to them): ${officesGone.join(', ')}`);
+
+    const feesBefore = new Map((await tx.selectFrom('fee_schedule').selectAll().execute()).map((f) => [f.code, f]));
+    const feeChanged = data.fees.filter((f) => feesBefore.has(f.code) && differs(feesBefore.get(f.code)!, f));
+    await tx
+      .insertInto('fee_schedule')
+      .values(data.fees)
+      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), description: eb.ref('excluded.description'), amount: eb.ref('excluded.amount') })))
+      .execute();
+    const feesAdded = data.fees.filter((f) => !feesBefore.has(f.code)).length;
+    lines.push(`fees.json: ${data.fees.length} fees (${changes(feesAdded, feeChanged.length, data.fees.length - feesAdded - feeChanged.length)})`);
+    const feesGone = [...feesBefore.keys()].filter((code) => !data.fees.some((f) => f.code === code));
+    if (feesGone.length) warnings.push(`fees in the database but not in fees.json, kept (applications refer to them): ${feesGone.join(', ')}`);
+
+    const requirementsBefore = await tx.selectFrom('document_requirements').selectAll().orderBy('application_type').orderBy('position').execute();
+    const requirements = APPLICATION_TYPES.flatMap((type) =>
+      data.requirements[type].map((d, i) => ({ application_type: type, position: i + 1, document: d.document, note: d.note ?? null })),
+    );
+    const sameRequirements = JSON.stringify(requirementsBefore.map((r) => ({ ...r })).sort(byTypeAndPosition)) === JSON.stringify([...requirements].sort(byTypeAndPosition));
+    if (!sameRequirements) {
+      await tx.deleteFrom('document_requirements').execute();
+      await tx.insertInto('document_requirements').values(requirements).execute();
+    }
+    lines.push(`requirements.json: ${requirements.length} documents for ${APPLICATION_TYPES.length} application types (${sameRequirements ? 'unchanged' : 'replaced'})`);
+  });
+
+  const loaded = new Map((await db.selectFrom('reference_files').select(['name', 'sha256']).execute()).map((f) => [f.name, f.sha256]));
+  for (const file of data.calendar) {
+    const { year } = file;
+    if (loaded.get(file.name) === file.sha256) {
+      lines.push(`${file.name}: ${year.year} ${year.status} (unchanged since it was last loaded)`);
+      continue;
+    }
+    const current = await db.selectFrom('calendar_years').select(['status', 'source']).where('year', '=', year.year).executeTakeFirst();
+    if (current?.status === 'DECREED' && year.status === 'PROVISIONAL') {
+      warnings.push(`${file.name} is provisional, but ${year.year} is loaded from its decree (${current.source}): the file is not applied; put the decree's list in it`);
+      continue;
+    }
+    const result = await importCalendarYear(db, year);
+    await db
+      .insertInto('reference_files')
+      .values({ name: file.name, sha256: file.sha256 })
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ sha256: eb.ref('excluded.sha256'), loaded_at: sql`now()` })))
+      .execute();
+    lines.push(`${file.name}: ${year.year} ${year.status}, ${year.holidays.length} days off (${changes(result.added.length, result.renamed.length, 0) || 'no date changed'}${result.removed.length ? `, ${result.removed.length} removed` : ''})`);
+    for (const b of result.bookingsOnNewHolidays) warnings.push(`application ${b.applicationId} is booked on ${b.date}, now a day off: move its appointment`);
+  }
+  return { lines, warnings };
+}
+
+/** Whether a row differs from the file's version of it, field by field of the file's. */
+const differs = <T extends object>(row: T, wanted: T) => (Object.keys(wanted) as (keyof T)[]).some((key) => row[key] !== wanted[key]);
+
+const byTypeAndPosition = (a: { application_type: string; position: number }, b: { application_type: string; position: number }) =>
+  a.application_type.localeCompare(b.application_type) || a.position - b.position;
+
+/** The shipped reference data, loaded: the embedded mode (`npm start`) and the tests. */
+export async function seed(db: Kysely<DB>, dir: string = DEFAULT_REFERENCE_DIR): Promise<LoadReport> {
+  return loadReferenceData(db, await readReferenceData(dir));
+}
+
+/**
+ * What the API cannot serve applicants without: an office to apply at, a passport to apply for, and the
+ * documents to bring. Empty when the catalogue is loaded.
+ */
+export async function catalogueProblems(db: Kysely<DB>): Promise<string[]> {
+  const [offices, products, types] = await Promise.all([
+    db.selectFrom('offices').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('fee_schedule').select(({ fn }) => fn.countAll<string>().as('n')).where('kind', '=', 'PRODUCT').executeTakeFirstOrThrow(),
+    db.selectFrom('document_requirements').select('application_type').distinct().execute(),
+  ]);
+  const problems: string[] = [];
+  if (Number(offices.n) === 0) problems.push('no immigration offices are loaded');
+  if (Number(products.n) === 0) problems.push('no passport fees (PRODUCT) are loaded');
+  const missing = APPLICATION_TYPES.filter((t) => !types.some((r) => r.application_type === t));
+  if (missing.length) problems.push(`no list of documents to bring for ${missing.join(', ')}`);
+  return problems;
+}
