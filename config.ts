@@ -47,7 +47,7 @@ const schema = z.object({
   STAFF_TOKEN_HOURS: duration.default(8),
   /** One account may apply for this many people (a family). */
   MAX_PEOPLE_PER_ACCOUNT: duration.default(5),
-  /** Public tracking: a token bucket per client IP (in memory, per API instance). */
+  /** Public tracking: a token bucket per client IP in PostgreSQL, one limit shared by every API instance. */
   TRACKING_RATE_PER_MINUTE: duration.default(30),
   TRACKING_BURST: duration.default(10),
   /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */

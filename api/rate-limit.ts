@@ -1,17 +1,27 @@
-// A token bucket per client IP, in this process's memory: enough for one API instance. With several
-// instances each keeps its own buckets (the limit is per instance); a shared store would make it global.
+// Public tracking's token bucket per client, shared by every API instance through PostgreSQL. A bucket is
+// one timestamp, when it is full again (GCRA): tokens = burst - (full_at - now) / interval. Taking a token
+// is one statement on the database's clock, so instances racing, or with skewed clocks, never give more
+// than the limit. PostgreSQL down: the error ends as the API's 503, never as a pass.
+import { createHmac, hkdfSync } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import { HttpProblem } from './problems.js';
 
 export interface RateLimit {
+  /** What is limited: each scope has its own buckets. */
+  scope: string;
   perMinute: number;
   burst: number;
   /** Take the client from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** A secret every instance shares (JWT_SECRET): it keys the hash of the client, so the table names no IP. */
+  secret: string;
 }
 
-const MAX_CLIENTS = 50_000;
+/** How often an instance deletes the buckets that have refilled: a full bucket is the same as no row. */
+const SWEEP_EVERY_MS = 60_000;
 
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
@@ -25,24 +35,56 @@ export function clientIp(c: Context, trustProxy: boolean): string {
   }
 }
 
-export function rateLimited(limit: RateLimit): MiddlewareHandler {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const perMs = limit.perMinute / 60_000;
+/**
+ * A client's bucket key: an HMAC of the limit and the IP under a key derived from the shared secret (a plain
+ * hash of an IPv4 address is reversed by trying all 2^32). The limit is part of it: tokens only mean something
+ * under the rate and burst that counted them, so instances configured differently keep apart.
+ */
+export function bucketKeys(limit: Omit<RateLimit, 'trustProxy'>): (ip: string) => Buffer {
+  const hashKey = Buffer.from(hkdfSync('sha256', limit.secret, '', 'passport rate-limit buckets', 32));
+  return (ip) => createHmac('sha256', hashKey).update(`${limit.scope}\n${limit.perMinute}/min\n${limit.burst}\n${ip}`).digest();
+}
+
+export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler {
+  const keyOf = bucketKeys(limit);
+  const interval = 60 / limit.perMinute; // seconds per token
+  const seconds = (n: number) => sql<string>`${n}::float8 * interval '1 second'`;
+  // A token is left while the bucket is full again at most burst - 1 intervals from now.
+  const lastTokenAhead = seconds((limit.burst - 1) * interval);
+
+  let nextSweep = 0;
+  const sweepNowAndThen = () => {
+    if (Date.now() < nextSweep) return;
+    nextSweep = Date.now() + SWEEP_EVERY_MS;
+    // No request waits for it; one that fails (PostgreSQL down) is simply done again a minute later.
+    void db.deleteFrom('rate_limits').where('full_at', '<=', sql<Date>`now()`).execute().catch(() => undefined);
+  };
+
   return async (c, next) => {
-    const now = Date.now();
-    const ip = clientIp(c, limit.trustProxy);
-    const bucket = buckets.get(ip) ?? { tokens: limit.burst, at: now };
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + (now - bucket.at) * perMs);
-    bucket.at = now;
-    if (bucket.tokens < 1) {
-      c.header('retry-after', String(Math.ceil((1 - bucket.tokens) / perMs / 1000)));
+    const key = keyOf(clientIp(c, limit.trustProxy));
+    // A new client starts with a full bucket and takes one token; a known one takes one if one is left.
+    const taken = await db
+      .insertInto('rate_limits')
+      .values({ key, full_at: sql`now() + ${seconds(interval)}` })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ full_at: sql`greatest(rate_limits.full_at, now()) + ${seconds(interval)}` })
+          .where('rate_limits.full_at', '<=', sql<Date>`now() + ${lastTokenAhead}`),
+      )
+      .returning('key')
+      .executeTakeFirst();
+    sweepNowAndThen();
+    if (!taken) {
+      const bucket = await db
+        .selectFrom('rate_limits')
+        .select(sql<number>`extract(epoch from full_at - now())::float8`.as('ahead'))
+        .where('key', '=', key)
+        .executeTakeFirst();
+      const untilOneToken = (bucket?.ahead ?? 0) - (limit.burst - 1) * interval;
+      c.header('retry-after', String(Math.max(1, Math.ceil(untilOneToken))));
       throw new HttpProblem('rate-limited', `at most ${limit.perMinute} lookups a minute from one client`);
     }
-    bucket.tokens -= 1;
-    // Forget the oldest clients first; a forgotten one simply starts again with a full bucket.
-    buckets.delete(ip);
-    buckets.set(ip, bucket);
-    if (buckets.size > MAX_CLIENTS) buckets.delete(buckets.keys().next().value!);
     await next();
   };
 }

@@ -119,6 +119,12 @@ export interface IdempotencyKeysTable {
   created_at: DefaultedTimestamp;
 }
 
+/** Public tracking's token buckets: a keyed hash of client and limit, and when the bucket is full again (api/rate-limit.ts). */
+export interface RateLimitsTable {
+  key: Buffer;
+  full_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   application_id: string;
@@ -228,6 +234,7 @@ export interface DB {
   callback_events: CallbackEventsTable;
   callback_receipts: CallbackReceiptsTable;
   idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
   offices: OfficesTable;
   holidays: HolidaysTable;
   calendar_years: CalendarYearsTable;

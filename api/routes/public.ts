@@ -27,7 +27,7 @@ const track = createRoute({
   path: '/track/{trackingCode}',
   tags: ['public'],
   summary: 'Where an application is: stage, dates and estimated completion, nothing personal',
-  description: 'Rate-limited per client; 429 with Retry-After when exceeded.',
+  description: 'Rate-limited per client, one limit across every API instance; 429 with Retry-After when exceeded.',
   request: { params: trackingParams },
   responses: { 200: jsonResponse('Tracking', trackingSchema), ...problems(400, 404, 429) },
 });
@@ -73,7 +73,13 @@ export const publicRoutes = (deps: ApiDeps) => {
   const router = newRouter();
   router.use(
     '/track/*',
-    rateLimited({ perMinute: deps.config.TRACKING_RATE_PER_MINUTE, burst: deps.config.TRACKING_BURST, trustProxy: deps.config.TRUST_PROXY }),
+    rateLimited(deps.db, {
+      scope: 'tracking',
+      perMinute: deps.config.TRACKING_RATE_PER_MINUTE,
+      burst: deps.config.TRACKING_BURST,
+      trustProxy: deps.config.TRUST_PROXY,
+      secret: deps.config.JWT_SECRET,
+    }),
   );
   return router
     .openapi(track, async (c) => {

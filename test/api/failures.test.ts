@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { counterBookedPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
+import { bucketKeys } from '../../api/rate-limit.js';
 import { listen } from '../../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
@@ -51,8 +52,8 @@ async function proxiedDb(timeouts = FAST) {
 }
 
 /** An API whose PostgreSQL and Temporal go through proxies; its log lines are kept in `lines`. */
-async function proxiedApi(opts: { taskQueue?: string } = {}) {
-  const config = loadConfig({ ...TEST_CONFIG, ...FAST, LOG_LEVEL: 'info' });
+async function proxiedApi(opts: { taskQueue?: string; settings?: Record<string, string> } = {}) {
+  const config = loadConfig({ ...TEST_CONFIG, ...FAST, LOG_LEVEL: 'info', ...opts.settings });
   const { pg, db } = await proxiedDb();
   const temporalProxy = await proxyTo(s.env.address);
   const connection = await Connection.connect({ address: temporalProxy.address });
@@ -116,6 +117,31 @@ describe('a dependency that does not answer', () => {
     for (const line of failures) {
       expect(line).toMatchObject({ level: 50, method: 'GET', path: '/offices', status: '503', err: { message: expect.any(String), stack: expect.any(String) } });
     }
+  });
+
+  it("answers 503, never 500 nor a pass, when tracking's rate limit gets no answer from PostgreSQL: down, hung, or its bucket locked", async () => {
+    const api = await proxiedApi({ settings: { TRUST_PROXY: 'true' } });
+    const client = { 'x-forwarded-for': `2001:db8::${randomUUID().slice(0, 4)}` };
+    const track = () => api.call('GET', '/track/AAAA-AAAA-AAAA', undefined, client);
+    const expectUnavailable = async (fault: string) => {
+      const { value: tracked, ms } = await timed(track);
+      expect(tracked, fault).toMatchObject({ status: 503, body: { type: '/problems/unavailable', detail: 'PostgreSQL did not answer in time; try again in a few seconds' } });
+      expect(tracked.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ms, fault).toBeLessThan(5_000);
+    };
+    for (const fault of ['cut', 'hang'] as const) {
+      await api.pg[fault]();
+      await expectUnavailable(fault);
+      await api.pg.restore();
+      await eventually(track, (r) => r.status === 404, 20_000);
+    }
+    // Only the limiter's statement waits (past the query timeout), on a lock another session holds: the lookup itself could be answered.
+    const key = bucketKeys({ scope: 'tracking', perMinute: s.config.TRACKING_RATE_PER_MINUTE, burst: s.config.TRACKING_BURST, secret: s.config.JWT_SECRET })(client['x-forwarded-for']);
+    await s.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('rate_limits').select('key').where('key', '=', key).forUpdate().executeTakeFirstOrThrow();
+      await expectUnavailable('bucket locked');
+    });
+    expect((await track()).status).toBe(404);
   });
 
   it('answers 503 when Temporal is down or hung: a submission keeps nothing, a bank callback can be sent again', async () => {
