@@ -13,7 +13,7 @@ const config = loadConfig();
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 
-const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), max: config.DATABASE_POOL_MAX, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const applied = await migrateToLatest(db);
 log.info({ applied }, 'migrations applied');
 const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);

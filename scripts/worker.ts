@@ -13,7 +13,7 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worke
 
 // This process orders its own shutdown (below), so the SDK installs no signal handlers.
 installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
-const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), max: config.DATABASE_POOL_MAX, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
 const { worker, connection } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
 
 onShutdownSignal((signal) => {
