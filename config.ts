@@ -77,6 +77,8 @@ const schema = z.object({
   /** PostgreSQL: the longest wait for a connection, and for a query's answer (a hung server never hangs a request). */
   DATABASE_CONNECT_TIMEOUT_SECONDS: duration.default(5),
   DATABASE_QUERY_TIMEOUT_SECONDS: duration.default(10),
+  /** Most PostgreSQL connections this process holds (its share of max_connections: README, Production configuration). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).default(10),
   /** How long a stopping worker lets in-flight activities finish before cancelling them (Temporal retries them). */
   SHUTDOWN_GRACE_SECONDS: duration.default(30),
   /**

@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { APPLICATION_TYPES } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear } from './calendar.js';
+import { pendingMigrations } from './connect.js';
 import type { DB } from './schema.js';
 
 /** Where the shipped reference files are, from the project folder (the image's /app). */
@@ -266,4 +267,15 @@ export async function catalogueProblems(db: Kysely<DB>): Promise<string[]> {
   const missing = APPLICATION_TYPES.filter((t) => !types.some((r) => r.application_type === t));
   if (missing.length) problems.push(`no list of documents to bring for ${missing.join(', ')}`);
   return problems;
+}
+
+/** What an operator runs when the API or the worker finds the database not set up. */
+export const SETUP_HINT =
+  'run the database setup first: `node dist/scripts/setup-database.js` (docker compose runs it as the `setup` service; from a clone: `npm run setup-database`)';
+
+/** Why the production processes cannot start on this database yet: an old schema, or an empty catalogue. */
+export async function setupProblems(db: Kysely<DB>): Promise<string[]> {
+  const pending = await pendingMigrations(db);
+  if (pending.length) return [`the database schema is not up to date (${pending.length} migrations to run: ${pending.join(', ')})`];
+  return catalogueProblems(db);
 }

@@ -7,8 +7,8 @@ import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
-import { createDb, pendingMigrations } from '../db/connect.js';
-import { catalogueProblems } from '../db/reference.js';
+import { createDb } from '../db/connect.js';
+import { SETUP_HINT, setupProblems } from '../db/reference.js';
 import { createLogger } from '../logger.js';
 import { onShutdownSignal } from './signals.js';
 
@@ -16,12 +16,10 @@ const config = loadConfig();
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 
-const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
-const SETUP = 'run the database setup first: `node dist/scripts/setup-database.js` (docker compose runs it as the `setup` service; from a clone: `npm run setup-database`)';
-const pending = await pendingMigrations(db);
-const problems = pending.length ? [`the database schema is not up to date (${pending.length} migrations to run: ${pending.join(', ')})`] : await catalogueProblems(db);
+const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), max: config.DATABASE_POOL_MAX, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+const problems = await setupProblems(db);
 if (problems.length) {
-  log.fatal({ problems }, `the API cannot start: ${problems.join('; ')}; ${SETUP}`);
+  log.fatal({ problems }, `the API cannot start: ${problems.join('; ')}; ${SETUP_HINT}`);
   await db.destroy();
   process.exit(1);
 }

@@ -9,7 +9,7 @@ import { catalogueProblems, loadReferenceData, readReferenceData } from '../db/r
 const config = loadConfig(process.env, ['DATABASE_URL']);
 // Without DATABASE_URL: the embedded PostgreSQL that `npm start` runs.
 const url = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0.1:${config.EMBEDDED_PG_PORT}/passport`;
-const db = createDb(url, { max: 1 });
+const db = createDb(url, { max: config.DATABASE_POOL_MAX }); // it uses one at a time (compose: 1)
 
 try {
   // The files are checked before anything is changed: a typo in one never leaves a half-migrated database.

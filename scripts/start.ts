@@ -64,7 +64,7 @@ async function main() {
     databaseUrl = pg.url;
     log.info({ dataDir: pgDir, port: config.EMBEDDED_PG_PORT }, `PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pgDir}`);
   }
-  const db = createDb(databaseUrl, { ...databaseTimeoutsFrom(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+  const db = createDb(databaseUrl, { ...databaseTimeoutsFrom(config), max: config.DATABASE_POOL_MAX, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
   stops.unshift(['database pool', () => db.destroy()]);
   const applied = await migrateToLatest(db);
   log.info({ applied }, `migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);

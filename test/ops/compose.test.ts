@@ -24,16 +24,19 @@ type Service = {
   ports?: string[];
   profiles?: string[];
   restart?: string;
+  env_file?: string | string[];
 };
 const services: Record<string, Service> = compose.services;
 
-/** The .env.example file as docker compose would read it. */
-const envExample = Object.fromEntries(
-  read('.env.example')
-    .split('\n')
-    .filter((line) => /^[A-Z_]+=/.test(line))
-    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-);
+/** A KEY=VALUE file (.env.example, an env_file) as docker compose would read it. */
+const envFile = (file: string): Record<string, string> =>
+  Object.fromEntries(
+    read(file)
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+const envExample = envFile('.env.example');
 
 /** Compose's interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error}, and $$ for a literal $. */
 function interpolate(value: string, env: Record<string, string>): string {
@@ -158,6 +161,32 @@ describe('docker-compose.yml', () => {
     const registered = String(services['temporal-setup']!.environment!.SEARCH_ATTRIBUTES).split(' ').sort();
     const defined = searchAttributeFlags().filter((flag) => flag !== '--search-attribute').sort();
     expect(registered).toEqual(defined);
+  });
+
+  it("keeps every PostgreSQL pool of the README's scale-out example within max_connections, the reserved ones free", () => {
+    const scaleLine = read('README.md').split('\n').find((line) => /^docker compose up .*--scale /.test(line));
+    const scale: Record<string, number> = Object.fromEntries([...(scaleLine ?? '').matchAll(/--scale ([\w-]+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+    expect(Object.keys(scale).length, 'the README names a scale-out example').toBeGreaterThan(0);
+    const serverArgs = services.postgresql!.command ?? [];
+    const setting = (name: string, fallback: number) => Number(serverArgs.find((a) => a.startsWith(`${name}=`))?.split('=')[1] ?? fallback);
+    const usable = setting('max_connections', 100) - setting('superuser_reserved_connections', 3) - setting('reserved_connections', 0);
+
+    const connections = (name: string, service: Service): number => {
+      const env = { ...Object.assign({}, ...[service.env_file ?? []].flat().map(envFile)), ...environmentOf(name) };
+      if (name === 'postgresql') return 0;
+      // `temporal-server start` runs frontend, history, matching and worker, each with a pool per database.
+      if (service.image?.startsWith('temporalio/server:')) return 4 * (Number(env.SQL_MAX_CONNS ?? 20) + Number(env.SQL_VIS_MAX_CONNS ?? 10));
+      const pool = loadConfig({ DATABASE_POOL_MAX: env.DATABASE_POOL_MAX }).DATABASE_POOL_MAX; // or config.ts's default
+      // The smoke check runs an API and a worker of its own, each with that pool, and holds 2 connections itself.
+      if (name === 'smoke') return 2 * pool + 2;
+      if (env.DATABASE_URL) return pool;
+      if (env.SQL_PASSWORD) return 1; // temporal-sql-tool runs one statement at a time (measured)
+      expect(Object.keys(env).filter((k) => /^(POSTGRES|DATABASE|SQL)_/.test(k)), `${name} connects to PostgreSQL in a way this budget does not count`).toEqual([]);
+      return 0;
+    };
+    const budget = Object.entries(services).map(([name, service]) => ({ name, each: connections(name, service), replicas: scale[name] ?? 1 }));
+    const total = budget.reduce((sum, { each, replicas }) => sum + each * replicas, 0);
+    expect(total, JSON.stringify(budget)).toBeLessThanOrEqual(usable);
   });
 
   it('mounts setup scripts that exist and runs the compiled entry points the image builds', () => {

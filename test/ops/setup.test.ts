@@ -43,11 +43,11 @@ const runScript = (script: string, env: Record<string, string>) =>
     );
   });
 const setup = (databaseUrl: string, referenceDir = DEFAULT_REFERENCE_DIR) => runScript('scripts/setup-database.ts', { NODE_ENV: 'production', DATABASE_URL: databaseUrl, REFERENCE_DATA_DIR: referenceDir });
-const api = (databaseUrl: string) =>
-  runScript('scripts/api.ts', {
+const production = (script: 'api' | 'worker', databaseUrl: string) =>
+  runScript(`scripts/${script}.ts`, {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: '127.0.0.1:1', // never reached: the API stops before it connects
+    TEMPORAL_ADDRESS: '127.0.0.1:1', // never reached: the process stops before it connects
     JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef',
     BANK_CALLBACK_SECRET: 'setup-test-bank-secret',
     POS_CALLBACK_SECRET: 'setup-test-pos-secret',
@@ -70,20 +70,22 @@ afterAll(async () => {
   for (const dir of folders) await rm(dir, { recursive: true, force: true });
 });
 
-describe('the production API', () => {
-  it('refuses to start on a database that was never set up, and says what to run', async () => {
+describe('the production API and worker', () => {
+  it('refuse to start on a database that was never set up, and say what to run', async () => {
     const url = await freshDatabase();
-    const { code, output } = await api(url);
-    expect(code).toBe(1);
-    expect(output).toContain('the database schema is not up to date');
-    expect(output).toContain('node dist/scripts/setup-database.js');
-    expect(await tablesIn(url)).toBe(0); // it changed nothing
+    for (const script of ['api', 'worker'] as const) {
+      const { code, output } = await production(script, url);
+      expect(code, output).toBe(1);
+      expect(output).toContain(`the ${script === 'api' ? 'API' : 'worker'} cannot start: the database schema is not up to date`);
+      expect(output).toContain('node dist/scripts/setup-database.js');
+    }
+    expect(await tablesIn(url)).toBe(0); // they changed nothing
   });
 
   it('refuses to start on an empty catalogue: no office to apply at, no passport to apply for', async () => {
     const url = await freshDatabase();
     await withDb(url, migrateToLatest);
-    const { code, output } = await api(url);
+    const { code, output } = await production('api', url);
     expect(code).toBe(1);
     expect(output).toContain('no immigration offices are loaded');
     expect(output).toContain('no passport fees (PRODUCT) are loaded');
