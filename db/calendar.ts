@@ -89,18 +89,27 @@ export async function calendarWarningNow(db: Kysely<DB>, horizonDays: number): P
 
 // Import --------------------------------------------------------------------------------------------
 
-const holidaySchema = z.object({
+/** Text an operator writes into reference data: trimmed, no control characters (a NUL cannot be stored; a newline would break the pages). */
+export const printableText = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+const holidaySchema = z.strictObject({
   date: z.iso.date(),
-  name: z.string().trim().min(2).max(200),
+  name: printableText(2, 200),
   kind: z.enum(['NATIONAL', 'CUTI_BERSAMA']).default('NATIONAL'),
 });
 
 /** One year's decree (or a provisional list) as an operator loads it. */
 export const calendarFileSchema = z
-  .object({
+  .strictObject({
     year: z.number().int().min(2000).max(9999),
     status: z.enum(['DECREED', 'PROVISIONAL']),
-    source: z.string().trim().min(3, 'must say where the dates come from, e.g. the SKB number').max(500),
+    source: printableText(3, 500).describe('where the dates come from, e.g. the SKB number'),
     holidays: z.array(holidaySchema),
   })
   .superRefine((file, ctx) => {
@@ -143,7 +152,9 @@ export interface ImportResult {
 export async function importCalendarYear(db: Kysely<DB>, input: CalendarFile, opts: { force?: boolean } = {}): Promise<ImportResult> {
   const file = calendarFileSchema.parse(input);
   for (const h of file.holidays) dateMs(h.date); // a real date (2027-02-30 is not)
-  return db.transaction().execute(async (tx) => {
+  // Inside a caller's transaction (the setup step loads every reference file in one) or in its own.
+  const inTransaction = <T>(work: (tx: Kysely<DB>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  return inTransaction(async (tx) => {
     const current = await tx.selectFrom('calendar_years').select('status').where('year', '=', file.year).forUpdate().executeTakeFirst();
     if (current?.status === 'DECREED' && file.status === 'PROVISIONAL' && !opts.force) {
       throw new Error(`${file.year} is already loaded from its decree; a provisional list does not replace it (use --force to do so anyway)`);

@@ -3,31 +3,27 @@
 // described in its README.md) and loaded by `npm run setup-database` / `node dist/scripts/setup-database.js`
 // (docker compose: the `setup` service), by `npm start`, and by the tests. Loading twice changes nothing.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { APPLICATION_TYPES } from '../workflows/definitions.js';
-import { calendarFileSchema, importCalendarYear } from './calendar.js';
-import { pendingMigrations } from './connect.js';
+import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
+import { pendingMigrations, unknownMigrations } from './connect.js';
 import type { DB } from './schema.js';
 
 /** Where the shipped reference files are, from the project folder (the image's /app). */
 export const DEFAULT_REFERENCE_DIR = 'deploy/reference';
+
+/** Far above any real file (Indonesia has about 125 immigration offices), far below what would exhaust memory. */
+const MAX_FILE_BYTES = 1_000_000;
 
 /** Indonesia's three time zones (WIB, WITA, WIT) and West Kalimantan's own name for WIB. */
 export const OFFICE_TIME_ZONES = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura'] as const;
 /** Fines the interview's BAP charges by code (activities/bap.ts): the schedule must have them. */
 const REQUIRED_FINES = ['FINE_LOST', 'FINE_DAMAGED'] as const;
 
-// Printable text: no control characters (a NUL cannot be stored; a newline would break the pages).
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const text = (max: number) => printableText(1, max);
 const quota = z.number().int('must be a whole number').min(0).max(100_000);
 /** Array-wide checks run even when an item is invalid, so one run names every problem. */
 const always = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
@@ -50,6 +46,7 @@ const officesSchema = z
     }),
   )
   .min(1, 'must list at least one office')
+  .max(1000)
   .superRefine(uniqueCodes('office'), always);
 
 const feesSchema = z
@@ -61,6 +58,7 @@ const feesSchema = z
       amount: z.number().int('must be whole rupiah').min(0).max(1_000_000_000_000),
     }),
   )
+  .max(500)
   .superRefine(uniqueCodes('fee'), always)
   .superRefine((fees, ctx) => {
     if (!fees.some((f) => f?.kind === 'PRODUCT')) ctx.addIssue({ code: 'custom', path: [], message: 'must list at least one PRODUCT (a passport an applicant can apply for)' });
@@ -97,6 +95,16 @@ export async function readReferenceData(dir: string = DEFAULT_REFERENCE_DIR): Pr
   const read = async <S extends z.ZodType>(name: string, schema: S): Promise<{ value?: z.infer<S>; sha256: string }> => {
     let raw: string;
     try {
+      // A regular file of a sane size: never a FIFO that blocks, a device, or a runaway file.
+      const info = await stat(join(folder, name));
+      if (!info.isFile()) {
+        problems.push(`${name}: not a regular file`);
+        return { sha256: '' };
+      }
+      if (info.size > MAX_FILE_BYTES) {
+        problems.push(`${name}: ${info.size} bytes, more than the ${MAX_FILE_BYTES} a reference file may have`);
+        return { sha256: '' };
+      }
       raw = await readFile(join(folder, name), 'utf8');
     } catch (error) {
       problems.push(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}) in ${folder}`);
@@ -159,7 +167,8 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
   const lines: string[] = [];
   const warnings: string[] = [];
   await db.transaction().execute(async (tx) => {
-    // One loader at a time (two `setup` containers, or setup beside `npm start`).
+    // All or nothing: a file PostgreSQL refuses leaves the database as it was. One loader at a time (two
+    // `setup` containers, or setup beside `npm start`).
     await sql`select pg_advisory_xact_lock(hashtext('passport reference data'))`.execute(tx);
 
     const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, o]));
@@ -214,29 +223,30 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
       await tx.insertInto('document_requirements').values(requirements).execute();
     }
     lines.push(`requirements.json: ${requirements.length} documents for ${APPLICATION_TYPES.length} application types (${sameRequirements ? 'unchanged' : 'replaced'})`);
+
+    const loaded = new Map((await tx.selectFrom('reference_files').select(['name', 'sha256']).execute()).map((f) => [f.name, f.sha256]));
+    for (const file of data.calendar) {
+      const { year } = file;
+      if (loaded.get(file.name) === file.sha256) {
+        lines.push(`${file.name}: ${year.year} ${year.status} (unchanged since it was last loaded)`);
+        continue;
+      }
+      const current = await tx.selectFrom('calendar_years').select(['status', 'source']).where('year', '=', year.year).executeTakeFirst();
+      if (current?.status === 'DECREED' && year.status === 'PROVISIONAL') {
+        warnings.push(`${file.name} is provisional, but ${year.year} is loaded from its decree (${current.source}): the file is not applied; put the decree's list in it`);
+        continue;
+      }
+      const result = await importCalendarYear(tx, year);
+      await tx
+        .insertInto('reference_files')
+        .values({ name: file.name, sha256: file.sha256 })
+        .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ sha256: eb.ref('excluded.sha256'), loaded_at: sql`now()` })))
+        .execute();
+      lines.push(`${file.name}: ${year.year} ${year.status}, ${year.holidays.length} days off (${changes(result.added.length, result.renamed.length, 0) || 'no date changed'}${result.removed.length ? `, ${result.removed.length} removed` : ''})`);
+      for (const b of result.bookingsOnNewHolidays) warnings.push(`application ${b.applicationId} is booked on ${b.date}, now a day off: move its appointment`);
+    }
   });
 
-  const loaded = new Map((await db.selectFrom('reference_files').select(['name', 'sha256']).execute()).map((f) => [f.name, f.sha256]));
-  for (const file of data.calendar) {
-    const { year } = file;
-    if (loaded.get(file.name) === file.sha256) {
-      lines.push(`${file.name}: ${year.year} ${year.status} (unchanged since it was last loaded)`);
-      continue;
-    }
-    const current = await db.selectFrom('calendar_years').select(['status', 'source']).where('year', '=', year.year).executeTakeFirst();
-    if (current?.status === 'DECREED' && year.status === 'PROVISIONAL') {
-      warnings.push(`${file.name} is provisional, but ${year.year} is loaded from its decree (${current.source}): the file is not applied; put the decree's list in it`);
-      continue;
-    }
-    const result = await importCalendarYear(db, year);
-    await db
-      .insertInto('reference_files')
-      .values({ name: file.name, sha256: file.sha256 })
-      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ sha256: eb.ref('excluded.sha256'), loaded_at: sql`now()` })))
-      .execute();
-    lines.push(`${file.name}: ${year.year} ${year.status}, ${year.holidays.length} days off (${changes(result.added.length, result.renamed.length, 0) || 'no date changed'}${result.removed.length ? `, ${result.removed.length} removed` : ''})`);
-    for (const b of result.bookingsOnNewHolidays) warnings.push(`application ${b.applicationId} is booked on ${b.date}, now a day off: move its appointment`);
-  }
   return { lines, warnings };
 }
 
@@ -275,7 +285,9 @@ export const SETUP_HINT =
 
 /** Why the production processes cannot start on this database yet: an old schema, or an empty catalogue. */
 export async function setupProblems(db: Kysely<DB>): Promise<string[]> {
+  const newer = await unknownMigrations(db);
+  if (newer.length) return [`the database was migrated by a newer version of the service (${newer.join(', ')}): run that version, or restore the database`];
   const pending = await pendingMigrations(db);
-  if (pending.length) return [`the database schema is not up to date (${pending.length} migrations to run: ${pending.join(', ')})`];
+  if (pending.length) return [`the database schema is not up to date (migrations to run: ${pending.join(', ')})`];
   return catalogueProblems(db);
 }

@@ -91,6 +91,15 @@ describe('the production API and worker', () => {
     expect(output).toContain('no passport fees (PRODUCT) are loaded');
     expect(output).toContain('the `setup` service');
   });
+
+  it('refuse a database a newer version has migrated (a rollback), rather than serve on a schema they do not know', async () => {
+    const url = await freshDatabase();
+    expect((await setup(url)).code).toBe(0);
+    await withDb(url, (db) => sql`insert into kysely_migration (name, timestamp) values ('2099_01_01_001_future', '2099-01-01T00:00:00.000Z')`.execute(db));
+    const { code, output } = await production('api', url);
+    expect(code, output).toBe(1);
+    expect(output).toContain('the database was migrated by a newer version of the service (2099_01_01_001_future)');
+  });
 });
 
 describe('setup-database', () => {
@@ -189,6 +198,21 @@ describe('setup-database', () => {
     expect(output).toContain('requirements.json: LOST:');
     expect(output).toContain('calendar/2030.json: holds the year 2031; name it 2031.json');
     expect(await tablesIn(url)).toBe(0); // not even migrated
+  });
+
+  it('applies nothing when one file is refused: an edited office stays as it was', async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    expect((await setup(url, dir)).code).toBe(0);
+    await editJson(join(dir, 'offices.json'), (offices: Array<{ name: string }>) => [{ ...offices[0], name: 'Kantor Baru' }, ...offices.slice(1)]);
+    await editJson(join(dir, 'calendar', '2026.json'), (year: { source: string; holidays: Array<{ name: string }> }) => ({ ...year, source: 'SKB\u0000 x', holidays: [{ ...year.holidays[0], knd: 'CUTI_BERSAMA' }, ...year.holidays.slice(1)] }));
+    await writeFile(join(dir, 'fees.json'), 'x'.repeat(1_000_001));
+    const { code, output } = await setup(url, dir);
+    expect(code).toBe(1);
+    expect(output).toContain('calendar/2026.json: source: must not contain control characters');
+    expect(output).toContain('calendar/2026.json: holidays.0: Unrecognized key: "knd"');
+    expect(output).toContain('fees.json: 1000001 bytes, more than the 1000000 a reference file may have');
+    await withDb(url, async (db) => expect((await db.selectFrom('offices').select('name').where('code', '=', 'PLU').executeTakeFirstOrThrow()).name).not.toBe('Kantor Baru'));
   });
 
   it('says which folder it could not read', async () => {
