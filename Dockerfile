@@ -20,8 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The worker bundles the workflow code at start from these sources.
-COPY workflows ./workflows
+# The worker bundles the workflow code at start from the compiled dist/workflows/ (activities/worker.ts).
 # The reference data the setup step loads (compose mounts the folder over it, so edits need no rebuild).
 COPY deploy/reference ./deploy/reference
 USER node

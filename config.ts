@@ -50,7 +50,7 @@ const schema = z.object({
   /** Public tracking: a token bucket per client IP in PostgreSQL, one limit shared by every API instance. */
   TRACKING_RATE_PER_MINUTE: duration.default(30),
   TRACKING_BURST: duration.default(10),
-  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  /** Take the client IP from X-Forwarded-For's last address: only behind exactly one proxy, which appends the peer it saw. */
   TRUST_PROXY: z.stringbool().default(false),
   /** Base of the managers' links into the Temporal Web UI; defaults to the embedded dev server's. */
   TEMPORAL_UI_URL: z.url().optional(),
@@ -94,6 +94,16 @@ type Setting = keyof z.input<typeof schema>;
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
+/** The example and embedded values of secrets (.env.example, the defaults above): refused in production. */
+const PLACEHOLDER = /change-?me|embedded-mode/i;
+const passwordOf = (url: string | undefined) => {
+  try {
+    return url ? decodeURIComponent(new URL(url).password) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * The configuration from `env`. In production and staging each setting in `required` must be given: the API
  * and the worker need all of REQUIRED_IN_PRODUCTION; a tool needs only what it uses (`npm run stuck`: Temporal).
@@ -108,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Checked on the raw environment: the secrets' embedded defaults must never reach production.
     for (const key of required) {
       if (env[key] === undefined || env[key] === '') throw new Error(`Invalid configuration:\n  ${key}: required in ${parsed.data.NODE_ENV}`);
+    }
+    // Nor the examples' placeholders (.env.example): with those, anyone could mint a manager's token or sign a payment.
+    const secrets = { JWT_SECRET: env.JWT_SECRET, BANK_CALLBACK_SECRET: env.BANK_CALLBACK_SECRET, POS_CALLBACK_SECRET: env.POS_CALLBACK_SECRET, 'DATABASE_URL (its password)': passwordOf(env.DATABASE_URL) };
+    for (const [key, value] of Object.entries(secrets)) {
+      if (value && PLACEHOLDER.test(value)) throw new Error(`Invalid configuration:\n  ${key}: still an example value; set a secret of your own, e.g. \`openssl rand -hex 32\``);
     }
   }
   if (parsed.data.NODE_ENV === 'production' && parsed.data.DEMO_DAY_SECONDS) {

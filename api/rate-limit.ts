@@ -14,7 +14,7 @@ export interface RateLimit {
   scope: string;
   perMinute: number;
   burst: number;
-  /** Take the client from X-Forwarded-For (only behind a proxy that sets it). */
+  /** Take the client from X-Forwarded-For's last address (only behind one proxy that appends it). */
   trustProxy: boolean;
   /** A secret every instance shares (JWT_SECRET): it keys the hash of the client, so the table names no IP. */
   secret: string;
@@ -25,7 +25,9 @@ const SWEEP_EVERY_MS = 60_000;
 
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The last address is the one our proxy appended: the peer it saw. Earlier ones are whatever the client
+    // sent (proxies append to the header), so taking the first would let a client choose its own bucket.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   try {

@@ -5,14 +5,15 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
-import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
+import { databaseTimeoutsFrom, loadConfig, policyFrom, REQUIRED_IN_PRODUCTION } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
 import { createDb } from '../db/connect.js';
 import { SETUP_HINT, setupProblems } from '../db/reference.js';
 import { createLogger } from '../logger.js';
 import { onShutdownSignal } from './signals.js';
 
-const config = loadConfig();
+// The managers' links must point at the Web UI managers actually use: in production it is given, never guessed.
+const config = loadConfig(process.env, [...REQUIRED_IN_PRODUCTION, 'TEMPORAL_UI_URL']);
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 

@@ -25,7 +25,14 @@ if (values.help || !command || !['status', 'import'].includes(command) || (comma
   process.exit(2);
 }
 
-const config = loadConfig();
+// It talks to the database only: in production it needs DATABASE_URL, nothing else.
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env, ['DATABASE_URL']);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const url = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0.1:${config.EMBEDDED_PG_PORT}/passport`;
 const db = createDb(url, { max: 1 });
 

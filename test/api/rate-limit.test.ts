@@ -110,6 +110,14 @@ describe("public tracking's rate limit", () => {
     expect(seen).toEqual([404, 404, 429]);
   });
 
+  it('behind a proxy, takes the address the proxy appended: what the client puts before it does not escape the limit', async () => {
+    const [behindProxy] = await instances(1, { perMinute: 5, burst: 2 });
+    const client = newClient();
+    const seen = [];
+    for (let i = 0; i < 3; i++) seen.push((await lookup(behindProxy!, `198.51.100.${i + 1}, ${client}`)).status);
+    expect(seen).toEqual([404, 404, 429]);
+  });
+
   it('stores no client IP: only a keyed hash and a time', async () => {
     const limit = { perMinute: 6, burst: 3 };
     const [a] = await instances(1, limit);

@@ -48,8 +48,10 @@ function interpolate(value: string, env: Record<string, string>): string {
     return op === ':-' ? arg! : '';
   });
 }
-const environmentOf = (service: string) =>
-  Object.fromEntries(Object.entries(services[service]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), envExample)]));
+/** .env as an operator leaves it: every `change-me` placeholder replaced by a secret of their own. */
+const operatorEnv = Object.fromEntries(Object.entries(envExample).map(([k, v]) => [k, v.startsWith('change-me') ? `${k.toLowerCase()}-0123456789abcdef0123456789abcdef` : v]));
+const environmentOf = (service: string, env: Record<string, string> = operatorEnv) =>
+  Object.fromEntries(Object.entries(services[service]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), env)]));
 
 describe('docker-compose.yml', () => {
   it('is valid under the Compose specification schema', () => {
@@ -106,7 +108,7 @@ describe('docker-compose.yml', () => {
       for (const key of REQUIRED_IN_PRODUCTION) expect(env[key], `${name}: ${key}`).toBeTruthy();
       expect(env.NODE_ENV).toBe('production');
       const config = loadConfig(env);
-      expect(config.DATABASE_URL).toBe(`postgres://${envExample.POSTGRES_USER}:${envExample.POSTGRES_PASSWORD}@postgresql:5432/passport`);
+      expect(config.DATABASE_URL).toBe(`postgres://${operatorEnv.POSTGRES_USER}:${operatorEnv.POSTGRES_PASSWORD}@postgresql:5432/passport`);
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
     }
     expect(loadConfig(environmentOf('worker')).WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
@@ -141,6 +143,9 @@ describe('docker-compose.yml', () => {
       expect(url.port, name).toBe(uiPort);
     }
     expect(envExample.TEMPORAL_UI_URL).toBe(`http://localhost:${uiPort}`);
+    // No login of its own: published on this host only, and read-only (changes go through the API).
+    expect(String(services['temporal-ui']!.ports![0])).toMatch(/^127\.0\.0\.1:/);
+    expect(services['temporal-ui']!.environment!.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
   });
 
   it('runs the smoke check only when asked (a profile), against the stack\'s own Temporal and PostgreSQL', () => {
@@ -149,6 +154,17 @@ describe('docker-compose.yml', () => {
     expect(smoke.command!.slice(0, 2)).toEqual(['node', 'dist/scripts/smoke.js']);
     expect(environmentOf('smoke').TEMPORAL_ADDRESS).toBe(environmentOf('api').TEMPORAL_ADDRESS);
     expect(environmentOf('smoke').DATABASE_URL).toBe(environmentOf('api').DATABASE_URL);
+  });
+
+  it("refuses to start with .env.example's placeholder secrets, each named", () => {
+    for (const name of ['api', 'worker']) {
+      const env = environmentOf(name, envExample);
+      expect(() => loadConfig(env), name).toThrow(/still an example value/);
+      for (const secret of ['JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET']) {
+        expect(() => loadConfig({ ...environmentOf(name), [secret]: env[secret] }), secret).toThrow(`${secret}: still an example value`);
+      }
+      expect(() => loadConfig({ ...environmentOf(name), DATABASE_URL: env.DATABASE_URL }), 'the database password').toThrow('DATABASE_URL (its password): still an example value');
+    }
   });
 
   it('takes its secrets from .env, each one named in .env.example', () => {

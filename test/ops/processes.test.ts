@@ -85,6 +85,7 @@ beforeAll(async () => {
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   processEnv = {
     NODE_ENV: 'production',
+    TEMPORAL_UI_URL: 'http://passport-ops.example.go.id:8080',
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_TASK_QUEUE: taskQueue,

@@ -48,6 +48,7 @@ const production = (script: 'api' | 'worker', databaseUrl: string) =>
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: '127.0.0.1:1', // never reached: the process stops before it connects
+    TEMPORAL_UI_URL: 'http://passport-ops.example.go.id:8080',
     JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef',
     BANK_CALLBACK_SECRET: 'setup-test-bank-secret',
     POS_CALLBACK_SECRET: 'setup-test-pos-secret',
@@ -80,6 +81,12 @@ describe('the production API and worker', () => {
       expect(output).toContain('node dist/scripts/setup-database.js');
     }
     expect(await tablesIn(url)).toBe(0); // they changed nothing
+  });
+
+  it("refuses to start without the Web UI's address for the managers' links", async () => {
+    const { code, output } = await runScript('scripts/api.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1', JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'setup-test-bank-secret', POS_CALLBACK_SECRET: 'setup-test-pos-secret' });
+    expect(code).toBe(1);
+    expect(output).toContain('TEMPORAL_UI_URL: required in production');
   });
 
   it('refuses to start on an empty catalogue: no office to apply at, no passport to apply for', async () => {
