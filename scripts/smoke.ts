@@ -266,7 +266,7 @@ async function terminateLeftovers(): Promise<void> {
     // One already ended refuses: only those still running count.
     const results = await Promise.allSettled([...ids].map((id) => client.workflow.getHandle(id).terminate('smoke check ended')));
     const terminated = results.filter((r) => r.status === 'fulfilled').length;
-    if (terminated) step(`${terminated} workflows this run left running terminated (task queue ${taskQueue})`);
+    if (terminated) step(`${terminated} workflow${terminated === 1 ? '' : 's'} this run left running terminated (task queue ${taskQueue})`);
   } finally {
     await connection.close();
   }
