@@ -12,10 +12,13 @@
 //      API, and a burst of visibility queries);
 //   4. stops both processes with SIGTERM (each must exit 0) and drops its database (unless --keep).
 // It never touches the production namespace or database. Exit 0 only when every step passed.
+// Each run has a task queue of its own (`passport-smoke-<run id>`), so that no run's worker takes up the
+// workflows another run left. A failed or interrupted run (SIGINT, SIGTERM, SIGHUP) stops its processes,
+// terminates the workflows it left running and drops its database, then exits 1 (130, 143, 129 if interrupted).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +34,7 @@ import { serviceClient } from './demo-client.js';
 import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 import { managerQueries } from './manager-queries.js';
 import { registerSearchAttributes } from './search-attributes.js';
+import { onShutdownSignal } from './signals.js';
 
 const USAGE = `usage: npm run smoke -- --temporal-address HOST:PORT --database-url postgres://USER:PASSWORD@HOST:PORT/DB
   [--applications 5] [--namespace passport-smoke] [--day-seconds 20] [--keep]
@@ -56,7 +60,8 @@ if (values.help || !temporalAddress || !adminUrl || !(Number.isInteger(count) &&
   process.exit(2);
 }
 const namespace = values.namespace!;
-const taskQueue = 'passport-smoke';
+const runId = `${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
+const taskQueue = `passport-smoke-${runId}`;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const entry = (name: string) => join(here, `${name}.${extension}`);
@@ -76,20 +81,46 @@ const freePort = () =>
     });
   });
 
+// Interrupted, the smoke stops what it started before it exits: from here on, before anything is started.
+const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+let interrupted: keyof typeof SIGNAL_STATUS | undefined;
+onShutdownSignal(
+  (signal) => {
+    interrupted = signal;
+    console.error(`\nSMOKE CHECK INTERRUPTED by ${signal}: stopping what it started`);
+    return finish(false);
+  },
+  Object.keys(SIGNAL_STATUS) as Array<keyof typeof SIGNAL_STATUS>,
+);
+
 interface Proc {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
 }
 const logDir = await mkdtemp(join(tmpdir(), 'passport-smoke-'));
-/** A compiled entry point as its own process, its output to a log file named in any failure. */
+// Loaded first in each child: when its IPC channel to the smoke closes, i.e. when the smoke has ended by any
+// means (kill -9 included), the child sends itself SIGTERM and drains as on `docker stop`. The channel is
+// unref'd: it never keeps a child alive by itself.
+const ENDS_WITH_THE_SMOKE = `data:text/javascript,${encodeURIComponent('process.once("disconnect",()=>process.kill(process.pid,"SIGTERM"));process.channel?.unref();')}`;
+/**
+ * A compiled entry point as its own process, its output to a log file named in any failure. In a process group
+ * (a session) of its own: a terminal's Ctrl-C reaches only the smoke, which then stops its children itself.
+ */
 function run(name: string, env: Record<string, string>): Proc {
+  if (stopping) fail(`not starting ${name}: the smoke check is ending`);
   const log = createWriteStream(join(logDir, `${name}.log`));
-  const child = spawn(process.execPath, [...process.execArgv, entry(name)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...process.execArgv, '--import', ENDS_WITH_THE_SMOKE, entry(name)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
+  child.once('close', () => log.end());
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { name, child, exited };
+  spawned.push({ name, child, exited });
+  return spawned.at(-1)!;
 }
 const output = async (proc: Proc) => {
   const chunks: Buffer[] = [];
@@ -99,8 +130,13 @@ const output = async (proc: Proc) => {
   return { code, text: Buffer.concat(chunks).toString() };
 };
 
+/** Every process started, and the long-running ones (the worker and the API), which must exit 0 on SIGTERM. */
+const spawned: Proc[] = [];
 const processes: Proc[] = [];
+/** Set once this run's database exists: only that one is ever dropped. */
 let smokeDb: string | undefined;
+let creatingDb: Promise<unknown> | undefined;
+let applicants: Applicant[] = [];
 const admin = createDb(adminUrl, { max: 1 });
 const secrets = {
   JWT_SECRET: randomBytes(32).toString('hex'),
@@ -109,6 +145,10 @@ const secrets = {
 };
 
 async function main() {
+  // 0. PostgreSQL answers (before anything is made on either server).
+  const version = await sql<{ server_version: string }>`show server_version`.execute(admin).catch((error: Error) => fail(`cannot connect to PostgreSQL at ${redact(adminUrl!)}: ${error.message}`));
+  step(`PostgreSQL ${version.rows[0]?.server_version} at ${redact(adminUrl!)}`);
+
   // 1. Temporal: what it is, and a namespace of the smoke's own.
   const connection = await Connection.connect({ address: temporalAddress!, connectTimeout: '10s' }).catch((error: Error) => fail(`no Temporal server at ${temporalAddress}: ${error.message}`));
   try {
@@ -134,8 +174,12 @@ async function main() {
   }
 
   // 2. PostgreSQL: a database of the smoke's own, set up by the production setup step.
-  smokeDb = `passport_smoke_${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}_${randomBytes(3).toString('hex')}`;
-  await sql`create database ${sql.id(smokeDb)}`.execute(admin).catch((error: Error) => fail(`cannot create a database at ${redact(adminUrl!)} (the smoke check needs a user that may): ${error.message}`));
+  const name = `passport_smoke_${runId.replace('-', '_')}`;
+  await (creatingDb = sql`create database ${sql.id(name)}`.execute(admin)).catch((error: Error & { code?: string }) =>
+    // 42501: insufficient_privilege
+    fail(`cannot create a database at ${redact(adminUrl!)}${error.code === '42501' ? ' (the smoke check needs a user that may create a database)' : ''}: ${error.message}`),
+  );
+  smokeDb = name;
   const url = new URL(adminUrl!);
   url.pathname = `/${smokeDb}`;
   const databaseUrl = url.toString();
@@ -150,6 +194,7 @@ async function main() {
   const port = await freePort();
   const staging = { ...production, NODE_ENV: 'staging', DEMO_DAY_SECONDS: String(daySeconds), TRACKING_RATE_PER_MINUTE: '100000', TRACKING_BURST: '100000' };
   processes.push(run('worker', staging), run('api', { ...staging, HOST: '127.0.0.1', PORT: String(port) }));
+  step(`worker (pid ${processes[0]!.child.pid}) and API (pid ${processes[1]!.child.pid}) starting on task queue ${taskQueue}; logs in ${logDir}`);
   for (const proc of processes) void proc.exited.then((code) => !stopping && console.error(`${proc.name} exited (${code}) early: see ${join(logDir, `${proc.name}.log`)}`));
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -167,7 +212,7 @@ async function main() {
   const db = createDb(databaseUrl, { max: 1 });
   const bookingDate = await nextWorkingDay(db).finally(() => db.destroy());
   const { planDay, liveDay } = demoDay({ seed: Date.now() % 100_000, offices: offices.map((o) => o.code), maxWaitMs: 4 * 60_000 });
-  const applicants: Applicant[] = planDay(count, 1, [['ON_TIME', 1]]);
+  applicants = planDay(count, 1, [['ON_TIME', 1]]);
   const results = await Promise.allSettled(applicants.map((a) => liveDay(api, a, bookingDate, (stage) => stage === 'completed' && step(`application ${a.n} (${a.office}, ${a.delivery}) COMPLETED`))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`application ${applicants[i]!.n}: ${(r.reason as Error).message}`] : []));
   if (failed.length) fail(`${failed.length} of ${count} applications did not complete:\n  ${failed.join('\n  ')}`);
@@ -208,32 +253,76 @@ let stopping = false;
 /** The secret of a URL is never printed. */
 const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
-let ok = false;
+/**
+ * Best effort, after a failed or interrupted run: the workflows it started that still run (listed by its task
+ * queue, and by the ids it knows, in case visibility lags) are terminated, so that none stays open in the namespace.
+ */
+async function terminateLeftovers(): Promise<void> {
+  const connection = await Connection.connect({ address: temporalAddress!, connectTimeout: '5s' });
+  try {
+    const client = new Client({ connection, namespace });
+    const ids = new Set(applicants.flatMap((a) => (a.applicationId ? [workflowIdFor(a.applicationId)] : [])));
+    for await (const workflow of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) ids.add(workflow.workflowId);
+    // One already ended refuses: only those still running count.
+    const results = await Promise.allSettled([...ids].map((id) => client.workflow.getHandle(id).terminate('smoke check ended')));
+    const terminated = results.filter((r) => r.status === 'fulfilled').length;
+    if (terminated) step(`${terminated} workflow${terminated === 1 ? '' : 's'} this run left running terminated (task queue ${taskQueue})`);
+  } finally {
+    await connection.close();
+  }
+}
+
+let finishing: Promise<void> | undefined;
+/** The end of every run, passed, failed or interrupted (once, whichever comes first): it exits the process. */
+function finish(passed: boolean): Promise<void> {
+  return (finishing ??= end(passed));
+}
+async function end(passed: boolean): Promise<void> {
+  let ok = passed && !interrupted;
+  try {
+    stopping = true;
+    for (const proc of spawned) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+    for (const proc of spawned) {
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 60_000);
+      const code = await proc.exited;
+      clearTimeout(timer);
+      if (code !== 0 && ok && processes.includes(proc)) {
+        console.error(`\nSMOKE CHECK FAILED: ${proc.name} exited ${code} on SIGTERM`);
+        ok = false;
+      }
+    }
+    if (ok) step('worker and API stopped on SIGTERM, each with exit code 0');
+    if (!ok && processes.some((p) => p.name === 'api')) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 30 s')), 30_000)));
+      await Promise.race([terminateLeftovers(), timeout])
+        .catch((error: Error) => console.error(`could not terminate the workflows left running on task queue ${taskQueue}: ${error.message}`))
+        .finally(() => clearTimeout(timer));
+    }
+    await creatingDb?.catch(() => undefined); // interrupted while it was being created: it is dropped too
+    if (smokeDb && !values.keep) {
+      await sql`drop database if exists ${sql.id(smokeDb)} with (force)`.execute(admin).catch((error: Error) => console.error(`could not drop ${smokeDb}: ${error.message}`));
+    } else if (smokeDb) {
+      step(`database ${smokeDb} kept (--keep)`);
+    }
+    await admin.destroy();
+    // Kept after a failure if any process wrote there, and with --keep.
+    if ((ok || spawned.length === 0) && !values.keep) await rm(logDir, { recursive: true, force: true });
+    else console.error(`process logs: ${logDir}`);
+  } catch (error) {
+    console.error(`\nSMOKE CHECK FAILED while cleaning up: ${error instanceof Error ? error.message : String(error)}`);
+    ok = false;
+  }
+  if (ok) console.log(`\nSmoke check passed in ${seconds()}: ${count} applications COMPLETED on ${temporalAddress} (namespace ${namespace}).`);
+  process.exit(interrupted ? SIGNAL_STATUS[interrupted] : ok ? 0 : 1);
+}
+
+let passed = false;
 try {
   await main();
-  ok = true;
+  passed = true;
 } catch (error) {
-  console.error(`\nSMOKE CHECK FAILED: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(`process logs: ${logDir}`);
-} finally {
-  stopping = true;
-  for (const proc of processes) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
-  for (const proc of processes) {
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 60_000);
-    const code = await proc.exited;
-    clearTimeout(timer);
-    if (code !== 0 && ok) {
-      console.error(`\nSMOKE CHECK FAILED: ${proc.name} exited ${code} on SIGTERM (logs: ${logDir})`);
-      ok = false;
-    }
-  }
-  if (ok) step('worker and API stopped on SIGTERM, each with exit code 0');
-  if (smokeDb && !values.keep) {
-    await sql`drop database if exists ${sql.id(smokeDb)} with (force)`.execute(admin).catch((error: Error) => console.error(`could not drop ${smokeDb}: ${error.message}`));
-  } else if (smokeDb) {
-    step(`database ${smokeDb} kept (--keep)`);
-  }
-  await admin.destroy();
+  // What an interruption broke is no failure of the deployment.
+  if (!interrupted) console.error(`\nSMOKE CHECK FAILED: ${error instanceof Error ? error.message : String(error)}`);
 }
-if (ok) console.log(`\nSmoke check passed in ${seconds()}: ${count} applications COMPLETED on ${temporalAddress} (namespace ${namespace}). Logs: ${logDir}`);
-process.exit(ok ? 0 : 1);
+await finish(passed);
