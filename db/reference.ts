@@ -283,7 +283,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
         const booked = await futureBookings(tx, office.code, before.time_zone, today);
         if (booked) {
           warnings.push(
-            `office ${office.code} moved from ${before.time_zone} to ${office.time_zone} with ${booked} future bookings: ` +
+            `office ${office.code} moved from ${before.time_zone} to ${office.time_zone} with ${booked} future booking${booked === 1 ? '' : 's'}: ` +
               'their appointment times (notices, no-show deadline) were computed in the old zone and are not moved',
           );
         }
