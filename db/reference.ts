@@ -284,7 +284,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
         if (booked) {
           warnings.push(
             `office ${office.code} moved from ${before.time_zone} to ${office.time_zone} with ${booked} future booking${booked === 1 ? '' : 's'}: ` +
-              'their appointment times (notices, no-show deadline) were computed in the old zone and are not moved',
+              'their appointment times (the no-show deadline at the end of the day) were computed in the old zone and are not moved',
           );
         }
       }

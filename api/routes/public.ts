@@ -36,7 +36,7 @@ const offices = createRoute({
   method: 'get',
   path: '/offices',
   tags: ['public'],
-  summary: 'Immigration offices: time zone, services and daily quotas',
+  summary: 'Immigration offices in service: time zone, services and daily quotas',
   responses: { 200: jsonResponse('Offices', z.array(officeSchema)) },
 });
 
@@ -65,7 +65,7 @@ const fees = createRoute({
   method: 'get',
   path: '/fees',
   tags: ['public'],
-  summary: 'The fee schedule (PP 45/2024): passports, services and fines, in rupiah',
+  summary: 'The fee schedule in force (PP 45/2024): passports, services and fines, in rupiah',
   responses: { 200: jsonResponse('Fees', z.array(feeSchema)) },
 });
 

@@ -281,7 +281,7 @@ describe('setup-database', () => {
     expect(code, output).toBe(0);
     expect(output).toContain('offices.json: 5 offices (2 updated, 3 unchanged)');
     expect(output).toContain(
-      'WARNING: office JPR moved from Asia/Jayapura to Asia/Makassar with 1 future booking: their appointment times (notices, no-show deadline) were computed in the old zone and are not moved',
+      'WARNING: office JPR moved from Asia/Jayapura to Asia/Makassar with 1 future booking: their appointment times (the no-show deadline at the end of the day) were computed in the old zone and are not moved',
     );
     expect(output).not.toContain('office WSB moved'); // no bookings there
   });
