@@ -175,14 +175,14 @@ function tally<T extends { code: string }>(before: Map<string, { [K in keyof T]?
 
 /**
  * Retires the rows a file no longer lists (kept: applications refer to them), once: the first date stays.
- * `now`: retired by this run; `line`: every retired row, for the file's report line.
+ * `newly`: retired by this run; `line`: every retired row, for the file's report line.
  */
 async function retire(tx: Transaction<DB>, table: 'offices' | 'fee_schedule', before: { code: string; retired_at: Date | null }[], rows: { code: string }[], at: Date) {
   const listed = new Set(rows.map((r) => r.code));
   const gone = before.filter((r) => !listed.has(r.code));
-  const now = gone.filter((r) => !r.retired_at).map((r) => r.code);
-  if (now.length) await tx.updateTable(table).set({ retired_at: at }).where('code', 'in', now).execute();
-  return { now, line: gone.length ? `; retired: ${gone.map((r) => r.code).join(', ')}` : '' };
+  const newly = gone.filter((r) => !r.retired_at).map((r) => r.code);
+  if (newly.length) await tx.updateTable(table).set({ retired_at: at }).where('code', 'in', newly).execute();
+  return { newly, line: gone.length ? `; retired: ${gone.map((r) => r.code).join(', ')}` : '' };
 }
 
 /**
@@ -248,7 +248,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     // `setup` containers, or setup beside `npm start`).
     await sql`select pg_advisory_xact_lock(hashtext('passport reference data'))`.execute(tx);
 
-    const today = new Date();
+    const now = new Date();
     const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, o]));
     const offices = data.offices.map((o) => ({
       code: o.code,
@@ -278,9 +278,9 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     for (const office of offices) {
       const before = officesBefore.get(office.code);
       if (!before) continue;
-      if (before.regular_quota !== office.regular_quota) resized += await resizeFutureSessions(tx, office, before.regular_quota, today);
+      if (before.regular_quota !== office.regular_quota) resized += await resizeFutureSessions(tx, office, before.regular_quota, now);
       if (before.time_zone !== office.time_zone) {
-        const booked = await futureBookings(tx, office.code, before.time_zone, today);
+        const booked = await futureBookings(tx, office.code, before.time_zone, now);
         if (booked) {
           warnings.push(
             `office ${office.code} moved from ${before.time_zone} to ${office.time_zone} with ${booked} future booking${booked === 1 ? '' : 's'}: ` +
@@ -289,12 +289,12 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
         }
       }
     }
-    const officesRetired = await retire(tx, 'offices', [...officesBefore.values()], offices, today);
+    const officesRetired = await retire(tx, 'offices', [...officesBefore.values()], offices, now);
     lines.push(`offices.json: ${offices.length} offices (${tally(officesBefore, offices)})${resized ? `, ${resized} future sessions resized` : ''}${officesRetired.line}`);
-    if (officesRetired.now.length) {
-      const open = await openApplications(tx, officesRetired.now);
+    if (officesRetired.newly.length) {
+      const open = await openApplications(tx, officesRetired.newly);
       warnings.push(
-        `offices in the database but not in offices.json, retired (no new applications; applications already open there continue): ${officesRetired.now.map((code) => `${code} (${open.get(code) ?? 0} open)`).join(', ')}`,
+        `offices in the database but not in offices.json, retired (no new applications; applications already open there continue): ${officesRetired.newly.map((code) => `${code} (${open.get(code) ?? 0} open)`).join(', ')}`,
       );
     }
 
@@ -306,9 +306,9 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
         oc.column('code').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), description: eb.ref('excluded.description'), amount: eb.ref('excluded.amount'), retired_at: null })),
       )
       .execute();
-    const feesRetired = await retire(tx, 'fee_schedule', [...feesBefore.values()], data.fees, today);
+    const feesRetired = await retire(tx, 'fee_schedule', [...feesBefore.values()], data.fees, now);
     lines.push(`fees.json: ${data.fees.length} fees (${tally(feesBefore, data.fees)})${feesRetired.line}`);
-    if (feesRetired.now.length) warnings.push(`fees in the database but not in fees.json, retired (no new application chooses them; those that did keep them): ${feesRetired.now.join(', ')}`);
+    if (feesRetired.newly.length) warnings.push(`fees in the database but not in fees.json, retired (no new application chooses them; those that did keep them): ${feesRetired.newly.join(', ')}`);
 
     const requirementsBefore = await tx.selectFrom('document_requirements').selectAll().orderBy('application_type').orderBy('position').execute();
     const requirements = APPLICATION_TYPES.flatMap((type) =>
