@@ -81,13 +81,15 @@ export async function submitApplication(
   account?: { id: string; maxPeople: number },
 ): Promise<Submitted> {
   const { db, temporal, taskQueue, policy } = deps;
-  const office = await db.selectFrom('offices').select('code').where('code', '=', submission.officeCode).executeTakeFirst();
+  // A retired office or product is refused as an unknown one: it takes no new application.
+  const office = await db.selectFrom('offices').select('code').where('code', '=', submission.officeCode).where('retired_at', 'is', null).executeTakeFirst();
   if (!office) throw new UnknownReference('officeCode', `no immigration office with code ${submission.officeCode}`);
   const fee = await db
     .selectFrom('fee_schedule')
     .select('amount')
     .where('code', '=', submission.product)
     .where('kind', '=', 'PRODUCT')
+    .where('retired_at', 'is', null)
     .executeTakeFirst();
   if (!fee) throw new UnknownReference('product', `no passport product ${submission.product}`);
 

@@ -5,9 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { APPLICATION_TYPES } from '../workflows/definitions.js';
+import { sessionCapacity } from '../activities/booking.js';
+import { localDate } from '../workflows/calendar.js';
+import { APPLICATION_TYPES, SESSIONS, TERMINAL_STAGES } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
 import { pendingMigrations, unknownMigrations } from './connect.js';
 import type { DB } from './schema.js';
@@ -150,16 +152,91 @@ export async function readReferenceData(dir: string = DEFAULT_REFERENCE_DIR): Pr
 export interface LoadReport {
   /** One line per file: what changed, or that nothing did. */
   lines: string[];
-  /** What the operator should look at: data kept in the database that the files no longer have, years not applied. */
+  /** What the operator should look at: offices and fees just retired, time zones moved under bookings, years not applied. */
   warnings: string[];
 }
 
-const changes = (added: number, updated: number, unchanged: number) =>
-  [added && `${added} added`, updated && `${updated} updated`, unchanged && `${unchanged} unchanged`].filter(Boolean).join(', ');
+const changes = (added: number, updated: number, unchanged: number, revived = 0) =>
+  [added && `${added} added`, revived && `${revived} back in service`, updated && `${updated} updated`, unchanged && `${unchanged} unchanged`].filter(Boolean).join(', ');
+
+/** What a file did to its rows: added, back in service (it was retired), updated, unchanged. */
+function tally<T extends { code: string }>(before: Map<string, { [K in keyof T]?: unknown } & { retired_at: Date | null }>, rows: T[]): string {
+  let added = 0;
+  let revived = 0;
+  let updated = 0;
+  for (const row of rows) {
+    const old = before.get(row.code);
+    if (!old) added += 1;
+    else if (old.retired_at) revived += 1;
+    else if (differs(old, row)) updated += 1;
+  }
+  return changes(added, updated, rows.length - added - revived - updated, revived);
+}
+
+/**
+ * Retires the rows a file no longer lists (kept: applications refer to them), once: the first date stays.
+ * `newly`: retired by this run; `line`: every retired row, for the file's report line.
+ */
+async function retire(tx: Transaction<DB>, table: 'offices' | 'fee_schedule', before: { code: string; retired_at: Date | null }[], rows: { code: string }[], at: Date) {
+  const listed = new Set(rows.map((r) => r.code));
+  const gone = before.filter((r) => !listed.has(r.code));
+  const newly = gone.filter((r) => !r.retired_at).map((r) => r.code);
+  if (newly.length) await tx.updateTable(table).set({ retired_at: at }).where('code', 'in', newly).execute();
+  return { newly, line: gone.length ? `; retired: ${gone.map((r) => r.code).join(', ')}` : '' };
+}
+
+/**
+ * A quota change reaches the sessions already opened (appointment_slots copies the capacity when a session's
+ * first seat is taken): from tomorrow (office local), each session whose capacity came from the old quota
+ * (or was kept above it by its bookings) gets the new one, never fewer than the seats booked in it.
+ */
+async function resizeFutureSessions(tx: Transaction<DB>, office: { code: string; time_zone: string; regular_quota: number }, oldQuota: number, now: Date): Promise<number> {
+  let resized = 0;
+  for (const session of SESSIONS) {
+    const oldCapacity = sessionCapacity(oldQuota, session);
+    const capacity = sessionCapacity(office.regular_quota, session);
+    const result = await tx
+      .updateTable('appointment_slots')
+      .set({ capacity: sql<number>`greatest(booked, ${capacity})` })
+      .where('office_code', '=', office.code)
+      .where('session', '=', session)
+      .where('date', '>', localDate(now, office.time_zone))
+      .where((eb) => eb.or([eb('capacity', '=', oldCapacity), eb.and([eb('capacity', '>', oldCapacity), eb('capacity', '=', eb.ref('booked'))])]))
+      .where(sql<boolean>`capacity <> greatest(booked, ${capacity})`)
+      .executeTakeFirst();
+    resized += Number(result.numUpdatedRows);
+  }
+  return resized;
+}
+
+/** Seats held from today on (office local, in the zone the bookings were made in). */
+async function futureBookings(tx: Transaction<DB>, officeCode: string, timeZone: string, now: Date): Promise<number> {
+  const row = await tx
+    .selectFrom('bookings')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('office_code', '=', officeCode)
+    .where('released_at', 'is', null)
+    .where('date', '>=', localDate(now, timeZone))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Applications not yet finished, per office. */
+async function openApplications(tx: Transaction<DB>, officeCodes: string[]): Promise<Map<string, number>> {
+  const rows = await tx
+    .selectFrom('applications')
+    .select(['office_code', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('office_code', 'in', officeCodes)
+    .where('stage', 'not in', TERMINAL_STAGES)
+    .groupBy('office_code')
+    .execute();
+  return new Map(rows.map((r) => [r.office_code, Number(r.n)]));
+}
 
 /**
  * Loads the reference data. Offices, fees and document lists: the files are the truth, applied on every run
- * (an office or fee missing from its file is kept, with a warning: applications refer to it). A holiday-calendar
+ * (an office or fee missing from its file is retired, with a warning: never deleted, applications refer to it;
+ * listed again, it is back in service). A quota change resizes the sessions already opened. A holiday-calendar
  * file is applied when it is new or has changed since it was last loaded; a provisional file never replaces a
  * decreed year (it is reported instead).
  */
@@ -171,6 +248,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     // `setup` containers, or setup beside `npm start`).
     await sql`select pg_advisory_xact_lock(hashtext('passport reference data'))`.execute(tx);
 
+    const now = new Date();
     const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, o]));
     const offices = data.offices.map((o) => ({
       code: o.code,
@@ -181,7 +259,6 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
       same_day_quota: o.dailyQuota.sameDay,
       priority_quota: o.dailyQuota.priority,
     }));
-    const officeChanged = offices.filter((o) => officesBefore.has(o.code) && differs(officesBefore.get(o.code)!, o));
     await tx
       .insertInto('offices')
       .values(offices)
@@ -193,25 +270,45 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
           regular_quota: eb.ref('excluded.regular_quota'),
           same_day_quota: eb.ref('excluded.same_day_quota'),
           priority_quota: eb.ref('excluded.priority_quota'),
+          retired_at: null,
         })),
       )
       .execute();
-    const officesAdded = offices.filter((o) => !officesBefore.has(o.code)).length;
-    lines.push(`offices.json: ${offices.length} offices (${changes(officesAdded, officeChanged.length, offices.length - officesAdded - officeChanged.length)})`);
-    const officesGone = [...officesBefore.keys()].filter((code) => !offices.some((o) => o.code === code));
-    if (officesGone.length) warnings.push(`offices in the database but not in offices.json, kept (applications refer to them): ${officesGone.join(', ')}`);
+    let resized = 0;
+    for (const office of offices) {
+      const before = officesBefore.get(office.code);
+      if (!before) continue;
+      if (before.regular_quota !== office.regular_quota) resized += await resizeFutureSessions(tx, office, before.regular_quota, now);
+      if (before.time_zone !== office.time_zone) {
+        const booked = await futureBookings(tx, office.code, before.time_zone, now);
+        if (booked) {
+          warnings.push(
+            `office ${office.code} moved from ${before.time_zone} to ${office.time_zone} with ${booked} future booking${booked === 1 ? '' : 's'}: ` +
+              'their appointment times (the no-show deadline at the end of the day) were computed in the old zone and are not moved',
+          );
+        }
+      }
+    }
+    const officesRetired = await retire(tx, 'offices', [...officesBefore.values()], offices, now);
+    lines.push(`offices.json: ${offices.length} offices (${tally(officesBefore, offices)})${resized ? `, ${resized} future sessions resized` : ''}${officesRetired.line}`);
+    if (officesRetired.newly.length) {
+      const open = await openApplications(tx, officesRetired.newly);
+      warnings.push(
+        `offices in the database but not in offices.json, retired (no new applications; applications already open there continue): ${officesRetired.newly.map((code) => `${code} (${open.get(code) ?? 0} open)`).join(', ')}`,
+      );
+    }
 
     const feesBefore = new Map((await tx.selectFrom('fee_schedule').selectAll().execute()).map((f) => [f.code, f]));
-    const feeChanged = data.fees.filter((f) => feesBefore.has(f.code) && differs(feesBefore.get(f.code)!, f));
     await tx
       .insertInto('fee_schedule')
       .values(data.fees)
-      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), description: eb.ref('excluded.description'), amount: eb.ref('excluded.amount') })))
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), description: eb.ref('excluded.description'), amount: eb.ref('excluded.amount'), retired_at: null })),
+      )
       .execute();
-    const feesAdded = data.fees.filter((f) => !feesBefore.has(f.code)).length;
-    lines.push(`fees.json: ${data.fees.length} fees (${changes(feesAdded, feeChanged.length, data.fees.length - feesAdded - feeChanged.length)})`);
-    const feesGone = [...feesBefore.keys()].filter((code) => !data.fees.some((f) => f.code === code));
-    if (feesGone.length) warnings.push(`fees in the database but not in fees.json, kept (applications refer to them): ${feesGone.join(', ')}`);
+    const feesRetired = await retire(tx, 'fee_schedule', [...feesBefore.values()], data.fees, now);
+    lines.push(`fees.json: ${data.fees.length} fees (${tally(feesBefore, data.fees)})${feesRetired.line}`);
+    if (feesRetired.newly.length) warnings.push(`fees in the database but not in fees.json, retired (no new application chooses them; those that did keep them): ${feesRetired.newly.join(', ')}`);
 
     const requirementsBefore = await tx.selectFrom('document_requirements').selectAll().orderBy('application_type').orderBy('position').execute();
     const requirements = APPLICATION_TYPES.flatMap((type) =>
@@ -251,7 +348,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
 }
 
 /** Whether a row differs from the file's version of it, field by field of the file's. */
-const differs = <T extends object>(row: T, wanted: T) => (Object.keys(wanted) as (keyof T)[]).some((key) => row[key] !== wanted[key]);
+const differs = <T extends object>(row: { [K in keyof T]?: unknown }, wanted: T) => (Object.keys(wanted) as (keyof T)[]).some((key) => row[key] !== wanted[key]);
 
 const byTypeAndPosition = (a: { application_type: string; position: number }, b: { application_type: string; position: number }) =>
   a.application_type.localeCompare(b.application_type) || a.position - b.position;
@@ -267,8 +364,8 @@ export async function seed(db: Kysely<DB>, dir: string = DEFAULT_REFERENCE_DIR):
  */
 export async function catalogueProblems(db: Kysely<DB>): Promise<string[]> {
   const [offices, products, types] = await Promise.all([
-    db.selectFrom('offices').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('fee_schedule').select(({ fn }) => fn.countAll<string>().as('n')).where('kind', '=', 'PRODUCT').executeTakeFirstOrThrow(),
+    db.selectFrom('offices').select(({ fn }) => fn.countAll<string>().as('n')).where('retired_at', 'is', null).executeTakeFirstOrThrow(),
+    db.selectFrom('fee_schedule').select(({ fn }) => fn.countAll<string>().as('n')).where('kind', '=', 'PRODUCT').where('retired_at', 'is', null).executeTakeFirstOrThrow(),
     db.selectFrom('document_requirements').select('application_type').distinct().execute(),
   ]);
   const problems: string[] = [];

@@ -8,6 +8,8 @@ type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | str
 type DateOnly = ColumnType<string, string, string>;
 /** bigint rupiah amounts are parsed to numbers (see connect.ts): well below 2^53. */
 type Rupiah = ColumnType<number, number, number>;
+/** When a reference row left its file (db/reference.ts); null while it is in service. */
+type RetiredAt = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface OfficesTable {
   code: string;
@@ -17,6 +19,8 @@ export interface OfficesTable {
   regular_quota: number;
   same_day_quota: number;
   priority_quota: number;
+  /** Set when the office left offices.json: no new applications; open ones continue. */
+  retired_at: RetiredAt;
 }
 
 export type HolidayKind = 'NATIONAL' | 'CUTI_BERSAMA';
@@ -43,6 +47,8 @@ export interface FeeScheduleTable {
   kind: 'PRODUCT' | 'SERVICE' | 'FINE';
   description: string;
   amount: Rupiah;
+  /** Set when the fee left fees.json: no new application chooses it; those that did keep it. */
+  retired_at: RetiredAt;
 }
 
 export interface ApplicationsTable {

@@ -36,7 +36,7 @@ const offices = createRoute({
   method: 'get',
   path: '/offices',
   tags: ['public'],
-  summary: 'Immigration offices: time zone, services and daily quotas',
+  summary: 'Immigration offices in service: time zone, services and daily quotas',
   responses: { 200: jsonResponse('Offices', z.array(officeSchema)) },
 });
 
@@ -65,7 +65,7 @@ const fees = createRoute({
   method: 'get',
   path: '/fees',
   tags: ['public'],
-  summary: 'The fee schedule (PP 45/2024): passports, services and fines, in rupiah',
+  summary: 'The fee schedule in force (PP 45/2024): passports, services and fines, in rupiah',
   responses: { 200: jsonResponse('Fees', z.array(feeSchema)) },
 });
 
@@ -137,7 +137,7 @@ export const publicRoutes = (deps: ApiDeps) => {
       );
     })
     .openapi(offices, async (c) => {
-      const rows = await deps.db.selectFrom('offices').selectAll().orderBy('code').execute();
+      const rows = await deps.db.selectFrom('offices').selectAll().where('retired_at', 'is', null).orderBy('code').execute();
       return c.json(
         rows.map((o) => ({
           code: o.code,
@@ -156,7 +156,8 @@ export const publicRoutes = (deps: ApiDeps) => {
     })
     .openapi(availability, async (c) => {
       const { officeCode } = c.req.valid('param');
-      const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).executeTakeFirst();
+      // A retired office books only the applications already open there (through their own routes).
+      const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).where('retired_at', 'is', null).executeTakeFirst();
       if (!office) throw new HttpProblem('not-found', `no immigration office with code ${officeCode}`);
       const query = c.req.valid('query');
       const window = await bookingWindow(deps.db, { timeZone: office.time_zone, now: new Date(), horizonDays: deps.config.BOOKING_HORIZON_DAYS });
@@ -179,7 +180,7 @@ export const publicRoutes = (deps: ApiDeps) => {
       return c.json({ applicationType: applicationType as ApplicationType, documents: rows }, 200);
     })
     .openapi(fees, async (c) => {
-      const rows = await deps.db.selectFrom('fee_schedule').selectAll().orderBy('kind').orderBy('amount').execute();
+      const rows = await deps.db.selectFrom('fee_schedule').select(['code', 'kind', 'description', 'amount']).where('retired_at', 'is', null).orderBy('kind').orderBy('amount').execute();
       return c.json(rows, 200);
     });
 };

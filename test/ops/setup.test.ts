@@ -1,7 +1,7 @@
 // The production setup step (scripts/setup-database.ts) and the API's refusal to serve without it, each
 // on a database of its own on the test PostgreSQL, as an operator's deployment would meet them.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it, inject } from 'vitest';
 import { importCalendarYear } from '../../db/calendar.js';
 import { createDb, migrateToLatest } from '../../db/connect.js';
 import { DEFAULT_REFERENCE_DIR } from '../../db/reference.js';
+import { addDays, localDate } from '../../workflows/calendar.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const admin = createDb(inject('databaseUrl'), { max: 1 });
@@ -62,6 +63,33 @@ async function withDb<T>(url: string, use: (db: ReturnType<typeof createDb>) => 
   } finally {
     await db.destroy();
   }
+}
+/** An application at `officeCode`, open (paid, waiting for its booking): what a retired office must go on serving. */
+async function openApplication(db: ReturnType<typeof createDb>, officeCode: string): Promise<string> {
+  const id = randomUUID();
+  const at = new Date().toISOString();
+  await db
+    .insertInto('applications')
+    .values({
+      id,
+      tracking_code: `T-${id}`,
+      billing_code: String(Date.now()).padEnd(15, '7').slice(0, 15),
+      application_type: 'NEW',
+      product: 'ORDINARY_5Y',
+      office_code: officeCode,
+      amount: 350_000,
+      nik: '3307010101900001',
+      full_name: 'Budi Santoso',
+      birth_date: '1990-01-01',
+      email: 'budi@example.id',
+      phone: '+6281111111111',
+      delivery_method: 'PICKUP',
+      stage: 'AWAITING_BOOKING',
+      stage_entered_at: at,
+      payment_deadline: at,
+    })
+    .execute();
+  return id;
 }
 const tablesIn = (url: string) => withDb(url, async (db) => (await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = 'public'`.execute(db)).rows[0]!.n);
 
@@ -141,7 +169,7 @@ describe('setup-database', () => {
     expect(await counts()).toEqual(loaded);
   });
 
-  it("loads an operator's edit on the next run, and keeps an office the file no longer lists", async () => {
+  it("loads an operator's edit on the next run, and retires (never deletes) an office the file no longer lists", async () => {
     const url = await freshDatabase();
     const dir = await referenceCopy();
     expect((await setup(url, dir)).code).toBe(0);
@@ -155,13 +183,114 @@ describe('setup-database', () => {
     expect(output).toContain('offices.json: 4 offices (1 updated, 3 unchanged)');
     expect(output).toContain('fees.json: 7 fees (1 updated, 6 unchanged)');
     expect(output).toMatch(/requirements\.json: .*\(replaced\)/);
-    expect(output).toContain('WARNING: offices in the database but not in offices.json, kept (applications refer to them): WSB');
+    expect(output).toContain('WARNING: offices in the database but not in offices.json, retired (no new applications; applications already open there continue): WSB (0 open)');
     await withDb(url, async (db) => {
       expect((await db.selectFrom('offices').select('regular_quota').where('code', '=', 'PLU').executeTakeFirstOrThrow()).regular_quota).toBe(90);
       expect((await db.selectFrom('offices').select('code').where('code', '=', 'WSB').execute()).length).toBe(1);
       expect((await db.selectFrom('fee_schedule').select('amount').where('code', '=', 'ORDINARY_5Y').executeTakeFirstOrThrow()).amount).toBe(360_000);
       expect((await db.selectFrom('document_requirements').select('document').where('application_type', '=', 'NEW').orderBy('position').execute()).at(-1)!.document).toMatch(/Hajj/);
     });
+  });
+
+  it('retires an office and a product once, reports them on every run, and brings them back when listed again', async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    expect((await setup(url, dir)).code).toBe(0);
+    await withDb(url, (db) => openApplication(db, 'WSB'));
+    const offices = JSON.parse(await readFile(join(dir, 'offices.json'), 'utf8'));
+    const fees = JSON.parse(await readFile(join(dir, 'fees.json'), 'utf8'));
+    await editJson(join(dir, 'offices.json'), (list: Array<{ code: string }>) => list.filter((o) => o.code !== 'WSB'));
+    await editJson(join(dir, 'fees.json'), (list: Array<{ code: string }>) => list.filter((f) => f.code !== 'ELECTRONIC_5Y'));
+    const removed = await setup(url, dir);
+    expect(removed.code, removed.output).toBe(0);
+    expect(removed.output).toContain('offices.json: 4 offices (4 unchanged); retired: WSB');
+    expect(removed.output).toContain('fees.json: 6 fees (6 unchanged); retired: ELECTRONIC_5Y');
+    expect(removed.output).toContain('WARNING: offices in the database but not in offices.json, retired (no new applications; applications already open there continue): WSB (1 open)');
+    expect(removed.output).toContain('WARNING: fees in the database but not in fees.json, retired (no new application chooses them; those that did keep them): ELECTRONIC_5Y');
+    const retiredAt = () =>
+      withDb(url, async (db) => ({
+        office: (await db.selectFrom('offices').select('retired_at').where('code', '=', 'WSB').executeTakeFirstOrThrow()).retired_at,
+        fee: (await db.selectFrom('fee_schedule').select('retired_at').where('code', '=', 'ELECTRONIC_5Y').executeTakeFirstOrThrow()).retired_at,
+        others: (await db.selectFrom('offices').select('code').where('retired_at', 'is not', null).execute()).length,
+      }));
+    const first = await retiredAt();
+    expect(first.office).toBeInstanceOf(Date);
+    expect(first.fee).toBeInstanceOf(Date);
+    expect(first.others).toBe(1);
+
+    const again = await setup(url, dir);
+    expect(again.output).toContain('offices.json: 4 offices (4 unchanged); retired: WSB');
+    expect(again.output).not.toContain('WARNING'); // said once, when it happened
+    expect(await retiredAt()).toEqual(first); // the first date stays
+
+    await writeFile(join(dir, 'offices.json'), JSON.stringify(offices));
+    await writeFile(join(dir, 'fees.json'), JSON.stringify(fees));
+    const back = await setup(url, dir);
+    expect(back.code, back.output).toBe(0);
+    expect(back.output).toContain('offices.json: 5 offices (1 back in service, 4 unchanged)\n');
+    expect(back.output).toContain('fees.json: 7 fees (1 back in service, 6 unchanged)\n');
+    expect(await retiredAt()).toEqual({ office: null, fee: null, others: 0 });
+  });
+
+  it("resizes an office's sessions already opened when its quota changes, never below their bookings", async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    expect((await setup(url, dir)).code).toBe(0);
+    // PLU: 120 regular seats a day, 60 a session (Asia/Makassar). Sessions open once their first seat is taken.
+    const today = localDate(new Date(), 'Asia/Makassar');
+    const [yesterday, soon, later] = [addDays(today, -1), addDays(today, 5), addDays(today, 6)];
+    const slots = [
+      { office_code: 'PLU', date: soon, session: 'MORNING' as const, capacity: 60, booked: 5 },
+      { office_code: 'PLU', date: soon, session: 'AFTERNOON' as const, capacity: 60, booked: 45 },
+      { office_code: 'PLU', date: later, session: 'MORNING' as const, capacity: 10, booked: 0 }, // set by hand: left alone
+      { office_code: 'PLU', date: yesterday, session: 'MORNING' as const, capacity: 60, booked: 3 }, // past
+      { office_code: 'TPI', date: soon, session: 'MORNING' as const, capacity: 50, booked: 1 }, // another office
+    ];
+    await withDb(url, (db) => db.insertInto('appointment_slots').values(slots).execute());
+    const capacities = () =>
+      withDb(url, async (db) =>
+        (await db.selectFrom('appointment_slots').select(['office_code', 'date', 'session', 'capacity']).orderBy('office_code').orderBy('date').orderBy('session').execute()).map(
+          (r) => `${r.office_code} ${r.date === today ? 'today' : r.date === yesterday ? 'yesterday' : r.date === soon ? 'soon' : 'later'} ${r.session} ${r.capacity}`,
+        ),
+      );
+    const quota = (regular: number) => editJson(join(dir, 'offices.json'), (list: Array<{ code: string; dailyQuota: object }>) => list.map((o) => (o.code === 'PLU' ? { ...o, dailyQuota: { ...o.dailyQuota, regular } } : o)));
+
+    await quota(80);
+    const lowered = await setup(url, dir);
+    expect(lowered.code, lowered.output).toBe(0);
+    expect(lowered.output).toContain('offices.json: 5 offices (1 updated, 4 unchanged), 2 future sessions resized');
+    expect(await capacities()).toEqual(['PLU yesterday MORNING 60', 'PLU soon AFTERNOON 45', 'PLU soon MORNING 40', 'PLU later MORNING 10', 'TPI soon MORNING 50']);
+
+    await quota(120);
+    const raised = await setup(url, dir);
+    expect(raised.output).toContain('offices.json: 5 offices (1 updated, 4 unchanged), 2 future sessions resized');
+    expect(await capacities()).toEqual(['PLU yesterday MORNING 60', 'PLU soon AFTERNOON 60', 'PLU soon MORNING 60', 'PLU later MORNING 10', 'TPI soon MORNING 50']);
+  });
+
+  it("warns when an office's time zone changes under future bookings", async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    expect((await setup(url, dir)).code).toBe(0);
+    const today = localDate(new Date(), 'Asia/Jayapura');
+    await withDb(url, async (db) => {
+      const id = await openApplication(db, 'JPR');
+      await db
+        .insertInto('bookings')
+        .values([
+          { application_id: id, attempt: 1, office_code: 'JPR', date: addDays(today, -3), session: 'MORNING', released_at: null }, // past
+          { application_id: id, attempt: 2, office_code: 'JPR', date: addDays(today, 3), session: 'MORNING', released_at: new Date() }, // given back
+          { application_id: id, attempt: 3, office_code: 'JPR', date: addDays(today, 4), session: 'AFTERNOON', released_at: null },
+        ])
+        .execute();
+    });
+    await editJson(join(dir, 'offices.json'), (list: Array<{ code: string }>) => list.map((o) => (['JPR', 'WSB'].includes(o.code) ? { ...o, timeZone: 'Asia/Makassar' } : o)));
+    const { code, output } = await setup(url, dir);
+    expect(code, output).toBe(0);
+    expect(output).toContain('offices.json: 5 offices (2 updated, 3 unchanged)');
+    expect(output).toContain(
+      'WARNING: office JPR moved from Asia/Jayapura to Asia/Makassar with 1 future booking: their appointment times (the no-show deadline at the end of the day) were computed in the old zone and are not moved',
+    );
+    expect(output).not.toContain('office WSB moved'); // no bookings there
   });
 
   it('never undoes a decree imported since, with a provisional file, changed or not', async () => {
