@@ -6,15 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../api/signatures.js';
-import { createDb, migrateToLatest } from '../../db/connect.js';
 import type { DB } from '../../db/schema.js';
-import { seed } from '../../db/reference.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { SchemaArbitraries, type Schema } from '../support/schema-arbitraries.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { ownDatabase } from '../support/databases.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const MIXED_RUNS = 500;
@@ -55,25 +54,15 @@ interface FuzzRequest {
 }
 
 let s: Awaited<ReturnType<typeof startService>>;
-let admin: Kysely<DB>;
-const database = `fuzz_${process.pid}_${Date.now()}`;
+let database: Awaited<ReturnType<typeof ownDatabase>>;
 
 beforeAll(async () => {
-  const shared = inject('databaseUrl');
-  admin = createDb(shared, { max: 1 });
-  await sql.raw(`create database ${database}`).execute(admin);
-  const url = new URL(shared);
-  url.pathname = `/${database}`;
-  const own = createDb(url.toString(), { max: 2 });
-  await migrateToLatest(own);
-  await seed(own);
-  await own.destroy();
-  s = await startService({ databaseUrl: url.toString() });
+  database = await ownDatabase('fuzz');
+  s = await startService({ databaseUrl: database.url });
 });
 afterAll(async () => {
   await s?.stop();
-  await sql.raw(`drop database if exists ${database} with (force)`).execute(admin);
-  await admin.destroy();
+  await database?.drop();
 });
 
 /** Percent-encodes every byte but the unreserved ones: any string, even a lone surrogate, makes a URL. */

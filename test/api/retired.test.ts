@@ -4,39 +4,27 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHolidays } from '../../activities/booking.js';
-import { createDb, migrateToLatest } from '../../db/connect.js';
 import { DEFAULT_REFERENCE_DIR, seed } from '../../db/reference.js';
-import type { DB } from '../../db/schema.js';
 import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { ownDatabase } from '../support/databases.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
-let admin: Kysely<DB>;
 let dir: string;
-const database = `retired_${process.pid}_${Date.now()}`;
+let database: Awaited<ReturnType<typeof ownDatabase>>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'passport-reference-'));
   await cp(resolve(import.meta.dirname, '../..', DEFAULT_REFERENCE_DIR), dir, { recursive: true });
-  const shared = inject('databaseUrl');
-  admin = createDb(shared, { max: 1 });
-  await sql.raw(`create database ${database}`).execute(admin);
-  const url = new URL(shared);
-  url.pathname = `/${database}`;
-  const own = createDb(url.toString(), { max: 2 });
-  await migrateToLatest(own);
-  await seed(own, dir);
-  await own.destroy();
-  s = await startService({ databaseUrl: url.toString() });
+  database = await ownDatabase('retired', { referenceDir: dir });
+  s = await startService({ databaseUrl: database.url });
 });
 afterAll(async () => {
   await s?.stop();
-  await sql.raw(`drop database if exists ${database} with (force)`).execute(admin);
-  await admin.destroy();
+  await database?.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
