@@ -1,4 +1,5 @@
-// Stages: all that tell the applicant something. Writes the outbox; a relay sends SMS and email from it.
+// Stages: all that tell the applicant something. Writes each notice to the `notifications` table once;
+// nothing sends them yet (email and WhatsApp delivery is a later step), so applicants see them only by tracking.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 
