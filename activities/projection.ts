@@ -75,8 +75,16 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
     });
   },
 
-  /** The applicant's choice of delivery (the address itself is written by the API, never carried here). */
+  /**
+   * The applicant's choice of delivery (the address itself is written by the API, never carried here). Only a
+   * newer choice moves it: an attempt that outlived its timeout and commits late never undoes a later change.
+   */
   async recordDeliveryMethod(req: { applicationId: string; method: 'PICKUP' | 'POS'; at: string }): Promise<void> {
-    await db.updateTable('applications').set({ delivery_method: req.method, updated_at: req.at }).where('id', '=', req.applicationId).execute();
+    await db
+      .updateTable('applications')
+      .set({ delivery_method: req.method, delivery_method_at: req.at, updated_at: req.at })
+      .where('id', '=', req.applicationId)
+      .where((eb) => eb.or([eb('delivery_method_at', 'is', null), eb('delivery_method_at', '<=', new Date(req.at))]))
+      .execute();
   },
 });

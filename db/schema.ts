@@ -65,6 +65,8 @@ export interface ApplicationsTable {
   email: string;
   phone: string;
   delivery_method: 'PICKUP' | 'POS';
+  /** When the workflow last recorded a change of delivery method (null: as submitted). */
+  delivery_method_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   delivery_address: string | null;
   stage: string;
   stage_seq: Generated<number>;

@@ -9,6 +9,7 @@ import * as unappliedCallbacks from './2026_11_27_201_unapplied_callbacks.js';
 import * as referenceFiles from './2026_11_28_001_reference_files.js';
 import * as rateLimits from './2026_11_28_101_rate_limits.js';
 import * as retiredReference from './2026_11_28_201_retired_reference.js';
+import * as deliveryMethodAt from './2026_11_28_301_delivery_method_at.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_001_reference_files': referenceFiles,
   '2026_11_28_101_rate_limits': rateLimits,
   '2026_11_28_201_retired_reference': retiredReference,
+  '2026_11_28_301_delivery_method_at': deliveryMethodAt,
 };

@@ -59,6 +59,16 @@ describe('activities run twice are applied once', () => {
     expect((await db.selectFrom('applications').select('stage').where('id', '=', applicationId).executeTakeFirstOrThrow()).stage).toBe('AWAITING_BOOKING');
   });
 
+  it('never lets a late attempt of an older delivery choice undo a newer one', async () => {
+    const methodOf = async () => (await db.selectFrom('applications').select('delivery_method').where('id', '=', applicationId).executeTakeFirstOrThrow()).delivery_method;
+    await twice(() => activities.recordDeliveryMethod({ applicationId, method: 'POS', at: '2026-11-23T05:00:00.000Z' }));
+    expect(await methodOf()).toBe('POS');
+    await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at: '2026-11-23T04:00:00.000Z' }); // committed late
+    expect(await methodOf()).toBe('POS');
+    await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at: '2026-11-23T06:00:00.000Z' });
+    expect(await methodOf()).toBe('PICKUP');
+  });
+
   it('charges one payment, books one seat, compensates once, requests one delivery, notifies once', async () => {
     const billing = (await db.selectFrom('applications').select('billing_code').where('id', '=', applicationId).executeTakeFirstOrThrow()).billing_code;
     await twice(() => activities.recordPayment({ applicationId, billingCode: billing, transactionId: `TX-${applicationId}`, amount: 350_000, paidAt: at }));
