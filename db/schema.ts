@@ -1,5 +1,6 @@
 // Kysely types of the read model, the audit log and the reference data (see migrations/).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { NoticeKind } from '../workflows/definitions.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default. */
@@ -192,7 +193,7 @@ export interface NotificationsTable {
   id: Generated<string>;
   application_id: string;
   effect_key: string;
-  kind: string;
+  kind: NoticeKind;
   created_at: Timestamp;
   sent_at: Timestamp | null;
 }

@@ -38,6 +38,7 @@ import {
   type BookingRequest,
   type CancellationRequest,
   type InterviewRecord,
+  type NoticeKind,
   type PaymentNotice,
   type Stage,
 } from './definitions.js';
@@ -136,7 +137,7 @@ export async function passportApplication(input: ApplicationInput): Promise<Stag
   }
 
   /** Waits for `done` until `deadline`, sending each reminder that falls before it (once per key). */
-  async function waitWithReminders(done: () => boolean, deadline: string, remindersMs: number[], kind: string): Promise<boolean> {
+  async function waitWithReminders(done: () => boolean, deadline: string, remindersMs: number[], kind: NoticeKind): Promise<boolean> {
     const startedAt = Date.parse(state.stageEnteredAt);
     for (const [i, offset] of remindersMs.entries()) {
       const remindAt = new Date(startedAt + offset).toISOString();

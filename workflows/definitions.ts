@@ -16,6 +16,10 @@ export const STAGES = [
   'EXPIRED',
 ] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** Every notice the lifecycle records for the applicant: the `kind` of a row in the notifications table. */
+export const NOTICE_KINDS = ['PAYMENT_CONFIRMED', 'BOOKING_REMINDER', 'PICKUP_REMINDER', 'READY_FOR_PICKUP', 'DELIVERY_OVERDUE', 'SLA_BREACHED_FREE_DELIVERY'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export const TERMINAL_STAGES: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
 /** The applicant may cancel until the interview is recorded. */
 export const CANCELLABLE_STAGES: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW'];

@@ -13,6 +13,7 @@ import {
   recordInterview,
   recordPrinting,
   rescheduleSession,
+  type NoticeKind,
 } from '../../workflows/definitions.js';
 import { passportApplication } from '../../workflows/application.js';
 import { eventually } from '../support/eventually.js';
@@ -31,7 +32,7 @@ const officer = officerOf('PLU');
 const DAY = 86_400_000;
 
 const rejection = (type: string) => ({ cause: { type } });
-const notices = async (applicationId: string, kind: string) =>
+const notices = async (applicationId: string, kind: NoticeKind) =>
   (await t.db.selectFrom('notifications').select('kind').where('application_id', '=', applicationId).where('kind', '=', kind).execute()).length;
 const lastAudit = (applicationId: string) =>
   t.db.selectFrom('audit_log').selectAll().where('application_id', '=', applicationId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
