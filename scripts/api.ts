@@ -5,11 +5,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
-import { databaseTimeoutsFrom, loadConfig, policyFrom, REQUIRED_IN_PRODUCTION } from '../config.js';
+import { loadConfig, policyFrom, REQUIRED_IN_PRODUCTION } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
-import { createDb } from '../db/connect.js';
-import { SETUP_HINT, setupProblems } from '../db/reference.js';
 import { createLogger } from '../logger.js';
+import { openSetUpDatabase } from './production-db.js';
 import { onShutdownSignal } from './signals.js';
 
 // The managers' links must point at the Web UI managers actually use: in production it is given, never guessed.
@@ -17,13 +16,7 @@ const config = loadConfig(process.env, [...REQUIRED_IN_PRODUCTION, 'TEMPORAL_UI_
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
 
-const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), max: config.DATABASE_POOL_MAX, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
-const problems = await setupProblems(db);
-if (problems.length) {
-  log.fatal({ problems }, `the API cannot start: ${problems.join('; ')}; ${SETUP_HINT}`);
-  await db.destroy();
-  process.exit(1);
-}
+const db = await openSetUpDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, log, 'API');
 const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
 if (calendar) log.warn(`holiday calendar: ${calendar}`);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

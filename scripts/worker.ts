@@ -3,10 +3,9 @@
 // SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
 // Like the API, it refuses to start on a database the setup step (scripts/setup-database.ts) has not prepared.
 import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
-import { databaseTimeoutsFrom, loadConfig } from '../config.js';
-import { createDb } from '../db/connect.js';
-import { SETUP_HINT, setupProblems } from '../db/reference.js';
+import { loadConfig } from '../config.js';
 import { createLogger, sdkLevel } from '../logger.js';
+import { openSetUpDatabase } from './production-db.js';
 import { onShutdownSignal } from './signals.js';
 
 const config = loadConfig();
@@ -15,13 +14,7 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worke
 
 // This process orders its own shutdown (below), so the SDK installs no signal handlers.
 installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
-const db = createDb(config.DATABASE_URL, { ...databaseTimeoutsFrom(config), max: config.DATABASE_POOL_MAX, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
-const problems = await setupProblems(db);
-if (problems.length) {
-  log.fatal({ problems }, `the worker cannot start: ${problems.join('; ')}; ${SETUP_HINT}`);
-  await db.destroy();
-  process.exit(1);
-}
+const db = await openSetUpDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, log, 'worker');
 const { worker, connection } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
 
 onShutdownSignal((signal) => {
