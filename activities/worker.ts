@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import { posFromConfig, type PosClient } from './pos.js';
 
 // `.ts` under tsx and in tests, `.js` once compiled into dist/ (the production image).
-export const workflowsPath = fileURLToPath(new URL(`../workflows/application${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+export const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 let runtimeInstalled = false;
 /**

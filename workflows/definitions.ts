@@ -20,9 +20,15 @@ export type Stage = (typeof STAGES)[number];
 /** Every notice the lifecycle records for the applicant: the `kind` of a row in the notifications table. */
 export const NOTICE_KINDS = ['PAYMENT_CONFIRMED', 'BOOKING_REMINDER', 'PICKUP_REMINDER', 'READY_FOR_PICKUP', 'DELIVERY_OVERDUE', 'SLA_BREACHED_FREE_DELIVERY'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
+// Stage sets, named once: the workflow and the API ask the same question with the same list.
+/** The workflow has ended: nothing about the application changes any more. */
 export const TERMINAL_STAGES: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
 /** The applicant may cancel until the interview is recorded. */
 export const CANCELLABLE_STAGES: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW'];
+/** Before the passport is printed: the delivery method may still change. */
+export const BEFORE_PRINTING_STAGES: readonly Stage[] = [...CANCELLABLE_STAGES, 'AWAITING_PRINTING'];
+/** An office's counter work: interview, printing and hand-over. */
+export const OFFICER_QUEUE_STAGES: readonly Stage[] = ['AWAITING_INTERVIEW', 'AWAITING_PRINTING', 'READY_FOR_PICKUP'];
 
 export const APPLICATION_TYPES = ['NEW', 'RENEWAL', 'LOST', 'DAMAGED'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];

@@ -5,6 +5,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Application } from '../../db/schema.js';
 import {
+  BEFORE_PRINTING_STAGES,
   REJECTIONS,
   bookSession,
   cancelApplication,
@@ -103,8 +104,6 @@ const cancel = createRoute({
   responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
-/** Stages in which the delivery address may still change: nothing is printed or shipped yet. */
-const BEFORE_PRINTING: Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW', 'AWAITING_PRINTING'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
@@ -177,7 +176,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
       if (method === 'POS') {
         // The address is personal: it goes to PostgreSQL only, before the workflow can print and ship.
         if (address) {
-          const saved = await db.updateTable('applications').set({ delivery_address: address }).where('id', '=', id).where('stage', 'in', BEFORE_PRINTING).executeTakeFirst();
+          const saved = await db.updateTable('applications').set({ delivery_address: address }).where('id', '=', id).where('stage', 'in', BEFORE_PRINTING_STAGES).executeTakeFirst();
           if (saved.numUpdatedRows === 0n) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
         } else {
           const onFile = await db.selectFrom('applications').select('delivery_address').where('id', '=', id).executeTakeFirstOrThrow();

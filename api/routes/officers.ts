@@ -5,6 +5,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
 import { localDate } from '../../workflows/calendar.js';
 import {
+  OFFICER_QUEUE_STAGES,
   recordBap,
   recordHandover,
   recordInterview,
@@ -80,7 +81,6 @@ const handover = createRoute({
   request: { params: applicationIdParams, headers: idempotencyHeaders },
 });
 
-const QUEUE_STAGES: Stage[] = ['AWAITING_INTERVIEW', 'AWAITING_PRINTING', 'READY_FOR_PICKUP'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const officerRoutes = (deps: ApiDeps) => {
@@ -135,7 +135,7 @@ export const officerRoutes = (deps: ApiDeps) => {
           slaBreached: r.sla_breached,
           deliveryMethod: r.delivery_method,
         }))
-        .sort((a, b) => QUEUE_STAGES.indexOf(a.stage) - QUEUE_STAGES.indexOf(b.stage));
+        .sort((a, b) => OFFICER_QUEUE_STAGES.indexOf(a.stage) - OFFICER_QUEUE_STAGES.indexOf(b.stage));
       return c.json({ officeCode, date, items }, 200);
     })
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))

@@ -15,7 +15,7 @@ import {
   rescheduleSession,
   type NoticeKind,
 } from '../../workflows/definitions.js';
-import { passportApplication } from '../../workflows/application.js';
+import { passportApplication } from '../../workflows/index.js';
 import { eventually } from '../support/eventually.js';
 import { applicationRow, auditStages, countRows } from '../support/read-model.js';
 import { awaitingInterview, acceptedUpdates, officerOf, onAppointmentDay, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
