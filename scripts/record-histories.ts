@@ -22,12 +22,15 @@ import { seed } from '../db/reference.js';
 import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import {
   bookSession,
+  cancelApplication,
+  chooseDelivery,
   paymentReceived,
   posDeliveryEvent,
   recordBap,
   recordHandover,
   recordInterview,
   recordPrinting,
+  rescheduleSession,
   workflowIdFor,
 } from '../workflows/definitions.js';
 import { freePort } from '../test/support/ports.js';
@@ -47,16 +50,10 @@ const db = createDb(pg.url);
 await migrateToLatest(db);
 await seed(db);
 const testServer = temporalExecutable('testServer', { required: true });
-const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
-await registerSearchAttributes(env.connection);
 const taskQueue = 'record-histories';
 const policy = policyFrom(loadConfig({}));
-const worker = await Worker.create({
-  connection: env.nativeConnection,
-  taskQueue,
-  workflowsPath,
-  activities: createActivities({ db, pos: counterBookedPos() }),
-});
+/** A time-skipping server of its own per scenario: an idle one skips to the last one's pending timers (years ahead). */
+let env: TestWorkflowEnvironment;
 
 const applicant: Submission = {
   applicationType: 'NEW',
@@ -72,23 +69,33 @@ const applicant: Submission = {
   address: 'Jl. Contoh No. 1, Palu',
 };
 
+let nik = 7271055205900001;
+async function submit(overrides: Partial<Submission> = {}) {
+  const now = async () => new Date(await env.currentTimeMs());
+  const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now }, { ...applicant, nik: String(nik++), ...overrides });
+  return { submitted, handle: env.client.workflow.getHandle(workflowIdFor(submitted.applicationId)) };
+}
+
+async function pay(handle: WorkflowHandle, submitted: { billingCode: string; amount: number }, transactionId = `REC-${submitted.billingCode}`) {
+  const paidAt = new Date(await env.currentTimeMs()).toISOString();
+  await handle.signal(paymentReceived, { transactionId, billingCode: submitted.billingCode, amount: submitted.amount, paidAt });
+}
+
+/** The office's nth working day from today (Palu, Asia/Makassar). */
+const workingDay = async (n: number) => nthWorkingDayAfter(localDate(new Date(await env.currentTimeMs()), 'Asia/Makassar'), n, await loadHolidays(db));
+
 async function start(overrides: Partial<Submission> = {}) {
-  const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now: async () => new Date(await env.currentTimeMs()) }, { ...applicant, ...overrides });
-  const handle = env.client.workflow.getHandle(workflowIdFor(submitted.applicationId));
-  await handle.signal(paymentReceived, {
-    transactionId: `REC-${submitted.billingCode}`,
-    billingCode: submitted.billingCode,
-    amount: submitted.amount,
-    paidAt: new Date(await env.currentTimeMs()).toISOString(),
-  });
-  const date = nthWorkingDayAfter(localDate(new Date(await env.currentTimeMs()), 'Asia/Makassar'), 1, await loadHolidays(db));
-  const appointment = await handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] });
+  const { submitted, handle } = await submit(overrides);
+  await pay(handle, submitted);
+  const appointment = await handle.executeUpdate(bookSession, { args: [{ date: await workingDay(1), session: 'MORNING' }] });
   return { handle, appointment };
 }
 
+const sleepPast = async (instant: string) => env.sleep(Date.parse(instant) - (await env.currentTimeMs()) + 60_000);
+
 /** The officer records the interview on the appointment day only: move the clock to its start. */
 async function untilAppointmentDay(appointment: { startsAt?: string }) {
-  await env.sleep(Date.parse(appointment.startsAt!) - (await env.currentTimeMs()) + 60_000);
+  await sleepPast(appointment.startsAt!);
 }
 
 const scenarios: Record<string, () => Promise<WorkflowHandle>> = {
@@ -118,23 +125,70 @@ const scenarios: Record<string, () => Promise<WorkflowHandle>> = {
     await env.sleep(Date.parse(second.endsAt) - (await env.currentTimeMs()) + 60_000);
     return handle;
   },
+  async 'unpaid-expires'() {
+    const { submitted, handle } = await submit();
+    await sleepPast(submitted.paymentDeadline);
+    return handle;
+  },
+  async 'paid-twice-then-cancelled'() {
+    const { submitted, handle } = await submit();
+    await pay(handle, submitted);
+    await pay(handle, submitted, `REC-SECOND-${submitted.billingCode}`); // recorded as unapplied, for a refund
+    await handle.executeUpdate(bookSession, { args: [{ date: await workingDay(2), session: 'MORNING' }] });
+    await handle.executeUpdate(cancelApplication, { args: [{ reason: 'travel postponed' }] });
+    return handle;
+  },
+  async 'booking-reminders-then-expired'() {
+    const { submitted, handle } = await submit();
+    await pay(handle, submitted);
+    await env.sleep(policy.bookingWindowMs + 86_400_000);
+    return handle;
+  },
+  async 'rescheduled-then-rejected'() {
+    const { submitted, handle } = await submit();
+    await pay(handle, submitted);
+    await handle.executeUpdate(bookSession, { args: [{ date: await workingDay(3), session: 'MORNING' }] });
+    const moved = await handle.executeUpdate(rescheduleSession, { args: [{ date: await workingDay(4), session: 'AFTERNOON' }] });
+    await untilAppointmentDay(moved);
+    await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'REJECTED', reason: 'documents do not match' }] });
+    return handle;
+  },
+  async 'pos-overdue-failed-then-pickup-lapsed'() {
+    const { handle, appointment } = await start();
+    await handle.executeUpdate(chooseDelivery, { args: [{ method: 'POS' }] });
+    await untilAppointmentDay(appointment);
+    await handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+    const printed = await handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X1000003' }] });
+    await env.sleep(policy.deliveryWindowMs! + 86_400_000);
+    const at = new Date(await env.currentTimeMs()).toISOString();
+    await handle.signal(posDeliveryEvent, { eventId: 'rec-other', trackingNumber: 'NOT-OURS', status: 'DELIVERED', at }); // recorded as unapplied
+    await handle.signal(posDeliveryEvent, { eventId: 'rec-2', trackingNumber: printed.posTrackingNumber!, status: 'FAILED', at });
+    await env.sleep(policy.pickupWindowMs + 86_400_000);
+    return handle;
+  },
 };
 
 try {
   await mkdir(outDir, { recursive: true });
-  await worker.runUntil(async () => {
-    for (const [name, run] of Object.entries(scenarios)) {
-      const handle = await run();
-      const result = await handle.result();
-      // Protobuf bytes, base64 in a small JSON wrapper: exactly what the server returned, nothing lost in conversion.
-      const bytes = proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
-      await writeFile(join(outDir, `${name}.${label}.json`), JSON.stringify({ workflowId: handle.workflowId, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
-      console.log(`recorded ${name} (${result})`);
+  for (const [name, run] of Object.entries(scenarios)) {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
+    try {
+      await registerSearchAttributes(env.connection);
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos() }) });
+      await worker.runUntil(async () => {
+        const handle = await run();
+        const result = await handle.result();
+        // Protobuf bytes, base64 in a small JSON wrapper: exactly what the server returned, nothing lost in conversion.
+        const bytes = proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
+        await writeFile(join(outDir, `${name}.${label}.json`), JSON.stringify({ workflowId: handle.workflowId, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
+        console.log(`recorded ${name} (${result})`);
+      });
+    } finally {
+      await env.teardown();
     }
-  });
+  }
 } finally {
   await db.destroy();
-  await env.teardown();
   await pg.stop();
   await rm(temp, { recursive: true, force: true });
 }

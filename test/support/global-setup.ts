@@ -51,7 +51,7 @@ export default async function setup(project: TestProject) {
 
   const bundlePath = join(root, '.cache', `workflow-bundle-${process.pid}.js`);
   await mkdir(join(root, '.cache'), { recursive: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(root, 'workflows', 'application.ts'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: join(root, 'workflows', 'index.ts'), logger: quietLogger });
   await writeFile(bundlePath, code);
 
   project.provide('databaseUrl', databaseUrl);

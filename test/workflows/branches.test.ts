@@ -182,6 +182,20 @@ describe('AWAITING_INTERVIEW', () => {
     });
   });
 
+  it('refuses a rejection without a reason, naming the field in the failure details, and records nothing', async () => {
+    await t.withWorker(async () => {
+      const app = await awaitingInterview(t);
+      await onAppointmentDay(t, app.appointment);
+      const before = await acceptedUpdates(app.handle);
+      await expect(app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'REJECTED', reason: '  ' }] })).rejects.toMatchObject({
+        cause: { type: 'InvalidRequest', message: 'a rejection needs a reason', details: [{ field: 'reason' }] },
+      });
+      expect(await acceptedUpdates(app.handle)).toBe(before);
+      expect((await applicationRow(t.db, app.applicationId)).stage).toBe('AWAITING_INTERVIEW');
+      await app.handle.executeUpdate(cancelApplication, { args: [{}] });
+    });
+  });
+
   it('refuses an approval or a rejection before the appointment day, so the SLA clock cannot start early', async () => {
     await t.withWorker(async () => {
       const app = await awaitingInterview(t, {}, 2);

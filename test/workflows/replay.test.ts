@@ -20,6 +20,10 @@ describe('replaying recorded histories with the current workflow code', () => {
     for (const scenario of ['happy-path-pickup', 'sla-breach-pos-delivery', 'lost-bap-then-no-show-twice']) {
       expect(fixtures.filter((f) => f.startsWith(`${scenario}.`)).length).toBeGreaterThanOrEqual(2);
     }
+    // Every way out of the lifecycle, recorded before the stage-table reshaping: the reshaped code replays them all.
+    for (const scenario of ['unpaid-expires', 'paid-twice-then-cancelled', 'booking-reminders-then-expired', 'rescheduled-then-rejected', 'pos-overdue-failed-then-pickup-lapsed']) {
+      expect(fixtures).toContain(`${scenario}.unapplied-callbacks.json`);
+    }
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {

@@ -1,0 +1,124 @@
+// AWAITING_BOOKING and AWAITING_INTERVIEW: a seat is booked (and may be changed once, until the day before),
+// then the interview, photo and biometrics by the end of the appointment day. A no-show with a change of
+// session left goes back to booking.
+import { condition, setHandler } from '@temporalio/workflow';
+import { ACTORS, bookSession, rescheduleSession, type Actor, type Appointment, type BookingRequest, type InterviewRecord } from '../definitions.js';
+import { withdrawn } from './cancellation.js';
+import { awaitingPrinting } from './printing.js';
+import { activities, later, nowIso, rejectStep, until, type Lifecycle, type Next } from './state.js';
+
+/** Who sent the application to booking, and why: the bank's payment, or a no-show. */
+interface BookingEntry {
+  actor: Actor;
+  reason?: string;
+}
+
+export async function awaitingBooking(lc: Lifecycle, entry: BookingEntry): Promise<Next> {
+  // Entered even when the applicant booked the moment the payment arrived, so the record shows every stage.
+  const deadline = later(lc.policy.bookingWindowMs);
+  await lc.enterStage('AWAITING_BOOKING', { actor: entry.actor, reason: entry.reason, deadline });
+  let actor = entry.actor;
+  if (!lc.state.appointment) {
+    await lc.waitWithReminders(() => lc.state.appointment !== undefined || lc.cancelled, deadline, lc.policy.bookingRemindersMs ?? [], 'BOOKING_REMINDER');
+    if (lc.cancelled) return () => withdrawn(lc);
+    actor = ACTORS.applicant;
+  }
+  const appointment = lc.state.appointment;
+  if (!appointment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'no session booked within the booking window' };
+  return () => awaitingInterview(lc, appointment, actor);
+}
+
+const seat = (appointment: Appointment) => ({ appointment: { date: appointment.date, session: appointment.session } });
+
+async function awaitingInterview(lc: Lifecycle, booked: Appointment, actor: Actor): Promise<Next> {
+  let appointment = booked;
+  await lc.enterStage('AWAITING_INTERVIEW', { actor, deadline: appointment.endsAt, record: seat(appointment) });
+  for (;;) {
+    const seen = appointment;
+    await condition(() => lc.interview !== undefined || lc.cancelled || lc.state.appointment !== seen, until(seen.endsAt));
+    const current = lc.state.appointment;
+    if (lc.interview || lc.cancelled || current === seen || !current) break;
+    appointment = current; // rescheduled: the new session's day is the new deadline
+    await lc.enterStage('AWAITING_INTERVIEW', { actor: ACTORS.applicant, reason: `rescheduled to ${current.date} ${current.session}`, deadline: current.endsAt, record: seat(current) });
+  }
+  if (lc.cancelled) return () => withdrawn(lc);
+  const { interview } = lc;
+  if (!interview || interview.outcome === 'NO_SHOW') return noShow(lc, interview);
+  if (interview.outcome === 'REJECTED') return { stage: 'REJECTED', actor: interview.officerId, reason: interview.reason };
+  return () => awaitingPrinting(lc, interview);
+}
+
+/** NO_SHOW: the seat was used; one new booking is allowed, then the application is cancelled. */
+function noShow(lc: Lifecycle, recorded: InterviewRecord | undefined): Next {
+  const recordedBy = recorded?.officerId ?? ACTORS.system;
+  if (lc.state.reschedulesLeft < 1) return { stage: 'CANCELLED', actor: recordedBy, reason: 'no-show on the appointment day, with no change of session left' };
+  lc.state.reschedulesLeft -= 1;
+  lc.state.appointment = undefined;
+  lc.interview = undefined;
+  return () => awaitingBooking(lc, { actor: recordedBy, reason: 'no-show on the appointment day; one new booking allowed' });
+}
+
+/** Takes a seat for the request (a new key per attempt); the caller says what happens to the previous one. */
+async function takeSeat(lc: Lifecycle, request: BookingRequest): Promise<Appointment> {
+  lc.bookingAttempts += 1;
+  const { applicationId, officeCode } = lc.input;
+  return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso() });
+}
+
+/** One seat change at a time: a second booking, a change or a cancellation waits for it to end. */
+async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
+  lc.seatChangeInProgress = true;
+  try {
+    return await change();
+  } finally {
+    lc.seatChangeInProgress = false;
+  }
+}
+
+export function bookingMessages(lc: Lifecycle): void {
+  const { state } = lc;
+  setHandler(
+    bookSession,
+    (request) =>
+      oneSeatChange(lc, async () => {
+        const appointment = await takeSeat(lc, request);
+        state.appointment = appointment;
+        await lc.settledAfter('AWAITING_PAYMENT', 'AWAITING_BOOKING');
+        return appointment;
+      }),
+    {
+      validator: (_request: BookingRequest) => {
+        if (lc.cancelled) rejectStep('the application is being cancelled');
+        // Paid is enough: the applicant may book the moment the bank confirms.
+        if (!lc.payment) rejectStep(`booking needs a confirmed payment first (the application is ${state.stage})`);
+        if (state.appointment) rejectStep('a session is already booked; reschedule it instead');
+        if (!['AWAITING_PAYMENT', 'AWAITING_BOOKING'].includes(state.stage)) lc.requireStage('AWAITING_BOOKING', 'booking');
+        if (lc.seatChangeInProgress) rejectStep('a booking for this application is already in progress');
+      },
+    },
+  );
+
+  setHandler(
+    rescheduleSession,
+    (request) =>
+      oneSeatChange(lc, async () => {
+        const previousAttempt = lc.bookingAttempts;
+        const appointment = await takeSeat(lc, request);
+        await activities.releaseSeat({ applicationId: lc.applicationId, attempt: previousAttempt, at: nowIso() });
+        state.reschedulesLeft -= 1;
+        state.appointment = appointment;
+        await lc.nextChangeShown();
+        return appointment;
+      }),
+    {
+      validator: (_request: BookingRequest) => {
+        lc.requireStage('AWAITING_INTERVIEW', 'rescheduling');
+        if (lc.cancelled || lc.interview) rejectStep('the appointment can no longer be changed');
+        if (state.reschedulesLeft < 1) rejectStep('the one allowed change of session is already used');
+        if (lc.seatChangeInProgress) rejectStep('a change of session is already in progress');
+        // H-1: changes are accepted until the day before the appointment (the office's end of that day).
+        if (Date.now() >= lc.appointmentDayStarts()) rejectStep('a session can be changed only until the day before the appointment');
+      },
+    },
+  );
+}

@@ -1,0 +1,37 @@
+// AWAITING_PRINTING: the three-working-day commitment runs from interview approval; missed, it is
+// compensated without anyone having to notice, and the passport goes by Pos at no cost.
+import { condition } from '@temporalio/workflow';
+import { ACTORS, SlaBreached, SlaDeadline, type InterviewRecord } from '../definitions.js';
+import { inDelivery } from './delivery.js';
+import { readyForPickup } from './pickup.js';
+import { activities, nowIso, until, valueOf, type Lifecycle, type Next } from './state.js';
+
+export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord): Promise<Next> {
+  const approvedAt = nowIso();
+  const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays });
+  lc.state.slaDeadline = slaDeadline;
+  await lc.enterStage('AWAITING_PRINTING', {
+    actor: approval.officerId,
+    deadline: slaDeadline,
+    record: { interviewApprovedAt: approvedAt, slaDeadline },
+    attributes: [{ key: SlaDeadline, value: new Date(slaDeadline) }],
+  });
+  const inTime = await condition(() => lc.printing !== undefined, until(slaDeadline));
+  if (!inTime) await breached(lc, slaDeadline);
+  const printing = inTime && lc.printing ? lc.printing : await valueOf(() => lc.printing);
+  if (lc.state.deliveryMethod === 'POS') return () => inDelivery(lc, printing);
+  return () => readyForPickup(lc, printing, { actor: printing.officerId });
+}
+
+/** Missed: compensation recorded and free Pos delivery, then the wait for printing goes on. */
+async function breached(lc: Lifecycle, slaDeadline: string): Promise<void> {
+  lc.state.slaBreached = true;
+  lc.state.deliveryMethod = 'POS';
+  await activities.compensateSlaBreach({ applicationId: lc.applicationId, slaDeadline, at: nowIso() });
+  await lc.enterStage('AWAITING_PRINTING', {
+    actor: ACTORS.system,
+    reason: 'service commitment missed: compensation recorded, free Pos delivery',
+    record: { slaBreached: true, deliveryMethod: 'POS' },
+    attributes: [{ key: SlaBreached, value: true }],
+  });
+}

@@ -1,0 +1,206 @@
+// One application's lifecycle: its state (today's loose variables as typed fields) and the effects every
+// stage shares: entering a stage everywhere it is seen, waiting with reminders, notices, unapplied messages.
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities, StageChange } from '../../activities/index.js';
+import {
+  PassportStage,
+  REJECTIONS,
+  StageEnteredAt,
+  type Actor,
+  type ApplicationInput,
+  type ApplicationState,
+  type CancellationRequest,
+  type InterviewRecord,
+  type NoticeKind,
+  type PaymentNotice,
+  type PosDeliveryEvent,
+  type PrintingRecord,
+  type Stage,
+} from '../definitions.js';
+
+export const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: Object.values(REJECTIONS) },
+});
+
+/** Milliseconds from the workflow's clock to an instant; timers never get a negative duration. */
+export const until = (deadline: string): number => Math.max(1, Date.parse(deadline) - Date.now());
+export const nowIso = (): string => new Date(Date.now()).toISOString();
+export const later = (ms: number): string => new Date(Date.now() + ms).toISOString();
+
+const fail = (type: string, message: string, details?: { field: string }): never => {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, ...(details && { details: [details] }) });
+};
+/** A message sent at the wrong moment: the API answers 409. */
+export const rejectStep = (message: string): never => fail(REJECTIONS.outOfOrder, message);
+/** A message with a field that cannot be right: the API answers 400 naming the field. */
+export const rejectField = (field: string, message: string): never => fail(REJECTIONS.invalid, message, { field });
+export const rejectOffice = (officeCode: string): never => fail(REJECTIONS.wrongOffice, `the application belongs to office ${officeCode}`);
+
+/** What a stage change records in the read model beyond the stage itself: the projection's own columns. */
+export type StageRecord = Pick<StageChange, 'appointment' | 'interviewApprovedAt' | 'slaDeadline' | 'slaBreached' | 'deliveryMethod' | 'passportNumber' | 'posTrackingNumber'>;
+
+export interface Change {
+  actor: Actor;
+  reason?: string;
+  deadline?: string;
+  record?: StageRecord;
+  attributes?: SearchAttributeUpdatePair[];
+}
+
+/** How a lifecycle ends: its final stage, who ended it and why. */
+export interface Ending {
+  stage: Stage;
+  actor: Actor;
+  reason?: string;
+}
+/** A stage's function: it waits, acts and says what comes next, another stage's function or the ending. */
+export type Next = Step | Ending;
+export type Step = () => Promise<Next> | Next;
+
+/** The value `get` gives once it gives one. */
+export async function valueOf<T>(get: () => T | undefined): Promise<T> {
+  await condition(() => get() !== undefined);
+  const value = get();
+  return value === undefined ? valueOf(get) : value;
+}
+
+export class Lifecycle {
+  readonly state: ApplicationState;
+  payment?: PaymentNotice;
+  private paymentRecorded = false;
+  interview?: InterviewRecord;
+  cancellation?: CancellationRequest;
+  printing?: PrintingRecord;
+  handedOverBy?: Actor;
+  deliveryOutcome?: PosDeliveryEvent['status'];
+  readonly seenPosEvents = new Set<string>();
+  /** A booking or a change of session is running: another one (or a cancellation) waits its turn. */
+  seatChangeInProgress = false;
+  /** Seat reservations made so far: each one's key, so a release names the seat it frees. */
+  bookingAttempts = 0;
+  /** Changes recorded so far (the audit log's seq), and the latest one the read model shows. */
+  private seq = 0;
+  private projectedSeq = 0;
+  private readonly attributes = new Map<string, unknown>();
+
+  constructor(readonly input: ApplicationInput) {
+    this.state = {
+      stage: 'AWAITING_PAYMENT',
+      stageEnteredAt: nowIso(),
+      slaBreached: false,
+      deliveryMethod: input.deliveryMethod,
+      reschedulesLeft: 1,
+      bapRecorded: false,
+      fineAmount: 0,
+    };
+  }
+
+  get applicationId(): string {
+    return this.input.applicationId;
+  }
+  get policy(): ApplicationInput['policy'] {
+    return this.input.policy;
+  }
+  get cancelled(): boolean {
+    return this.cancellation !== undefined;
+  }
+
+  /** Sets the stage everywhere it is seen: search attributes, current details, read model and audit log. */
+  async enterStage(stage: Stage, change: Change): Promise<void> {
+    const previousStage = this.seq === 0 ? undefined : this.state.stage;
+    this.seq += 1;
+    if (stage !== this.state.stage || this.seq === 1) this.state.stageEnteredAt = nowIso();
+    this.state.stage = stage;
+    this.state.nextDeadline = change.deadline;
+    this.setAttributes([{ key: PassportStage, value: stage }, { key: StageEnteredAt, value: new Date(this.state.stageEnteredAt) }, ...(change.attributes ?? [])]);
+    setCurrentDetails(
+      [`**${stage}**`, change.deadline && `Next deadline: ${change.deadline}`, this.state.slaBreached && 'SLA breached: compensated, free Pos delivery']
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+    const seq = this.seq;
+    const { stageEnteredAt } = this.state;
+    const { actor, reason, deadline: nextDeadline, record } = change;
+    await activities.recordStage({ applicationId: this.applicationId, seq, stage, previousStage, actor, reason, at: nowIso(), stageEnteredAt, nextDeadline, ...record });
+    this.projectedSeq = Math.max(this.projectedSeq, seq);
+  }
+
+  /** An officer's action that is not a stage change (a BAP): in the audit log with who made it, the stage unchanged. */
+  async recordAction(actor: Actor, reason: string): Promise<void> {
+    await this.enterStage(this.state.stage, { actor, reason, deadline: this.state.nextDeadline });
+  }
+
+  /** The lifecycle's end: the final stage recorded, then every message handler allowed to finish. */
+  async finish(ending: Ending): Promise<Stage> {
+    await this.enterStage(ending.stage, { actor: ending.actor, reason: ending.reason });
+    await condition(allHandlersFinished);
+    return ending.stage;
+  }
+
+  /** An action's update returns once the workflow has left `stages` and the read model shows it. */
+  async settledAfter(...stages: Stage[]): Promise<ApplicationState> {
+    await condition(() => !stages.includes(this.state.stage) && this.projectedSeq === this.seq);
+    return { ...this.state };
+  }
+
+  /** Returns once the read model shows a change recorded after this call. */
+  async nextChangeShown(): Promise<void> {
+    const before = this.seq;
+    await condition(() => this.projectedSeq > before);
+  }
+
+  /** Waits for `done` until `deadline`, sending each reminder that falls before it (once per key). */
+  async waitWithReminders(done: () => boolean, deadline: string, remindersMs: number[], kind: NoticeKind): Promise<boolean> {
+    const startedAt = Date.parse(this.state.stageEnteredAt);
+    for (const [i, offset] of remindersMs.entries()) {
+      const remindAt = new Date(startedAt + offset).toISOString();
+      if (remindAt >= deadline || remindAt <= nowIso()) continue;
+      if (await condition(done, until(remindAt))) return true;
+      await this.notify(`${kind}-${this.seq}-${i + 1}`, kind);
+    }
+    return condition(done, until(deadline));
+  }
+
+  async notify(effectKey: string, kind: NoticeKind): Promise<void> {
+    await activities.notify({ applicationId: this.applicationId, effectKey, kind, at: nowIso() });
+  }
+
+  /** The bank's payment, on record once (also when a cancellation raced it). */
+  async savePayment(): Promise<void> {
+    if (!this.payment || this.paymentRecorded) return;
+    await activities.recordPayment({ ...this.payment, applicationId: this.applicationId });
+    this.paymentRecorded = true;
+  }
+
+  /**
+   * A bank or Pos message this application cannot take is recorded (reconciliation, refunds), never only
+   * logged. Behind a patch: workflows that dropped such messages before replay without the activity.
+   */
+  async recordUnapplied(entry: Omit<Parameters<Activities['recordUnappliedCallback']>[0], 'applicationId'>): Promise<void> {
+    log.warn(`${entry.sender} message not applied: ${entry.reason}`, { eventId: entry.eventId, stage: this.state.stage });
+    if (patched('record-unapplied-callbacks')) await activities.recordUnappliedCallback({ ...entry, applicationId: this.applicationId });
+  }
+
+  requireStage(expected: Stage, action: string): void {
+    if (this.state.stage !== expected) rejectStep(`${action} is not possible while the application is ${this.state.stage} (expected ${expected})`);
+  }
+
+  /** When the booked appointment's day starts, office time (validators ask in AWAITING_INTERVIEW, where a seat is booked). */
+  appointmentDayStarts(): number {
+    const appointment = this.state.appointment ?? rejectStep('no session is booked');
+    return appointment.startsAt ? Date.parse(appointment.startsAt) : Date.parse(appointment.endsAt) - 86_400_000;
+  }
+
+  /** Upserts only the search attributes whose value changed. */
+  private setAttributes(pairs: SearchAttributeUpdatePair[]): void {
+    const changed = pairs.filter(({ key, value }) => {
+      const comparable = value instanceof Date ? value.getTime() : value;
+      if (this.attributes.get(key.name) === comparable) return false;
+      this.attributes.set(key.name, comparable);
+      return true;
+    });
+    if (changed.length) upsertSearchAttributes(changed);
+  }
+}
