@@ -3,6 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
+import { nextAvailableSessions } from '../../db/queries/sessions.js';
 import type { Application } from '../../db/schema.js';
 import {
   BEFORE_PRINTING_STAGES,
@@ -14,7 +15,6 @@ import {
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
-import { nextAvailableSessions } from '../availability.js';
 import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { applicationDetail, summaryOf } from '../reads.js';

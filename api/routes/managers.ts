@@ -2,6 +2,7 @@
 // each list with the Temporal Web UI query that shows the same workflows.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { findOffice } from '../../db/queries/offices.js';
 import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
 import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
 import { localDate } from '../../workflows/calendar.js';
@@ -104,7 +105,7 @@ export const managerRoutes = (deps: ApiDeps) => {
   };
   /** The scope's booking window: its office's, or for every office the latest local date in Indonesia (WIT). */
   const scopeZone = async (offices: string[] | undefined) =>
-    offices ? (await db.selectFrom('offices').select('time_zone').where('code', '=', offices[0]!).executeTakeFirst())?.time_zone ?? 'Asia/Jayapura' : 'Asia/Jayapura';
+    (offices && (await findOffice(db, offices[0]!))?.time_zone) ?? 'Asia/Jayapura';
 
   const router = newRouter<ManagerEnv>();
   router.use('/manager/*', requireRole(config.JWT_SECRET, 'manager'));

@@ -3,6 +3,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
+import { findOffice } from '../../db/queries/offices.js';
 import { localDate } from '../../workflows/calendar.js';
 import {
   OFFICER_QUEUE_STAGES,
@@ -108,7 +109,7 @@ export const officerRoutes = (deps: ApiDeps) => {
   return router
     .openapi(queue, async (c) => {
       const officeCode = c.get('claims').office;
-      const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirst();
+      const office = await findOffice(db, officeCode);
       if (!office) throw new HttpProblem('forbidden', `the token's office ${officeCode} does not exist`);
       const today = localDate(new Date(), office.time_zone);
       const date = c.req.valid('query').date ?? today;

@@ -1,11 +1,12 @@
 // Anyone: track an application by its code (nothing personal, rate-limited), offices and their free
 // seats, the documents to bring, the fee schedule.
 import { createRoute, z } from '@hono/zod-openapi';
-import { loadHolidays } from '../../activities/booking.js';
 import { bookingWindow } from '../../db/calendar.js';
+import { loadHolidays } from '../../db/queries/holidays.js';
+import { findOffice, officesInService } from '../../db/queries/offices.js';
+import { seatsBetween } from '../../db/queries/sessions.js';
 import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import type { ApplicationType, Stage } from '../../workflows/definitions.js';
-import { seatsBetween } from '../availability.js';
 import { requireBookable } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { rateLimited } from '../rate-limit.js';
@@ -137,7 +138,7 @@ export const publicRoutes = (deps: ApiDeps) => {
       );
     })
     .openapi(offices, async (c) => {
-      const rows = await deps.db.selectFrom('offices').selectAll().where('retired_at', 'is', null).orderBy('code').execute();
+      const rows = await officesInService(deps.db);
       return c.json(
         rows.map((o) => ({
           code: o.code,
@@ -157,7 +158,7 @@ export const publicRoutes = (deps: ApiDeps) => {
     .openapi(availability, async (c) => {
       const { officeCode } = c.req.valid('param');
       // A retired office books only the applications already open there (through their own routes).
-      const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).where('retired_at', 'is', null).executeTakeFirst();
+      const office = await findOffice(deps.db, officeCode, { inService: true });
       if (!office) throw new HttpProblem('not-found', `no immigration office with code ${officeCode}`);
       const query = c.req.valid('query');
       const window = await bookingWindow(deps.db, { timeZone: office.time_zone, now: new Date(), horizonDays: deps.config.BOOKING_HORIZON_DAYS });
