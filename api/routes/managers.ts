@@ -2,11 +2,13 @@
 // each list with the Temporal Web UI query that shows the same workflows.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { countByStage, oldestPerStage } from '../../db/queries/applications.js';
 import { findOffice } from '../../db/queries/offices.js';
+import { countCompensations, countPastSla, listPastSla } from '../../db/queries/past-sla.js';
 import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
 import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
 import { localDate } from '../../workflows/calendar.js';
-import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
+import { STAGES, TERMINAL_STAGES, workflowIdFor } from '../../workflows/definitions.js';
 import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
@@ -114,33 +116,14 @@ export const managerRoutes = (deps: ApiDeps) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
       const asOf = judgedAt(at);
-      const counts = await db
-        .selectFrom('applications')
-        .select(['stage', (eb) => eb.fn.countAll<string>().as('n')])
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .groupBy('stage')
-        .execute();
-      const overdue = await db
-        .selectFrom('applications')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('stage', '=', 'AWAITING_PRINTING')
-        .where('sla_deadline', '<', new Date(asOf))
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .executeTakeFirstOrThrow();
-      const compensated = await db
-        .selectFrom('compensations')
-        .innerJoin('applications', 'applications.id', 'compensations.application_id')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .$if(!!offices, (q) => q.where('applications.office_code', 'in', offices!))
-        .executeTakeFirstOrThrow();
-      const perStage = new Map(counts.map((r) => [r.stage, Number(r.n)]));
+      const perStage = await countByStage(db, offices);
       return c.json(
         {
           scope,
           asOf,
           stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(`PassportStage = "${stage}"`) })),
-          pastSla: { count: Number(overdue.n), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`) },
-          compensations: { count: Number(compensated.n), temporal: temporal('SlaBreached = true') },
+          pastSla: { count: await countPastSla(db, offices, new Date(asOf)), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`) },
+          compensations: { count: await countCompensations(db, offices), temporal: temporal('SlaBreached = true') },
           calendarWarning: calendarWarning(await bookingWindow(db, { timeZone: await scopeZone(offices), now: new Date(), horizonDays: config.BOOKING_HORIZON_DAYS })) ?? null,
         },
         200,
@@ -150,30 +133,13 @@ export const managerRoutes = (deps: ApiDeps) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
       const asOf = judgedAt(at);
-      const rows = await db
-        .selectFrom('applications')
-        .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
-        .where('stage', '=', 'AWAITING_PRINTING')
-        .where('sla_deadline', '<', new Date(asOf))
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .orderBy('sla_deadline')
-        .limit(LIST_LIMIT)
-        .execute();
+      const items = await listPastSla(db, offices, new Date(asOf), LIST_LIMIT);
       return c.json(
         {
           scope,
           asOf,
           temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`),
-          items: rows.map((r) => ({
-            applicationId: r.id,
-            trackingCode: r.tracking_code,
-            officeCode: r.office_code,
-            applicationType: r.application_type as ApplicationType,
-            stage: r.stage as Stage,
-            stageEnteredAt: r.stage_entered_at.toISOString(),
-            slaDeadline: r.sla_deadline?.toISOString() ?? null,
-            workflowUrl: workflowUrl(r.id),
-          })),
+          items: items.map((item) => ({ ...item, workflowUrl: workflowUrl(item.applicationId) })),
         },
         200,
       );
@@ -220,40 +186,25 @@ export const managerRoutes = (deps: ApiDeps) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
       const asOf = judgedAt(at);
-      const rows = await db
-        .selectFrom('applications')
-        .distinctOn('stage')
-        .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
-        .where('stage', 'in', OPEN_STAGES)
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .orderBy('stage')
-        .orderBy('stage_entered_at')
-        .execute();
-      const byStage = new Map(rows.map((r) => [r.stage, r]));
+      const byStage = await oldestPerStage(db, offices, OPEN_STAGES);
       return c.json(
         {
           scope,
           asOf,
           stages: OPEN_STAGES.flatMap((stage) => {
-            const r = byStage.get(stage);
-            if (!r) return [];
-            const enteredAt = r.stage_entered_at.toISOString();
+            const oldest = byStage.get(stage);
+            if (!oldest) return [];
+            const enteredAt = Date.parse(oldest.stageEnteredAt);
             return [
               {
                 stage,
                 oldest: {
-                  applicationId: r.id,
-                  trackingCode: r.tracking_code,
-                  officeCode: r.office_code,
-                  applicationType: r.application_type as ApplicationType,
-                  stage,
-                  stageEnteredAt: enteredAt,
-                  slaDeadline: r.sla_deadline?.toISOString() ?? null,
-                  workflowUrl: workflowUrl(r.id),
-                  waitingHours: Math.round(((Date.parse(asOf) - r.stage_entered_at.getTime()) / 3_600_000) * 10) / 10,
+                  ...oldest,
+                  workflowUrl: workflowUrl(oldest.applicationId),
+                  waitingHours: Math.round(((Date.parse(asOf) - enteredAt) / 3_600_000) * 10) / 10,
                 },
                 // Every application of the stage that has waited as long (to the second): the oldest first of all.
-                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt < "${queryTime(r.stage_entered_at.getTime() + 1000)}"`),
+                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt < "${queryTime(enteredAt + 1000)}"`),
               },
             ];
           }),
