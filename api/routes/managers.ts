@@ -1,5 +1,5 @@
 // Managers: summaries of their scope (one office, or '*' for the directorate), read from PostgreSQL,
-// each list with the Temporal Web UI query that shows the same workflows.
+// each list with the Temporal Web UI query that shows the same workflows (managers/visibility.ts).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { countByStage, oldestPerStage } from '../../db/queries/applications.js';
@@ -7,6 +7,7 @@ import { findOffice } from '../../db/queries/offices.js';
 import { countCompensations, countPastSla, listPastSla } from '../../db/queries/past-sla.js';
 import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
 import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
+import * as visibility from '../../managers/visibility.js';
 import { localDate } from '../../workflows/calendar.js';
 import { STAGES, TERMINAL_STAGES, workflowIdFor } from '../../workflows/definitions.js';
 import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
@@ -75,17 +76,10 @@ const unapplied = createRoute({
 const OPEN_STAGES = STAGES.filter((s) => !TERMINAL_STAGES.includes(s));
 const LIST_LIMIT = 100;
 
-/**
- * An instant for a list query, in whole seconds: Temporal's SQL visibility compares datetimes as
- * text, stored with trailing zeros trimmed ('…46.7Z'), so a bound with milliseconds ('…46.700Z') misorders.
- */
-const queryTime = (instant: number): string => new Date(Math.floor(instant / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-
 export const managerRoutes = (deps: ApiDeps) => {
   const { db, config } = deps;
-  const uiBase = (config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/$/, '');
-  const namespace = encodeURIComponent(config.TEMPORAL_NAMESPACE);
-  const workflowUrl = (applicationId: string) => `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowIdFor(applicationId))}`;
+  const uiBase = visibility.webUiBase(config);
+  const workflowUrl = (applicationId: string) => visibility.webUiWorkflowLink(uiBase, config.TEMPORAL_NAMESPACE, workflowIdFor(applicationId));
 
   /** The manager's scope: their own office, or any one office (or all) for the directorate. */
   const scopeOf = (c: Context<ManagerEnv>, requested: string | undefined) => {
@@ -93,8 +87,8 @@ export const managerRoutes = (deps: ApiDeps) => {
     const scope = requested ?? own;
     if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
     const temporal = (query: string) => {
-      const scoped = scope === ALL_OFFICES ? query : `${query} AND OfficeCode = "${scope}"`;
-      return { query: scoped, url: `${uiBase}/namespaces/${namespace}/workflows?query=${encodeURIComponent(scoped)}` };
+      const scoped = visibility.inOffice(query, scope === ALL_OFFICES ? undefined : scope);
+      return { query: scoped, url: visibility.webUiLink(uiBase, config.TEMPORAL_NAMESPACE, scoped) };
     };
     return { scope, offices: scope === ALL_OFFICES ? undefined : [scope], temporal };
   };
@@ -121,9 +115,9 @@ export const managerRoutes = (deps: ApiDeps) => {
         {
           scope,
           asOf,
-          stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(`PassportStage = "${stage}"`) })),
-          pastSla: { count: await countPastSla(db, offices, new Date(asOf)), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`) },
-          compensations: { count: await countCompensations(db, offices), temporal: temporal('SlaBreached = true') },
+          stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(visibility.inStage(stage)) })),
+          pastSla: { count: await countPastSla(db, offices, new Date(asOf)), temporal: temporal(visibility.pastSla(Date.parse(asOf))) },
+          compensations: { count: await countCompensations(db, offices), temporal: temporal(visibility.SLA_BREACHED) },
           calendarWarning: calendarWarning(await bookingWindow(db, { timeZone: await scopeZone(offices), now: new Date(), horizonDays: config.BOOKING_HORIZON_DAYS })) ?? null,
         },
         200,
@@ -138,7 +132,7 @@ export const managerRoutes = (deps: ApiDeps) => {
         {
           scope,
           asOf,
-          temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`),
+          temporal: temporal(visibility.pastSla(Date.parse(asOf))),
           items: items.map((item) => ({ ...item, workflowUrl: workflowUrl(item.applicationId) })),
         },
         200,
@@ -203,8 +197,8 @@ export const managerRoutes = (deps: ApiDeps) => {
                   workflowUrl: workflowUrl(oldest.applicationId),
                   waitingHours: Math.round(((Date.parse(asOf) - enteredAt) / 3_600_000) * 10) / 10,
                 },
-                // Every application of the stage that has waited as long (to the second): the oldest first of all.
-                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt < "${queryTime(enteredAt + 1000)}"`),
+                // Every application of the stage that has waited as long: the oldest first of all.
+                temporal: temporal(visibility.waitingSince(stage, enteredAt)),
               },
             ];
           }),
