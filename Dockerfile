@@ -11,6 +11,7 @@ COPY api ./api
 COPY activities ./activities
 COPY workflows ./workflows
 COPY db ./db
+COPY managers ./managers
 COPY scripts ./scripts
 RUN npx tsc -p tsconfig.build.json
 

@@ -3,16 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 import { beyondWindow, bookingWindow } from '../db/calendar.js';
+import { loadHolidays } from '../db/queries/holidays.js';
+import { getOffice } from '../db/queries/offices.js';
+import { sessionCapacity } from '../db/queries/sessions.js';
 import type { DB } from '../db/schema.js';
 import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
-
-/** A day's regular quota is split between the morning and the afternoon session. */
-export const sessionCapacity = (regularQuota: number, session: Session): number =>
-  session === 'MORNING' ? Math.ceil(regularQuota / 2) : Math.floor(regularQuota / 2);
-
-export const loadHolidays = async (db: Kysely<DB>): Promise<Set<string>> =>
-  new Set((await db.selectFrom('holidays').select('date').execute()).map((h) => h.date));
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -22,7 +18,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
    * session fails with SlotFull and takes nothing: `booked < capacity` and a CHECK guard it.
    */
   async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number; at: string }): Promise<Appointment> {
-    const office = await db.selectFrom('offices').selectAll().where('code', '=', req.officeCode).executeTakeFirstOrThrow();
+    const office = await getOffice(db, req.officeCode);
     const appointment = (date: string, session: Session): Appointment => ({
       officeCode: office.code,
       date,

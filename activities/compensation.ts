@@ -1,13 +1,14 @@
 // Stage: AWAITING_PRINTING. The SLA deadline and, when it is missed, the compensation.
 import type { Kysely } from 'kysely';
+import { loadHolidays } from '../db/queries/holidays.js';
+import { getOffice } from '../db/queries/offices.js';
 import type { DB } from '../db/schema.js';
 import { slaDeadline } from '../workflows/calendar.js';
-import { loadHolidays } from './booking.js';
 
 export const createCompensationActivities = ({ db }: { db: Kysely<DB> }) => ({
   /** The end of the n-th working day after approval, in the office's zone, skipping its holidays. */
   async computeSlaDeadline(req: { officeCode: string; approvedAt: string; workingDays: number }): Promise<string> {
-    const office = await db.selectFrom('offices').select('time_zone').where('code', '=', req.officeCode).executeTakeFirstOrThrow();
+    const office = await getOffice(db, req.officeCode);
     return slaDeadline(new Date(req.approvedAt), office.time_zone, req.workingDays, await loadHolidays(db)).toISOString();
   },
 

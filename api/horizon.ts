@@ -3,6 +3,7 @@
 // the same again, as the authority).
 import type { Kysely } from 'kysely';
 import { beyondWindow, bookingWindow, type BookingWindow } from '../db/calendar.js';
+import { getOffice } from '../db/queries/offices.js';
 import type { DB } from '../db/schema.js';
 import { addDays } from '../workflows/calendar.js';
 import { HttpProblem } from './problems.js';
@@ -10,7 +11,7 @@ import { HttpProblem } from './problems.js';
 const invalid = (field: string, reason: string) => new HttpProblem('validation', `${field}: ${reason}`, [{ field, reason }]);
 
 export async function officeWindow(db: Kysely<DB>, officeCode: string, horizonDays: number, now = new Date()): Promise<BookingWindow> {
-  const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirstOrThrow();
+  const office = await getOffice(db, officeCode);
   return bookingWindow(db, { timeZone: office.time_zone, now, horizonDays });
 }
 

@@ -7,11 +7,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { sessionCapacity } from '../activities/booking.js';
 import { localDate } from '../workflows/calendar.js';
 import { APPLICATION_TYPES, SESSIONS, TERMINAL_STAGES } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
 import { pendingMigrations, unknownMigrations } from './connect.js';
+import { sessionCapacity } from './queries/sessions.js';
 import type { DB } from './schema.js';
 
 /** Where the shipped reference files are, from the project folder (the image's /app). */

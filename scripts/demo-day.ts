@@ -1,7 +1,7 @@
 // A demo day's applicants and what each of them does, through the service's public API only: shared by
 // `npm run demo` (one day) and `npm run soak` (days back to back while processes are killed).
 import type { Kysely } from 'kysely';
-import { loadHolidays } from '../activities/booking.js';
+import { loadHolidays } from '../db/queries/holidays.js';
 import type { DB } from '../db/schema.js';
 import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import type { ServiceClient } from './demo-client.js';

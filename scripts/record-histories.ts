@@ -11,7 +11,7 @@ import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { loadHolidays } from '../activities/booking.js';
+import { loadHolidays } from '../db/queries/holidays.js';
 import { counterBookedPos } from '../activities/pos.js';
 import { workflowsPath } from '../activities/worker.js';
 import { submitApplication, type Submission } from '../api/submission.js';

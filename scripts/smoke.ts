@@ -32,7 +32,7 @@ import { createDb } from '../db/connect.js';
 import { SEARCH_ATTRIBUTES, workflowIdFor } from '../workflows/definitions.js';
 import { serviceClient } from './demo-client.js';
 import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
-import { managerQueries } from './manager-queries.js';
+import { managerQueries } from '../managers/visibility.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { onShutdownSignal } from './signals.js';
 

@@ -3,6 +3,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
+import { applicationDetail, applicationsOfAccount } from '../../db/queries/applications.js';
+import { nextAvailableSessions } from '../../db/queries/sessions.js';
 import type { Application } from '../../db/schema.js';
 import {
   BEFORE_PRINTING_STAGES,
@@ -14,10 +16,8 @@ import {
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
-import { nextAvailableSessions } from '../availability.js';
 import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
-import { applicationDetail, summaryOf } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
 import { runStep, stepResponses } from '../steps.js';
 import {
@@ -150,10 +150,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
         throw error;
       }
     })
-    .openapi(list, async (c) => {
-      const rows = await db.selectFrom('applications').selectAll().where('account_id', '=', c.get('claims').sub).orderBy('created_at', 'desc').execute();
-      return c.json(rows.map(summaryOf), 200);
-    })
+    .openapi(list, async (c) => c.json(await applicationsOfAccount(db, c.get('claims').sub), 200))
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.get('application').id), 200))
     .openapi(book, async (c) => {
       const { id, office_code } = c.get('application');

@@ -1,11 +1,15 @@
 // Managers: summaries of their scope (one office, or '*' for the directorate), read from PostgreSQL,
-// each list with the Temporal Web UI query that shows the same workflows.
+// each list with the Temporal Web UI query that shows the same workflows (managers/visibility.ts).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { countByStage, oldestPerStage } from '../../db/queries/applications.js';
+import { findOffice } from '../../db/queries/offices.js';
+import { countCompensations, countPastSla, listPastSla } from '../../db/queries/past-sla.js';
 import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
 import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
+import * as visibility from '../../managers/visibility.js';
 import { localDate } from '../../workflows/calendar.js';
-import { STAGES, TERMINAL_STAGES, workflowIdFor, type ApplicationType, type Stage } from '../../workflows/definitions.js';
+import { STAGES, TERMINAL_STAGES, workflowIdFor } from '../../workflows/definitions.js';
 import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
@@ -72,17 +76,10 @@ const unapplied = createRoute({
 const OPEN_STAGES = STAGES.filter((s) => !TERMINAL_STAGES.includes(s));
 const LIST_LIMIT = 100;
 
-/**
- * An instant for a list query, in whole seconds: Temporal's SQL visibility compares datetimes as
- * text, stored with trailing zeros trimmed ('…46.7Z'), so a bound with milliseconds ('…46.700Z') misorders.
- */
-const queryTime = (instant: number): string => new Date(Math.floor(instant / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-
 export const managerRoutes = (deps: ApiDeps) => {
   const { db, config } = deps;
-  const uiBase = (config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`).replace(/\/$/, '');
-  const namespace = encodeURIComponent(config.TEMPORAL_NAMESPACE);
-  const workflowUrl = (applicationId: string) => `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowIdFor(applicationId))}`;
+  const uiBase = visibility.webUiBase(config);
+  const workflowUrl = (applicationId: string) => visibility.webUiWorkflowLink(uiBase, config.TEMPORAL_NAMESPACE, workflowIdFor(applicationId));
 
   /** The manager's scope: their own office, or any one office (or all) for the directorate. */
   const scopeOf = (c: Context<ManagerEnv>, requested: string | undefined) => {
@@ -90,8 +87,8 @@ export const managerRoutes = (deps: ApiDeps) => {
     const scope = requested ?? own;
     if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
     const temporal = (query: string) => {
-      const scoped = scope === ALL_OFFICES ? query : `${query} AND OfficeCode = "${scope}"`;
-      return { query: scoped, url: `${uiBase}/namespaces/${namespace}/workflows?query=${encodeURIComponent(scoped)}` };
+      const scoped = visibility.inOffice(query, scope === ALL_OFFICES ? undefined : scope);
+      return { query: scoped, url: visibility.webUiLink(uiBase, config.TEMPORAL_NAMESPACE, scoped) };
     };
     return { scope, offices: scope === ALL_OFFICES ? undefined : [scope], temporal };
   };
@@ -104,7 +101,7 @@ export const managerRoutes = (deps: ApiDeps) => {
   };
   /** The scope's booking window: its office's, or for every office the latest local date in Indonesia (WIT). */
   const scopeZone = async (offices: string[] | undefined) =>
-    offices ? (await db.selectFrom('offices').select('time_zone').where('code', '=', offices[0]!).executeTakeFirst())?.time_zone ?? 'Asia/Jayapura' : 'Asia/Jayapura';
+    (offices && (await findOffice(db, offices[0]!))?.time_zone) ?? 'Asia/Jayapura';
 
   const router = newRouter<ManagerEnv>();
   router.use('/manager/*', requireRole(config.JWT_SECRET, 'manager'));
@@ -113,33 +110,14 @@ export const managerRoutes = (deps: ApiDeps) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
       const asOf = judgedAt(at);
-      const counts = await db
-        .selectFrom('applications')
-        .select(['stage', (eb) => eb.fn.countAll<string>().as('n')])
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .groupBy('stage')
-        .execute();
-      const overdue = await db
-        .selectFrom('applications')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('stage', '=', 'AWAITING_PRINTING')
-        .where('sla_deadline', '<', new Date(asOf))
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .executeTakeFirstOrThrow();
-      const compensated = await db
-        .selectFrom('compensations')
-        .innerJoin('applications', 'applications.id', 'compensations.application_id')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .$if(!!offices, (q) => q.where('applications.office_code', 'in', offices!))
-        .executeTakeFirstOrThrow();
-      const perStage = new Map(counts.map((r) => [r.stage, Number(r.n)]));
+      const perStage = await countByStage(db, offices);
       return c.json(
         {
           scope,
           asOf,
-          stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(`PassportStage = "${stage}"`) })),
-          pastSla: { count: Number(overdue.n), temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`) },
-          compensations: { count: Number(compensated.n), temporal: temporal('SlaBreached = true') },
+          stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(visibility.inStage(stage)) })),
+          pastSla: { count: await countPastSla(db, offices, new Date(asOf)), temporal: temporal(visibility.pastSla(Date.parse(asOf))) },
+          compensations: { count: await countCompensations(db, offices), temporal: temporal(visibility.SLA_BREACHED) },
           calendarWarning: calendarWarning(await bookingWindow(db, { timeZone: await scopeZone(offices), now: new Date(), horizonDays: config.BOOKING_HORIZON_DAYS })) ?? null,
         },
         200,
@@ -149,30 +127,13 @@ export const managerRoutes = (deps: ApiDeps) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
       const asOf = judgedAt(at);
-      const rows = await db
-        .selectFrom('applications')
-        .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
-        .where('stage', '=', 'AWAITING_PRINTING')
-        .where('sla_deadline', '<', new Date(asOf))
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .orderBy('sla_deadline')
-        .limit(LIST_LIMIT)
-        .execute();
+      const items = await listPastSla(db, offices, new Date(asOf), LIST_LIMIT);
       return c.json(
         {
           scope,
           asOf,
-          temporal: temporal(`PassportStage = "AWAITING_PRINTING" AND SlaDeadline < "${queryTime(Date.parse(asOf))}"`),
-          items: rows.map((r) => ({
-            applicationId: r.id,
-            trackingCode: r.tracking_code,
-            officeCode: r.office_code,
-            applicationType: r.application_type as ApplicationType,
-            stage: r.stage as Stage,
-            stageEnteredAt: r.stage_entered_at.toISOString(),
-            slaDeadline: r.sla_deadline?.toISOString() ?? null,
-            workflowUrl: workflowUrl(r.id),
-          })),
+          temporal: temporal(visibility.pastSla(Date.parse(asOf))),
+          items: items.map((item) => ({ ...item, workflowUrl: workflowUrl(item.applicationId) })),
         },
         200,
       );
@@ -219,40 +180,25 @@ export const managerRoutes = (deps: ApiDeps) => {
       const { office, at } = c.req.valid('query');
       const { scope, offices, temporal } = scopeOf(c, office);
       const asOf = judgedAt(at);
-      const rows = await db
-        .selectFrom('applications')
-        .distinctOn('stage')
-        .select(['id', 'tracking_code', 'office_code', 'application_type', 'stage', 'stage_entered_at', 'sla_deadline'])
-        .where('stage', 'in', OPEN_STAGES)
-        .$if(!!offices, (q) => q.where('office_code', 'in', offices!))
-        .orderBy('stage')
-        .orderBy('stage_entered_at')
-        .execute();
-      const byStage = new Map(rows.map((r) => [r.stage, r]));
+      const byStage = await oldestPerStage(db, offices, OPEN_STAGES);
       return c.json(
         {
           scope,
           asOf,
           stages: OPEN_STAGES.flatMap((stage) => {
-            const r = byStage.get(stage);
-            if (!r) return [];
-            const enteredAt = r.stage_entered_at.toISOString();
+            const oldest = byStage.get(stage);
+            if (!oldest) return [];
+            const enteredAt = Date.parse(oldest.stageEnteredAt);
             return [
               {
                 stage,
                 oldest: {
-                  applicationId: r.id,
-                  trackingCode: r.tracking_code,
-                  officeCode: r.office_code,
-                  applicationType: r.application_type as ApplicationType,
-                  stage,
-                  stageEnteredAt: enteredAt,
-                  slaDeadline: r.sla_deadline?.toISOString() ?? null,
-                  workflowUrl: workflowUrl(r.id),
-                  waitingHours: Math.round(((Date.parse(asOf) - r.stage_entered_at.getTime()) / 3_600_000) * 10) / 10,
+                  ...oldest,
+                  workflowUrl: workflowUrl(oldest.applicationId),
+                  waitingHours: Math.round(((Date.parse(asOf) - enteredAt) / 3_600_000) * 10) / 10,
                 },
-                // Every application of the stage that has waited as long (to the second): the oldest first of all.
-                temporal: temporal(`PassportStage = "${stage}" AND StageEnteredAt < "${queryTime(r.stage_entered_at.getTime() + 1000)}"`),
+                // Every application of the stage that has waited as long: the oldest first of all.
+                temporal: temporal(visibility.waitingSince(stage, enteredAt)),
               },
             ];
           }),

@@ -3,20 +3,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
+import { applicationDetail, officeQueue } from '../../db/queries/applications.js';
+import { findOffice } from '../../db/queries/offices.js';
 import { localDate } from '../../workflows/calendar.js';
-import {
-  OFFICER_QUEUE_STAGES,
-  recordBap,
-  recordHandover,
-  recordInterview,
-  recordPrinting,
-  type ApplicationType,
-  type Stage,
-} from '../../workflows/definitions.js';
+import { recordBap, recordHandover, recordInterview, recordPrinting } from '../../workflows/definitions.js';
 import { requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
-import { applicationDetail } from '../reads.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
 import { runStep, stepResponses } from '../steps.js';
 import {
@@ -108,34 +101,12 @@ export const officerRoutes = (deps: ApiDeps) => {
   return router
     .openapi(queue, async (c) => {
       const officeCode = c.get('claims').office;
-      const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirst();
+      const office = await findOffice(db, officeCode);
       if (!office) throw new HttpProblem('forbidden', `the token's office ${officeCode} does not exist`);
       const today = localDate(new Date(), office.time_zone);
       const date = c.req.valid('query').date ?? today;
       requireNearToday('query.date', date, today, deps.config.BOOKING_HORIZON_DAYS);
-      const rows = await db
-        .selectFrom('applications')
-        .select(['id', 'tracking_code', 'full_name', 'application_type', 'stage', 'stage_entered_at', 'appointment_date', 'appointment_session', 'sla_deadline', 'sla_breached', 'delivery_method'])
-        .where('office_code', '=', officeCode)
-        .where((eb) => eb.or([eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), eb('appointment_date', '=', date)]), eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP'])]))
-        .orderBy('appointment_date')
-        .orderBy('appointment_session', 'desc') // MORNING before AFTERNOON
-        .orderBy('stage_entered_at')
-        .execute();
-      const items = rows
-        .map((r) => ({
-          applicationId: r.id,
-          trackingCode: r.tracking_code,
-          fullName: r.full_name,
-          applicationType: r.application_type as ApplicationType,
-          stage: r.stage as Stage,
-          stageEnteredAt: r.stage_entered_at.toISOString(),
-          appointment: r.appointment_date ? { date: r.appointment_date, session: r.appointment_session ?? '' } : null,
-          slaDeadline: r.sla_deadline?.toISOString() ?? null,
-          slaBreached: r.sla_breached,
-          deliveryMethod: r.delivery_method,
-        }))
-        .sort((a, b) => OFFICER_QUEUE_STAGES.indexOf(a.stage) - OFFICER_QUEUE_STAGES.indexOf(b.stage));
+      const items = await officeQueue(db, officeCode, date);
       return c.json({ officeCode, date, items }, 200);
     })
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))

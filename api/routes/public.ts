@@ -1,11 +1,12 @@
 // Anyone: track an application by its code (nothing personal, rate-limited), offices and their free
 // seats, the documents to bring, the fee schedule.
 import { createRoute, z } from '@hono/zod-openapi';
-import { loadHolidays } from '../../activities/booking.js';
 import { bookingWindow } from '../../db/calendar.js';
-import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
-import type { ApplicationType, Stage } from '../../workflows/definitions.js';
-import { seatsBetween } from '../availability.js';
+import { trackApplication } from '../../db/queries/applications.js';
+import { findOffice, officesInService } from '../../db/queries/offices.js';
+import { seatsBetween } from '../../db/queries/sessions.js';
+import { addDays } from '../../workflows/calendar.js';
+import type { ApplicationType } from '../../workflows/definitions.js';
 import { requireBookable } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { rateLimited } from '../rate-limit.js';
@@ -84,60 +85,12 @@ export const publicRoutes = (deps: ApiDeps) => {
   return router
     .openapi(track, async (c) => {
       const { trackingCode } = c.req.valid('param');
-      const row = await deps.db
-        .selectFrom('applications')
-        .innerJoin('offices', 'offices.code', 'applications.office_code')
-        .select([
-          'applications.id',
-          'tracking_code',
-          'stage',
-          'stage_entered_at',
-          'next_deadline',
-          'office_code',
-          'appointment_date',
-          'appointment_session',
-          'sla_deadline',
-          'sla_breached',
-          'delivery_method',
-          'pos_tracking_number',
-          'offices.time_zone',
-        ])
-        .where('tracking_code', '=', trackingCode)
-        .executeTakeFirst();
-      if (!row) throw new HttpProblem('not-found', 'no application has this tracking code');
-      const timeline = await deps.db.selectFrom('audit_log').select(['stage', 'at']).where('application_id', '=', row.id).orderBy('seq').execute();
-
-      // The same working-day rule as the SLA timer: due on the last day before its deadline's midnight.
-      let estimatedCompletion: string | null = null;
-      if (row.sla_deadline) estimatedCompletion = localDate(new Date(row.sla_deadline.getTime() - 1), row.time_zone);
-      else if (row.appointment_date) {
-        try {
-          estimatedCompletion = nthWorkingDayAfter(row.appointment_date, deps.policy.slaWorkingDays, await loadHolidays(deps.db));
-        } catch (error) {
-          // An appointment booked before the horizon existed may lie at the end of time: no estimate, never a hang.
-          if (!(error instanceof RangeError)) throw error;
-        }
-      }
-
-      return c.json(
-        {
-          trackingCode: row.tracking_code,
-          stage: row.stage as Stage,
-          stageEnteredAt: row.stage_entered_at.toISOString(),
-          nextDeadline: row.next_deadline?.toISOString() ?? null,
-          officeCode: row.office_code,
-          appointment: row.appointment_date ? { date: row.appointment_date, session: row.appointment_session ?? '' } : null,
-          estimatedCompletion,
-          slaBreached: row.sla_breached,
-          deliveryMethod: row.delivery_method,
-          posTrackingNumber: row.pos_tracking_number,
-          timeline: timeline.map((e) => ({ stage: e.stage as Stage, at: e.at.toISOString() })),
-        },
-        200,
-      );
+      const tracked = await trackApplication(deps.db, trackingCode, deps.policy.slaWorkingDays);
+      if (!tracked) throw new HttpProblem('not-found', 'no application has this tracking code');
+      return c.json(tracked, 200);
     })
     .openapi(offices, async (c) => {
-      const rows = await deps.db.selectFrom('offices').selectAll().where('retired_at', 'is', null).orderBy('code').execute();
+      const rows = await officesInService(deps.db);
       return c.json(
         rows.map((o) => ({
           code: o.code,
@@ -157,7 +110,7 @@ export const publicRoutes = (deps: ApiDeps) => {
     .openapi(availability, async (c) => {
       const { officeCode } = c.req.valid('param');
       // A retired office books only the applications already open there (through their own routes).
-      const office = await deps.db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).where('retired_at', 'is', null).executeTakeFirst();
+      const office = await findOffice(deps.db, officeCode, { inService: true });
       if (!office) throw new HttpProblem('not-found', `no immigration office with code ${officeCode}`);
       const query = c.req.valid('query');
       const window = await bookingWindow(deps.db, { timeZone: office.time_zone, now: new Date(), horizonDays: deps.config.BOOKING_HORIZON_DAYS });

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
-import { loadHolidays } from '../../activities/booking.js';
+import { loadHolidays } from '../../db/queries/holidays.js';
 import { countRows } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';

@@ -5,7 +5,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHolidays } from '../../activities/booking.js';
+import { loadHolidays } from '../../db/queries/holidays.js';
 import { DEFAULT_REFERENCE_DIR, seed } from '../../db/reference.js';
 import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { eventually, startService } from '../support/service.js';

@@ -1,5 +1,5 @@
-// The managers' queries (scripts/manager-queries.ts) on the Temporal dev server, through the list API
-// and `npm run stuck`, and the README showing exactly those queries.
+// The managers' queries (managers/visibility.ts) on the Temporal dev server, through the list API
+// and `npm run stuck`, their times ordered to the millisecond, and the README showing exactly those queries.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { SearchAttributePair } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { managerQueries } from '../../scripts/manager-queries.js';
+import { RUNNING, enteredStageBefore, inOffice, managerQueries, pastSla, visibilityTime, waitingSince } from '../../managers/visibility.js';
 import {
   ApplicationTypeKey,
   OfficeCode,
@@ -29,17 +29,23 @@ let env: TestWorkflowEnvironment;
 const now = Date.now();
 const local = new Date(now + 7 * HOUR);
 const monthStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - 7 * HOUR;
+const MS_INSTANT = Math.ceil(now / 1000) * 1000 + 2 * 24 * HOUR + 700;
 
 /**
  * Executions with the search attributes a real application has in each situation, on a task queue no
  * worker polls, so they hold still while the queries run (the lifecycle itself is tested elsewhere).
  */
-const cases: Record<string, { office: string; stage: Stage; enteredAgoH: number; slaDeadline?: number; breached?: boolean }> = {
-  pastSla: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAgoH: 50, slaDeadline: now - HOUR },
-  printingInTime: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAgoH: 1, slaDeadline: now + 24 * HOUR },
-  bookingForgotten: { office: 'PLU', stage: 'AWAITING_BOOKING', enteredAgoH: 8 * 24 },
-  breachedElsewhere: { office: 'WSB', stage: 'AWAITING_PRINTING', enteredAgoH: 30, slaDeadline: Math.max(now - 60_000, monthStart + 60_000), breached: true },
-  breachedLastMonth: { office: 'PLU', stage: 'READY_FOR_PICKUP', enteredAgoH: 1, slaDeadline: monthStart - 24 * HOUR, breached: true },
+const cases: Record<string, { office: string; stage: Stage; enteredAt: number; slaDeadline?: number; breached?: boolean }> = {
+  pastSla: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAt: now - 50 * HOUR, slaDeadline: now - HOUR },
+  printingInTime: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAt: now - HOUR, slaDeadline: now + 24 * HOUR },
+  bookingForgotten: { office: 'PLU', stage: 'AWAITING_BOOKING', enteredAt: now - 8 * 24 * HOUR },
+  breachedElsewhere: { office: 'WSB', stage: 'AWAITING_PRINTING', enteredAt: now - 30 * HOUR, slaDeadline: Math.max(now - 60_000, monthStart + 60_000), breached: true },
+  breachedLastMonth: { office: 'PLU', stage: 'READY_FOR_PICKUP', enteredAt: now - HOUR, slaDeadline: monthStart - 24 * HOUR, breached: true },
+  // An instant whose milliseconds end in zeros (….700), where comparing text goes wrong, and stored values a
+  // millisecond either side of it: in the future and at an office of their own, so no other list has them.
+  justBefore: { office: 'MSX', stage: 'AWAITING_PRINTING', enteredAt: MS_INSTANT - 1, slaDeadline: MS_INSTANT - 1 },
+  at: { office: 'MSX', stage: 'AWAITING_PRINTING', enteredAt: MS_INSTANT, slaDeadline: MS_INSTANT },
+  justAfter: { office: 'MSX', stage: 'AWAITING_PRINTING', enteredAt: MS_INSTANT + 1, slaDeadline: MS_INSTANT + 1 },
 };
 const ids: Record<string, string> = {};
 
@@ -55,7 +61,7 @@ beforeAll(async () => {
       { key: PassportStage, value: c.stage },
       { key: OfficeCode, value: c.office },
       { key: ApplicationTypeKey, value: 'NEW' },
-      { key: StageEnteredAt, value: new Date(now - c.enteredAgoH * HOUR) },
+      { key: StageEnteredAt, value: new Date(c.enteredAt) },
       { key: SlaBreached, value: c.breached ?? false },
     ];
     if (c.slaDeadline) attributes.push({ key: SlaDeadline, value: new Date(c.slaDeadline) });
@@ -120,6 +126,22 @@ describe("the managers' queries on the dev server", () => {
     expect(stdout).toContain('http://passport-ops.example.go.id:8080/namespaces/default/workflows?query=');
     const missing = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/stuck.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } }).catch((e: { stderr: string }) => e);
     expect((missing as { stderr: string }).stderr).toContain('TEMPORAL_ADDRESS: required in production');
+  });
+});
+
+describe('times in a query', () => {
+  it('order an instant with milliseconds right against stored values at it and a millisecond either side', async () => {
+    const atMsx = (query: string) => inOffice(query, 'MSX');
+    await listed(atMsx(RUNNING), idsOf('justBefore', 'at', 'justAfter'));
+    expect(await listed(atMsx(pastSla(MS_INSTANT)), idsOf('justBefore'))).toEqual(idsOf('justBefore'));
+    expect(await listed(atMsx(enteredStageBefore('AWAITING_PRINTING', MS_INSTANT)), idsOf('justBefore'))).toEqual(idsOf('justBefore'));
+    expect(await listed(atMsx(waitingSince('AWAITING_PRINTING', MS_INSTANT)), idsOf('justBefore', 'at'))).toEqual(idsOf('justBefore', 'at'));
+    expect(await listed(atMsx(`SlaDeadline >= "${visibilityTime(MS_INSTANT)}"`), idsOf('at', 'justAfter'))).toEqual(idsOf('at', 'justAfter'));
+  });
+
+  it('write a whole second without a fraction, and any other instant to the millisecond', () => {
+    expect(visibilityTime(new Date('2026-11-23T00:00:00Z'))).toBe('2026-11-23T00:00:00Z');
+    expect(visibilityTime(Date.parse('2026-11-23T10:00:07.050Z'))).toBe('2026-11-23T10:00:07.050Z');
   });
 });
 

@@ -1,6 +1,7 @@
 // What an applicant, officer or manager would see in PostgreSQL, for assertions.
 import type { Kysely } from 'kysely';
-import { loadHolidays } from '../../activities/booking.js';
+import { loadHolidays } from '../../db/queries/holidays.js';
+import { getOffice } from '../../db/queries/offices.js';
 import type { DB } from '../../db/schema.js';
 import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 
@@ -14,6 +15,6 @@ export const countRows = async (db: Kysely<DB>, table: 'payments' | 'compensatio
 
 /** The n-th working day after `now` (the workflows' clock, which time skipping moves) at the office. */
 export async function nextWorkingDay(db: Kysely<DB>, officeCode: string, now: number = Date.now(), n = 1): Promise<string> {
-  const office = await db.selectFrom('offices').select('time_zone').where('code', '=', officeCode).executeTakeFirstOrThrow();
+  const office = await getOffice(db, officeCode);
   return nthWorkingDayAfter(localDate(new Date(now), office.time_zone), n, await loadHolidays(db));
 }

@@ -1,11 +1,19 @@
-// Seats per office, day and session, read from PostgreSQL. A session with no row yet has all its seats:
-// the booking activity creates the row with the same capacity (`sessionCapacity`) when the first seat is taken.
+// Appointment sessions: how many seats each has and how many are left, per office, day and session. The
+// booking activity takes and gives back seats (activities/booking.ts); the API shows what is left.
 import type { Kysely } from 'kysely';
-import { loadHolidays, sessionCapacity } from '../activities/booking.js';
-import { bookingWindow } from '../db/calendar.js';
-import type { DB } from '../db/schema.js';
-import { addDays, datesBetween, isWorkingDay } from '../workflows/calendar.js';
-import { SESSIONS, type Session } from '../workflows/definitions.js';
+import { addDays, datesBetween, isWorkingDay } from '../../workflows/calendar.js';
+import { SESSIONS, type Session } from '../../workflows/definitions.js';
+import { bookingWindow } from '../calendar.js';
+import type { DB, Office } from '../schema.js';
+import { loadHolidays } from './holidays.js';
+import { getOffice } from './offices.js';
+
+/**
+ * A day's regular quota is split between the morning and the afternoon session. A session's row is created
+ * with this capacity when its first seat is taken; until then it has all its seats.
+ */
+export const sessionCapacity = (regularQuota: number, session: Session): number =>
+  session === 'MORNING' ? Math.ceil(regularQuota / 2) : Math.floor(regularQuota / 2);
 
 export interface SessionSeats {
   date: string;
@@ -14,14 +22,13 @@ export interface SessionSeats {
   seatsLeft: number;
 }
 
-interface Office {
-  code: string;
-  time_zone: string;
-  regular_quota: number;
-}
-
 /** Every session of the working days from `from` to `last` (both included): at most a bounded run of dates. */
-export async function seatsBetween(db: Kysely<DB>, office: Office, from: string, last: string): Promise<{ date: string; sessions: SessionSeats[] }[]> {
+export async function seatsBetween(
+  db: Kysely<DB>,
+  office: Pick<Office, 'code' | 'regular_quota'>,
+  from: string,
+  last: string,
+): Promise<{ date: string; sessions: SessionSeats[] }[]> {
   if (from > last) return [];
   const until = addDays(last, 1);
   const holidays = await loadHolidays(db);
@@ -50,7 +57,7 @@ export async function seatsBetween(db: Kysely<DB>, office: Office, from: string,
 
 /** Up to `limit` sessions with seats left, from `date` on (the full one excluded), inside the booking window. */
 export async function nextAvailableSessions(db: Kysely<DB>, officeCode: string, date: string, horizonDays: number, limit = 5): Promise<SessionSeats[]> {
-  const office = await db.selectFrom('offices').select(['code', 'time_zone', 'regular_quota']).where('code', '=', officeCode).executeTakeFirstOrThrow();
+  const office = await getOffice(db, officeCode);
   const window = await bookingWindow(db, { timeZone: office.time_zone, now: new Date(), horizonDays });
   const from = date > window.from ? date : window.from;
   const days = await seatsBetween(db, office, from, window.until);

@@ -1,0 +1,172 @@
+// Applications as the API shows them. Every field any response carries is mapped from its columns once,
+// in FIELDS; each audience's view picks the fields it may see (and reads only their columns), so a field
+// a caller must not see is one left out of a pick, never a second mapping.
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
+import { OFFICER_QUEUE_STAGES, type ApplicationType, type Stage } from '../../workflows/definitions.js';
+import type { Application, DB } from '../schema.js';
+import { loadHolidays } from './holidays.js';
+
+type Column = keyof Application;
+interface Field<C extends Column, V> {
+  columns: readonly C[];
+  /** Sees only its own columns, so the columns a view reads are always the ones its fields need. */
+  value: (row: Pick<Application, C>) => V;
+}
+const field = <C extends Column, V>(columns: readonly C[], value: (row: Pick<Application, C>) => V): Field<C, V> => ({ columns, value });
+type ColumnOfType<T> = { [C in Column]: Application[C] extends T ? C : never }[Column];
+const column = <C extends Column>(c: C) => field([c], (a) => a[c]);
+const instant = <C extends ColumnOfType<Date>>(c: C) => field([c], (a) => (a[c] as Date).toISOString());
+const instantOrNull = <C extends ColumnOfType<Date | null>>(c: C) => field([c], (a) => (a[c] as Date | null)?.toISOString() ?? null);
+
+const FIELDS = {
+  applicationId: column('id'),
+  trackingCode: column('tracking_code'),
+  applicationType: field(['application_type'], (a) => a.application_type as ApplicationType),
+  product: column('product'),
+  officeCode: column('office_code'),
+  fullName: column('full_name'),
+  stage: field(['stage'], (a) => a.stage as Stage),
+  stageEnteredAt: instant('stage_entered_at'),
+  nextDeadline: instantOrNull('next_deadline'),
+  billingCode: column('billing_code'),
+  amount: column('amount'),
+  paymentDeadline: instant('payment_deadline'),
+  appointment: field(['appointment_date', 'appointment_session'], (a) =>
+    a.appointment_date ? { date: a.appointment_date, session: a.appointment_session ?? '' } : null,
+  ),
+  deliveryMethod: column('delivery_method'),
+  slaDeadline: instantOrNull('sla_deadline'),
+  slaBreached: column('sla_breached'),
+  posTrackingNumber: column('pos_tracking_number'),
+  createdAt: instant('created_at'),
+  // Personal data: for the applicant and the application's office only.
+  nik: column('nik'),
+  sex: column('sex'),
+  birthDate: column('birth_date'),
+  email: column('email'),
+  phone: column('phone'),
+  deliveryAddress: column('delivery_address'),
+  oldPassportNumber: column('old_passport_number'),
+  incidentReport: column('incident_report'),
+};
+
+type Fields = typeof FIELDS;
+export type ApplicationField = keyof Fields;
+type ColumnOf<K extends ApplicationField> = Fields[K]['columns'][number];
+export type ApplicationView<K extends ApplicationField> = { [F in K]: ReturnType<Fields[F]['value']> };
+
+/** The fields one audience sees: the columns to read for them, and the mapping of a row read so. */
+export interface View<K extends ApplicationField> {
+  fields: readonly K[];
+  columns: ColumnOf<K>[];
+  of: (row: Pick<Application, ColumnOf<K>>) => ApplicationView<K>;
+}
+
+export function pick<const K extends ApplicationField>(...fields: K[]): View<K> {
+  const columns = [...new Set(fields.flatMap((f) => FIELDS[f].columns as readonly ColumnOf<K>[]))];
+  const of = (row: Pick<Application, ColumnOf<K>>) =>
+    Object.fromEntries(fields.map((f) => [f, (FIELDS[f].value as unknown as (r: typeof row) => unknown)(row)])) as ApplicationView<K>;
+  return { fields, columns, of };
+}
+
+/** An applicant's own applications (the list), and the start of what their office sees. */
+export const SUMMARY = pick(
+  'applicationId', 'trackingCode', 'applicationType', 'product', 'officeCode', 'fullName', 'stage', 'stageEnteredAt', 'nextDeadline',
+  'billingCode', 'amount', 'paymentDeadline', 'appointment', 'deliveryMethod', 'slaDeadline', 'slaBreached', 'posTrackingNumber', 'createdAt',
+);
+/** Everything, personal data included: for the applicant and the application's office. */
+export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport');
+/** Anyone with the tracking code: nothing personal, no ids. */
+export const TRACKING = pick('trackingCode', 'stage', 'stageEnteredAt', 'nextDeadline', 'officeCode', 'appointment', 'slaBreached', 'deliveryMethod', 'posTrackingNumber');
+/** An office's queue of the day: the applicant's name to call, no other personal data. */
+export const QUEUE_ITEM = pick('applicationId', 'trackingCode', 'fullName', 'applicationType', 'stage', 'stageEnteredAt', 'appointment', 'slaDeadline', 'slaBreached', 'deliveryMethod');
+/** Managers' lists: nothing personal. */
+export const LISTED = pick('applicationId', 'trackingCode', 'officeCode', 'applicationType', 'stage', 'stageEnteredAt', 'slaDeadline');
+
+/** Narrowed to a manager's offices; every office when `offices` is undefined. */
+export const inOffices =
+  (offices: string[] | undefined) =>
+  <O>(q: SelectQueryBuilder<DB, 'applications', O>): SelectQueryBuilder<DB, 'applications', O> =>
+    offices ? q.where('applications.office_code', 'in', offices) : q;
+
+/** The stage changes of an application, oldest first, with who made each and why. */
+export const timelineOf = async (db: Kysely<DB>, id: string) =>
+  (await db.selectFrom('audit_log').select(['stage', 'at', 'actor', 'reason']).where('application_id', '=', id).orderBy('seq').execute()).map((e) => ({
+    stage: e.stage as Stage,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    reason: e.reason,
+  }));
+
+export const applicationsOfAccount = async (db: Kysely<DB>, accountId: string) =>
+  (await db.selectFrom('applications').select(SUMMARY.columns).where('account_id', '=', accountId).orderBy('created_at', 'desc').execute()).map(SUMMARY.of);
+
+/** Everything about one application, personal data included: for its applicant and its office only. */
+export async function applicationDetail(db: Kysely<DB>, id: string) {
+  const row = await db.selectFrom('applications').select(DETAIL.columns).where('id', '=', id).executeTakeFirstOrThrow();
+  return { ...DETAIL.of(row), timeline: await timelineOf(db, id) };
+}
+
+/** What the public tracking page shows, with the date the passport is due when known; undefined for an unknown code. */
+export async function trackApplication(db: Kysely<DB>, trackingCode: string, slaWorkingDays: number) {
+  const row = await db
+    .selectFrom('applications')
+    .innerJoin('offices', 'offices.code', 'applications.office_code')
+    .select([...TRACKING.columns, 'applications.id', 'sla_deadline', 'offices.time_zone'])
+    .where('tracking_code', '=', trackingCode)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // The same working-day rule as the SLA timer: due on the last day before its deadline's midnight.
+  let estimatedCompletion: string | null = null;
+  if (row.sla_deadline) estimatedCompletion = localDate(new Date(row.sla_deadline.getTime() - 1), row.time_zone);
+  else if (row.appointment_date) {
+    try {
+      estimatedCompletion = nthWorkingDayAfter(row.appointment_date, slaWorkingDays, await loadHolidays(db));
+    } catch (error) {
+      // An appointment booked before the horizon existed may lie at the end of time: no estimate, never a hang.
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  const timeline = (await timelineOf(db, row.id)).map(({ stage, at }) => ({ stage, at }));
+  return { ...TRACKING.of(row), estimatedCompletion, timeline };
+}
+
+/** An office's work for a day: interviews booked that day, then passports to print, then to hand over. */
+export async function officeQueue(db: Kysely<DB>, officeCode: string, date: string) {
+  const rows = await db
+    .selectFrom('applications')
+    .select(QUEUE_ITEM.columns)
+    .where('office_code', '=', officeCode)
+    .where((eb) => eb.or([eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), eb('appointment_date', '=', date)]), eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP'])]))
+    .orderBy('appointment_date')
+    .orderBy('appointment_session', 'desc') // MORNING before AFTERNOON
+    .orderBy('stage_entered_at')
+    .execute();
+  return rows.map(QUEUE_ITEM.of).sort((a, b) => OFFICER_QUEUE_STAGES.indexOf(a.stage) - OFFICER_QUEUE_STAGES.indexOf(b.stage));
+}
+
+/** How many applications are in each stage (stages with none are absent). */
+export async function countByStage(db: Kysely<DB>, offices: string[] | undefined): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('applications')
+    .select(['stage', (eb) => eb.fn.countAll<string>().as('n')])
+    .$call(inOffices(offices))
+    .groupBy('stage')
+    .execute();
+  return new Map(rows.map((r) => [r.stage, Number(r.n)]));
+}
+
+/** The application that has waited longest in each of `stages` (stages with none are absent). */
+export async function oldestPerStage(db: Kysely<DB>, offices: string[] | undefined, stages: readonly Stage[]) {
+  const rows = await db
+    .selectFrom('applications')
+    .distinctOn('stage')
+    .select(LISTED.columns)
+    .where('stage', 'in', stages)
+    .$call(inOffices(offices))
+    .orderBy('stage')
+    .orderBy('stage_entered_at')
+    .execute();
+  return new Map(rows.map((r) => [r.stage as Stage, LISTED.of(r)]));
+}
