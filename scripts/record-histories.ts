@@ -13,7 +13,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadHolidays } from '../activities/booking.js';
 import { counterBookedPos } from '../activities/pos.js';
-import { workflowsPath } from '../activities/worker.js';
+import { workflowsPath } from '../worker/index.js';
 import { submitApplication, type Submission } from '../api/submission.js';
 import { loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest } from '../db/connect.js';

@@ -5,7 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
+import { createPassportWorker, workerSettingsFrom } from '../worker/index.js';
+import { installRuntime } from '../worker/runtime.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';

@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { httpPos } from '../../activities/pos.js';
-import { installRuntime } from '../../activities/worker.js';
+import { installRuntime } from '../../worker/runtime.js';
 import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
