@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, Env } from 'hono';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import type { Policy } from '../workflows/definitions.js';
@@ -16,6 +17,7 @@ export interface ApiDeps {
   config: Config;
   taskQueue: string;
   policy: Policy;
+  log?: Logger;
 }
 
 export const newRouter = <E extends Env = Env>() =>

@@ -74,6 +74,7 @@ const applicant: Submission = {
 
 async function start(overrides: Partial<Submission> = {}) {
   const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now: async () => new Date(await env.currentTimeMs()) }, { ...applicant, ...overrides });
+  if (!submitted.workflowStarted) throw new Error(`the workflow of ${submitted.applicationId} did not start`);
   const handle = env.client.workflow.getHandle(workflowIdFor(submitted.applicationId));
   await handle.signal(paymentReceived, {
     transactionId: `REC-${submitted.billingCode}`,

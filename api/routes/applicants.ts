@@ -32,6 +32,7 @@ import {
   idempotencyHeaders,
   submissionSchema,
   submittedSchema,
+  submittedStartingSchema,
 } from '../schemas.js';
 import { SubmissionRefused, submitApplication, UnknownReference } from '../submission.js';
 
@@ -46,7 +47,14 @@ const submit = createRoute({
   path: '/applications',
   summary: 'Submit a passport application for yourself or a family member; returns the billing code to pay and the tracking code',
   request: { body: jsonBody(submissionSchema) },
-  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409) },
+  responses: {
+    201: jsonResponse('Submitted', submittedSchema),
+    202: jsonResponse(
+      'Submitted and recorded, but Temporal did not confirm the start in time: processing starts shortly by itself (pay and track as usual; do not submit again)',
+      submittedStartingSchema,
+    ),
+    ...problems(400, 401, 403, 409),
+  },
 });
 
 const list = createRoute({
@@ -104,6 +112,11 @@ const cancel = createRoute({
   responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
+/** What an applicant reads when the application is recorded but its processing has not started yet. */
+const STARTS_SHORTLY =
+  'your application is recorded, and its processing starts shortly by itself: pay the billing code as usual and follow it ' +
+  'with the tracking code; do not submit it again';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
@@ -143,7 +156,10 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(submit, async (c) => {
       try {
         const account = { id: c.get('claims').sub, maxPeople: deps.config.MAX_PEOPLE_PER_ACCOUNT };
-        return c.json(await submitApplication(deps, c.req.valid('json'), account), 201);
+        const { workflowStarted, ...submitted } = await submitApplication(deps, c.req.valid('json'), account);
+        if (workflowStarted) return c.json(submitted, 201);
+        c.header('location', `/applications/${submitted.applicationId}`);
+        return c.json({ ...submitted, status: 'starting' as const, detail: STARTS_SHORTLY }, 202);
       } catch (error) {
         if (error instanceof UnknownReference) throw new HttpProblem('validation', error.message, [{ field: error.field, reason: error.message }]);
         if (error instanceof SubmissionRefused) throw new HttpProblem(error.reason, error.message);

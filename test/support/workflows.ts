@@ -42,6 +42,7 @@ export async function startTimeSkipping() {
     async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
       const submission = { ...sampleSubmission(), ...overrides };
       const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now: async () => new Date(await env.currentTimeMs()) }, submission);
+      if (!submitted.workflowStarted) throw new Error(`the workflow of ${submitted.applicationId} did not start`);
       started.push({ workflowId: workflowIdFor(submitted.applicationId), personal: personalFields(submission) });
       return submitted;
     },
