@@ -57,7 +57,7 @@ export async function runStep<Ret, Arg>(
   const seconds = deps.config.WORKFLOW_STEP_TIMEOUT_SECONDS;
   const deadline = Date.now() + seconds * 1000;
   const handle = deps.temporal.workflow.getHandle(workflowIdFor(step.applicationId));
-  const options = { args: step.args, waitForStage: WorkflowUpdateStage.ACCEPTED, ...step.retry } as const;
+  const options = { args: step.args, waitForStage: WorkflowUpdateStage.ACCEPTED, updateId: step.retry.updateId } as const;
   let accepted;
   try {
     // A workflow whose start is still pending (api/workflow-starts.ts) is started first.

@@ -70,6 +70,8 @@ export interface ApplicationsTable {
   /** When the workflow last recorded a change of delivery method (null: as submitted). */
   delivery_method_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   delivery_address: string | null;
+  /** When the address was asked for (null: as submitted); only a newer request replaces it. */
+  delivery_address_at: OptionalTimestamp;
   stage: string;
   stage_seq: Generated<number>;
   stage_entered_at: Timestamp;

@@ -3,7 +3,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Application } from '../../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Application, DB } from '../../db/schema.js';
 import {
   BEFORE_PRINTING_STAGES,
   REJECTIONS,
@@ -117,6 +118,24 @@ const STARTS_SHORTLY =
   'your application is recorded, and its processing starts shortly by itself: pay the billing code as usual and follow it ' +
   'with the tracking code; do not submit it again';
 
+/**
+ * The Pos address, to PostgreSQL only (it is personal), before the workflow can print and ship. Only a newer
+ * request replaces it: a retry of an older one (its Idempotency-Key first seen earlier) leaves a newer address be.
+ */
+async function saveDeliveryAddress(db: Kysely<DB>, id: string, address: string, askedAt: Date | undefined): Promise<void> {
+  const at = askedAt ?? sql<Date>`now()`;
+  const saved = await db
+    .updateTable('applications')
+    .set({ delivery_address: address, delivery_address_at: at })
+    .where('id', '=', id)
+    .where('stage', 'in', BEFORE_PRINTING_STAGES)
+    .where((eb) => eb.or([eb('delivery_address_at', 'is', null), eb('delivery_address_at', '<=', at)]))
+    .executeTakeFirst();
+  if (saved.numUpdatedRows > 0n) return;
+  const { stage } = await db.selectFrom('applications').select('stage').where('id', '=', id).executeTakeFirstOrThrow();
+  if (!BEFORE_PRINTING_STAGES.includes(stage as Stage)) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
@@ -192,8 +211,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
       if (method === 'POS') {
         // The address is personal: it goes to PostgreSQL only, before the workflow can print and ship.
         if (address) {
-          const saved = await db.updateTable('applications').set({ delivery_address: address }).where('id', '=', id).where('stage', 'in', BEFORE_PRINTING_STAGES).executeTakeFirst();
-          if (saved.numUpdatedRows === 0n) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
+          await saveDeliveryAddress(db, id, address, retry.firstSeenAt);
         } else {
           const onFile = await db.selectFrom('applications').select('delivery_address').where('id', '=', id).executeTakeFirstOrThrow();
           if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);
