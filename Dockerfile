@@ -9,6 +9,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json config.ts logger.ts ./
 COPY api ./api
 COPY activities ./activities
+COPY worker ./worker
 COPY workflows ./workflows
 COPY db ./db
 COPY managers ./managers
@@ -21,7 +22,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The worker bundles the workflow code at start from the compiled dist/workflows/ (activities/worker.ts).
+# The worker bundles the workflow code at start from the compiled dist/workflows/ (worker/index.ts).
 # The reference data the setup step loads (compose mounts the folder over it, so edits need no rebuild).
 COPY deploy/reference ./deploy/reference
 USER node

@@ -88,6 +88,9 @@ const schema = z.object({
   DEMO_DAY_SECONDS: duration.optional(),
 });
 
+/** Every setting's name: the README's configuration section names each of them (test/unit/readme.test.ts). */
+export const SETTING_NAMES = Object.keys(schema.shape);
+
 /** What a production process cannot start without (docker-compose.yml provides each to the API and the worker). */
 export const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET'] as const;
 type Setting = keyof z.input<typeof schema>;

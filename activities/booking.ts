@@ -11,6 +11,8 @@ import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from 
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+/** A date the rules refuse: the API answers 400 naming `details[0].field`. */
+const invalidDate = (reason: string) => ApplicationFailure.create({ type: REJECTIONS.invalid, message: reason, details: [{ field: 'date' }], nonRetryable: true });
 
 export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS }: { db: Kysely<DB>; bookingHorizonDays?: number }) => ({
   /**
@@ -35,14 +37,14 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     if (existing) return appointment(existing.date, existing.session as Session);
 
     // A message sent past the API may carry anything: a non-date is refused, never retried.
-    if (!isCalendarDate(req.date)) throw reject(REJECTIONS.invalid, `date: ${JSON.stringify(req.date)} is not a calendar date (YYYY-MM-DD)`);
+    if (!isCalendarDate(req.date)) throw invalidDate(`${JSON.stringify(req.date)} is not a calendar date (YYYY-MM-DD)`);
     // `at` is the workflow's clock, so the rule holds the same under replay and time skipping.
     const today = localDate(new Date(req.at), office.time_zone);
-    if (req.date <= today) throw reject(REJECTIONS.invalid, `date: appointments can be booked from tomorrow (${office.code} local date is ${today})`);
+    if (req.date <= today) throw invalidDate(`appointments can be booked from tomorrow (${office.code} local date is ${today})`);
     // The authority on the horizon and the loaded calendar: no path around the API's own check books past them.
     const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
-    if (beyond) throw reject(REJECTIONS.invalid, `date: ${beyond}`);
-    if (!isWorkingDay(req.date, await loadHolidays(db))) throw reject(REJECTIONS.invalid, `date: ${req.date} is not a working day at ${office.code}`);
+    if (beyond) throw invalidDate(beyond);
+    if (!isWorkingDay(req.date, await loadHolidays(db))) throw invalidDate(`${req.date} is not a working day at ${office.code}`);
 
     await db.transaction().execute(async (tx) => {
       await tx

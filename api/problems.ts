@@ -107,6 +107,16 @@ export function rejectionOf(error: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
+/**
+ * The field an InvalidRequest names: `details[0] = { field }` (the contract of the workflow's validators and
+ * the activities); '(body)' when the failure names none.
+ */
+function fieldOf(failure: ApplicationFailure): string {
+  const first: unknown = failure.details?.[0];
+  const field = typeof first === 'object' && first !== null ? (first as { field?: unknown }).field : undefined;
+  return typeof field === 'string' && field ? field : '(body)';
+}
+
 const fieldName = (location: string | undefined, path: PropertyKey[]) => [location, ...path.map(String)].filter(Boolean).join('.') || '(body)';
 
 export const fieldErrors = (error: ZodError, location?: string): FieldError[] =>
@@ -132,8 +142,10 @@ export function problemFromError(c: Context, error: unknown): Response {
     if (type === REJECTIONS.slotFull) return problem(c, 'slot-full', message);
     if (type === REJECTIONS.wrongOffice) return problem(c, 'forbidden', message);
     if (type === REJECTIONS.invalid) {
-      const [field, ...reason] = message.split(': ');
-      return problem(c, 'validation', message, [{ field: field ?? '(body)', reason: reason.join(': ') || message }]);
+      const field = fieldOf(rejection);
+      // The reason alone; a message that still starts with its field's name says it once.
+      const reason = field !== '(body)' && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+      return problem(c, 'validation', field === '(body)' ? reason : `${field}: ${reason}`, [{ field, reason }]);
     }
   }
   if (error instanceof Error && /already completed|workflow execution already completed/i.test(error.message)) {

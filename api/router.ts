@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, Env } from 'hono';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import type { Policy } from '../workflows/definitions.js';
@@ -16,6 +17,7 @@ export interface ApiDeps {
   config: Config;
   taskQueue: string;
   policy: Policy;
+  log?: Logger;
 }
 
 export const newRouter = <E extends Env = Env>() =>
@@ -54,7 +56,7 @@ type CallerEnv = { Variables: { claims: { role: string; sub: string } } };
  * The key is the caller's own, and the request it first came with is recorded: the same key with another
  * request (other fields, or another application) is refused with 422, never answered with the first result.
  */
-export async function retrySafe<E extends CallerEnv>(c: Context<E>, db: Kysely<DB>, step: { name: string }, request: unknown): Promise<{ updateId?: string }> {
+export async function retrySafe<E extends CallerEnv>(c: Context<E>, db: Kysely<DB>, step: { name: string }, request: unknown): Promise<{ updateId?: string; firstSeenAt?: Date }> {
   const key = c.req.header('idempotency-key'); // its form is checked with the route's headers (idempotencyHeaders)
   if (key === undefined) return {};
   const { role, sub } = c.get('claims');
@@ -62,7 +64,7 @@ export async function retrySafe<E extends CallerEnv>(c: Context<E>, db: Kysely<D
   const requestHash = createHash('sha256').update(JSON.stringify([c.req.method, c.req.path, request ?? null])).digest('hex');
   const scope = { caller, step: step.name, key };
   await db.insertInto('idempotency_keys').values({ ...scope, request_hash: requestHash }).onConflict((oc) => oc.columns(['caller', 'step', 'key']).doNothing()).execute();
-  const first = await db.selectFrom('idempotency_keys').select('request_hash').where('caller', '=', caller).where('step', '=', step.name).where('key', '=', key).executeTakeFirstOrThrow();
+  const first = await db.selectFrom('idempotency_keys').select(['request_hash', 'created_at']).where('caller', '=', caller).where('step', '=', step.name).where('key', '=', key).executeTakeFirstOrThrow();
   if (first.request_hash !== requestHash) throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key was used with a different request; send a new key for a new request');
-  return { updateId: `${step.name}:${caller}:${key}` };
+  return { updateId: `${step.name}:${caller}:${key}`, firstSeenAt: first.created_at };
 }

@@ -132,6 +132,13 @@ export const submittedSchema = z
   })
   .openapi('Submitted');
 
+export const submittedStartingSchema = submittedSchema
+  .extend({
+    status: z.literal('starting'),
+    detail: z.string(),
+  })
+  .openapi('SubmittedStarting');
+
 // Parameters -------------------------------------------------------------------------------------
 
 export const applicationIdParams = z.object({ applicationId: z.uuid({ error: 'must be an application id (UUID)' }) });

@@ -9,6 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../workflows/definitions.js';
 import { HttpProblem, unavailableDependency } from './problems.js';
 import { jsonResponse, type ApiDeps } from './router.js';
+import { withStartedWorkflow } from './workflow-starts.js';
 
 /** Thrown when a step was accepted but is still running at the deadline; answered as 202 (see app.ts). */
 export class StepStillRunning extends Error {
@@ -50,16 +51,17 @@ export const withStepDeadline = <T>(deps: { temporal: ApiDeps['temporal']; confi
  * 503 (not accepted: no worker took it) or a 202 (accepted, still running).
  */
 export async function runStep<Ret, Arg>(
-  deps: Pick<ApiDeps, 'temporal' | 'config'>,
+  deps: Pick<ApiDeps, 'db' | 'temporal' | 'config'>,
   step: { applicationId: string; applicationUrl: string; update: UpdateDefinition<Ret, [Arg]>; args: [Arg]; retry: { updateId?: string } },
 ): Promise<Ret> {
   const seconds = deps.config.WORKFLOW_STEP_TIMEOUT_SECONDS;
   const deadline = Date.now() + seconds * 1000;
   const handle = deps.temporal.workflow.getHandle(workflowIdFor(step.applicationId));
-  const options = { args: step.args, waitForStage: WorkflowUpdateStage.ACCEPTED, ...step.retry } as const;
+  const options = { args: step.args, waitForStage: WorkflowUpdateStage.ACCEPTED, updateId: step.retry.updateId } as const;
   let accepted;
   try {
-    accepted = await deps.temporal.connection.withDeadline(deadline, () => handle.startUpdate(step.update, options));
+    // A workflow whose start is still pending (api/workflow-starts.ts) is started first.
+    accepted = await deps.temporal.connection.withDeadline(deadline, () => withStartedWorkflow(deps, step.applicationId, () => handle.startUpdate(step.update, options)));
   } catch (error) {
     if (!timedOut(error)) throw error;
     const refused = new HttpProblem(

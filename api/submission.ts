@@ -1,22 +1,13 @@
 // Submission: the personal data goes to PostgreSQL, and the workflow starts with ids and codes only.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { sql, type Kysely } from 'kysely';
+import { sql, type InsertObject, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DB, IncidentReport } from '../db/schema.js';
+import type { DB, IncidentReport, WorkflowStart } from '../db/schema.js';
 import { withStepDeadline } from './steps.js';
-import {
-  ApplicationTypeKey,
-  OfficeCode,
-  PassportStage,
-  TERMINAL_STAGES,
-  WORKFLOW_TYPE,
-  workflowIdFor,
-  type ApplicationInput,
-  type ApplicationType,
-  type DeliveryMethod,
-  type Policy,
-} from '../workflows/definitions.js';
+import { confirmStarted, startWorkflow } from './workflow-starts.js';
+import { TERMINAL_STAGES, type ApplicationType, type DeliveryMethod, type Policy } from '../workflows/definitions.js';
 
 export interface Submission {
   applicationType: ApplicationType;
@@ -66,22 +57,21 @@ export const newTrackingCode = (): string =>
 /** The bank's 15-digit billing code (kode billing). */
 export const newBillingCode = (): string => String(randomInt(1, 10)) + Array.from({ length: 14 }, () => randomInt(10)).join('');
 
-export async function submitApplication(
-  deps: {
-    db: Kysely<DB>;
-    temporal: Client;
-    taskQueue: string;
-    policy: Policy;
-    config?: Pick<Config, 'WORKFLOW_STEP_TIMEOUT_SECONDS'>;
-    /** The clock the billing's deadline counts from: the wall clock, or a time-skipping test server's. */
-    now?: () => Promise<Date>;
-  },
-  submission: Submission,
-  /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
-  account?: { id: string; maxPeople: number },
-): Promise<Submitted> {
-  const { db, temporal, taskQueue, policy } = deps;
-  // A retired office or product is refused as an unknown one: it takes no new application.
+type SubmissionDeps = {
+  db: Kysely<DB>;
+  temporal: Client;
+  taskQueue: string;
+  policy: Policy;
+  config?: Pick<Config, 'WORKFLOW_STEP_TIMEOUT_SECONDS'>;
+  /** The clock the billing's deadline counts from: the wall clock, or a time-skipping test server's. */
+  now?: () => Promise<Date>;
+  log?: Logger;
+};
+/** The applicant's account, which may apply for at most `maxPeople` people at a time. */
+type Account = { id: string; maxPeople: number };
+
+/** The office and the product's fee; a retired office or product is refused as an unknown one: it takes no new application. */
+async function officeAndFee(db: Kysely<DB>, submission: Submission): Promise<{ officeCode: string; amount: number }> {
   const office = await db.selectFrom('offices').select('code').where('code', '=', submission.officeCode).where('retired_at', 'is', null).executeTakeFirst();
   if (!office) throw new UnknownReference('officeCode', `no immigration office with code ${submission.officeCode}`);
   const fee = await db
@@ -92,12 +82,11 @@ export async function submitApplication(
     .where('retired_at', 'is', null)
     .executeTakeFirst();
   if (!fee) throw new UnknownReference('product', `no passport product ${submission.product}`);
+  return { officeCode: office.code, amount: fee.amount };
+}
 
-  const applicationId = randomUUID();
-  const trackingCode = newTrackingCode();
-  const billingCode = newBillingCode();
-  const now = deps.now ? await deps.now() : new Date();
-  const paymentDeadline = new Date(now.getTime() + policy.paymentWindowMs).toISOString();
+/** Stores the application in one transaction, under the rules on who may apply (one active per NIK, people per account). */
+async function storeApplication(db: Kysely<DB>, application: InsertObject<DB, 'applications'>, account: Account | undefined): Promise<void> {
   await db.transaction().execute(async (tx) => {
     if (account) {
       // The account row is the lock: two submissions of one family are counted one after the other.
@@ -108,7 +97,7 @@ export async function submitApplication(
         .distinct()
         .where('account_id', '=', account.id)
         .where('stage', 'not in', TERMINAL_STAGES)
-        .where('nik', '!=', submission.nik)
+        .where('nik', '!=', application.nik)
         .execute();
       if (others.length >= account.maxPeople) {
         throw new SubmissionRefused('account-limit', `one account may apply for at most ${account.maxPeople} people at a time; this one has applications in progress for ${others.length}`);
@@ -117,30 +106,7 @@ export async function submitApplication(
     // Refused without an error: a unique violation would write its key, the NIK, into PostgreSQL's log.
     const stored = await tx
       .insertInto('applications')
-      .values({
-        id: applicationId,
-        tracking_code: trackingCode,
-        billing_code: billingCode,
-        application_type: submission.applicationType,
-        product: submission.product,
-        office_code: office.code,
-        amount: fee.amount,
-        nik: submission.nik,
-        full_name: submission.fullName,
-        birth_date: submission.birthDate,
-        email: submission.email,
-        phone: submission.phone,
-        delivery_method: submission.deliveryMethod,
-        delivery_address: submission.address ?? null,
-        account_id: account?.id ?? null,
-        sex: submission.sex,
-        old_passport_number: submission.oldPassportNumber ?? null,
-        incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
-        stage: 'AWAITING_PAYMENT',
-        stage_entered_at: now,
-        next_deadline: paymentDeadline,
-        payment_deadline: paymentDeadline,
-      })
+      .values(application)
       .onConflict((oc) => oc.column('nik').where(ONE_ACTIVE_PER_NIK).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -148,36 +114,72 @@ export async function submitApplication(
       throw new SubmissionRefused('active-application', 'this NIK already has an application in progress; it must complete, be cancelled or expire before another one');
     }
   });
+}
 
-  const input: ApplicationInput = {
-    applicationId,
-    officeCode: office.code,
-    applicationType: submission.applicationType,
-    billingCode,
-    amount: fee.amount,
-    deliveryMethod: submission.deliveryMethod,
-    policy,
-    paymentDeadline,
-  };
+/**
+ * Starts the stored application's workflow within the step deadline. False when Temporal did not confirm it:
+ * the application keeps its start, tried again with the same workflow id (api/workflow-starts.ts).
+ */
+async function firstStart(deps: SubmissionDeps, start: WorkflowStart): Promise<boolean> {
+  const { temporal } = deps;
   try {
-    const start = () => temporal.workflow.start(WORKFLOW_TYPE, {
-      workflowId: workflowIdFor(applicationId),
-      taskQueue,
-      args: [input],
-      staticSummary: `${submission.applicationType} passport (${submission.product}) at ${office.code}`,
-      typedSearchAttributes: [
-        { key: PassportStage, value: 'AWAITING_PAYMENT' },
-        { key: OfficeCode, value: office.code },
-        { key: ApplicationTypeKey, value: submission.applicationType },
-      ],
-    });
-    // Bounded: a Temporal that does not answer gives a 503 (and the application is not kept), never a hang.
-    if (deps.config) await withStepDeadline({ temporal, config: deps.config }, start);
-    else await start();
+    if (deps.config) await withStepDeadline({ temporal, config: deps.config }, () => startWorkflow(temporal, start));
+    else await startWorkflow(temporal, start);
+    await confirmStarted(deps.db, start.input.applicationId);
+    return true;
   } catch (error) {
-    // No workflow, no application: the applicant retries and nothing half-made remains.
-    await db.deleteFrom('applications').where('id', '=', applicationId).execute();
-    throw error;
+    deps.log?.warn({ applicationId: start.input.applicationId, err: error }, 'workflow start not confirmed at submission; it is tried again shortly');
+    return false;
   }
-  return { applicationId, trackingCode, billingCode, amount: fee.amount, paymentDeadline };
+}
+
+/**
+ * Stores the application, then starts its workflow. Once stored it is never undone: a start Temporal did not
+ * confirm answers `workflowStarted: false` (the API's 202) and happens shortly.
+ */
+export async function submitApplication(deps: SubmissionDeps, submission: Submission, account?: Account): Promise<Submitted & { workflowStarted: boolean }> {
+  const { officeCode, amount } = await officeAndFee(deps.db, submission);
+  const applicationId = randomUUID();
+  const trackingCode = newTrackingCode();
+  const billingCode = newBillingCode();
+  const now = deps.now ? await deps.now() : new Date();
+  const paymentDeadline = new Date(now.getTime() + deps.policy.paymentWindowMs).toISOString();
+  const { applicationType, deliveryMethod } = submission;
+  const start: WorkflowStart = {
+    taskQueue: deps.taskQueue,
+    summary: `${applicationType} passport (${submission.product}) at ${officeCode}`,
+    input: { applicationId, officeCode, applicationType, billingCode, amount, deliveryMethod, policy: deps.policy, paymentDeadline },
+  };
+  await storeApplication(
+    deps.db,
+    {
+      id: applicationId,
+      tracking_code: trackingCode,
+      billing_code: billingCode,
+      application_type: applicationType,
+      product: submission.product,
+      office_code: officeCode,
+      amount,
+      nik: submission.nik,
+      full_name: submission.fullName,
+      birth_date: submission.birthDate,
+      email: submission.email,
+      phone: submission.phone,
+      delivery_method: deliveryMethod,
+      delivery_address: submission.address ?? null,
+      account_id: account?.id ?? null,
+      sex: submission.sex,
+      old_passport_number: submission.oldPassportNumber ?? null,
+      incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
+      stage: 'AWAITING_PAYMENT',
+      stage_entered_at: now,
+      next_deadline: paymentDeadline,
+      payment_deadline: paymentDeadline,
+      workflow_start: JSON.stringify(start),
+      workflow_start_tried_at: sql`now()`,
+    },
+    account,
+  );
+  const workflowStarted = await firstStart(deps, start);
+  return { applicationId, trackingCode, billingCode, amount, paymentDeadline, workflowStarted };
 }

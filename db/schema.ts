@@ -1,6 +1,6 @@
 // Kysely types of the read model, the audit log and the reference data (see migrations/).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { NoticeKind } from '../workflows/definitions.js';
+import type { ApplicationInput, NoticeKind } from '../workflows/definitions.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default. */
@@ -11,6 +11,7 @@ type DateOnly = ColumnType<string, string, string>;
 type Rupiah = ColumnType<number, number, number>;
 /** When a reference row left its file (db/reference.ts); null while it is in service. */
 type RetiredAt = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type OptionalTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface OfficesTable {
   code: string;
@@ -69,6 +70,8 @@ export interface ApplicationsTable {
   /** When the workflow last recorded a change of delivery method (null: as submitted). */
   delivery_method_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   delivery_address: string | null;
+  /** When the address was asked for (null: as submitted); only a newer request replaces it. */
+  delivery_address_at: OptionalTimestamp;
   stage: string;
   stage_seq: Generated<number>;
   stage_entered_at: Timestamp;
@@ -89,6 +92,20 @@ export interface ApplicationsTable {
   old_passport_number: string | null;
   /** LOST or DAMAGED: what the applicant reported (police report, date, place, what happened). */
   incident_report: ColumnType<IncidentReport | null, string | null, string | null>;
+  /** The workflow start the submission asked for (null for applications from before it was kept). */
+  workflow_start: ColumnType<WorkflowStart | null, string | null | undefined, string | null>;
+  /** When Temporal confirmed the start; null until then, and the start is tried again (api/workflow-starts.ts). */
+  workflow_started_at: OptionalTimestamp;
+  /** The last try to start it: one try at a time, whichever API process makes it. */
+  workflow_start_tried_at: OptionalTimestamp;
+}
+
+/** What starts an application's workflow: ids, codes, amounts and policy, nothing personal. */
+export interface WorkflowStart {
+  taskQueue: string;
+  /** The workflow's static summary in the Web UI: type, product, office. */
+  summary: string;
+  input: ApplicationInput;
 }
 
 export interface IncidentReport {

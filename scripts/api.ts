@@ -1,10 +1,12 @@
 // Production API process: serves HTTP against DATABASE_URL and TEMPORAL_ADDRESS, once the database has been
 // set up (scripts/setup-database.ts: schema and reference data); it refuses to start on an old schema or an
 // empty catalogue, saying what to run.
+// It also starts, every few seconds, the workflows whose start a submission could not confirm (api/workflow-starts.ts).
 // SIGTERM stops accepting connections, lets requests in flight finish, then closes Temporal and the pool.
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
+import { runWorkflowStarter } from '../api/workflow-starts.js';
 import { loadConfig, policyFrom, REQUIRED_IN_PRODUCTION } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
 import { createLogger } from '../logger.js';
@@ -21,7 +23,9 @@ const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
 if (calendar) log.warn(`holiday calendar: ${calendar}`);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const api = await listen(createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log }), config.PORT, config.HOST);
+const deps = { db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log };
+const api = await listen(createApp(deps), config.PORT, config.HOST);
+const starter = runWorkflowStarter(deps);
 log.info({ url: api.url }, `API on ${api.url}`);
 
 onShutdownSignal(async (signal) => {
@@ -30,6 +34,7 @@ onShutdownSignal(async (signal) => {
     log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'requests still in flight after the grace period; exiting');
     process.exit(1);
   }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+  await starter.stop();
   await api.close(); // waits for the requests in flight
   await connection.close();
   await db.destroy();

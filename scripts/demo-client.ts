@@ -85,7 +85,8 @@ export function serviceClient(
         const mine = await call<Submitted[]>('GET', '/applications', undefined, auth);
         if (mine.status === 200 && mine.body.length === 1) reply = { status: 201, body: mine.body[0]! };
       }
-      if (reply.status === 201) applicants.set(reply.body.applicationId, auth);
+      // 202: recorded, and its workflow starts shortly by itself (api/workflow-starts.ts); the applicant goes on alike.
+      if (reply.status === 201 || reply.status === 202) applicants.set(reply.body.applicationId, auth);
       return reply;
     },
     /** The applicant's own view (their token): what the demo polls, as a person refreshing the page would. */

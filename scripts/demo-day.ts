@@ -99,7 +99,7 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
       deliveryMethod: a.delivery,
       address: `Jl. Demo No. ${a.n}`,
     });
-    if (submitted.status !== 201) throw new Error(`submission ${a.n}: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    if (submitted.status !== 201 && submitted.status !== 202) throw new Error(`submission ${a.n}: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
     Object.assign(a, { applicationId: submitted.body.applicationId, trackingCode: submitted.body.trackingCode });
     onStage('submitted');
     const { billingCode, amount, paymentDeadline } = submitted.body;

@@ -147,7 +147,8 @@ export function violationsIn(facts: ApplicationFacts[]): Violation[] {
 
 /**
  * Checks across all applications of the database: seat counters equal the seats taken, and nothing is
- * stuck (a running application whose deadline passed more than `graceMs` ago without the timer acting).
+ * stuck (a running application whose deadline passed more than `graceMs` ago without the timer acting), and no
+ * application whose workflow start is still unconfirmed after `graceMs`.
  */
 export async function globalViolations(db: Kysely<DB>, graceMs = 60_000): Promise<Violation[]> {
   const found: Violation[] = [];
@@ -166,10 +167,19 @@ export async function globalViolations(db: Kysely<DB>, graceMs = 60_000): Promis
     .where('next_deadline', '<', new Date(Date.now() - graceMs))
     .execute();
   for (const s of stuck) found.push({ applicationId: s.id, invariant: 'nothing stuck', detail: `${s.stage} with its deadline ${s.next_deadline?.toISOString()} passed ${Math.round((Date.now() - s.next_deadline!.getTime()) / 1000)} s ago` });
+  // A start not confirmed is tried again every few seconds (api/workflow-starts.ts): one still pending after the grace is lost.
+  const unstarted = await db
+    .selectFrom('applications')
+    .select(['id', 'created_at'])
+    .where('workflow_started_at', 'is', null)
+    .where('workflow_start', 'is not', null)
+    .where('created_at', '<', new Date(Date.now() - graceMs))
+    .execute();
+  for (const u of unstarted) found.push({ applicationId: u.id, invariant: 'no application without its workflow', detail: `submitted at ${u.created_at.toISOString()}, its workflow start still not confirmed` });
   return found;
 }
 
-/** A workflow without its application (the submission was undone after Temporal had started it). */
+/** A workflow without its application (a row lost after Temporal had started its workflow). */
 export async function orphanWorkflows(db: Kysely<DB>, temporal: Client): Promise<Violation[]> {
   const ids: string[] = [];
   for await (const wf of temporal.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` })) ids.push(wf.workflowId.replace(/^passport-/, ''));

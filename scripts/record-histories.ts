@@ -13,7 +13,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadHolidays } from '../db/queries/holidays.js';
 import { counterBookedPos } from '../activities/pos.js';
-import { workflowsPath } from '../activities/worker.js';
+import { workflowsPath } from '../worker/index.js';
 import { submitApplication, type Submission } from '../api/submission.js';
 import { loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
@@ -73,6 +73,7 @@ let nik = 7271055205900001;
 async function submit(overrides: Partial<Submission> = {}) {
   const now = async () => new Date(await env.currentTimeMs());
   const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now }, { ...applicant, nik: String(nik++), ...overrides });
+  if (!submitted.workflowStarted) throw new Error(`the workflow of ${submitted.applicationId} did not start`);
   return { submitted, handle: env.client.workflow.getHandle(workflowIdFor(submitted.applicationId)) };
 }
 

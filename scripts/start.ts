@@ -5,9 +5,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
+import { createPassportWorker, workerSettingsFrom } from '../worker/index.js';
+import { installRuntime } from '../worker/runtime.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
+import { runWorkflowStarter } from '../api/workflow-starts.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
@@ -103,9 +105,10 @@ async function main() {
   const connection = await Connection.connect({ address });
   stops.unshift(['Temporal client', () => connection.close()]);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log });
-  const api = await listen(app, config.PORT, config.HOST);
-  stops.unshift(['API', () => api.close()]);
+  const deps = { db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log };
+  const api = await listen(createApp(deps), config.PORT, config.HOST);
+  const starter = runWorkflowStarter(deps); // the starts a submission could not confirm (api/workflow-starts.ts)
+  stops.unshift(['API', async () => { await starter.stop(); await api.close(); }]);
   log.info(`API on ${api.url} (OpenAPI: ${api.url}/openapi.json, metrics: ${api.url}/metrics). Ctrl-C stops everything.`);
 }
 

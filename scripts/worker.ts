@@ -2,7 +2,8 @@
 // SIGTERM (docker stop, a scale-down) stops polling, lets in-flight activities finish within
 // SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
 // Like the API, it refuses to start on a database the setup step (scripts/setup-database.ts) has not prepared.
-import { createPassportWorker, installRuntime, workerSettingsFrom } from '../activities/worker.js';
+import { createPassportWorker, workerSettingsFrom } from '../worker/index.js';
+import { installRuntime } from '../worker/runtime.js';
 import { loadConfig } from '../config.js';
 import { createLogger, sdkLevel } from '../logger.js';
 import { openSetUpDatabase } from './production-db.js';

@@ -3,9 +3,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
+import { sql, type Kysely } from 'kysely';
 import { applicationDetail, applicationsOfAccount } from '../../db/queries/applications.js';
 import { nextAvailableSessions } from '../../db/queries/sessions.js';
-import type { Application } from '../../db/schema.js';
+import type { Application, DB } from '../../db/schema.js';
 import {
   BEFORE_PRINTING_STAGES,
   REJECTIONS,
@@ -32,6 +33,7 @@ import {
   idempotencyHeaders,
   submissionSchema,
   submittedSchema,
+  submittedStartingSchema,
 } from '../schemas.js';
 import { SubmissionRefused, submitApplication, UnknownReference } from '../submission.js';
 
@@ -46,7 +48,14 @@ const submit = createRoute({
   path: '/applications',
   summary: 'Submit a passport application for yourself or a family member; returns the billing code to pay and the tracking code',
   request: { body: jsonBody(submissionSchema) },
-  responses: { 201: jsonResponse('Submitted', submittedSchema), ...problems(400, 401, 403, 409) },
+  responses: {
+    201: jsonResponse('Submitted', submittedSchema),
+    202: jsonResponse(
+      'Submitted and recorded, but Temporal did not confirm the start in time: processing starts shortly by itself (pay and track as usual; do not submit again)',
+      submittedStartingSchema,
+    ),
+    ...problems(400, 401, 403, 409),
+  },
 });
 
 const list = createRoute({
@@ -104,6 +113,29 @@ const cancel = createRoute({
   responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
+/** What an applicant reads when the application is recorded but its processing has not started yet. */
+const STARTS_SHORTLY =
+  'your application is recorded, and its processing starts shortly by itself: pay the billing code as usual and follow it ' +
+  'with the tracking code; do not submit it again';
+
+/**
+ * The Pos address, to PostgreSQL only (it is personal), before the workflow can print and ship. Only a newer
+ * request replaces it: a retry of an older one (its Idempotency-Key first seen earlier) leaves a newer address be.
+ */
+async function saveDeliveryAddress(db: Kysely<DB>, id: string, address: string, askedAt: Date | undefined): Promise<void> {
+  const at = askedAt ?? sql<Date>`now()`;
+  const saved = await db
+    .updateTable('applications')
+    .set({ delivery_address: address, delivery_address_at: at })
+    .where('id', '=', id)
+    .where('stage', 'in', BEFORE_PRINTING_STAGES)
+    .where((eb) => eb.or([eb('delivery_address_at', 'is', null), eb('delivery_address_at', '<=', at)]))
+    .executeTakeFirst();
+  if (saved.numUpdatedRows > 0n) return;
+  const { stage } = await db.selectFrom('applications').select('stage').where('id', '=', id).executeTakeFirstOrThrow();
+  if (!BEFORE_PRINTING_STAGES.includes(stage as Stage)) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
@@ -143,7 +175,10 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(submit, async (c) => {
       try {
         const account = { id: c.get('claims').sub, maxPeople: deps.config.MAX_PEOPLE_PER_ACCOUNT };
-        return c.json(await submitApplication(deps, c.req.valid('json'), account), 201);
+        const { workflowStarted, ...submitted } = await submitApplication(deps, c.req.valid('json'), account);
+        if (workflowStarted) return c.json(submitted, 201);
+        c.header('location', `/applications/${submitted.applicationId}`);
+        return c.json({ ...submitted, status: 'starting' as const, detail: STARTS_SHORTLY }, 202);
       } catch (error) {
         if (error instanceof UnknownReference) throw new HttpProblem('validation', error.message, [{ field: error.field, reason: error.message }]);
         if (error instanceof SubmissionRefused) throw new HttpProblem(error.reason, error.message);
@@ -173,8 +208,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
       if (method === 'POS') {
         // The address is personal: it goes to PostgreSQL only, before the workflow can print and ship.
         if (address) {
-          const saved = await db.updateTable('applications').set({ delivery_address: address }).where('id', '=', id).where('stage', 'in', BEFORE_PRINTING_STAGES).executeTakeFirst();
-          if (saved.numUpdatedRows === 0n) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
+          await saveDeliveryAddress(db, id, address, retry.firstSeenAt);
         } else {
           const onFile = await db.selectFrom('applications').select('delivery_address').where('id', '=', id).executeTakeFirstOrThrow();
           if (!onFile.delivery_address) throw new HttpProblem('validation', 'delivery by Pos needs an address', [{ field: 'address', reason: 'is required for delivery by Pos' }]);

@@ -6,6 +6,7 @@ import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js
 import { paymentReceived, posDeliveryEvent, workflowIdFor } from '../../workflows/definitions.js';
 import { HttpProblem } from '../problems.js';
 import { withStepDeadline } from '../steps.js';
+import { withStartedWorkflow } from '../workflow-starts.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { acceptedSchema, paymentCallbackSchema, posCallbackSchema } from '../schemas.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signatures.js';
@@ -70,13 +71,13 @@ export const callbackRoutes = (deps: ApiDeps) => {
     !!(await deps.db.selectFrom('callback_events').select('event_id').where('sender', '=', sender).where('event_id', '=', eventId).executeTakeFirst());
 
   /**
-   * Signals the application's workflow within the step deadline (past it: 503, and the sender retries).
-   * A workflow already closed (the read model had not caught up) cannot take the message: it is recorded
-   * for reconciliation and the sender is told, never answered `accepted`.
+   * Signals the application's workflow within the step deadline (past it: 503, and the sender retries); one
+   * whose start is still pending is started first. A workflow already closed (the read model had not caught
+   * up) cannot take the message: it is recorded for reconciliation and the sender is told, never answered `accepted`.
    */
   const signalOrRecord = async (sender: Sender, applicationId: string, eventId: string, amount: number | undefined, signal: () => Promise<void>, message: Record<string, unknown>) => {
     try {
-      await withStepDeadline(deps, signal);
+      await withStepDeadline(deps, () => withStartedWorkflow(deps, applicationId, signal));
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const reason = 'the application is closed';

@@ -10,6 +10,8 @@ import * as referenceFiles from './2026_11_28_001_reference_files.js';
 import * as rateLimits from './2026_11_28_101_rate_limits.js';
 import * as retiredReference from './2026_11_28_201_retired_reference.js';
 import * as deliveryMethodAt from './2026_11_28_301_delivery_method_at.js';
+import * as workflowStarts from './2026_11_29_101_workflow_starts.js';
+import * as deliveryAddressAt from './2026_11_29_102_delivery_address_at.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_101_rate_limits': rateLimits,
   '2026_11_28_201_retired_reference': retiredReference,
   '2026_11_28_301_delivery_method_at': deliveryMethodAt,
+  '2026_11_29_101_workflow_starts': workflowStarts,
+  '2026_11_29_102_delivery_address_at': deliveryAddressAt,
 };

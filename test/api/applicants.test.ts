@@ -1,5 +1,6 @@
 // Applicants through the HTTP API: accounts, what a submission must get right, one active application
 // per NIK, their own applications, delivery, and the public reads (tracking, offices, requirements, fees).
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApplicantToken } from '../../api/auth.js';
 import { workflowIdFor } from '../../workflows/definitions.js';
@@ -171,6 +172,24 @@ describe("an applicant's own applications", () => {
     expect(await findPersonalData(s.env.client, [{ workflowId: workflowIdFor(submitted.applicationId), personal: [address] }])).toEqual([]);
     expect(await s.call('PUT', path, { method: 'PICKUP' }, me.auth)).toMatchObject({ status: 200, body: { deliveryMethod: 'PICKUP' } });
     expect(await s.call('PUT', path, { method: 'DRONE' }, me.auth)).toMatchObject({ status: 400, body: { errors: [{ field: 'method', reason: 'must be one of PICKUP, POS' }] } });
+  });
+
+  it('never lets a retry of an older delivery choice overwrite the address of a newer one', async () => {
+    const me = await s.applicant();
+    const submitted = (await s.call('POST', '/applications', sampleSubmission(), me.auth)).body;
+    const path = `/applications/${submitted.applicationId}/delivery`;
+    const older = { method: 'POS', address: 'Jl. Diponegoro No. 7, Kelurahan Lere, Palu Barat' };
+    const newer = { method: 'POS', address: 'Jl. Hasanuddin No. 12, Kelurahan Besusu, Palu Timur' };
+    const olderKey = { ...me.auth, 'idempotency-key': `delivery-${randomUUID()}` };
+    expect(await s.call('PUT', path, older, olderKey)).toMatchObject({ status: 200, body: { deliveryMethod: 'POS' } });
+    expect(await s.call('PUT', path, newer, { ...me.auth, 'idempotency-key': `delivery-${randomUUID()}` })).toMatchObject({ status: 200 });
+    // The client retries the older request (its answer was lost): the first answer again, and the newer address stays.
+    expect(await s.call('PUT', path, older, olderKey)).toMatchObject({ status: 200, body: { deliveryMethod: 'POS' } });
+    const addressOf = async () => (await s.db.selectFrom('applications').select('delivery_address').where('id', '=', submitted.applicationId).executeTakeFirstOrThrow()).delivery_address;
+    expect(await addressOf()).toBe(newer.address);
+    // A new request, without a key, is newer than both.
+    expect(await s.call('PUT', path, older, me.auth)).toMatchObject({ status: 200 });
+    expect(await addressOf()).toBe(older.address);
   });
 });
 

