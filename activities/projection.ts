@@ -31,8 +31,8 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
     await db.transaction().execute(async (tx) => {
       const application = await tx.selectFrom('applications').select('id').where('id', '=', change.applicationId).executeTakeFirst();
       if (!application) {
-        // A start that timed out at submission was answered 503 and its row removed, but Temporal started it
-        // late: end this workflow with a clear reason instead of retrying forever against nothing.
+        // Submission keeps the row of every start it tried (api/workflow-starts.ts), so this is a safety net: a
+        // workflow started by hand, or whose row was deleted, ends with a clear reason instead of retrying forever.
         throw ApplicationFailure.create({
           type: 'ApplicationWithdrawn',
           message: 'no application row: its submission was answered 503 and not kept, so this workflow has nothing to run',
@@ -65,7 +65,8 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
           ...(change.interviewApprovedAt && { interview_approved_at: change.interviewApprovedAt }),
           ...(change.slaDeadline && { sla_deadline: change.slaDeadline }),
           ...(change.slaBreached !== undefined && { sla_breached: change.slaBreached }),
-          ...(change.deliveryMethod && { delivery_method: change.deliveryMethod }),
+          // Dated like the applicant's own choice, so a late attempt of an older choice cannot undo it.
+          ...(change.deliveryMethod && { delivery_method: change.deliveryMethod, delivery_method_at: change.at }),
           ...(change.passportNumber && { passport_number: change.passportNumber }),
           ...(change.posTrackingNumber && { pos_tracking_number: change.posTrackingNumber }),
         })

@@ -67,6 +67,11 @@ describe('activities run twice are applied once', () => {
     expect(await methodOf()).toBe('POS');
     await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at: '2026-11-23T06:00:00.000Z' });
     expect(await methodOf()).toBe('PICKUP');
+
+    // A missed SLA moves the delivery to Pos (a stage change): a PICKUP choice made before it and committed late stays undone.
+    await activities.recordStage({ applicationId, seq: 20, stage: 'AWAITING_PRINTING', actor: 'system', at: '2026-11-23T08:00:00.000Z', stageEnteredAt: at, slaBreached: true, deliveryMethod: 'POS' });
+    await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at: '2026-11-23T07:00:00.000Z' }); // committed late
+    expect(await methodOf()).toBe('POS');
   });
 
   it('charges one payment, books one seat, compensates once, requests one delivery, notifies once', async () => {
