@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.js';
 import type { NoticeKind } from '../workflows/definitions.js';
 
 export const createNotifyActivities = ({ db }: { db: Kysely<DB> }) => ({
-  /** Queues one notice per (application, effect key): a retry or replay never sends it twice. */
+  /** Records one notice per (application, effect key): a retry or replay never records it twice. */
   async notify(req: { applicationId: string; effectKey: string; kind: NoticeKind; at: string }): Promise<void> {
     await db
       .insertInto('notifications')

@@ -35,7 +35,7 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
         // workflow started by hand, or whose row was deleted, ends with a clear reason instead of retrying forever.
         throw ApplicationFailure.create({
           type: 'ApplicationWithdrawn',
-          message: 'no application row: its submission was answered 503 and not kept, so this workflow has nothing to run',
+          message: 'no application row: this workflow was started without its application (or the row was deleted), so it has nothing to run',
           nonRetryable: true,
         });
       }

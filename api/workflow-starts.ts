@@ -2,7 +2,8 @@
 // asks for with the application (workflow_start) and answers once the row is stored; a start that failed or
 // timed out is tried again with the same workflow id, by the starter loop of every API process and by any
 // bank callback or step that finds the workflow missing. Temporal starts a workflow id once (REJECT_DUPLICATE,
-// even after it closed), and "already started" counts as started: nothing is lost, nothing is doubled.
+// even after it closed, for as long as the namespace keeps closed workflows), and "already started" counts as
+// started: nothing is lost, nothing is doubled.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import type { DB, WorkflowStart } from '../db/schema.js';

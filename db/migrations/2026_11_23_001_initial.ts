@@ -135,7 +135,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .execute();
 
-  // Outbox: a notification is written once per (application, effect) and sent by a relay.
+  // A notification is recorded once per (application, effect); nothing sends it yet (a later step).
   await db.schema
     .createTable('notifications')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
