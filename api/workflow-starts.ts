@@ -46,14 +46,16 @@ export async function startIfPending(deps: StartDeps, applicationId: string): Pr
 }
 
 /**
- * `action` on the application's workflow (a signal, an update). A workflow not found because its start is
- * still pending is started, then asked again; one not found for any other reason has closed (the caller's 409).
+ * `action` on the application's workflow (a signal, an update). A workflow not found is started if its start
+ * is still pending, then asked once more: also when another API instance started it in between (its row is
+ * no longer pending then). Not found again, it has closed (the caller's 409).
  */
 export async function withStartedWorkflow<T>(deps: StartDeps, applicationId: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError) || !(await startIfPending(deps, applicationId))) throw error;
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    await startIfPending(deps, applicationId);
     return action();
   }
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
@@ -12,11 +12,11 @@ import { counterBookedPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { bucketKeys } from '../../api/rate-limit.js';
 import { listen } from '../../api/server.js';
-import { runWorkflowStarter, startPendingWorkflows } from '../../api/workflow-starts.js';
+import { runWorkflowStarter, startPendingWorkflows, withStartedWorkflow } from '../../api/workflow-starts.js';
 import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
 import { createLogger } from '../../logger.js';
-import { workflowIdFor } from '../../workflows/definitions.js';
+import { getState, workflowIdFor } from '../../workflows/definitions.js';
 import { TEST_CONFIG, caller, eventually, startService } from '../support/service.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { countRows } from '../support/read-model.js';
@@ -220,6 +220,33 @@ describe('a dependency that does not answer', () => {
     expect(await countRows(s.db, 'payments', paid.applicationId)).toBe(1);
     expect(await s.db.selectFrom('unapplied_callbacks').select('event_id').where('application_id', '=', paid.applicationId).execute()).toEqual([]);
     await s.env.client.workflow.getHandle(workflowIdFor(paid.applicationId)).terminate('test done');
+  });
+
+  it('asks again when another API instance started the pending workflow between "not found" and its own start', async () => {
+    const api = await proxiedApi();
+    const { auth } = await s.applicant();
+    await api.temporal.cut();
+    const submitted = await api.call('POST', '/applications', sampleSubmission(), auth);
+    expect(submitted).toMatchObject({ status: 202, body: { status: 'starting' } });
+    await api.temporal.restore();
+    const { applicationId } = submitted.body as { applicationId: string };
+    const handle = s.env.client.workflow.getHandle(workflowIdFor(applicationId));
+    const deps = { db: s.db, temporal: s.env.client, config: s.config, taskQueue: s.taskQueue, policy: policyFrom(s.config) };
+    // Its last try long past, so the other instance's starter takes it at once.
+    await s.db.updateTable('applications').set({ workflow_start_tried_at: new Date(Date.now() - 3_600_000) }).where('id', '=', applicationId).execute();
+    let asked = 0;
+    const state = await withStartedWorkflow(deps, applicationId, async () => {
+      asked += 1;
+      if (asked > 1) return handle.query(getState);
+      // This instance's signal found no workflow; meanwhile another instance's starter starts and confirms it.
+      const seen = await handle.describe().catch((error: unknown) => error);
+      expect(seen).toBeInstanceOf(WorkflowNotFoundError);
+      expect((await startPendingWorkflows(deps)).started).toContain(applicationId);
+      throw seen;
+    });
+    expect(asked).toBe(2);
+    expect(state.stage).toBe('AWAITING_PAYMENT');
+    await handle.terminate('test done');
   });
 
   it('never runs a workflow id twice: a start that Temporal already took, even of a workflow since closed, counts as started', async () => {
