@@ -1,6 +1,6 @@
 // Stages: all. Writes the read model and the append-only audit log of each stage change.
 import { ApplicationFailure } from '@temporalio/common';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Actor, Stage } from '../workflows/definitions.js';
 
@@ -22,9 +22,28 @@ export interface StageChange {
   slaDeadline?: string;
   slaBreached?: boolean;
   deliveryMethod?: 'PICKUP' | 'POS';
+  /** The workflow's count of delivery-method changes (absent in workflows started before it was kept). */
+  deliveryMethodVersion?: number;
   passportNumber?: string;
   posTrackingNumber?: string;
 }
+
+/**
+ * Sets the delivery method only when this write is newer than the stored one: by the workflow's count of
+ * changes when it sends one (choices handled in one workflow task share their time), else by time. A late
+ * attempt of an older write, however it races, never undoes a newer one.
+ */
+const newerDeliveryMethod = (method: 'PICKUP' | 'POS', at: string, version: number | undefined) => {
+  const newer =
+    version === undefined
+      ? sql<boolean>`(delivery_method_version is null and (delivery_method_at is null or delivery_method_at <= ${at}::timestamptz))`
+      : sql<boolean>`coalesce(delivery_method_version, 0) < ${version}::integer`;
+  return {
+    delivery_method: sql<'PICKUP' | 'POS'>`case when ${newer} then ${method} else delivery_method end`,
+    delivery_method_at: sql<Date>`case when ${newer} then ${at}::timestamptz else delivery_method_at end`,
+    delivery_method_version: sql<number | null>`case when ${newer} then ${version ?? null}::integer else delivery_method_version end`,
+  };
+};
 
 export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
   async recordStage(change: StageChange): Promise<void> {
@@ -65,8 +84,8 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
           ...(change.interviewApprovedAt && { interview_approved_at: change.interviewApprovedAt }),
           ...(change.slaDeadline && { sla_deadline: change.slaDeadline }),
           ...(change.slaBreached !== undefined && { sla_breached: change.slaBreached }),
-          // Dated like the applicant's own choice, so a late attempt of an older choice cannot undo it.
-          ...(change.deliveryMethod && { delivery_method: change.deliveryMethod, delivery_method_at: change.at }),
+          // Ordered like the applicant's own choices, so a late attempt of an older choice cannot undo it.
+          ...(change.deliveryMethod && newerDeliveryMethod(change.deliveryMethod, change.at, change.deliveryMethodVersion)),
           ...(change.passportNumber && { passport_number: change.passportNumber }),
           ...(change.posTrackingNumber && { pos_tracking_number: change.posTrackingNumber }),
         })
@@ -80,12 +99,11 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
    * The applicant's choice of delivery (the address itself is written by the API, never carried here). Only a
    * newer choice moves it: an attempt that outlived its timeout and commits late never undoes a later change.
    */
-  async recordDeliveryMethod(req: { applicationId: string; method: 'PICKUP' | 'POS'; at: string }): Promise<void> {
+  async recordDeliveryMethod(req: { applicationId: string; method: 'PICKUP' | 'POS'; at: string; version?: number }): Promise<void> {
     await db
       .updateTable('applications')
-      .set({ delivery_method: req.method, delivery_method_at: req.at, updated_at: req.at })
+      .set({ ...newerDeliveryMethod(req.method, req.at, req.version), updated_at: req.at })
       .where('id', '=', req.applicationId)
-      .where((eb) => eb.or([eb('delivery_method_at', 'is', null), eb('delivery_method_at', '<=', new Date(req.at))]))
       .execute();
   },
 });

@@ -69,6 +69,8 @@ export interface ApplicationsTable {
   delivery_method: 'PICKUP' | 'POS';
   /** When the workflow last recorded a change of delivery method (null: as submitted). */
   delivery_method_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The workflow's count of delivery-method changes; null for choices recorded before it was kept. */
+  delivery_method_version: ColumnType<number | null, number | null | undefined, number | null>;
   delivery_address: string | null;
   /** When the address was asked for (null: as submitted); only a newer request replaces it. */
   delivery_address_at: OptionalTimestamp;

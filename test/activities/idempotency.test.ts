@@ -74,6 +74,22 @@ describe('activities run twice are applied once', () => {
     expect(await methodOf()).toBe('POS');
   });
 
+  it("orders delivery choices by the workflow's count, not their shared time: the highest wins, however the writes race", async () => {
+    const methodOf = async () => (await db.selectFrom('applications').select(['delivery_method', 'delivery_method_version']).where('id', '=', applicationId).executeTakeFirstOrThrow());
+    const at = '2026-11-24T05:00:00.000Z'; // one workflow task: every choice in it has this time
+    await activities.recordDeliveryMethod({ applicationId, method: 'POS', at, version: 2 });
+    await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at, version: 1 }); // committed after the newer one
+    expect(await methodOf()).toEqual({ delivery_method: 'POS', delivery_method_version: 2 });
+    await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at: '2026-11-24T04:00:00.000Z' }); // an unversioned late attempt
+    expect(await methodOf()).toEqual({ delivery_method: 'POS', delivery_method_version: 2 });
+    await Promise.all([5, 3, 4].map((version) => activities.recordDeliveryMethod({ applicationId, method: version === 5 ? 'PICKUP' : 'POS', at, version })));
+    expect(await methodOf()).toEqual({ delivery_method: 'PICKUP', delivery_method_version: 5 });
+    // The SLA breach's move to Pos is change 6; choice 5, retried late, stays undone.
+    await activities.recordStage({ applicationId, seq: 30, stage: 'AWAITING_PRINTING', actor: 'system', at, stageEnteredAt: at, slaBreached: true, deliveryMethod: 'POS', deliveryMethodVersion: 6 });
+    await activities.recordDeliveryMethod({ applicationId, method: 'PICKUP', at, version: 5 });
+    expect(await methodOf()).toEqual({ delivery_method: 'POS', delivery_method_version: 6 });
+  });
+
   it('charges one payment, books one seat, compensates once, requests one delivery, notifies once', async () => {
     const billing = (await db.selectFrom('applications').select('billing_code').where('id', '=', applicationId).executeTakeFirstOrThrow()).billing_code;
     await twice(() => activities.recordPayment({ applicationId, billingCode: billing, transactionId: `TX-${applicationId}`, amount: 350_000, paidAt: at }));

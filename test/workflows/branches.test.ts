@@ -6,6 +6,7 @@ import {
   bookSession,
   cancelApplication,
   chooseDelivery,
+  getState,
   paymentReceived,
   posDeliveryEvent,
   recordBap,
@@ -112,6 +113,22 @@ describe('AWAITING_BOOKING', () => {
       expect(await app.handle.result()).toBe('EXPIRED');
       expect(await notices(app.applicationId, 'BOOKING_REMINDER')).toBe(2);
       expect((await lastAudit(app.applicationId)).reason).toMatch(/booking window/);
+    });
+  });
+
+  it('shows the delivery choice the workflow holds when several choices arrive at once', async () => {
+    await t.withWorker(async () => {
+      const app = await submitted(t);
+      await pay(t, app);
+      await stageReached(t, app.applicationId, 'AWAITING_BOOKING');
+      for (let round = 0; round < 3; round++) {
+        const methods = round % 2 === 0 ? (['POS', 'PICKUP'] as const) : (['PICKUP', 'POS'] as const);
+        await Promise.all(Array.from({ length: 6 }, (_, i) => app.handle.executeUpdate(chooseDelivery, { args: [{ method: methods[i % 2]! }] })));
+        const held = (await app.handle.query(getState)).deliveryMethod;
+        expect((await applicationRow(t.db, app.applicationId)).delivery_method, `round ${round}`).toBe(held);
+      }
+      expect((await applicationRow(t.db, app.applicationId)).delivery_method_version).toBe(18);
+      await app.handle.executeUpdate(cancelApplication, { args: [{}] });
     });
   });
 

@@ -114,7 +114,8 @@ export function deliveryChoiceMessages(lc: Lifecycle): void {
     chooseDelivery,
     async ({ method }) => {
       state.deliveryMethod = method;
-      await activities.recordDeliveryMethod({ applicationId: lc.applicationId, method, at: nowIso() });
+      const { version } = lc.nextDeliveryVersion();
+      await activities.recordDeliveryMethod({ applicationId: lc.applicationId, method, at: nowIso(), ...(version && { version }) });
       return { ...state };
     },
     {

@@ -28,10 +28,11 @@ async function breached(lc: Lifecycle, slaDeadline: string): Promise<void> {
   lc.state.slaBreached = true;
   lc.state.deliveryMethod = 'POS';
   await activities.compensateSlaBreach({ applicationId: lc.applicationId, slaDeadline, at: nowIso() });
+  const { version: deliveryMethodVersion } = lc.nextDeliveryVersion();
   await lc.enterStage('AWAITING_PRINTING', {
     actor: ACTORS.system,
     reason: 'service commitment missed: compensation recorded, free Pos delivery',
-    record: { slaBreached: true, deliveryMethod: 'POS' },
+    record: { slaBreached: true, deliveryMethod: 'POS', ...(deliveryMethodVersion && { deliveryMethodVersion }) },
     attributes: [{ key: SlaBreached, value: true }],
   });
 }

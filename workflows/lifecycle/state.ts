@@ -39,7 +39,10 @@ export const rejectField = (field: string, message: string): never => fail(REJEC
 export const rejectOffice = (officeCode: string): never => fail(REJECTIONS.wrongOffice, `the application belongs to office ${officeCode}`);
 
 /** What a stage change records in the read model beyond the stage itself: the projection's own columns. */
-export type StageRecord = Pick<StageChange, 'appointment' | 'interviewApprovedAt' | 'slaDeadline' | 'slaBreached' | 'deliveryMethod' | 'passportNumber' | 'posTrackingNumber'>;
+export type StageRecord = Pick<
+  StageChange,
+  'appointment' | 'interviewApprovedAt' | 'slaDeadline' | 'slaBreached' | 'deliveryMethod' | 'deliveryMethodVersion' | 'passportNumber' | 'posTrackingNumber'
+>;
 
 export interface Change {
   actor: Actor;
@@ -80,6 +83,8 @@ export class Lifecycle {
   seatChangeInProgress = false;
   /** Seat reservations made so far: each one's key, so a release names the seat it frees. */
   bookingAttempts = 0;
+  /** Changes of the delivery method so far: each write's order in the read model. */
+  private deliveryChanges = 0;
   /** Changes recorded so far (the audit log's seq), and the latest one the read model shows. */
   private seq = 0;
   private projectedSeq = 0;
@@ -181,6 +186,14 @@ export class Lifecycle {
   async recordUnapplied(entry: Omit<Parameters<Activities['recordUnappliedCallback']>[0], 'applicationId'>): Promise<void> {
     log.warn(`${entry.sender} message not applied: ${entry.reason}`, { eventId: entry.eventId, stage: this.state.stage });
     if (patched('record-unapplied-callbacks')) await activities.recordUnappliedCallback({ ...entry, applicationId: this.applicationId });
+  }
+
+  /**
+   * The next delivery-method change's number, which orders its write in the read model (choices handled in one
+   * workflow task share their time). Behind a patch: earlier workflows wrote by time alone.
+   */
+  nextDeliveryVersion(): { version?: number } {
+    return patched('ordered-delivery-writes') ? { version: ++this.deliveryChanges } : {};
   }
 
   requireStage(expected: Stage, action: string): void {
