@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { NoticeKind, OfficeNoticeKind, RefundInput, RefundStage } from '../workflows/definitions.js';
+import type { NoticeKind, OfficeNoticeKind, RefundInput, RefundState } from '../workflows/definitions.js';
 
 /** What a transfer asks of the bank: return this transaction's money to whoever paid it. */
 export interface RefundTransferRequest {
@@ -48,25 +48,16 @@ const noTransfers: RefundTransfers = {
   transfer: () => Promise.reject(ApplicationFailure.create({ type: 'NoRefundTransfers', message: 'no bank transfer API is configured for refunds', nonRetryable: true })),
 };
 
-/** A step of a refund: its stage in the ledger, the audit entry, and the notices it carries. */
-export interface RefundChange {
+/** A step of a refund: the refund's state after it (its stage in the ledger), the audit entry, and the notices it carries. */
+export interface RefundChange extends RefundState {
   refundId: string;
   /** The refund's facts, written when the ledger row is first made. */
   refund: Omit<RefundInput, 'policy'>;
   /** The workflow's own count of steps: the event's key and the ledger row's version. */
   seq: number;
-  stage: RefundStage;
   actor: string;
   reason?: string;
   at: string;
-  stageEnteredAt: string;
-  nextDeadline?: string;
-  transferAttempts: number;
-  approvedBy?: string;
-  declinedBy?: string;
-  declineReason?: string;
-  bankReference?: string;
-  confirmedAt?: string;
   /** For the applicant (when the payment's application is known). */
   notice?: NoticeKind;
   /** For the refund's office's staff. */

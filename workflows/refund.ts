@@ -63,18 +63,7 @@ class Refund {
     const attempts = AWAITING_BANK_STAGES.includes(stage) && `Transfers sent: ${state.transferAttempts} of ${input.policy.maxTransferAttempts}`;
     setCurrentDetails([`**${stage}**`, attempts, step.nextDeadline && `Bank's confirmation awaited until ${step.nextDeadline}`].filter(Boolean).join('\n\n'));
     const seq = this.seq;
-    const { stageEnteredAt, transferAttempts, approvedBy, declinedBy, declineReason, bankReference, confirmedAt } = state;
-    await activities.recordRefundStep({
-      refundId: this.refundId,
-      refund: this.facts,
-      seq,
-      stage,
-      at: nowIso(),
-      stageEnteredAt,
-      transferAttempts,
-      ...{ approvedBy, declinedBy, declineReason, bankReference, confirmedAt },
-      ...step,
-    });
+    await activities.recordRefundStep({ ...state, refundId: this.refundId, refund: this.facts, seq, at: nowIso(), ...step });
     this.recordedSeq = Math.max(this.recordedSeq, seq);
   }
 
