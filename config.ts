@@ -1,6 +1,7 @@
 // The only reader of process.env: every setting is validated here, with defaults for the embedded mode.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { RefundPolicy } from './workflows/definitions.js';
 
 const duration = z.coerce.number().int().positive();
 /** A comma-separated list of day offsets, e.g. "7,14,25". */
@@ -64,6 +65,9 @@ const schema = z.object({
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
+  /** Refunds: how long each transfer waits for the bank's confirmation (fractions allowed), and how many transfers before escalating. */
+  REFUND_CONFIRM_HOURS: z.coerce.number().positive().default(24),
+  REFUND_MAX_TRANSFER_ATTEMPTS: duration.default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'host:port').optional(),
@@ -149,4 +153,10 @@ export const policyFrom = (config: Config) => ({
   deliveryWindowMs: config.DELIVERY_WINDOW_DAYS * 86_400_000,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
   pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
+});
+
+/** Policy handed to each refund at its start (by whatever opens it), so a running refund keeps its rules. */
+export const refundPolicyFrom = (config: Pick<Config, 'REFUND_CONFIRM_HOURS' | 'REFUND_MAX_TRANSFER_ATTEMPTS'>): RefundPolicy => ({
+  confirmWithinMs: Math.round(config.REFUND_CONFIRM_HOURS * 3_600_000),
+  maxTransferAttempts: config.REFUND_MAX_TRANSFER_ATTEMPTS,
 });

@@ -9,6 +9,7 @@ import { createPaymentActivities } from './payments.js';
 import { createNotifyActivities } from './notify.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
+import { createRefundActivities, type RefundTransfers } from './refunds.js';
 import { createUnappliedActivities } from './unapplied.js';
 
 export interface ActivityDeps {
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   pos: PosClient;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
+  /** The bank's transfer API for refunds; without it every transfer fails and refunds escalate to their office. */
+  refundTransfers?: RefundTransfers;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -27,7 +30,9 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createCompensationActivities(deps),
   ...createPosActivities(deps),
   ...createUnappliedActivities(deps),
+  ...createRefundActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { StageChange } from './projection.js';
+export type { RefundChange } from './refunds.js';

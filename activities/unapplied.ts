@@ -1,5 +1,5 @@
 // Stages: AWAITING_PAYMENT and IN_DELIVERY. A bank payment or Pos event the workflow could not apply is
-// recorded for reconciliation (refunds are not built yet), once per sender and event id.
+// recorded for reconciliation (no refund is opened for them yet), once per sender and event id.
 import type { Kysely } from 'kysely';
 import { recordUnappliedCallback, type UnappliedCallback } from '../db/queries/unapplied-callbacks.js';
 import type { DB } from '../db/schema.js';

@@ -11,6 +11,7 @@ import { newRouter, type ApiDeps } from './router.js';
 import { accountRoutes } from './routes/accounts.js';
 import { applicantRoutes } from './routes/applicants.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
@@ -38,7 +39,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'Applicants: from /auth/login (15 minutes). Officers and managers: scoped to an office (`npm run token`).',
+    description: 'Applicants: from /auth/login (15 minutes). Officers, finance officers and managers: scoped to an office (`npm run token`).',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'callbackSignature', {
     type: 'apiKey',
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', applicantRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', managerRoutes(deps));
+  app.route('/', financeRoutes(deps));
   app.route('/', callbackRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -71,6 +73,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
       { name: 'applicants', description: 'An applicant token; only your own applications' },
       { name: 'officers', description: 'An officer token; only your office' },
       { name: 'managers', description: 'A manager token; your office, or every office for the directorate' },
+      { name: 'finance', description: "A finance officer's token; only your office's refunds" },
       { name: 'callbacks', description: 'The bank and Pos Indonesia, HMAC-signed' },
     ],
   });
@@ -86,7 +89,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
     if (error instanceof HTTPException && error.status === 400) return problem(c, 'validation', 'the body is not valid JSON', [{ field: '(body)', reason: 'malformed JSON' }]);
     if (error instanceof HTTPException && error.status === 415) return problem(c, 'unsupported-media-type', 'send the body with content-type: application/json');
     if (error instanceof StepStillRunning) {
-      c.header('location', error.applicationUrl);
+      c.header('location', error.location);
       return c.json(stepRunningBody(error), 202);
     }
     return problemFromError(c, error);

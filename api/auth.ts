@@ -1,12 +1,12 @@
-// Bearer tokens (HS256 JWT): applicants (short-lived, `sub` = account id), and officers and managers
-// scoped to one office (`office: '*'` is the directorate, for managers).
+// Bearer tokens (HS256 JWT): applicants (short-lived, `sub` = account id), and officers, finance officers and
+// managers scoped to one office (`office: '*'` is the directorate, for managers only).
 import type { MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { HttpProblem } from './problems.js';
 import { text } from './schemas.js';
 
-const ROLES = ['applicant', 'officer', 'manager'] as const;
+const ROLES = ['applicant', 'officer', 'manager', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
 
 // The subject reaches PostgreSQL (the audit log's actor), so it is held to the free-text rules too.
@@ -14,10 +14,14 @@ const subject = text().min(1).max(200);
 const claimsSchema = z.discriminatedUnion('role', [
   z.object({ sub: subject, role: z.literal('applicant'), exp: z.number() }),
   z.object({ sub: subject, role: z.enum(['officer', 'manager']), office: z.string().regex(/^([A-Z]{3}|\*)$/), exp: z.number() }),
+  // A finance officer approves the refunds of one office: never of every office.
+  z.object({ sub: subject, role: z.literal('finance'), office: z.string().regex(/^[A-Z]{3}$/), exp: z.number() }),
 ]);
 export type Claims = z.infer<typeof claimsSchema>;
-export type StaffClaims = Extract<Claims, { role: 'officer' | 'manager' }>;
+export type StaffClaims = Extract<Claims, { role: 'officer' | 'manager' | 'finance' }>;
 export type ApplicantClaims = Extract<Claims, { role: 'applicant' }>;
+
+const ROLE_NAMES: Record<Role, string> = { applicant: 'an applicant', officer: 'an officer', manager: 'a manager', finance: 'a finance officer' };
 
 /** The directorate's scope: every office. */
 export const ALL_OFFICES = '*';
@@ -26,7 +30,7 @@ const mint = (secret: string, claims: Record<string, string>, ttlSeconds: number
   sign({ ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + ttlSeconds }, secret, 'HS256');
 
 export const mintStaffToken = (secret: string, claims: Omit<StaffClaims, 'exp'>, ttlSeconds = 8 * 3600): Promise<string> => {
-  if (claims.role === 'officer' && claims.office === ALL_OFFICES) throw new Error('an officer belongs to one office');
+  if (claims.role !== 'manager' && claims.office === ALL_OFFICES) throw new Error(`${ROLE_NAMES[claims.role]} belongs to one office`);
   return mint(secret, claims, ttlSeconds);
 };
 
@@ -37,7 +41,7 @@ export type AuthEnv = { Variables: { claims: Claims } };
 export type ApplicantEnv = { Variables: { claims: ApplicantClaims } };
 export type StaffEnv = { Variables: { claims: StaffClaims } };
 
-const describe = (roles: readonly Role[]) => roles.map((r) => (r === 'applicant' ? 'an applicant' : `an ${r}`)).join(' or ');
+const describe = (roles: readonly Role[]) => roles.map((r) => ROLE_NAMES[r]).join(' or ');
 
 /** Requires a valid token of one of `roles`; the claims are then in `c.get('claims')`. */
 export const requireRole =

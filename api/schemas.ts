@@ -7,6 +7,7 @@ import {
   BAP_CAUSES,
   DELIVERY_METHODS,
   INTERVIEW_OUTCOMES,
+  REFUND_STAGES,
   SESSIONS,
   STAGES,
 } from '../workflows/definitions.js';
@@ -438,3 +439,66 @@ export const problemSchema = z
     nextAvailable: z.array(sessionSeatsSchema).optional().openapi({ description: 'For a full session: the next sessions with seats left' }),
   })
   .openapi('Problem');
+
+// Refunds (finance officers, and the bank's confirmation) -----------------------------------------
+
+const refundStageSchema = z.enum(REFUND_STAGES, { error: `must be one of ${REFUND_STAGES.join(', ')}` });
+/** refundIdFor(bank, transactionId): `refund-`, the bank's code, `-`, the bank's own transaction id. */
+const refundId = text()
+  .max(100)
+  .regex(/^refund-[A-Z][A-Z0-9]{1,15}-.+$/, { error: 'must be a refund id, e.g. refund-BNI-TX123 (refund-<bank>-<transaction id>)' });
+export const refundIdParams = z.object({ refundId });
+export const refundListQuery = z.object({ stage: refundStageSchema.optional().openapi({ description: 'Only the refunds in this stage; default: every stage' }) });
+
+export const refundDeclineSchema = z
+  .strictObject({ reason: text({ multiline: true }).trim().min(1, { error: 'a declined refund needs a reason' }).max(500) })
+  .openapi('RefundDecline');
+
+export const refundSchema = z
+  .object({
+    refundId: z.string(),
+    stage: refundStageSchema,
+    officeCode: z.string().nullable(),
+    applicationId: z.uuid().nullable().openapi({ description: 'The application whose billing code was paid; null when none has it' }),
+    bank: z.string(),
+    transactionId: z.string().openapi({ description: "The bank's own id of the payment refunded" }),
+    ntpn: z.string().openapi({ description: "The payment's state receipt number" }),
+    billingCode: z.string(),
+    amount: z.number().int().openapi({ description: 'Rupiah' }),
+    paidAt: z.iso.datetime(),
+    reason: z.string().openapi({ description: 'Why the payment is refunded' }),
+    openedAt: z.iso.datetime(),
+    stageEnteredAt: z.iso.datetime(),
+    nextDeadline: z.iso.datetime().nullable().openapi({ description: "Awaiting the bank: when this transfer stops waiting for the bank's confirmation" }),
+    transferAttempts: z.number().int(),
+    approvedBy: z.string().nullable(),
+    declinedBy: z.string().nullable(),
+    declineReason: z.string().nullable(),
+    bankReference: z.string().nullable().openapi({ description: "The bank's reference of the refund, from its confirmation" }),
+    confirmedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Refund');
+
+export const refundDetailSchema = refundSchema
+  .extend({ steps: z.array(z.object({ stage: refundStageSchema, actor: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })) })
+  .openapi('RefundDetail');
+
+export const refundListSchema = z
+  .object({
+    officeCode: z.string(),
+    stage: refundStageSchema.nullable(),
+    items: z.array(refundSchema),
+    temporal: z.object({ query: z.string(), url: z.string() }).openapi({ description: 'The same refunds in the Temporal Web UI' }),
+  })
+  .openapi('RefundList');
+
+export const refundCallbackSchema = z
+  .object({
+    refundId,
+    reference: text().min(1).max(64).openapi({ description: "The bank's own reference of the refund transfer" }),
+    confirmedAt: z.iso
+      .datetime({ offset: true })
+      .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, { error: 'cannot be in the future' })
+      .openapi({ description: 'When the money went back; not in the future' }),
+  })
+  .openapi('RefundCallback');

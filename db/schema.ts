@@ -1,6 +1,6 @@
 // Kysely types of the read model, the audit log and the reference data (see migrations/).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { ApplicationInput, NoticeKind } from '../workflows/definitions.js';
+import type { ApplicationInput, NoticeKind, OfficeNoticeKind, RefundStage } from '../workflows/definitions.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default. */
@@ -247,6 +247,74 @@ export interface UnappliedCallbacksTable {
   recorded_at: DefaultedTimestamp;
 }
 
+/** A refund of one bank transaction (workflows/refund.ts), as its workflow last recorded it (migrations/2026_11_30_201). */
+export interface RefundsTable {
+  /** refundIdFor(bank, transactionId): also the refund's workflow id and the transfers' idempotency key. */
+  refund_id: string;
+  bank: string;
+  transaction_id: string;
+  ntpn: string;
+  billing_code: string;
+  amount: Rupiah;
+  paid_at: Timestamp;
+  /** Why the payment is refunded (e.g. paid after the billing code expired). */
+  reason: string;
+  /** Null when no application has the billing code. */
+  application_id: string | null;
+  office_code: string | null;
+  stage: RefundStage;
+  stage_seq: number;
+  stage_entered_at: Timestamp;
+  /** While awaiting the bank: when the current transfer stops waiting for its confirmation. */
+  next_deadline: Timestamp | null;
+  transfer_attempts: ColumnType<number, number | undefined, number>;
+  approved_by: string | null;
+  declined_by: string | null;
+  decline_reason: string | null;
+  /** The bank's own reference of the refund, from its confirmation. */
+  bank_reference: string | null;
+  /** When the bank says the money went back. */
+  confirmed_at: Timestamp | null;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Each step of a refund once, keyed by its workflow's own count. */
+export interface RefundEventsTable {
+  refund_id: string;
+  seq: number;
+  stage: RefundStage;
+  actor: string;
+  reason: string | null;
+  at: Timestamp;
+}
+
+/** Each transfer sent to the bank for a refund; every attempt carries the refund's one idempotency key. */
+export interface RefundTransfersTable {
+  refund_id: string;
+  attempt: number;
+  idempotency_key: string;
+  bank_reference: string | null;
+  requested_at: Timestamp;
+}
+
+/** The bank's signed confirmations as received by the API, one per bank reference. */
+export interface RefundConfirmationsTable {
+  bank_reference: string;
+  refund_id: string;
+  received_at: DefaultedTimestamp;
+}
+
+/** A notice to an office's staff, recorded once per effect key; nothing sends them yet. */
+export interface OfficeNoticesTable {
+  office_code: string;
+  effect_key: string;
+  kind: OfficeNoticeKind;
+  refund_id: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
 /** A reference file last loaded from deploy/reference/ (see db/reference.ts). */
 export interface ReferenceFilesTable {
   /** The file's name within the reference folder, e.g. calendar/2027.json. */
@@ -277,6 +345,11 @@ export interface DB {
   notifications: NotificationsTable;
   unapplied_callbacks: UnappliedCallbacksTable;
   reference_files: ReferenceFilesTable;
+  refunds: RefundsTable;
+  refund_events: RefundEventsTable;
+  refund_transfers: RefundTransfersTable;
+  refund_confirmations: RefundConfirmationsTable;
+  office_notices: OfficeNoticesTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

@@ -1,7 +1,7 @@
 // The managers' Temporal visibility queries: the filters of the Web UI's workflow list, built here only, for
 // the managers' API links (api/routes/managers.ts), `npm run stuck`, the smoke check, the README and the tests.
 // Search attributes: workflows/definitions.ts. Each filter has a PostgreSQL twin in db/queries/.
-import type { Stage } from '../workflows/definitions.js';
+import { REFUND_WORKFLOW, type RefundStage, type Stage } from '../workflows/definitions.js';
 
 /**
  * An instant in a query: UTC to the millisecond ('2026-11-23T10:00:46.700Z'), a whole second without its
@@ -21,6 +21,8 @@ export const enteredStageBefore = (stage: Stage, instant: Date | number) => `${i
 export const waitingSince = (stage: Stage, instant: Date | number) => enteredStageBefore(stage, new Date(instant).getTime() + 1);
 /** Past the SLA deadline at `at` and not printed. */
 export const pastSla = (at: Date | number) => `${inStage('AWAITING_PRINTING')} AND SlaDeadline < "${visibilityTime(at)}"`;
+/** Refunds (workflows/refund.ts), in one stage or in any. */
+export const refundsIn = (stage?: RefundStage) => `WorkflowType = "${REFUND_WORKFLOW}"${stage ? ` AND RefundStage = "${stage}"` : ''}`;
 /** Narrowed to one office; every office without one. */
 export const inOffice = (query: string, office: string | undefined) => (office ? `${query} AND OfficeCode = "${office}"` : query);
 

@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index.js';
 import { posFromConfig, type PosClient } from '../activities/pos.js';
+import type { RefundTransfers } from '../activities/refunds.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { compressDays } from './demo-clock.js';
@@ -35,9 +36,11 @@ export async function createPassportWorker(opts: {
   /** Demo and staging only: see worker/demo-clock.ts. */
   demoDaySeconds?: number;
   bookingHorizonDays?: number;
+  /** The bank's transfer API for refunds (not configurable yet: without it, refunds escalate; see activities/refunds.ts). */
+  refundTransfers?: RefundTransfers;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
-  const activities = createActivities({ db: opts.db, pos: opts.pos, bookingHorizonDays: opts.bookingHorizonDays });
+  const activities = createActivities({ db: opts.db, pos: opts.pos, bookingHorizonDays: opts.bookingHorizonDays, refundTransfers: opts.refundTransfers });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,

@@ -18,7 +18,20 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 
 /** Every notice the lifecycle records for the applicant: the `kind` of a row in the notifications table. */
-export const NOTICE_KINDS = ['PAYMENT_CONFIRMED', 'BOOKING_REMINDER', 'PICKUP_REMINDER', 'READY_FOR_PICKUP', 'DELIVERY_OVERDUE', 'SLA_BREACHED_FREE_DELIVERY'] as const;
+export const NOTICE_KINDS = [
+  'PAYMENT_CONFIRMED',
+  'BOOKING_REMINDER',
+  'PICKUP_REMINDER',
+  'READY_FOR_PICKUP',
+  'DELIVERY_OVERDUE',
+  'SLA_BREACHED_FREE_DELIVERY',
+  // A refund of the applicant's payment (workflows/refund.ts): opened, approved, sent to the bank, confirmed, or declined.
+  'REFUND_OPENED',
+  'REFUND_APPROVED',
+  'REFUND_SENT',
+  'REFUNDED',
+  'REFUND_DECLINED',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 // Stage sets, named once: the workflow and the API ask the same question with the same list.
 /** The workflow has ended: nothing about the application changes any more. */
@@ -162,6 +175,65 @@ export interface ApplicationState {
 }
 export const getState = defineQuery<ApplicationState>('getState');
 
+// Money that always finds its owner (issue 13): every sighting of a bank transaction, and refunds.
+export const BANK_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
+export const PAYMENT_SOURCES = ['callback', 'inquiry', 'settlement'] as const;
+export interface BankTransaction { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; source: (typeof PAYMENT_SOURCES)[number]; }
+export const BANK_TRANSACTION_WORKFLOW = 'bankTransaction';
+export const bankTransactionIdFor = (bank: string, transactionId: string) => `bank-tx-${bank}-${transactionId}`;
+/** Each sighting of the transaction (callback, inquiry, settlement line): the first decides, later ones are compared. */
+export const transactionSeen = defineSignal<[BankTransaction]>('transactionSeen');
+/** The application's answer to a payment: applied, or refused with the reason (then it is refunded). */
+export type PaymentOutcome = { applied: true } | { applied: false; reason: string };
+export const applyPayment = defineUpdate<PaymentOutcome, [BankTransaction]>('applyPayment');
+export const REFUND_WORKFLOW = 'refund';
+export const refundIdFor = (bank: string, transactionId: string) => `refund-${bank}-${transactionId}`;
+export interface RefundInput { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; reason: string; applicationId?: string; officeCode?: string; policy: RefundPolicy; }
+export interface RefundPolicy { confirmWithinMs: number; maxTransferAttempts: number; }
+export const REFUND_STAGES = ['AWAITING_APPROVAL', 'AWAITING_BANK', 'REFUNDED', 'DECLINED', 'ESCALATED'] as const; // refine as needed
+
+// A refund's own messages (workflows/refund.ts): a finance officer of the refund's office approves or declines
+// it (updates whose validators refuse a step out of order); the bank confirms the transfer (a signal carrying
+// the bank's own refund reference, so a repeat changes nothing).
+export type RefundStage = (typeof REFUND_STAGES)[number];
+/** The refund is over: nothing about it changes any more. */
+export const TERMINAL_REFUND_STAGES: readonly RefundStage[] = ['REFUNDED', 'DECLINED'];
+/** The transfer is sent (or being sent) and the bank's confirmation is awaited. */
+export const AWAITING_BANK_STAGES: readonly RefundStage[] = ['AWAITING_BANK', 'ESCALATED'];
+
+/** Notices to an office's staff (the `kind` of a row in office_notices): recorded, not sent. */
+export const OFFICE_NOTICE_KINDS = ['REFUND_ESCALATED'] as const;
+export type OfficeNoticeKind = (typeof OFFICE_NOTICE_KINDS)[number];
+
+export interface RefundApproval {
+  officerId: string;
+  officeCode: string;
+}
+export interface RefundDecline extends RefundApproval {
+  reason: string;
+}
+export interface RefundConfirmation {
+  /** The bank's own reference of the refund transfer. */
+  reference: string;
+  confirmedAt: string;
+}
+export interface RefundState {
+  stage: RefundStage;
+  stageEnteredAt: string;
+  /** When the current transfer attempt stops waiting for the bank's confirmation. */
+  nextDeadline?: string;
+  transferAttempts: number;
+  approvedBy?: string;
+  declinedBy?: string;
+  declineReason?: string;
+  bankReference?: string;
+  confirmedAt?: string;
+}
+export const approveRefund = defineUpdate<RefundState, [RefundApproval]>('approveRefund');
+export const declineRefund = defineUpdate<RefundState, [RefundDecline]>('declineRefund');
+export const refundConfirmed = defineSignal<[RefundConfirmation]>('refundConfirmed');
+export const getRefundState = defineQuery<RefundState>('getRefundState');
+
 /** Failure types of rejected messages; the API maps them to HTTP statuses. */
 export const REJECTIONS = {
   outOfOrder: 'StepOutOfOrder',
@@ -177,4 +249,6 @@ export const ApplicationTypeKey = defineSearchAttributeKey('ApplicationType', Se
 export const SlaDeadline = defineSearchAttributeKey('SlaDeadline', SearchAttributeType.DATETIME);
 export const SlaBreached = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
 export const StageEnteredAt = defineSearchAttributeKey('StageEnteredAt', SearchAttributeType.DATETIME);
-export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt];
+/** A refund's stage (refunds carry OfficeCode too, when the payment's application is known). */
+export const RefundStageKey = defineSearchAttributeKey('RefundStage', SearchAttributeType.KEYWORD);
+export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt, RefundStageKey];

@@ -2,13 +2,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
+import { findRefund, findRefundConfirmation, recordRefundConfirmation } from '../../db/queries/refunds.js';
 import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js';
-import { paymentReceived, posDeliveryEvent, workflowIdFor } from '../../workflows/definitions.js';
+import { AWAITING_BANK_STAGES, paymentReceived, posDeliveryEvent, refundConfirmed, workflowIdFor } from '../../workflows/definitions.js';
 import { HttpProblem } from '../problems.js';
 import { withStepDeadline } from '../steps.js';
 import { withStartedWorkflow } from '../workflow-starts.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { acceptedSchema, paymentCallbackSchema, posCallbackSchema } from '../schemas.js';
+import { acceptedSchema, paymentCallbackSchema, posCallbackSchema, refundCallbackSchema } from '../schemas.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signatures.js';
 
 type Sender = 'bank' | 'pos';
@@ -33,6 +34,19 @@ const delivery = createRoute({
   summary: 'Pos Indonesia reports a delivery outcome (HMAC-signed)',
   description: 'Idempotent by eventId: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused.',
   request: { body: jsonBody(posCallbackSchema) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
+});
+
+const refundConfirmation = createRoute({
+  method: 'post',
+  path: '/callbacks/bank/refunds',
+  tags: ['callbacks'],
+  security: [{ callbackSignature: [] }],
+  summary: 'The bank confirms the transfer of a refund (HMAC-signed)',
+  description:
+    "Idempotent by the bank's reference: a repeat with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused. " +
+    'A refund not sent to the bank (awaiting approval, declined), or confirmed before under another reference, answers 409.',
+  request: { body: jsonBody(refundCallbackSchema) },
   responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
 });
 
@@ -136,5 +150,27 @@ export const callbackRoutes = (deps: ApiDeps) => {
       );
       await remember('pos', c.get('signature'), event.eventId, shipment.application_id);
       return c.json({ status: 'accepted' as const }, 202);
+    })
+    .openapi(refundConfirmation, async (c) => {
+      const { refundId, reference, confirmedAt } = c.req.valid('json');
+      const refund = await findRefund(deps.db, refundId);
+      if (!refund) throw new HttpProblem('not-found', 'no refund has this id');
+      const received = async (status: 'accepted' | 'duplicate') => {
+        await deps.db.insertInto('callback_receipts').values({ sender: 'bank', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
+        return c.json({ status }, 202);
+      };
+      const seen = await findRefundConfirmation(deps.db, reference);
+      if (seen && seen.refund_id !== refundId) throw new HttpProblem('conflict', `this reference confirmed another refund (${seen.refund_id})`);
+      if (refund.bank_reference && refund.bank_reference !== reference) throw new HttpProblem('conflict', `the refund was confirmed under the reference ${refund.bank_reference}`);
+      if (seen || refund.bank_reference) return received('duplicate');
+      if (!AWAITING_BANK_STAGES.includes(refund.stage)) throw new HttpProblem('conflict', `no transfer was sent for this refund: it is ${refund.stage}`);
+      try {
+        await withStepDeadline(deps, () => deps.temporal.workflow.getHandle(refundId).signal(refundConfirmed, { reference, confirmedAt }));
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        throw new HttpProblem('conflict', 'the refund is closed');
+      }
+      await recordRefundConfirmation(deps.db, reference, refundId);
+      return received('accepted');
     });
 };

@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-shot, idempotent: waits for the Temporal frontend, creates the namespace, and registers the
-# managers' search attributes (SEARCH_ATTRIBUTES="Name=Type ..."), skipping those already there.
+# search attributes of the managers' and finance officers' lists (SEARCH_ATTRIBUTES="Name=Type ..."), skipping those already there.
 set -eu
 : "${TEMPORAL_ADDRESS:?}" "${TEMPORAL_NAMESPACE:?}" "${SEARCH_ATTRIBUTES:?}"
 command -v temporal >/dev/null || { echo "the temporal CLI is not on PATH (npm ci installs it into .tools/temporal/)"; exit 1; }

@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../api/signatures.js';
+import { refundPolicyFrom } from '../../config.js';
 import type { DB } from '../../db/schema.js';
+import { REFUND_WORKFLOW, refundIdFor } from '../../workflows/definitions.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { SchemaArbitraries, type Schema } from '../support/schema-arbitraries.js';
 import { eventually, startService } from '../support/service.js';
@@ -21,9 +23,9 @@ const REJECTED_RUNS = 400;
 /** Longer than any step takes on a loaded machine; an answer later than this is a hang. */
 const DEADLINE_MS = 15_000;
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
-const TABLES = ['applications', 'payments', 'bookings', 'appointment_slots', 'audit_log', 'accounts', 'callback_events', 'idempotency_keys'] as const;
+const TABLES = ['applications', 'payments', 'bookings', 'appointment_slots', 'audit_log', 'accounts', 'callback_events', 'idempotency_keys', 'refunds', 'refund_events', 'refund_confirmations'] as const;
 
-type Caller = 'none' | 'owner' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'directorate';
+type Caller = 'none' | 'owner' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'directorate' | 'finance' | 'otherFinance';
 interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header';
@@ -81,7 +83,9 @@ function operationsOf(document: { paths: Record<string, Record<string, { paramet
           ? ['officer', 'otherOfficer']
           : path.startsWith('/manager')
             ? ['manager', 'directorate']
-            : ['none', 'owner', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'directorate'];
+            : path.startsWith('/finance')
+              ? ['finance', 'otherFinance']
+              : ['none', 'owner', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'directorate', 'finance', 'otherFinance'];
       return {
         method: method.toUpperCase(),
         path,
@@ -102,7 +106,7 @@ describe('schema-driven fuzzing of every route', () => {
     const operations = operationsOf(document);
     expect(operations.length).toBeGreaterThanOrEqual(25);
 
-    // Fixtures: two applicants, one application waiting for payment and one paid, staff of two offices.
+    // Fixtures: two applicants, one application waiting for payment and one paid, a refund, staff of two offices.
     const owner = await s.applicant();
     const other = await s.applicant();
     const unpaid = (await s.call('POST', '/applications', sampleSubmission(), owner.auth)).body;
@@ -111,6 +115,10 @@ describe('schema-driven fuzzing of every route', () => {
     expect((await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).status).toBe(202);
     await eventually(() => s.call('GET', `/track/${paid.trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
     const bookable = await nextWorkingDay(s.db, 'PLU');
+    const refund = { bank: 'BNI', transactionId: `TX-${randomUUID()}`, ntpn: '0000000000000001', billingCode: paid.billingCode, amount: paid.amount, paidAt: payment.paidAt };
+    const refundId = refundIdFor(refund.bank, refund.transactionId);
+    const refundInput = { ...refund, reason: 'a second payment of a paid billing code', applicationId: paid.applicationId, officeCode: 'PLU', policy: refundPolicyFrom(s.config) };
+    await s.env.client.workflow.start(REFUND_WORKFLOW, { workflowId: refundId, taskQueue: s.taskQueue, args: [refundInput] });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     const callers: Record<Caller, Record<string, string>> = {
       none: {},
@@ -120,11 +128,14 @@ describe('schema-driven fuzzing of every route', () => {
       otherOfficer: bearer(await s.officerToken('WSB')),
       manager: bearer(await s.managerToken('PLU')),
       directorate: bearer(await s.managerToken('*')),
+      finance: bearer(await s.financeToken('PLU')),
+      otherFinance: bearer(await s.financeToken('WSB')),
     };
     const known: Record<string, unknown[]> = {
       applicationId: [unpaid.applicationId, paid.applicationId],
       trackingCode: [unpaid.trackingCode, paid.trackingCode],
       officeCode: ['PLU', 'WSB'],
+      refundId: [refundId],
     };
     const examples: Record<string, () => Record<string, unknown>> = {
       Credentials: () => ({ email: 'fuzz@example.id', password: 'kata sandi yang panjang' }),
@@ -137,6 +148,8 @@ describe('schema-driven fuzzing of every route', () => {
       Printing: () => ({ passportNumber: 'E1234567' }),
       PaymentCallback: () => ({ ...payment, billingCode: unpaid.billingCode, amount: unpaid.amount, transactionId: `TX-${randomUUID()}` }),
       PosCallback: () => ({ eventId: `EV-${randomUUID()}`, trackingNumber: 'POS-000001', status: 'DELIVERED', at: new Date().toISOString() }),
+      RefundDecline: () => ({ reason: 'dibayar ke rekening yang salah' }),
+      RefundCallback: () => ({ refundId, reference: `RF-${randomUUID()}`, confirmedAt: new Date().toISOString() }),
     };
     const componentOf = (schema: Schema) => schema.$ref?.split('/').pop() ?? '';
 
@@ -192,7 +205,7 @@ describe('schema-driven fuzzing of every route', () => {
     /** Well-formed but for one thing (the caller, a parameter, the body, the signature, the method): always refused. */
     const rejected = (op: Operation): fc.Arbitrary<FuzzRequest> | undefined => {
       const breaks: fc.Arbitrary<FuzzRequest>[] = [];
-      const rightCaller = fc.constantFrom(...op.audience.filter((c) => c !== 'otherApplicant' && c !== 'otherOfficer'));
+      const rightCaller = fc.constantFrom(...op.audience.filter((c) => c !== 'otherApplicant' && c !== 'otherOfficer' && c !== 'otherFinance'));
       const valid = fc.tuple(rightCaller, parts(op, 'valid'));
       const assemble = (caller: Caller, values: unknown[], body: unknown, signed = true) => build(op, caller, new Map(op.params.map((p, i) => [p, values[i]])), body, signed);
       if (op.callback) breaks.push(valid.map(([caller, [values, body]]) => assemble(caller, values, body, false)));

@@ -2,6 +2,8 @@
 // kind of caller, against a table of who may use it, so a new route without a rule fails here.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, refundPolicyFrom } from '../../config.js';
+import { REFUND_WORKFLOW, declineRefund, refundIdFor } from '../../workflows/definitions.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
 
@@ -44,20 +46,24 @@ describe('the OpenAPI document', () => {
   });
 });
 
-type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager';
-const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager'];
+type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'finance' | 'otherFinance';
+const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'finance', 'otherFinance'];
 type Expected = 'allow' | 401 | 403 | 404;
 type Rule = Record<Caller, Expected>;
 
-const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow' };
-const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403 };
+const noFinance = { finance: 403, otherFinance: 403 } as const;
+const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow', finance: 'allow', otherFinance: 'allow' };
+const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403, ...noFinance };
 /** Another account's application answers as an unknown id does (404): ids cannot be probed. */
-const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403 };
-const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403 };
-const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403 };
-const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow' };
+const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403, ...noFinance };
+const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403, ...noFinance };
+const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403, ...noFinance };
+const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow', ...noFinance };
+const anyFinance: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 403, finance: 'allow', otherFinance: 'allow' };
+/** A refund of another office is refused (403), and so is every caller but a finance officer of its own. */
+const officeFinance: Rule = { ...anyFinance, otherFinance: 403 };
 /** Callbacks authenticate by signature: a bearer token of any kind is not one. */
-const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401 };
+const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401, finance: 401, otherFinance: 401 };
 
 const ACCESS: Record<string, Rule> = {
   'GET /track/{trackingCode}': everyone,
@@ -85,9 +91,25 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/stuck': manager,
   'GET /manager/unapplied-callbacks': manager,
   'GET /manager/calendar': manager,
+  'GET /finance/refunds': anyFinance,
+  'GET /finance/refunds/{refundId}': officeFinance,
+  'POST /finance/refunds/{refundId}/approve': officeFinance,
+  'POST /finance/refunds/{refundId}/decline': officeFinance,
   'POST /callbacks/bank/payments': signedOnly,
+  'POST /callbacks/bank/refunds': signedOnly,
   'POST /callbacks/pos/deliveries': signedOnly,
 };
+
+/** A refund of a payment to the application, declined by PLU's finance officer. */
+async function declinedRefund(applicationId: string): Promise<string> {
+  const application = await s.db.selectFrom('applications').select(['billing_code', 'amount']).where('id', '=', applicationId).executeTakeFirstOrThrow();
+  const transactionId = `TX-${applicationId}`;
+  const refundId = refundIdFor('BNI', transactionId);
+  const input = { bank: 'BNI', transactionId, ntpn: `N${Date.now()}`, billingCode: application.billing_code, amount: application.amount, paidAt: new Date().toISOString(), reason: 'a second payment of a paid billing code', applicationId, officeCode: 'PLU', policy: refundPolicyFrom(loadConfig({})) };
+  const handle = await s.env.client.workflow.start(REFUND_WORKFLOW, { workflowId: refundId, taskQueue: s.taskQueue, args: [input] });
+  await handle.executeUpdate(declineRefund, { args: [{ officerId: 'finance-plu-1', officeCode: 'PLU', reason: 'paid to the wrong account' }] });
+  return refundId;
+}
 
 describe('who may call each route', () => {
   it('allows and denies each route in the document for each kind of caller, changing nothing', async () => {
@@ -104,8 +126,12 @@ describe('who may call each route', () => {
       officer: bearer(await s.officerToken('PLU')),
       otherOfficer: bearer(await s.officerToken('WSB')),
       manager: bearer(await s.managerToken('PLU')),
+      finance: bearer(await s.financeToken('PLU')),
+      otherFinance: bearer(await s.financeToken('WSB')),
     };
-    const values: Record<string, string> = { applicationId, trackingCode, officeCode: 'PLU', applicationType: 'NEW' };
+    // A declined refund of PLU: a decision on it is refused (409), so nobody's call changes it.
+    const refundId = await declinedRefund(applicationId);
+    const values: Record<string, string> = { applicationId, trackingCode, officeCode: 'PLU', applicationType: 'NEW', refundId };
 
     const document = (await s.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
@@ -128,7 +154,8 @@ describe('who may call each route', () => {
       }
     }
     expect(outcomes).toEqual([]);
-    // Nothing anyone sent moved the application.
+    // Nothing anyone sent moved the application, nor the refund.
     await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_PAYMENT');
+    expect((await s.db.selectFrom('refund_events').select('stage').where('refund_id', '=', refundId).execute()).map((e) => e.stage)).toEqual(['AWAITING_APPROVAL', 'DECLINED']);
   });
 });

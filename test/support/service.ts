@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { httpPos } from '../../activities/pos.js';
+import { httpRefundTransfers } from '../../activities/refunds.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
@@ -14,6 +15,7 @@ import { signedHeaders } from '../../api/signatures.js';
 import { loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
 import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/definitions.js';
+import { startFakeBankTransfers, signedCallback } from './fake-bank-transfers.js';
 import { startFakePos } from './fake-pos.js';
 import { findPersonalData, quietRuntime } from './workflows.js';
 
@@ -40,7 +42,10 @@ export async function startService(options: { databaseUrl?: string } = {}) {
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
-  const activities = createActivities({ db, pos: httpPos(pos.url), bookingHorizonDays: config.BOOKING_HORIZON_DAYS });
+  let apiUrl = '';
+  // The bank takes refund transfers and confirms them by its signed callback to this service's API.
+  const bank = await startFakeBankTransfers({ confirm: signedCallback(() => apiUrl, config.BANK_CALLBACK_SECRET) });
+  const activities = createActivities({ db, pos: httpPos(pos.url), bookingHorizonDays: config.BOOKING_HORIZON_DAYS, refundTransfers: httpRefundTransfers(bank.url) });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
   // may record the interview. For the applications a test names, the day opens when the seat is booked, as
   // with the demo's short days (DEMO_DAY_SECONDS); every other application keeps the real rule.
@@ -57,6 +62,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
   const running = worker.run();
   const deps = { db, temporal: env.client, config, taskQueue, policy: policyFrom(config) };
   const api = await listen(createApp(deps), 0, '127.0.0.1');
+  apiUrl = api.url;
   const starter = runWorkflowStarter(deps);
   const call = caller(api.url);
   const extra: Array<{ close(): Promise<void> }> = [];
@@ -80,8 +86,10 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     taskQueue,
     url: api.url,
     call,
+    bank,
     applicant,
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
+    financeToken: (office: string, sub = `finance-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'finance', office }),
     managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),
     /** The application's appointment day opens when it is booked (see above): the interview can be recorded at once. */
     comesOnTheDay: (applicationId: string) => void dayOpensAtBooking.add(applicationId),
@@ -124,6 +132,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
       worker.shutdown();
       await running;
       await pos.stop();
+      await bank.stop();
       await db.destroy();
       await env.teardown();
     },

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startFakePos } from './fake-pos.js';
@@ -50,13 +50,13 @@ export async function startTimeSkipping() {
     async personalDataInHistories(): Promise<string[]> {
       return findPersonalData(env.client, started);
     },
-    /** Runs a worker with the real activities while `body` drives the workflow. */
-    async withWorker<T>(body: () => Promise<T>): Promise<T> {
+    /** Runs a worker with the real activities while `body` drives the workflow; `deps` adds to theirs (e.g. a bank). */
+    async withWorker<T>(body: () => Promise<T>, deps: Partial<ActivityDeps> = {}): Promise<T> {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: httpPos(pos.url) }),
+        activities: createActivities({ db, pos: httpPos(pos.url), ...deps }),
       });
       return worker.runUntil(body());
     },

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SETTING_NAMES } from '../../config.js';
-import { STAGES, TERMINAL_STAGES } from '../../workflows/definitions.js';
+import { REFUND_STAGES, STAGES, TERMINAL_REFUND_STAGES, TERMINAL_STAGES } from '../../workflows/definitions.js';
 
 const readme = await readFile(resolve(import.meta.dirname, '../../README.md'), 'utf8');
 /** The text of a `## ` section, up to the next one. */
@@ -22,6 +22,14 @@ describe('the README lifecycle diagram', () => {
   it('ends every terminal stage and only those', () => {
     const ending = [...diagram.matchAll(/(\w+) --> \[\*\]/g)].map((m) => m[1]);
     expect(ending.sort()).toEqual([...TERMINAL_STAGES].sort());
+  });
+});
+
+describe('the README refund diagram', () => {
+  const refunds = /```mermaid\nstateDiagram-v2\n([\s\S]*?)```/.exec(section('Refunds'))?.[1] ?? '';
+  it('names exactly the refund stages of workflows/definitions.ts, and ends at the terminal ones only', () => {
+    expect([...new Set(refunds.match(/\b[A-Z][A-Z_]{3,}\b/g))].sort()).toEqual([...REFUND_STAGES].sort());
+    expect([...refunds.matchAll(/(\w+) --> \[\*\]/g)].map((m) => m[1]).sort()).toEqual([...TERMINAL_REFUND_STAGES].sort());
   });
 });
 

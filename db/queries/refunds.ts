@@ -1,0 +1,61 @@
+// The refund ledger as the finance officers and the bank's callback read it (written by the refund workflow's
+// activities, activities/refunds.ts), and the API's record of the bank's confirmations.
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, RefundsTable } from '../schema.js';
+import type { RefundStage } from '../../workflows/definitions.js';
+
+export type RefundRow = Selectable<RefundsTable>;
+
+export const findRefund = (db: Kysely<DB>, refundId: string): Promise<RefundRow | undefined> =>
+  db.selectFrom('refunds').selectAll().where('refund_id', '=', refundId).executeTakeFirst();
+
+/** An office's refunds, in one stage or all, newest first. */
+export const listRefunds = (db: Kysely<DB>, officeCode: string, stage: RefundStage | undefined, limit: number): Promise<RefundRow[]> =>
+  db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('office_code', '=', officeCode)
+    .$if(stage !== undefined, (q) => q.where('stage', '=', stage!))
+    .orderBy('opened_at', 'desc')
+    .limit(limit)
+    .execute();
+
+/** Who moved the refund, when and why, in order. */
+export const refundSteps = (db: Kysely<DB>, refundId: string) =>
+  db.selectFrom('refund_events').select(['stage', 'actor', 'reason', 'at']).where('refund_id', '=', refundId).orderBy('seq').execute();
+
+/** What a finance officer sees of a refund: ids, codes, amounts, stage and who decided; nothing personal. */
+export const refundView = (row: RefundRow) => ({
+  refundId: row.refund_id,
+  stage: row.stage,
+  officeCode: row.office_code,
+  applicationId: row.application_id,
+  bank: row.bank,
+  transactionId: row.transaction_id,
+  ntpn: row.ntpn,
+  billingCode: row.billing_code,
+  amount: row.amount,
+  paidAt: row.paid_at.toISOString(),
+  reason: row.reason,
+  openedAt: row.opened_at.toISOString(),
+  stageEnteredAt: row.stage_entered_at.toISOString(),
+  nextDeadline: row.next_deadline?.toISOString() ?? null,
+  transferAttempts: row.transfer_attempts,
+  approvedBy: row.approved_by,
+  declinedBy: row.declined_by,
+  declineReason: row.decline_reason,
+  bankReference: row.bank_reference,
+  confirmedAt: row.confirmed_at?.toISOString() ?? null,
+});
+
+/** The refund a bank reference confirmed, if a confirmation with it was received before. */
+export const findRefundConfirmation = (db: Kysely<DB>, bankReference: string) =>
+  db.selectFrom('refund_confirmations').select('refund_id').where('bank_reference', '=', bankReference).executeTakeFirst();
+
+/** Recorded once the signal is durable, so the bank's retry after a failure is not taken for a duplicate. */
+export const recordRefundConfirmation = (db: Kysely<DB>, bankReference: string, refundId: string) =>
+  db
+    .insertInto('refund_confirmations')
+    .values({ bank_reference: bankReference, refund_id: refundId })
+    .onConflict((oc) => oc.column('bank_reference').doNothing())
+    .execute();

@@ -1,0 +1,141 @@
+// Refunds end to end on the dev server: a refund opened as the payments workflow opens it, the office's finance
+// officer finding and approving it through the API, the bank transferring the money and confirming by its signed
+// callback, and everyone else refused.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, refundPolicyFrom } from '../../config.js';
+import { REFUND_WORKFLOW, refundIdFor, type RefundInput } from '../../workflows/definitions.js';
+import { eventually, startService } from '../support/service.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  s = await startService();
+});
+afterAll(async () => s?.stop());
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** An application of PLU and a refund of a payment to it with the wrong amount, started as the payments workflow starts one. */
+async function refundOpened(): Promise<{ refundId: string; applicationId: string; input: RefundInput }> {
+  const applicant = await s.applicant();
+  const submitted = await s.call('POST', '/applications', sampleSubmission(), applicant.auth);
+  expect(submitted.status).toBe(201);
+  const { applicationId, billingCode, amount } = submitted.body;
+  const transactionId = `BNI-${randomUUID()}`;
+  const input: RefundInput = {
+    bank: 'BNI',
+    transactionId,
+    ntpn: `0${Date.now()}`.slice(-16),
+    billingCode,
+    amount: amount + 1000,
+    paidAt: new Date().toISOString(),
+    reason: `the amount differs from the billing (${amount} rupiah)`,
+    applicationId,
+    officeCode: 'PLU',
+    policy: refundPolicyFrom(loadConfig({})),
+  };
+  const refundId = refundIdFor(input.bank, transactionId);
+  await s.env.client.workflow.start(REFUND_WORKFLOW, { workflowId: refundId, taskQueue: s.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+  return { refundId, applicationId, input };
+}
+const path = (refundId: string, action = '') => `/finance/refunds/${encodeURIComponent(refundId)}${action}`;
+
+describe('a refund, end to end', () => {
+  it('is listed for the finance officer of its office, approved, transferred and REFUNDED by the bank’s signed callback', async () => {
+    const { refundId, applicationId, input } = await refundOpened();
+    const finance = bearer(await s.financeToken('PLU'));
+    const listed = await eventually(
+      () => s.call('GET', '/finance/refunds?stage=AWAITING_APPROVAL', undefined, finance),
+      (r) => r.status === 200 && r.body.items.some((i: { refundId: string }) => i.refundId === refundId),
+    );
+    expect(listed.body.items.find((i: { refundId: string }) => i.refundId === refundId)).toMatchObject({
+      stage: 'AWAITING_APPROVAL',
+      officeCode: 'PLU',
+      applicationId,
+      amount: input.amount,
+      reason: input.reason,
+      transferAttempts: 0,
+    });
+    expect(listed.body.temporal.query).toBe('WorkflowType = "refund" AND RefundStage = "AWAITING_APPROVAL" AND OfficeCode = "PLU"');
+
+    const key = { 'idempotency-key': `approve-${randomUUID()}` };
+    const approved = await s.call('POST', path(refundId, '/approve'), undefined, { ...finance, ...key });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ refundId, approvedBy: 'finance-plu-1', transferAttempts: 1 });
+    expect(['AWAITING_BANK', 'REFUNDED']).toContain(approved.body.stage);
+
+    // The fake bank confirms the transfer by the signed callback, as the real one does.
+    const refunded = await eventually(() => s.call('GET', path(refundId), undefined, finance), (r) => r.body.stage === 'REFUNDED');
+    const { reference } = s.bank.transferOf(refundId)!;
+    expect(refunded.body).toMatchObject({ stage: 'REFUNDED', bankReference: reference, transferAttempts: 1, confirmedAt: expect.any(String) });
+    expect(refunded.body.steps.map((step: { stage: string; actor: string }) => [step.stage, step.actor])).toEqual([
+      ['AWAITING_APPROVAL', 'system'],
+      ['AWAITING_BANK', 'finance-plu-1'],
+      ['REFUNDED', 'bank'],
+    ]);
+    const notices = await s.db.selectFrom('notifications').select('kind').where('application_id', '=', applicationId).orderBy('id').execute();
+    expect(notices.map((n) => n.kind)).toEqual(['REFUND_OPENED', 'REFUND_APPROVED', 'REFUND_SENT', 'REFUNDED']);
+    expect((await s.call('GET', '/finance/refunds?stage=REFUNDED', undefined, finance)).body.items.map((i: { refundId: string }) => i.refundId)).toContain(refundId);
+
+    // The bank repeats itself: a fresh signature is a duplicate, the same one a replay, another reference a conflict.
+    const again = s.signedCall('bank', '/callbacks/bank/refunds', { refundId, reference, confirmedAt: new Date().toISOString() });
+    expect(await again.send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
+    expect((await again.send()).status).toBe(401);
+    const other = await s.signedCall('bank', '/callbacks/bank/refunds', { refundId, reference: 'RF-OTHER', confirmedAt: new Date().toISOString() }).send();
+    expect(other).toMatchObject({ status: 409, body: { detail: `the refund was confirmed under the reference ${reference}` } });
+    // A second approval is out of order; the finance officer's retry with the same key is the first approval's answer.
+    expect(await s.call('POST', path(refundId, '/approve'), undefined, finance)).toMatchObject({ status: 409, body: { detail: 'the refund is already REFUNDED' } });
+    expect(await s.call('POST', path(refundId, '/approve'), undefined, { ...finance, ...key })).toMatchObject({ status: 200, body: { refundId, stage: 'REFUNDED', approvedBy: 'finance-plu-1' } });
+    expect(s.bank.transferOf(refundId)!.requests).toBe(1);
+  });
+
+  it('is refused to a finance officer of another office, to officers and to managers, changing nothing', async () => {
+    const { refundId } = await refundOpened();
+    const own = bearer(await s.financeToken('PLU'));
+    await eventually(() => s.call('GET', path(refundId), undefined, own), (r) => r.status === 200);
+    const otherFinance = bearer(await s.financeToken('WSB'));
+    const officer = bearer(await s.officerToken('PLU'));
+    const directorate = bearer(await s.managerToken('*'));
+    const manager = bearer(await s.managerToken('PLU'));
+
+    expect(await s.call('POST', path(refundId, '/approve'), undefined, otherFinance)).toMatchObject({ status: 403, body: { detail: 'the refund belongs to office PLU' } });
+    expect((await s.call('GET', path(refundId), undefined, otherFinance)).status).toBe(403);
+    expect((await s.call('GET', '/finance/refunds', undefined, otherFinance)).body.items.map((i: { refundId: string }) => i.refundId)).not.toContain(refundId);
+    for (const caller of [officer, directorate, manager]) {
+      expect(await s.call('POST', path(refundId, '/approve'), undefined, caller)).toMatchObject({ status: 403, body: { detail: 'this needs a finance officer token' } });
+      expect((await s.call('GET', '/finance/refunds', undefined, caller)).status).toBe(403);
+    }
+    expect((await s.call('POST', path(refundId, '/approve'), undefined, {})).status).toBe(401);
+    // Nor can a token make a finance officer of every office.
+    expect(() => s.financeToken('*')).toThrow('a finance officer belongs to one office');
+
+    const unchanged = await s.call('GET', path(refundId), undefined, own);
+    expect(unchanged.body).toMatchObject({ stage: 'AWAITING_APPROVAL', approvedBy: null, transferAttempts: 0 });
+    expect(s.bank.transferOf(refundId)).toBeUndefined();
+  });
+
+  it('is declined only with a reason, and then takes no confirmation; bad input names its field', async () => {
+    const { refundId } = await refundOpened();
+    const finance = bearer(await s.financeToken('PLU'));
+    await eventually(() => s.call('GET', path(refundId), undefined, finance), (r) => r.status === 200);
+
+    const noReason = await s.call('POST', path(refundId, '/decline'), { reason: '   ' }, finance);
+    expect(noReason).toMatchObject({ status: 400, body: { errors: [{ field: 'reason', reason: 'a declined refund needs a reason' }] } });
+    const unknownField = await s.call('POST', path(refundId, '/decline'), { reason: 'ok', note: 'x' }, finance);
+    expect(unknownField).toMatchObject({ status: 400, body: { errors: [{ field: 'note' }] } });
+    expect(await s.call('GET', '/finance/refunds?stage=PAID', undefined, finance)).toMatchObject({ status: 400, body: { errors: [{ field: 'query.stage' }] } });
+    expect((await s.call('GET', '/finance/refunds/not-a-refund', undefined, finance)).status).toBe(400);
+    expect((await s.call('GET', path('refund-BNI-nothing-here'), undefined, finance)).status).toBe(404);
+
+    const declined = await s.call('POST', path(refundId, '/decline'), { reason: 'the applicant asked to apply it to a new billing' }, finance);
+    expect(declined).toMatchObject({ status: 200, body: { stage: 'DECLINED', declinedBy: 'finance-plu-1', declineReason: 'the applicant asked to apply it to a new billing' } });
+    expect((await s.call('POST', path(refundId, '/approve'), undefined, finance)).status).toBe(409);
+
+    const late = await s.signedCall('bank', '/callbacks/bank/refunds', { refundId, reference: 'RF-1', confirmedAt: new Date().toISOString() }).send();
+    expect(late).toMatchObject({ status: 409, body: { detail: 'no transfer was sent for this refund: it is DECLINED' } });
+    const unknown = await s.signedCall('bank', '/callbacks/bank/refunds', { refundId: 'refund-BNI-nothing-here', reference: 'RF-2', confirmedAt: new Date().toISOString() }).send();
+    expect(unknown.status).toBe(404);
+    expect(s.bank.transferOf(refundId)).toBeUndefined();
+  });
+});
