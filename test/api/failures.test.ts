@@ -239,10 +239,10 @@ describe('a dependency that does not answer', () => {
       asked += 1;
       if (asked > 1) return handle.query(getState);
       // This instance's signal found no workflow; meanwhile another instance's starter starts and confirms it.
-      const seen = await handle.describe().catch((error: unknown) => error);
-      expect(seen).toBeInstanceOf(WorkflowNotFoundError);
-      expect((await startPendingWorkflows(deps)).started).toContain(applicationId);
-      throw seen;
+      await startPendingWorkflows(deps);
+      const startedAt = async () => (await s.db.selectFrom('applications').select('workflow_started_at').where('id', '=', applicationId).executeTakeFirstOrThrow()).workflow_started_at;
+      await eventually(startedAt, (at) => at !== null);
+      throw new WorkflowNotFoundError('workflow not found', handle.workflowId, undefined);
     });
     expect(asked).toBe(2);
     expect(state.stage).toBe('AWAITING_PAYMENT');
