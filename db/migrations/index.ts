@@ -12,6 +12,7 @@ import * as retiredReference from './2026_11_28_201_retired_reference.js';
 import * as deliveryMethodAt from './2026_11_28_301_delivery_method_at.js';
 import * as workflowStarts from './2026_11_29_101_workflow_starts.js';
 import * as deliveryAddressAt from './2026_11_29_102_delivery_address_at.js';
+import * as bankTransactions from './2026_12_01_001_bank_transactions.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_301_delivery_method_at': deliveryMethodAt,
   '2026_11_29_101_workflow_starts': workflowStarts,
   '2026_11_29_102_delivery_address_at': deliveryAddressAt,
+  '2026_12_01_001_bank_transactions': bankTransactions,
 };
