@@ -64,6 +64,11 @@ const schema = z.object({
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
+  /** How long a bank transaction waits for the settlement report to list it before it is flagged "never settled". */
+  SETTLEMENT_WAIT_DAYS: duration.default(7),
+  /** A refund: how long to wait for the bank's confirmation of a transfer, and how many transfers before it is escalated. */
+  REFUND_CONFIRM_HOURS: duration.default(24),
+  REFUND_MAX_TRANSFER_ATTEMPTS: duration.default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the worker serves the Temporal SDK's Prometheus metrics (`/metrics`); empty: not served. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'host:port').optional(),
@@ -138,6 +143,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const databaseTimeoutsFrom = (config: Config) => ({
   connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
   queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_SECONDS * 1000,
+});
+
+/** What each bank transaction's workflow is started with (and hands its refund), from the configuration. */
+export const bankTransactionPolicyFrom = (config: Config) => ({
+  settlementWaitMs: config.SETTLEMENT_WAIT_DAYS * 86_400_000,
+  refund: { confirmWithinMs: config.REFUND_CONFIRM_HOURS * 3_600_000, maxTransferAttempts: config.REFUND_MAX_TRANSFER_ATTEMPTS },
 });
 
 /** Policy handed to each workflow at start, so running workflows keep the rules they started with. */

@@ -1,7 +1,9 @@
 // Every side effect of the lifecycle, built by one factory from its dependencies.
 // Each activity does one effect guarded by a unique key, so running it twice is the same as once.
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { createBankTransactionActivities } from './bank-transactions.js';
 import { createBapActivities } from './bap.js';
 import { createBookingActivities } from './booking.js';
 import { createCompensationActivities } from './compensation.js';
@@ -14,6 +16,8 @@ import { createUnappliedActivities } from './unapplied.js';
 export interface ActivityDeps {
   db: Kysely<DB>;
   pos: PosClient;
+  /** Temporal, for the activities that ask another workflow (the bank transaction asks the application). */
+  temporal: Client;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
 }
@@ -27,6 +31,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createCompensationActivities(deps),
   ...createPosActivities(deps),
   ...createUnappliedActivities(deps),
+  ...createBankTransactionActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -175,7 +175,7 @@ try {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
     try {
       await registerSearchAttributes(env.connection);
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos() }) });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos(), temporal: env.client }) });
       await worker.runUntil(async () => {
         const handle = await run();
         const result = await handle.result();

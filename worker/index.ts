@@ -2,6 +2,7 @@
 // built from the configuration (shared by `npm start` and the production worker, scripts/worker.ts).
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index.js';
@@ -37,7 +38,9 @@ export async function createPassportWorker(opts: {
   bookingHorizonDays?: number;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
-  const activities = createActivities({ db: opts.db, pos: opts.pos, bookingHorizonDays: opts.bookingHorizonDays });
+  // The activities that ask other workflows (a bank transaction asks its application) use the worker's own connection.
+  const temporal = new Client({ connection, namespace: opts.namespace });
+  const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bookingHorizonDays: opts.bookingHorizonDays });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,

@@ -279,7 +279,7 @@ describe('a step while no worker runs, or while it cannot finish', () => {
       connection: s.env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: s.db, pos: counterBookedPos() }),
+      activities: createActivities({ db: s.db, pos: counterBookedPos(), temporal: s.env.client }),
     });
     await worker.runUntil(async () => {
       const retried = await eventually(() => api.call('POST', `/applications/${applicationId}/cancel`, {}, key), (r) => r.status !== 503 && r.status !== 202);
@@ -298,7 +298,7 @@ describe('a step while no worker runs, or while it cannot finish', () => {
       connection: s.env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: workerDb.db, pos: counterBookedPos() }),
+      activities: createActivities({ db: workerDb.db, pos: counterBookedPos(), temporal: s.env.client }),
     });
     await worker.runUntil(async () => {
       const { auth } = await s.applicant();

@@ -40,7 +40,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
-  const activities = createActivities({ db, pos: httpPos(pos.url), bookingHorizonDays: config.BOOKING_HORIZON_DAYS });
+  const activities = createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bookingHorizonDays: config.BOOKING_HORIZON_DAYS });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
   // may record the interview. For the applications a test names, the day opens when the seat is booked, as
   // with the demo's short days (DEMO_DAY_SECONDS); every other application keeps the real rule.

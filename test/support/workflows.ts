@@ -9,12 +9,14 @@ import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
-import { policyFrom, loadConfig } from '../../config.js';
+import { seeBankTransaction } from '../../api/bank-intake.js';
+import { bankTransactionPolicyFrom, policyFrom, loadConfig } from '../../config.js';
 import { createDb } from '../../db/connect.js';
 import { registerSearchAttributes } from '../../scripts/search-attributes.js';
-import { workflowIdFor, type Policy } from '../../workflows/definitions.js';
+import { workflowIdFor, type BankTransaction, type Policy } from '../../workflows/definitions.js';
 
 export const defaultPolicy: Policy = policyFrom(loadConfig({}));
+export const defaultBankTransactionPolicy = bankTransactionPolicyFrom(loadConfig({}));
 
 /** Workers log warnings and errors only, so a test run's output stays readable. */
 export function quietRuntime(): void {
@@ -46,6 +48,10 @@ export async function startTimeSkipping() {
       started.push({ workflowId: workflowIdFor(submitted.applicationId), personal: personalFields(submission) });
       return submitted;
     },
+    /** A sighting of money, handed over as the callback route and the inquiry hand it over. */
+    see: (tx: BankTransaction, policy = defaultBankTransactionPolicy) => seeBankTransaction({ db, temporal: env.client, taskQueue, policy }, tx),
+    /** The server's clock as an ISO instant. */
+    now: async () => new Date(await env.currentTimeMs()).toISOString(),
     /** The personal data each started workflow's applicant gave that appears in its history (should be none). */
     async personalDataInHistories(): Promise<string[]> {
       return findPersonalData(env.client, started);
@@ -56,7 +62,7 @@ export async function startTimeSkipping() {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: httpPos(pos.url) }),
+        activities: createActivities({ db, pos: httpPos(pos.url), temporal: env.client }),
       });
       return worker.runUntil(body());
     },

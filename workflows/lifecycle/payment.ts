@@ -1,9 +1,10 @@
-// AWAITING_PAYMENT: the bank's callback, within the billing code's validity.
+// AWAITING_PAYMENT: the bank's payment, within the billing code's validity. Every money decision about this
+// application is taken here: the bankTransaction workflow asks (applyPayment) and refunds what is refused.
 import { condition, setHandler } from '@temporalio/workflow';
-import { ACTORS, paymentReceived, type PaymentNotice } from '../definitions.js';
+import { ACTORS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
 import { withdrawn } from './cancellation.js';
-import { later, until, type Lifecycle, type Next } from './state.js';
+import { later, until, type AppliedPayment, type Lifecycle, type Next } from './state.js';
 
 export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
@@ -30,8 +31,40 @@ function refusal(lc: Lifecycle, notice: PaymentNotice): string | undefined {
   return undefined;
 }
 
-/** Bank: a signal with the bank's transaction id; anything but the first matching payment is recorded, not applied. */
+/** Why a bank transaction cannot be applied: refusal's reasons with their amounts named, and a date before the billing code existed. */
+function transactionRefusal(lc: Lifecycle, tx: BankTransaction): string | undefined {
+  const { input, payment, state } = lc;
+  if (payment) return `the billing code is already paid by ${payment.bank ?? 'the bank'} transaction ${payment.transactionId}`;
+  if (lc.cancelled || state.stage !== 'AWAITING_PAYMENT') return `the application is ${lc.cancelled ? 'being cancelled' : state.stage}`;
+  if (tx.billingCode !== input.billingCode) return `the billing code differs (${input.billingCode})`;
+  if (tx.amount !== input.amount) return `the amount differs from the billing (${input.amount} rupiah)`;
+  if (input.paymentDeadline) {
+    // The billing code was issued one payment window before its deadline (api/submission.ts).
+    const issuedAt = Date.parse(input.paymentDeadline) - lc.policy.paymentWindowMs;
+    if (Date.parse(tx.paidAt) < issuedAt) return `paid at ${tx.paidAt}, before the billing code was issued at ${new Date(issuedAt).toISOString()}`;
+    if (Date.parse(tx.paidAt) > Date.parse(input.paymentDeadline)) return `paid at ${tx.paidAt}, after the billing code expired at ${input.paymentDeadline}`;
+  }
+  return undefined;
+}
+
+const sameTransaction = (payment: AppliedPayment | undefined, tx: BankTransaction): boolean =>
+  payment !== undefined && payment.transactionId === tx.transactionId && payment.bank === tx.bank;
+
+/**
+ * applyPayment: the bankTransaction workflow asks; the answer is applied (once the payment is on record) or
+ * refused with the reason, and the refused money is refunded. The same transaction again answers applied.
+ * paymentReceived: the signal of the callbacks before issue 13, for workflows that were waiting for one.
+ */
 export function paymentMessages(lc: Lifecycle): void {
+  setHandler(applyPayment, async (tx): Promise<PaymentOutcome> => {
+    if (!sameTransaction(lc.payment, tx)) {
+      const reason = transactionRefusal(lc, tx);
+      if (reason) return { applied: false, reason };
+      lc.payment = tx;
+    }
+    await lc.savePayment();
+    return { applied: true };
+  });
   setHandler(paymentReceived, async (notice) => {
     if (lc.payment?.transactionId === notice.transactionId) return; // the same payment again: already applied
     const reason = refusal(lc, notice);
