@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   APPLICATION_TYPES,
+  BANK_CODE,
   BAP_CAUSES,
   DELIVERY_METHODS,
   INTERVIEW_OUTCOMES,
@@ -406,8 +407,16 @@ export const stuckSchema = z
 
 export const paymentCallbackSchema = z
   .object({
+    bank: z
+      .string()
+      .regex(BANK_CODE, { error: 'must be the bank\'s code in capitals, e.g. BRI, BNI, MANDIRI' })
+      .openapi({ description: 'The bank that took the payment: its transaction ids are its own', example: 'BNI' }),
+    transactionId: text().min(1).max(64).openapi({ description: "The bank's own id of the transaction (unique within the bank)" }),
+    ntpn: z
+      .string()
+      .regex(/^[0-9A-Z]{16}$/, { error: 'must be the 16-character state receipt number (NTPN)' })
+      .openapi({ description: 'The state receipt number (Nomor Transaksi Penerimaan Negara) the settlement report lists' }),
     billingCode: z.string().regex(/^\d{15}$/, { error: 'must be the 15-digit billing code' }),
-    transactionId: text().min(1).max(64),
     amount: z.number().int().positive(),
     // A payment cannot be made in the future (a few minutes of clock difference aside).
     paidAt: z.iso

@@ -106,12 +106,12 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
 
     if (a.fate === 'PAYS_LATE') {
       await sleepUntil(paymentDeadline);
-      const late = await api.pay(billingCode, amount, `BNI-${billingCode}`);
-      a.log.push(`paid after the billing code expired: HTTP ${late.status}`);
+      const late = await api.pay(billingCode, amount, 'BNI', billingCode);
+      a.log.push(`paid after the billing code expired: HTTP ${late.status} (refunded)`);
       await waitForStage(api, a, ['EXPIRED']);
       return onStage('expired');
     }
-    await until2xx(() => api.pay(billingCode, amount, `BNI-${billingCode}`), 'payment');
+    await until2xx(() => api.pay(billingCode, amount, 'BNI', billingCode), 'payment');
     await waitForStage(api, a, ['AWAITING_BOOKING']);
     onStage('paid');
 

@@ -25,8 +25,8 @@ export const bankTransactionFor = (billing: { billingCode: string; amount: numbe
 });
 
 /** The transaction's ledger entry once its workflow has decided what became of it. */
-export const decided = (db: Kysely<DB>, tx: BankTransaction, timeoutMs?: number): Promise<LedgerEntry> =>
-  eventually(async () => findBankTransaction(db, tx), (entry) => entry !== undefined && entry.outcome !== 'PENDING', timeoutMs) as Promise<LedgerEntry>;
+export const decided = (db: Kysely<DB>, tx: Pick<BankTransaction, 'bank' | 'transactionId'>, timeoutMs?: number): Promise<LedgerEntry> =>
+  eventually(async () => findBankTransaction(db, tx), (entry) => entry !== undefined && entry.outcome !== 'PENDING', timeoutMs ?? 30_000) as Promise<LedgerEntry>;
 
 /**
  * The refund a transaction opened, as it was started: its workflow type and its input. What the refund then does
@@ -54,3 +54,9 @@ export const refundExists = (temporal: Client, tx: Pick<BankTransaction, 'bank' 
       () => true,
       () => false,
     );
+
+/** The body of the bank's callback for a payment of `billing` in full, now, at BNI (a transaction id and NTPN of its own). */
+export function paymentCallback(billing: { billingCode: string; amount: number }, overrides: Partial<Omit<BankTransaction, 'source'>> = {}): Omit<BankTransaction, 'source'> {
+  const { source: _source, ...body } = bankTransactionFor(billing, new Date().toISOString(), { bank: 'BNI', ...overrides });
+  return body;
+}

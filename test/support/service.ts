@@ -13,9 +13,10 @@ import { runWorkflowStarter } from '../../api/workflow-starts.js';
 import { signedHeaders } from '../../api/signatures.js';
 import { loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
-import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/definitions.js';
+import { submitApplication } from '../../api/submission.js';
+import { SEARCH_ATTRIBUTES, workflowIdFor, type Policy } from '../../workflows/definitions.js';
 import { startFakePos } from './fake-pos.js';
-import { findPersonalData, quietRuntime } from './workflows.js';
+import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js';
 
 /**
  * Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`).
@@ -83,6 +84,8 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     applicant,
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
     managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),
+    /** An application submitted under other rules than the service's (a payment window of seconds), which its workflow keeps. */
+    submitWith: (policy: Partial<Policy>) => submitApplication({ db, temporal: env.client, taskQueue, policy: { ...deps.policy, ...policy } }, sampleSubmission()),
     /** The application's appointment day opens when it is booked (see above): the interview can be recorded at once. */
     comesOnTheDay: (applicationId: string) => void dayOpensAtBooking.add(applicationId),
     /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
