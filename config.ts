@@ -41,6 +41,9 @@ const schema = z.object({
   POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
   /** Pos Indonesia's shipment API; empty means shipments are booked at the office counter. */
   POS_API_URL: z.url().optional(),
+  /** The bank's API (payment inquiry, refund transfers) and its bearer token; without it no inquiry can be made. */
+  BANK_API_URL: z.url().optional(),
+  BANK_API_TOKEN: z.string().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
@@ -64,6 +67,12 @@ const schema = z.object({
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
+  /** The workflow asks the bank itself this long before the payment window closes, and waits this long past it for a payment it found. */
+  PAYMENT_INQUIRY_BEFORE_MINUTES: duration.default(15),
+  PAYMENT_INQUIRY_GRACE_MINUTES: duration.default(10),
+  /** The applicant's "I paid": inquiries per application and hour, and how many may come at once. */
+  PAYMENT_INQUIRY_RATE_PER_HOUR: duration.default(6),
+  PAYMENT_INQUIRY_BURST: duration.default(2),
   /** How long a bank transaction waits for the settlement report to list it before it is flagged "never settled". */
   SETTLEMENT_WAIT_DAYS: duration.default(7),
   /** A refund: how long to wait for the bank's confirmation of a transfer, and how many transfers before it is escalated. */
@@ -160,4 +169,6 @@ export const policyFrom = (config: Config) => ({
   deliveryWindowMs: config.DELIVERY_WINDOW_DAYS * 86_400_000,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
   pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
+  paymentInquiryBeforeMs: config.PAYMENT_INQUIRY_BEFORE_MINUTES * 60_000,
+  paymentInquiryGraceMs: config.PAYMENT_INQUIRY_GRACE_MINUTES * 60_000,
 });

@@ -3,6 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { BankTransactionPolicy } from '../workflows/definitions.js';
+import { createBankActivities, type BankClient } from './bank.js';
 import { createBankTransactionActivities } from './bank-transactions.js';
 import { createBapActivities } from './bap.js';
 import { createBookingActivities } from './booking.js';
@@ -18,6 +20,10 @@ export interface ActivityDeps {
   pos: PosClient;
   /** Temporal, for the activities that ask another workflow (the bank transaction asks the application). */
   temporal: Client;
+  /** The bank's API: payment inquiry and refund transfers. */
+  bank: BankClient;
+  /** What a bank transaction an inquiry finds is started with (config: SETTLEMENT_WAIT_DAYS, REFUND_*). */
+  bankTransactions: BankTransactionPolicy;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
 }
@@ -32,6 +38,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createPosActivities(deps),
   ...createUnappliedActivities(deps),
   ...createBankTransactionActivities(deps),
+  ...createBankActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

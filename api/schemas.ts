@@ -403,6 +403,26 @@ export const stuckSchema = z
   })
   .openapi('Stuck', { description: 'The oldest open application in each stage' });
 
+export const paymentInquirySchema = z
+  .object({
+    status: z.enum(['applied', 'found', 'nothing-found']).openapi({
+      description: '`applied`: a payment the bank has is this application\'s; `found`: the bank has a payment not applied (yet, or refunded: see each); `nothing-found`: the bank has none yet',
+    }),
+    detail: z.string(),
+    stage: stageSchema,
+    payments: z.array(
+      z.object({
+        bank: z.string(),
+        transactionId: z.string(),
+        amount: z.number().int(),
+        paidAt: z.iso.datetime(),
+        outcome: z.enum(['PENDING', 'APPLIED', 'REFUND', 'CONFLICT']).openapi({ description: 'PENDING: being applied; REFUND: it could not be, and is refunded (see reason)' }),
+        reason: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('PaymentInquiry', { description: "What the bank has for the application's billing code" });
+
 // Callbacks --------------------------------------------------------------------------------------
 
 export const paymentCallbackSchema = z

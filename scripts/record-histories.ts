@@ -12,10 +12,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadHolidays } from '../db/queries/holidays.js';
+import { noBankApi } from '../activities/bank.js';
 import { counterBookedPos } from '../activities/pos.js';
 import { workflowsPath } from '../worker/index.js';
 import { submitApplication, type Submission } from '../api/submission.js';
-import { loadConfig, policyFrom } from '../config.js';
+import { bankTransactionPolicyFrom, loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { seed } from '../db/reference.js';
@@ -175,7 +176,7 @@ try {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
     try {
       await registerSearchAttributes(env.connection);
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos(), temporal: env.client }) });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos(), temporal: env.client, bank: noBankApi(), bankTransactions: bankTransactionPolicyFrom(loadConfig({})) }) });
       await worker.runUntil(async () => {
         const handle = await run();
         const result = await handle.result();

@@ -123,3 +123,20 @@ export async function countBankTransactions(db: Kysely<DB>): Promise<{ outcomes:
   for (const row of flagged.rows) if (row.flag in flags) flags[row.flag as keyof typeof flags] = Number(row.n);
   return { outcomes, flags };
 }
+
+/**
+ * The ledger entries of these transactions once each is decided (or `withinMs` has passed): what an inquiry found
+ * and what became of it. Entries not recorded yet are left out.
+ */
+export async function decidedSoon(db: Kysely<DB>, keys: TransactionKey[], withinMs: number): Promise<LedgerEntry[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const entries: LedgerEntry[] = [];
+    for (const key of keys) {
+      const entry = await findBankTransaction(db, key);
+      if (entry) entries.push(entry);
+    }
+    if (Date.now() >= deadline || (entries.length === keys.length && entries.every((e) => e.outcome !== 'PENDING'))) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { noBankApi } from '../../activities/bank.js';
 import { counterBookedPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { bucketKeys } from '../../api/rate-limit.js';
@@ -21,7 +22,7 @@ import { TEST_CONFIG, caller, eventually, startService } from '../support/servic
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { countRows } from '../support/read-model.js';
 import { decided, paymentCallback, refundOpened } from '../support/bank.js';
-import { nikFor, sampleSubmission } from '../support/workflows.js';
+import { defaultBankTransactionPolicy, nikFor, sampleSubmission } from '../support/workflows.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 const closers: Array<() => Promise<unknown>> = [];
@@ -280,7 +281,7 @@ describe('a step while no worker runs, or while it cannot finish', () => {
       connection: s.env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: s.db, pos: counterBookedPos(), temporal: s.env.client }),
+      activities: createActivities({ db: s.db, pos: counterBookedPos(), temporal: s.env.client, bank: noBankApi(), bankTransactions: defaultBankTransactionPolicy }),
     });
     await worker.runUntil(async () => {
       const retried = await eventually(() => api.call('POST', `/applications/${applicationId}/cancel`, {}, key), (r) => r.status !== 503 && r.status !== 202);
@@ -299,7 +300,7 @@ describe('a step while no worker runs, or while it cannot finish', () => {
       connection: s.env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: workerDb.db, pos: counterBookedPos(), temporal: s.env.client }),
+      activities: createActivities({ db: workerDb.db, pos: counterBookedPos(), temporal: s.env.client, bank: noBankApi(), bankTransactions: defaultBankTransactionPolicy }),
     });
     await worker.runUntil(async () => {
       const { auth } = await s.applicant();

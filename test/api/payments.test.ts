@@ -134,3 +134,44 @@ describe('the bank callback', () => {
     expect(await s.db.selectFrom('bank_transactions').select('bank').where('billing_code', '=', app.billingCode).execute()).toEqual([]);
   });
 });
+
+describe('a payment whose callback never came', () => {
+  it("is found when the applicant says \"I paid\": nothing yet, then applied once the bank has it; the inquiries are limited per application", async () => {
+    const { auth } = await s.applicant();
+    const app = (await s.call('POST', '/applications', sampleSubmission(), auth)).body as Billing;
+    const inquire = () => s.call('POST', `/applications/${app.applicationId}/payment-inquiry`, undefined, auth);
+    expect(await inquire()).toMatchObject({ status: 200, body: { status: 'nothing-found', stage: 'AWAITING_PAYMENT', payments: [] } });
+
+    const lost = paymentCallback(app, { bank: 'BTN' });
+    s.bank.hold(lost); // paid at the bank, and its callback lost
+    const found = await inquire();
+    expect(found).toMatchObject({
+      status: 200,
+      body: { status: 'applied', payments: [{ bank: 'BTN', transactionId: lost.transactionId, amount: app.amount, outcome: 'APPLIED', reason: null }] },
+    });
+    await stageBecomes(app.trackingCode, 'AWAITING_BOOKING');
+    expect(await findBankTransaction(s.db, lost)).toMatchObject({ first_source: 'inquiry', outcome: 'APPLIED', application_id: app.applicationId });
+
+    const limited = await inquire(); // PAYMENT_INQUIRY_BURST (2) used up
+    expect(limited).toMatchObject({ status: 429, body: { detail: 'at most 6 inquiries an hour for one application' } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await countRows(s.db, 'payments', app.applicationId)).toBe(1);
+  });
+
+  it('answers 503 when the bank does not answer the inquiry', async () => {
+    const { auth } = await s.applicant();
+    const app = (await s.call('POST', '/applications', sampleSubmission(), auth)).body as Billing;
+    s.bank.failNext(3);
+    const answer = await s.call('POST', `/applications/${app.applicationId}/payment-inquiry`, undefined, auth);
+    expect(answer).toMatchObject({ status: 503, body: { type: '/problems/unavailable', detail: expect.stringMatching(/bank did not answer/) } });
+    expect(await stageOf(app.trackingCode)).toBe('AWAITING_PAYMENT');
+  });
+
+  it("is found by the workflow's own inquiry before the payment window closes, and applied", async () => {
+    const app = await s.submitWith({ paymentWindowMs: 8_000, paymentInquiryBeforeMs: 5_000 });
+    const lost = paymentCallback(app);
+    s.bank.hold(lost);
+    await stageBecomes(app.trackingCode, 'AWAITING_BOOKING');
+    expect(await findBankTransaction(s.db, lost)).toMatchObject({ first_source: 'inquiry', outcome: 'APPLIED', application_id: app.applicationId });
+  });
+});

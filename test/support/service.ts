@@ -5,16 +5,18 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { httpBank } from '../../activities/bank.js';
 import { httpPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
 import { runWorkflowStarter } from '../../api/workflow-starts.js';
 import { signedHeaders } from '../../api/signatures.js';
-import { loadConfig, policyFrom } from '../../config.js';
+import { bankTransactionPolicyFrom, loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
 import { submitApplication } from '../../api/submission.js';
 import { SEARCH_ATTRIBUTES, workflowIdFor, type Policy } from '../../workflows/definitions.js';
+import { startFakeBank } from './fake-bank.js';
 import { startFakePos } from './fake-pos.js';
 import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js';
 
@@ -37,11 +39,19 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     },
   });
   const startedAt = new Date();
-  const config = loadConfig(TEST_CONFIG);
+  const bank = await startFakeBank();
+  const config = loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token });
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
-  const activities = createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bookingHorizonDays: config.BOOKING_HORIZON_DAYS });
+  const activities = createActivities({
+    db,
+    pos: httpPos(pos.url),
+    temporal: env.client,
+    bank: httpBank(bank.url, bank.token),
+    bankTransactions: bankTransactionPolicyFrom(config),
+    bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+  });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
   // may record the interview. For the applications a test names, the day opens when the seat is booked, as
   // with the demo's short days (DEMO_DAY_SECONDS); every other application keeps the real rule.
@@ -78,6 +88,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     env,
     db,
     config,
+    bank,
     taskQueue,
     url: api.url,
     call,
@@ -90,7 +101,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     comesOnTheDay: (applicationId: string) => void dayOpensAtBooking.add(applicationId),
     /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
     async listenWith(overrides: Record<string, string>) {
-      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, ...overrides }) }), 0, '127.0.0.1');
+      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token, ...overrides }) }), 0, '127.0.0.1');
       extra.push(other);
       return { url: other.url, call: caller(other.url) };
     },
@@ -127,6 +138,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
       worker.shutdown();
       await running;
       await pos.stop();
+      await bank.stop();
       await db.destroy();
       await env.teardown();
     },

@@ -5,8 +5,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { httpBank } from '../../activities/bank.js';
 import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../worker/runtime.js';
+import { startFakeBank } from './fake-bank.js';
 import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { seeBankTransaction } from '../../api/bank-intake.js';
@@ -32,6 +34,7 @@ export async function startTimeSkipping() {
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const db = createDb(inject('databaseUrl'), { max: 4 });
   const pos = await startFakePos();
+  const bank = await startFakeBank();
   const taskQueue = `wf-${randomUUID()}`;
   const started: Array<{ workflowId: string; personal: string[] }> = [];
 
@@ -39,6 +42,7 @@ export async function startTimeSkipping() {
     env,
     db,
     pos,
+    bank,
     client: env.client,
     taskQueue,
     async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
@@ -62,12 +66,13 @@ export async function startTimeSkipping() {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: httpPos(pos.url), temporal: env.client }),
+        activities: createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bank: httpBank(bank.url, bank.token), bankTransactions: defaultBankTransactionPolicy }),
       });
       return worker.runUntil(body());
     },
     async teardown() {
       await pos.stop();
+      await bank.stop();
       await db.destroy();
       await env.teardown();
     },

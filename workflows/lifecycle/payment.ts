@@ -1,6 +1,7 @@
 // AWAITING_PAYMENT: the bank's payment, within the billing code's validity. Every money decision about this
 // application is taken here: the bankTransaction workflow asks (applyPayment) and refunds what is refused.
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
 import { ACTORS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
 import { withdrawn } from './cancellation.js';
@@ -10,12 +11,37 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
   const deadline = lc.input.paymentDeadline ?? later(lc.policy.paymentWindowMs);
   await lc.enterStage('AWAITING_PAYMENT', { actor: ACTORS.applicant, deadline });
-  await condition(() => lc.payment !== undefined || lc.cancelled, until(deadline));
+  const settled = () => lc.payment !== undefined || lc.cancelled;
+  // Workflows started before the inquiry (no such policy, or no patch marker in their history) wait as they did.
+  if (lc.policy.paymentInquiryBeforeMs !== undefined && patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
+  else await condition(settled, until(deadline));
   if (lc.cancelled) return () => withdrawn(lc);
   if (!lc.payment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired unpaid; nothing was charged' };
   await lc.savePayment();
   await lc.notify('payment-confirmed', 'PAYMENT_CONFIRMED');
   return () => awaitingBooking(lc, { actor: ACTORS.bank });
+}
+
+/** Asks the bank once the payment window is about to close; the activity's retries are few, the window runs on. */
+const bankInquiry = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '5 seconds', maximumAttempts: 3 } });
+
+/**
+ * The wait for the payment, with the workflow's own inquiry shortly before the window closes: a payment whose
+ * callback was lost is found, and goes through its bank transaction like a callback. One it found for this
+ * billing code and amount is given a short grace past the deadline to be applied.
+ */
+async function waitAskingTheBank(lc: Lifecycle, deadline: string, settled: () => boolean): Promise<void> {
+  const { paymentInquiryBeforeMs = 0, paymentInquiryGraceMs = 0 } = lc.policy;
+  if (await condition(settled, until(new Date(Date.parse(deadline) - paymentInquiryBeforeMs).toISOString()))) return;
+  const { billingCode, amount } = lc.input;
+  let found = false;
+  try {
+    found = (await bankInquiry.inquireBank({ billingCode })).some((tx) => tx.billingCode === billingCode && tx.amount === amount);
+  } catch (error) {
+    log.warn('the bank inquiry failed; the payment window runs on', { error: String(error) });
+  }
+  if (await condition(settled, until(deadline))) return;
+  if (found) await condition(settled, Math.max(1, paymentInquiryGraceMs));
 }
 
 /** Why a bank payment cannot be applied, or undefined when it is the payment this application waits for. */
