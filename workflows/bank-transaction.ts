@@ -77,18 +77,9 @@ async function decide(t: Tracking): Promise<void> {
     show(t, 'APPLIED', `applied to application ${applicationId}`);
     return;
   }
-  const refund: RefundInput = {
-    bank: tx.bank,
-    transactionId: tx.transactionId,
-    ntpn: tx.ntpn,
-    billingCode: tx.billingCode,
-    amount: tx.amount,
-    paidAt: tx.paidAt,
-    reason: outcome.reason,
-    ...(applicationId && { applicationId }),
-    ...(officeCode && { officeCode }),
-    policy: t.input.policy.refund,
-  };
+  const { bank, transactionId, ntpn, billingCode, amount, paidAt } = tx;
+  const application = { ...(applicationId && { applicationId }), ...(officeCode && { officeCode }) };
+  const refund: RefundInput = { bank, transactionId, ntpn, billingCode, amount, paidAt, reason: outcome.reason, ...application, policy: t.input.policy.refund };
   await activities.openRefund(refund);
   await activities.decideBankTransaction({ ...key(t), outcome: 'REFUND', reason: outcome.reason, applicationId });
   show(t, 'REFUNDING', `not applied (${outcome.reason}): refund ${refundIdFor(tx.bank, tx.transactionId)}`);
