@@ -99,7 +99,7 @@ export function serviceClient(
     book: (applicationId: string, date: string, session: 'MORNING' | 'AFTERNOON') =>
       call<{ endsAt: string }>('POST', `/applications/${applicationId}/booking`, { date, session }, { ...applicants.get(applicationId), ...step() }),
     /** The bank's callback; its NTPN follows from the transaction, so a retry sends the same transaction. */
-    pay: (billingCode: string, amount: number, bank: string, transactionId: string) =>
+    pay: (billingCode: string, amount: number, { bank, transactionId }: { bank: string; transactionId: string }) =>
       signed(config.BANK_CALLBACK_SECRET, '/callbacks/bank/payments', { bank, transactionId, ntpn: ntpnOf(bank, transactionId), billingCode, amount, paidAt: new Date().toISOString() }),
     interview: async (office: string, applicationId: string, outcome: 'APPROVED' | 'REJECTED', reason?: string) =>
       call<{ stage: string; slaDeadline?: string }>('POST', `/officer/applications/${applicationId}/interview`, { outcome, ...(reason && { reason }) }, { ...(await officer(office)), ...step() }),
