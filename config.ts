@@ -67,7 +67,7 @@ const schema = z.object({
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
-  /** The workflow asks the bank itself this long before the payment window closes, and waits this long past it for a payment it found. */
+  /** The workflow asks the bank itself this long before the payment window closes, and waits this long past it for a payment made in time, on record, not applied yet. */
   PAYMENT_INQUIRY_BEFORE_MINUTES: duration.default(15),
   PAYMENT_INQUIRY_GRACE_MINUTES: duration.default(10),
   /** The applicant's "I paid": inquiries per application and hour, and how many may come at once. */

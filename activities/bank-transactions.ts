@@ -10,6 +10,7 @@ import {
   decideBankTransaction,
   flagBankTransaction,
   markSettled,
+  paymentPendingFor,
   recordBankTransaction,
   recordConflict,
   type TransactionKey,
@@ -88,6 +89,11 @@ export const createBankTransactionActivities = ({ db, temporal }: { db: Kysely<D
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
+  },
+
+  /** Stage: AWAITING_PAYMENT. A payment made in time that is on record and not applied yet (its bank transaction is on its way). */
+  async paymentPending(billing: { billingCode: string; amount: number; deadline: string }): Promise<boolean> {
+    return paymentPendingFor(db, billing);
   },
 
   async decideBankTransaction(decision: Parameters<typeof decideBankTransaction>[1]): Promise<void> {

@@ -1,11 +1,11 @@
 // Where every sighting of money enters: the bank's callback (api/routes/callbacks.ts) and the bank inquiry
 // (activities/bank.ts) hand each transaction they see to the bankTransaction workflow of its (bank, transaction
-// id), started by the first sighting (signalWithStart). No money decision is taken here: the workflow records,
-// compares, applies or refunds. A transaction whose workflow has closed is compared with the ledger here: the
+// id), started by the first sighting (signalWithStart), once it is on record in the ledger. No money decision is
+// taken here: the workflow compares, applies or refunds. A transaction whose workflow has closed is compared with the ledger here: the
 // same transaction again is a duplicate; one that disagrees is recorded as a conflict for managers.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { asSighting, findBankTransaction, markSettled, recordConflict } from '../db/queries/bank-transactions.js';
+import { asSighting, findBankTransaction, markSettled, recordBankTransaction, recordConflict } from '../db/queries/bank-transactions.js';
 import type { DB } from '../db/schema.js';
 import {
   BANK_TRANSACTION_WORKFLOW,
@@ -29,8 +29,11 @@ export type Intake = 'accepted' | 'duplicate';
 
 export async function seeBankTransaction(deps: IntakeDeps, tx: BankTransaction): Promise<Intake> {
   const recorded = await findBankTransaction(deps.db, tx);
-  // The same transaction again changes nothing; a settlement line still goes to the workflow, which waits for it.
-  if (recorded && !sightingConflict(asSighting(recorded), tx) && tx.source !== 'settlement') return 'duplicate';
+  // Decided already: the same transaction again changes nothing (a settlement line still goes to the workflow, which waits for it).
+  if (recorded && recorded.outcome !== 'PENDING' && !sightingConflict(asSighting(recorded), tx) && tx.source !== 'settlement') return 'duplicate';
+  // On record at once, before any worker has run its workflow: an application whose payment window closes meanwhile
+  // (its workers down) sees that it was paid in time, and waits for it (workflows/lifecycle/payment.ts).
+  if (!recorded) await recordBankTransaction(deps.db, tx);
   const input: BankTransactionInput = { bank: tx.bank, transactionId: tx.transactionId, policy: deps.policy };
   try {
     await deps.temporal.workflow.signalWithStart(BANK_TRANSACTION_WORKFLOW, {

@@ -56,7 +56,7 @@ export interface Policy {
   pickupRemindersMs: number[];
   /** How long before the payment window closes the workflow asks the bank itself (absent in early workflows: no inquiry). */
   paymentInquiryBeforeMs?: number;
-  /** How long past the window an application waits for a payment its inquiry found, to be applied. */
+  /** How long past the window an application waits for a payment made in time that is on record but has not reached it yet. */
   paymentInquiryGraceMs?: number;
 }
 

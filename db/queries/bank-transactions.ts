@@ -140,3 +140,19 @@ export async function decidedSoon(db: Kysely<DB>, keys: TransactionKey[], within
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Whether a payment of the billing code in full, made by `deadline`, is on record but not decided yet: reported in
+ * time (by the bank's callback or an inquiry), its bank transaction has not reached the application yet.
+ */
+export async function paymentPendingFor(db: Kysely<DB>, billing: { billingCode: string; amount: number; deadline: string }): Promise<boolean> {
+  const row = await db
+    .selectFrom('bank_transactions')
+    .select('bank')
+    .where('billing_code', '=', billing.billingCode)
+    .where('amount', '=', billing.amount)
+    .where('paid_at', '<=', new Date(billing.deadline))
+    .where('outcome', '=', 'PENDING')
+    .executeTakeFirst();
+  return row !== undefined;
+}

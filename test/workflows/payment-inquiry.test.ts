@@ -1,7 +1,9 @@
 // The workflow's own payment inquiry, shortly before the payment window closes: a payment whose callback was lost
 // is found at the bank (a fake one, over HTTP) and applied as its callback would have been. Time-skipping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordBankTransaction } from '../../db/queries/bank-transactions.js';
 import { bankTransactionFor, decided } from '../support/bank.js';
+import { applicationRow } from '../support/read-model.js';
 import { skipTo, stageReached, submitted } from '../support/scenarios.js';
 import { defaultPolicy, startTimeSkipping } from '../support/workflows.js';
 
@@ -26,6 +28,20 @@ describe('the workflow asks the bank before the payment window closes', () => {
       expect(await decided(t.db, lost)).toMatchObject({ outcome: 'APPLIED', first_source: 'inquiry', application_id: app.applicationId });
       const payments = await t.db.selectFrom('payments').select(['bank', 'bank_transaction_id', 'ntpn']).where('application_id', '=', app.applicationId).execute();
       expect(payments).toEqual([{ bank: lost.bank, bank_transaction_id: lost.transactionId, ntpn: lost.ntpn }]);
+    });
+  });
+
+  it('waits past the deadline for a payment made and reported in time that has not reached it yet (the workers were down), and applies it', async () => {
+    await t.withWorker(async () => {
+      const app = await submitted(t);
+      const paid = bankTransactionFor(app, await t.now());
+      // The callback was answered (the transaction on record) while no worker ran its bank transaction.
+      await recordBankTransaction(t.db, paid);
+      await skipTo(t, app.paymentDeadline);
+      expect((await applicationRow(t.db, app.applicationId)).stage).toBe('AWAITING_PAYMENT'); // past the deadline, in its grace
+      await t.see(paid); // its bank transaction runs at last
+      await stageReached(t, app.applicationId, 'AWAITING_BOOKING');
+      expect(await decided(t.db, paid)).toMatchObject({ outcome: 'APPLIED', application_id: app.applicationId });
     });
   });
 

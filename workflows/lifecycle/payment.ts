@@ -5,7 +5,7 @@ import type { Activities } from '../../activities/index.js';
 import { ACTORS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
 import { withdrawn } from './cancellation.js';
-import { later, until, type AppliedPayment, type Lifecycle, type Next } from './state.js';
+import { activities, later, until, type AppliedPayment, type Lifecycle, type Next } from './state.js';
 
 export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
@@ -27,21 +27,21 @@ const bankInquiry = proxyActivities<Activities>({ startToCloseTimeout: '30 secon
 
 /**
  * The wait for the payment, with the workflow's own inquiry shortly before the window closes: a payment whose
- * callback was lost is found, and goes through its bank transaction like a callback. One it found for this
- * billing code and amount is given a short grace past the deadline to be applied.
+ * callback was lost is found, and goes through its bank transaction like a callback. At the deadline, a payment
+ * made in time that is on record but has not reached this application yet (found by the inquiry, or its callback
+ * answered while the workers were down) is given a short grace to be applied.
  */
 async function waitAskingTheBank(lc: Lifecycle, deadline: string, settled: () => boolean): Promise<void> {
   const { paymentInquiryBeforeMs = 0, paymentInquiryGraceMs = 0 } = lc.policy;
   if (await condition(settled, until(new Date(Date.parse(deadline) - paymentInquiryBeforeMs).toISOString()))) return;
   const { billingCode, amount } = lc.input;
-  let found = false;
   try {
-    found = (await bankInquiry.inquireBank({ billingCode })).some((tx) => tx.billingCode === billingCode && tx.amount === amount);
+    await bankInquiry.inquireBank({ billingCode });
   } catch (error) {
     log.warn('the bank inquiry failed; the payment window runs on', { error: String(error) });
   }
   if (await condition(settled, until(deadline))) return;
-  if (found) await condition(settled, Math.max(1, paymentInquiryGraceMs));
+  if (await activities.paymentPending({ billingCode, amount, deadline })) await condition(settled, Math.max(1, paymentInquiryGraceMs));
 }
 
 /** Why a bank payment cannot be applied, or undefined when it is the payment this application waits for. */
