@@ -42,6 +42,9 @@ const schema = z.object({
   POS_CALLBACK_SECRET: z.string().min(16).default('embedded-mode-pos-secret'),
   /** Pos Indonesia's shipment API; empty means shipments are booked at the office counter. */
   POS_API_URL: z.url().optional(),
+  /** The bank's API (payment inquiry, refund transfers) and its bearer token; without it no inquiry can be made. */
+  BANK_API_URL: z.url().optional(),
+  BANK_API_TOKEN: z.string().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
@@ -65,6 +68,14 @@ const schema = z.object({
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
+  /** The workflow asks the bank itself this long before the payment window closes, and waits this long past it for a payment made in time, on record, not applied yet. */
+  PAYMENT_INQUIRY_BEFORE_MINUTES: duration.default(15),
+  PAYMENT_INQUIRY_GRACE_MINUTES: duration.default(10),
+  /** The applicant's "I paid": inquiries per application and hour, and how many may come at once. */
+  PAYMENT_INQUIRY_RATE_PER_HOUR: duration.default(6),
+  PAYMENT_INQUIRY_BURST: duration.default(2),
+  /** How long a bank transaction waits for the settlement report to list it before it is flagged "never settled". */
+  SETTLEMENT_WAIT_DAYS: duration.default(7),
   /** Refunds: how long each transfer waits for the bank's confirmation (fractions allowed), and how many transfers before escalating. */
   REFUND_CONFIRM_HOURS: z.coerce.number().positive().default(24),
   REFUND_MAX_TRANSFER_ATTEMPTS: duration.default(3),
@@ -144,6 +155,12 @@ export const databaseTimeoutsFrom = (config: Config) => ({
   queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_SECONDS * 1000,
 });
 
+/** What each bank transaction's workflow is started with (and hands its refund), from the configuration. */
+export const bankTransactionPolicyFrom = (config: Config) => ({
+  settlementWaitMs: config.SETTLEMENT_WAIT_DAYS * 86_400_000,
+  refund: refundPolicyFrom(config),
+});
+
 /** Policy handed to each workflow at start, so running workflows keep the rules they started with. */
 export const policyFrom = (config: Config) => ({
   paymentWindowMs: config.PAYMENT_WINDOW_MINUTES * 60_000,
@@ -153,6 +170,8 @@ export const policyFrom = (config: Config) => ({
   deliveryWindowMs: config.DELIVERY_WINDOW_DAYS * 86_400_000,
   pickupWindowMs: config.PICKUP_WINDOW_DAYS * 86_400_000,
   pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
+  paymentInquiryBeforeMs: config.PAYMENT_INQUIRY_BEFORE_MINUTES * 60_000,
+  paymentInquiryGraceMs: config.PAYMENT_INQUIRY_GRACE_MINUTES * 60_000,
 });
 
 /** Policy handed to each refund at its start (by whatever opens it), so a running refund keeps its rules. */

@@ -1,7 +1,11 @@
 // Every side effect of the lifecycle, built by one factory from its dependencies.
 // Each activity does one effect guarded by a unique key, so running it twice is the same as once.
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { BankTransactionPolicy } from '../workflows/definitions.js';
+import { createBankActivities, type BankClient } from './bank.js';
+import { createBankTransactionActivities } from './bank-transactions.js';
 import { createBapActivities } from './bap.js';
 import { createBookingActivities } from './booking.js';
 import { createCompensationActivities } from './compensation.js';
@@ -9,16 +13,20 @@ import { createPaymentActivities } from './payments.js';
 import { createNotifyActivities } from './notify.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
-import { createRefundActivities, type RefundTransfers } from './refunds.js';
+import { createRefundActivities } from './refunds.js';
 import { createUnappliedActivities } from './unapplied.js';
 
 export interface ActivityDeps {
   db: Kysely<DB>;
   pos: PosClient;
+  /** Temporal, for the activities that ask another workflow (the bank transaction asks the application). */
+  temporal: Client;
+  /** The bank's API: payment inquiry and refund transfers. */
+  bank: BankClient;
+  /** What a bank transaction an inquiry finds is started with (config: SETTLEMENT_WAIT_DAYS, REFUND_*). */
+  bankTransactions: BankTransactionPolicy;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
-  /** The bank's transfer API for refunds; without it every transfer fails and refunds escalate to their office. */
-  refundTransfers?: RefundTransfers;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -31,6 +39,8 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createPosActivities(deps),
   ...createUnappliedActivities(deps),
   ...createRefundActivities(deps),
+  ...createBankTransactionActivities(deps),
+  ...createBankActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

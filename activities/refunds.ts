@@ -1,52 +1,9 @@
 // Refunds (workflows/refund.ts): the refund ledger, each step recorded once with the notice it carries, and the
 // transfer of the money back through the bank. Every effect has its key: a retry or a replay changes nothing.
-import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { BankClient } from './bank.js';
 import type { NoticeKind, OfficeNoticeKind, RefundInput, RefundState } from '../workflows/definitions.js';
-
-/** What a transfer asks of the bank: return this transaction's money to whoever paid it. */
-export interface RefundTransferRequest {
-  /** The same for every attempt of one refund (its id), so the bank pays it at most once. */
-  idempotencyKey: string;
-  refundId: string;
-  bank: string;
-  transactionId: string;
-  ntpn: string;
-  amount: number;
-}
-
-/** The bank's transfer API for refunds. Idempotent by `idempotencyKey`: a repeat yields the same reference. */
-export interface RefundTransfers {
-  transfer(req: RefundTransferRequest): Promise<{ reference: string }>;
-}
-
-/**
- * The bank's transfer API over HTTP: `POST <base>/transfers` with the key as the Idempotency-Key header,
- * answering `{ reference }`. Any failure throws, and the activity retries.
- */
-export const httpRefundTransfers = (baseUrl: string, options: { token?: string; timeoutMs?: number } = {}): RefundTransfers => ({
-  async transfer(req) {
-    const response = await fetch(new URL('transfers', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': req.idempotencyKey, ...(options.token && { authorization: `Bearer ${options.token}` }) },
-      body: JSON.stringify(req),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-    if (!response.ok) throw new Error(`the bank answered ${response.status} for the transfer of refund ${req.refundId}`);
-    const body = (await response.json()) as { reference?: unknown };
-    if (typeof body.reference !== 'string' || !body.reference) throw new Error(`the bank gave no reference for the transfer of refund ${req.refundId}`);
-    return { reference: body.reference };
-  },
-});
-
-/**
- * Without a bank transfer API, every transfer fails at once (no retries: nothing would change) and the refund
- * escalates to its office once its attempts are spent; nothing pretends to pay.
- */
-const noTransfers: RefundTransfers = {
-  transfer: () => Promise.reject(ApplicationFailure.create({ type: 'NoRefundTransfers', message: 'no bank transfer API is configured for refunds', nonRetryable: true })),
-};
 
 /** A step of a refund: the refund's state after it (its stage in the ledger), the audit entry, and the notices it carries. */
 export interface RefundChange extends RefundState {
@@ -101,7 +58,7 @@ async function noticeApplicant(tx: Tx, applicationId: string | undefined, refund
     .execute();
 }
 
-export const createRefundActivities = ({ db, refundTransfers = noTransfers }: { db: Kysely<DB>; refundTransfers?: RefundTransfers }) => ({
+export const createRefundActivities = ({ db, bank }: { db: Kysely<DB>; bank: BankClient }) => ({
   /** Records a step once: the ledger row (made at the first step; only a newer step moves it), the event, the notices. */
   async recordRefundStep(change: RefundChange): Promise<void> {
     await db.transaction().execute(async (tx) => {
@@ -149,7 +106,7 @@ export const createRefundActivities = ({ db, refundTransfers = noTransfers }: { 
       .values({ refund_id: refundId, attempt, idempotency_key: refundId, requested_at: req.at })
       .onConflict((oc) => oc.columns(['refund_id', 'attempt']).doNothing())
       .execute();
-    const { reference } = await refundTransfers.transfer({ idempotencyKey: refundId, refundId, bank: refund.bank, transactionId: refund.transactionId, ntpn: refund.ntpn, amount: refund.amount });
+    const { reference } = await bank.transfer({ idempotencyKey: refundId, refundId, bank: refund.bank, transactionId: refund.transactionId, ntpn: refund.ntpn, billingCode: refund.billingCode, amount: refund.amount });
     await db.transaction().execute(async (tx) => {
       await tx.updateTable('refund_transfers').set({ bank_reference: reference }).where('refund_id', '=', refundId).where('attempt', '=', attempt).execute();
       await noticeApplicant(tx, refund.applicationId, refundId, 'REFUND_SENT', req.at);

@@ -6,6 +6,7 @@ import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { countBankTransactions } from '../db/queries/bank-transactions.js';
 import { countUnappliedCallbacks } from '../db/queries/unapplied-callbacks.js';
 import type { DB } from '../db/schema.js';
 
@@ -32,7 +33,7 @@ export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
     // Read from the table at scrape time, so every API instance reports the same durable count.
     new Gauge({
       name: 'passport_unapplied_callbacks',
-      help: 'Bank payments and Pos events recorded as not applied to their application (to reconcile; refunds are not built yet)',
+      help: 'Pos events, and bank payments of the callbacks before bank transactions had their own workflow, recorded as not applied to their application',
       labelNames: ['sender'] as const,
       registers: [registry],
       async collect() {
@@ -45,6 +46,29 @@ export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
         }
       },
     });
+    // The ledger, read at scrape time: transactions per outcome, and those flagged for managers.
+    const ledgerGauge = (name: string, help: string, label: 'outcome' | 'flag', pick: (counts: Awaited<ReturnType<typeof countBankTransactions>>) => Record<string, number>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: [label],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          try {
+            for (const [value, n] of Object.entries(pick(await countBankTransactions(db)))) this.set({ [label]: value }, n);
+          } catch (error) {
+            log?.warn({ err: causeOf(error) }, 'metrics: bank transactions could not be counted');
+          }
+        },
+      });
+    ledgerGauge('passport_bank_transactions', 'Bank transactions in the ledger, by outcome (PENDING: not decided yet)', 'outcome', (c) => c.outcomes);
+    ledgerGauge(
+      'passport_bank_transactions_flagged',
+      'Bank transactions flagged for managers: CONFLICT (a sighting disagreed with the first), NEVER_SETTLED (no settlement report listed it in time)',
+      'flag',
+      (c) => c.flags,
+    );
   }
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames, registers: [registry] });

@@ -18,6 +18,9 @@ export interface RateLimit {
   trustProxy: boolean;
   /** A secret every instance shares (JWT_SECRET): it keys the hash of the client, so the table names no IP. */
   secret: string;
+  /** Who a bucket belongs to (default: the client's IP), and how the refusal names the limit. */
+  keyOf?: (c: Context) => string;
+  refusal?: string;
 }
 
 /** How often an instance deletes the buckets that have refilled: a full bucket is the same as no row. */
@@ -49,6 +52,7 @@ export function bucketKeys(limit: Omit<RateLimit, 'trustProxy'>): (ip: string) =
 
 export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler {
   const keyOf = bucketKeys(limit);
+  const clientOf = limit.keyOf ?? ((c: Context) => clientIp(c, limit.trustProxy));
   const interval = 60 / limit.perMinute; // seconds per token
   const seconds = (n: number) => sql<string>`${n}::float8 * interval '1 second'`;
   // A token is left while the bucket is full again at most burst - 1 intervals from now.
@@ -63,7 +67,7 @@ export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler
   };
 
   return async (c, next) => {
-    const key = keyOf(clientIp(c, limit.trustProxy));
+    const key = keyOf(clientOf(c));
     // A new client starts with a full bucket and takes one token; a known one takes one if one is left.
     const taken = await db
       .insertInto('rate_limits')
@@ -85,7 +89,7 @@ export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler
         .executeTakeFirst();
       const untilOneToken = (bucket?.ahead ?? 0) - (limit.burst - 1) * interval;
       c.header('retry-after', String(Math.max(1, Math.ceil(untilOneToken))));
-      throw new HttpProblem('rate-limited', `at most ${limit.perMinute} lookups a minute from one client`);
+      throw new HttpProblem('rate-limited', limit.refusal ?? `at most ${limit.perMinute} lookups a minute from one client`);
     }
     await next();
   };

@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   APPLICATION_TYPES,
+  BANK_CODE,
   BAP_CAUSES,
   DELIVERY_METHODS,
   INTERVIEW_OUTCOMES,
@@ -403,12 +404,40 @@ export const stuckSchema = z
   })
   .openapi('Stuck', { description: 'The oldest open application in each stage' });
 
+export const paymentInquirySchema = z
+  .object({
+    status: z.enum(['applied', 'found', 'nothing-found']).openapi({
+      description: '`applied`: a payment the bank has is this application\'s; `found`: the bank has a payment not applied (yet, or refunded: see each); `nothing-found`: the bank has none yet',
+    }),
+    detail: z.string(),
+    stage: stageSchema,
+    payments: z.array(
+      z.object({
+        bank: z.string(),
+        transactionId: z.string(),
+        amount: z.number().int(),
+        paidAt: z.iso.datetime(),
+        outcome: z.enum(['PENDING', 'APPLIED', 'REFUND', 'CONFLICT']).openapi({ description: 'PENDING: being applied; REFUND: it could not be, and is refunded (see reason)' }),
+        reason: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('PaymentInquiry', { description: "What the bank has for the application's billing code" });
+
 // Callbacks --------------------------------------------------------------------------------------
 
 export const paymentCallbackSchema = z
   .object({
+    bank: z
+      .string()
+      .regex(BANK_CODE, { error: 'must be the bank\'s code in capitals, e.g. BRI, BNI, MANDIRI' })
+      .openapi({ description: 'The bank that took the payment: its transaction ids are its own', example: 'BNI' }),
+    transactionId: text().min(1).max(64).openapi({ description: "The bank's own id of the transaction (unique within the bank)" }),
+    ntpn: z
+      .string()
+      .regex(/^[0-9A-Z]{16}$/, { error: 'must be the 16-character state receipt number (NTPN)' })
+      .openapi({ description: 'The state receipt number (Nomor Transaksi Penerimaan Negara) the settlement report lists' }),
     billingCode: z.string().regex(/^\d{15}$/, { error: 'must be the 15-digit billing code' }),
-    transactionId: text().min(1).max(64),
     amount: z.number().int().positive(),
     // A payment cannot be made in the future (a few minutes of clock difference aside).
     paidAt: z.iso

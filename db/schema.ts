@@ -186,7 +186,12 @@ export interface PaymentsTable {
   id: Generated<string>;
   application_id: string;
   billing_code: string;
+  /** The bank's code (BRI, BNI, ...); 'LEGACY' for payments recorded before callbacks named their bank. */
+  bank: string;
+  /** The bank's own id: unique with `bank`, not across banks. */
   bank_transaction_id: string;
+  /** The state receipt number (NTPN); null for payments recorded before callbacks carried it. */
+  ntpn: ColumnType<string | null, string | null | undefined, string | null>;
   amount: Rupiah;
   paid_at: Timestamp;
 }
@@ -315,6 +320,42 @@ export interface OfficeNoticesTable {
   sent_at: Timestamp | null;
 }
 
+export type BankTransactionOutcome = 'PENDING' | 'APPLIED' | 'REFUND' | 'CONFLICT';
+export type PaymentSource = 'callback' | 'inquiry' | 'settlement';
+
+/** The ledger: every bank transaction reported by any source, once per (bank, transaction_id) (migrations/2026_12_01_001). */
+export interface BankTransactionsTable {
+  bank: string;
+  transaction_id: string;
+  ntpn: string;
+  billing_code: string;
+  amount: Rupiah;
+  paid_at: Timestamp;
+  /** Who reported it first: the bank's callback, an inquiry, or the settlement report. */
+  first_source: PaymentSource;
+  /** The application it was applied to or refunded from; null for an unknown billing code. */
+  application_id: string | null;
+  /** PENDING until the bankTransaction workflow decides: applied, refunded, or a conflict for managers. */
+  outcome: ColumnType<BankTransactionOutcome, BankTransactionOutcome | undefined, BankTransactionOutcome>;
+  outcome_reason: string | null;
+  decided_at: OptionalTimestamp;
+  settled_at: OptionalTimestamp;
+  /** What managers should look at: CONFLICT (a sighting disagreed), NEVER_SETTLED (no settlement listed it in time). */
+  flags: ColumnType<string[], string[] | undefined, string[]>;
+  received_at: DefaultedTimestamp;
+}
+
+/** A sighting that disagrees with the transaction as first recorded, kept once per distinct sighting. */
+export interface BankTransactionConflictsTable {
+  bank: string;
+  transaction_id: string;
+  sighting_key: string;
+  source: PaymentSource;
+  sighting: ColumnType<Record<string, unknown>, string, string>;
+  reason: string;
+  recorded_at: DefaultedTimestamp;
+}
+
 /** A reference file last loaded from deploy/reference/ (see db/reference.ts). */
 export interface ReferenceFilesTable {
   /** The file's name within the reference folder, e.g. calendar/2027.json. */
@@ -344,6 +385,8 @@ export interface DB {
   compensations: CompensationsTable;
   notifications: NotificationsTable;
   unapplied_callbacks: UnappliedCallbacksTable;
+  bank_transactions: BankTransactionsTable;
+  bank_transaction_conflicts: BankTransactionConflictsTable;
   reference_files: ReferenceFilesTable;
   refunds: RefundsTable;
   refund_events: RefundEventsTable;

@@ -1,9 +1,12 @@
 // The demo's only door into the service: its public HTTP API, as applicants, officers, the bank and Pos
 // would call it. Each applicant registers an account and uses its token for submission and booking.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mintStaffToken } from '../api/auth.js';
 import { signedHeaders } from '../api/signatures.js';
 import type { Config } from '../config.js';
+
+/** A state receipt number (NTPN, 16 characters) of the demo bank's, one per transaction. */
+const ntpnOf = (bank: string, transactionId: string): string => createHash('sha256').update(`${bank}/${transactionId}`).digest('hex').slice(0, 16).toUpperCase();
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -95,8 +98,9 @@ export function serviceClient(
     track: (trackingCode: string) => call<{ stage: string; posTrackingNumber?: string; slaBreached?: boolean }>('GET', `/track/${trackingCode}`),
     book: (applicationId: string, date: string, session: 'MORNING' | 'AFTERNOON') =>
       call<{ endsAt: string }>('POST', `/applications/${applicationId}/booking`, { date, session }, { ...applicants.get(applicationId), ...step() }),
-    pay: (billingCode: string, amount: number, transactionId: string) =>
-      signed(config.BANK_CALLBACK_SECRET, '/callbacks/bank/payments', { billingCode, amount, transactionId, paidAt: new Date().toISOString() }),
+    /** The bank's callback; its NTPN follows from the transaction, so a retry sends the same transaction. */
+    pay: (billingCode: string, amount: number, { bank, transactionId }: { bank: string; transactionId: string }) =>
+      signed(config.BANK_CALLBACK_SECRET, '/callbacks/bank/payments', { bank, transactionId, ntpn: ntpnOf(bank, transactionId), billingCode, amount, paidAt: new Date().toISOString() }),
     interview: async (office: string, applicationId: string, outcome: 'APPROVED' | 'REJECTED', reason?: string) =>
       call<{ stage: string; slaDeadline?: string }>('POST', `/officer/applications/${applicationId}/interview`, { outcome, ...(reason && { reason }) }, { ...(await officer(office)), ...step() }),
     print: async (office: string, applicationId: string, passportNumber: string) =>

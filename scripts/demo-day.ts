@@ -14,9 +14,13 @@ export interface Applicant {
   fate: Fate;
   applicationId?: string;
   trackingCode?: string;
+  billingCode?: string;
   expectedStage: string;
   log: string[];
 }
+
+/** How the demo's bank pays a billing code: at BNI, the billing code as its transaction id (one payment each). */
+export const demoPayment = (billingCode: string) => ({ bank: 'BNI', transactionId: billingCode });
 
 const DEFAULT_SHARES: Array<[Fate, number]> = [
   ['PAYS_LATE', 0.1],
@@ -100,18 +104,18 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
       address: `Jl. Demo No. ${a.n}`,
     });
     if (submitted.status !== 201 && submitted.status !== 202) throw new Error(`submission ${a.n}: HTTP ${submitted.status} ${JSON.stringify(submitted.body)}`);
-    Object.assign(a, { applicationId: submitted.body.applicationId, trackingCode: submitted.body.trackingCode });
+    Object.assign(a, { applicationId: submitted.body.applicationId, trackingCode: submitted.body.trackingCode, billingCode: submitted.body.billingCode });
     onStage('submitted');
     const { billingCode, amount, paymentDeadline } = submitted.body;
 
     if (a.fate === 'PAYS_LATE') {
       await sleepUntil(paymentDeadline);
-      const late = await api.pay(billingCode, amount, `BNI-${billingCode}`);
-      a.log.push(`paid after the billing code expired: HTTP ${late.status}`);
+      const late = await api.pay(billingCode, amount, demoPayment(billingCode));
+      a.log.push(`paid after the billing code expired: HTTP ${late.status} (refunded)`);
       await waitForStage(api, a, ['EXPIRED']);
       return onStage('expired');
     }
-    await until2xx(() => api.pay(billingCode, amount, `BNI-${billingCode}`), 'payment');
+    await until2xx(() => api.pay(billingCode, amount, demoPayment(billingCode)), 'payment');
     await waitForStage(api, a, ['AWAITING_BOOKING']);
     onStage('paid');
 

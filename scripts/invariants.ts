@@ -25,7 +25,7 @@ export interface ApplicationFacts {
   deliveryRequests: number;
   auditSeqs: number[];
   auditStages: string[];
-  /** The bank's transactions the API answered 202 for that are neither a payment nor on record as unapplied. */
+  /** The bank's transactions for its billing code that are neither its payment, nor refunded, nor a conflict on record. */
   lostBankEvents: number;
   /** The workflow's answer: its result when closed, its current stage when running. */
   workflowStatus: string;
@@ -59,26 +59,27 @@ export async function factsFor(db: Kysely<DB>, temporal: Client, applicationIds:
     ).map((r) => [r.application_id, Number(r.n)]),
   );
   const audit = await db.selectFrom('audit_log').select(['application_id', 'seq', 'stage', 'reason']).where('application_id', 'in', applicationIds).orderBy('application_id').orderBy('seq').execute();
-  // A transaction the bank was answered 202 for is either applied (a payment) or on record as unapplied
-  // (money to refund); one that is neither is lost.
+  // Every transaction the bank reported for the application's billing code has found its owner: applied as its
+  // payment, refunded, or a conflict on record for managers. One still undecided (or applied without the payment) is lost.
   const bankEvents = new Map(
     (
       await db
-        .selectFrom('callback_events as e')
-        .select(['e.application_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('e.sender', '=', 'bank')
-        .where('e.application_id', 'in', applicationIds)
-        .where(({ not, exists, selectFrom }) =>
+        .selectFrom('bank_transactions as b')
+        .innerJoin('applications as a', 'a.billing_code', 'b.billing_code')
+        .select(['a.id as application_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('a.id', 'in', applicationIds)
+        .where(({ eb, and, or, not, exists, selectFrom }) =>
           not(
-            exists(
-              selectFrom('payments as p')
-                .select('p.application_id')
-                .whereRef('p.bank_transaction_id', '=', 'e.event_id')
-                .union(selectFrom('unapplied_callbacks as u').select('u.application_id').where('u.sender', '=', 'bank').whereRef('u.event_id', '=', 'e.event_id')),
-            ),
+            or([
+              eb('b.outcome', 'in', ['REFUND', 'CONFLICT']),
+              and([
+                eb('b.outcome', '=', 'APPLIED'),
+                exists(selectFrom('payments as p').select('p.id').whereRef('p.application_id', '=', 'a.id').whereRef('p.bank', '=', 'b.bank').whereRef('p.bank_transaction_id', '=', 'b.transaction_id')),
+              ]),
+            ]),
           ),
         )
-        .groupBy('e.application_id')
+        .groupBy('a.id')
         .execute()
     ).map((r) => [r.application_id, Number(r.n)]),
   );
@@ -127,7 +128,7 @@ export function violationsIn(facts: ApplicationFacts[]): Violation[] {
     const paid = f.auditStages.some((s) => PAID_STAGES.includes(s));
     if (f.payments > 1) add(f, 'one payment', `${f.payments} payments`);
     if (paid && f.payments !== 1) add(f, 'one payment', `went past payment with ${f.payments} payments recorded`);
-    if (f.lostBankEvents > 0) add(f, 'no payment lost', `the bank was answered 202 for ${f.lostBankEvents} transaction(s) neither applied nor recorded as unapplied (stage ${f.stage})`);
+    if (f.lostBankEvents > 0) add(f, 'no payment lost', `${f.lostBankEvents} bank transaction(s) for its billing code neither applied as its payment, nor refunded, nor a conflict on record (stage ${f.stage})`);
     if (f.activeSeats > 1 + f.noShows) add(f, 'one seat', `${f.activeSeats} seats taken with ${f.noShows} no-show(s)`);
     if (SEATED_STAGES.includes(f.stage) && f.activeSeats < 1) add(f, 'one seat', `${f.stage} without a seat`);
     if (f.stage === 'EXPIRED' && f.activeSeats > 0) add(f, 'one seat', `${f.stage} still holds ${f.activeSeats} seat(s)`);

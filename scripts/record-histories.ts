@@ -3,6 +3,7 @@
 // through the current workflow code, so a change that would break running workflows fails CI.
 // Usage: npm run histories:record -- <label>. Each run adds `<scenario>.<label>.json`; keep the older
 // files as long as workflows started under that code may still be running.
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,19 +13,20 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadHolidays } from '../db/queries/holidays.js';
+import { noBankApi } from '../activities/bank.js';
 import { counterBookedPos } from '../activities/pos.js';
 import { workflowsPath } from '../worker/index.js';
 import { submitApplication, type Submission } from '../api/submission.js';
-import { loadConfig, policyFrom } from '../config.js';
+import { bankTransactionPolicyFrom, loadConfig, policyFrom } from '../config.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { seed } from '../db/reference.js';
 import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import {
+  applyPayment,
   bookSession,
   cancelApplication,
   chooseDelivery,
-  paymentReceived,
   posDeliveryEvent,
   recordBap,
   recordHandover,
@@ -77,9 +79,11 @@ async function submit(overrides: Partial<Submission> = {}) {
   return { submitted, handle: env.client.workflow.getHandle(workflowIdFor(submitted.applicationId)) };
 }
 
+/** The bank's payment as its bankTransaction workflow offers it (applyPayment); a second one is refused. */
 async function pay(handle: WorkflowHandle, submitted: { billingCode: string; amount: number }, transactionId = `REC-${submitted.billingCode}`) {
   const paidAt = new Date(await env.currentTimeMs()).toISOString();
-  await handle.signal(paymentReceived, { transactionId, billingCode: submitted.billingCode, amount: submitted.amount, paidAt });
+  const ntpn = createHash('sha256').update(transactionId).digest('hex').slice(0, 16).toUpperCase();
+  await handle.executeUpdate(applyPayment, { args: [{ bank: 'BRI', transactionId, ntpn, billingCode: submitted.billingCode, amount: submitted.amount, paidAt, source: 'callback' }] });
 }
 
 /** The office's nth working day from today (Palu, Asia/Makassar). */
@@ -134,7 +138,7 @@ const scenarios: Record<string, () => Promise<WorkflowHandle>> = {
   async 'paid-twice-then-cancelled'() {
     const { submitted, handle } = await submit();
     await pay(handle, submitted);
-    await pay(handle, submitted, `REC-SECOND-${submitted.billingCode}`); // recorded as unapplied, for a refund
+    await pay(handle, submitted, `REC-SECOND-${submitted.billingCode}`); // refused: its bank transaction refunds it
     await handle.executeUpdate(bookSession, { args: [{ date: await workingDay(2), session: 'MORNING' }] });
     await handle.executeUpdate(cancelApplication, { args: [{ reason: 'travel postponed' }] });
     return handle;
@@ -175,7 +179,7 @@ try {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
     try {
       await registerSearchAttributes(env.connection);
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos() }) });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos(), temporal: env.client, bank: noBankApi(), bankTransactions: bankTransactionPolicyFrom(loadConfig({})) }) });
       await worker.runUntil(async () => {
         const handle = await run();
         const result = await handle.result();

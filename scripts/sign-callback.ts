@@ -7,7 +7,8 @@ const [sender, body] = process.argv.slice(2);
 const paths = { bank: '/callbacks/bank/payments', pos: '/callbacks/pos/deliveries' } as const;
 if ((sender !== 'bank' && sender !== 'pos') || !body) {
   console.error(`usage: npm run sign-callback -- bank|pos '<json body>'
-  e.g. npm run sign-callback -- bank '{"billingCode":"123456789012345","transactionId":"BNI-1","amount":950000,"paidAt":"2026-11-23T10:00:00+07:00"}'`);
+  e.g. npm run sign-callback -- bank '{"bank":"BNI","transactionId":"1","ntpn":"0A1B2C3D4E5F6789","billingCode":"123456789012345","amount":950000,"paidAt":"2026-11-23T10:00:00+07:00"}'
+  (a bank payment is the bank's code, its own transaction id and the state receipt number, NTPN)`);
   process.exit(2);
 }
 try {

@@ -29,9 +29,9 @@ import { msToTs } from '@temporalio/common';
 import { sql } from 'kysely';
 import { mintStaffToken } from '../api/auth.js';
 import { createDb } from '../db/connect.js';
-import { SEARCH_ATTRIBUTES, workflowIdFor } from '../workflows/definitions.js';
+import { SEARCH_ATTRIBUTES, bankTransactionIdFor, workflowIdFor } from '../workflows/definitions.js';
 import { serviceClient } from './demo-client.js';
-import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
+import { demoDay, demoPayment, nextWorkingDay, type Applicant } from './demo-day.js';
 import { managerQueries } from '../managers/visibility.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { onShutdownSignal } from './signals.js';
@@ -244,6 +244,9 @@ async function main() {
     const refused = answers.filter((a) => a.status === 'rejected');
     if (refused.length) fail(`${refused.length} of ${burst.length} managers' queries in a burst were refused: ${(refused[0] as PromiseRejectedResult).reason}`);
     step(`visibility: the ${count} workflows are listed COMPLETED; a burst of ${burst.length} managers' queries all answered`);
+    // Each payment's bank transaction waits days for a settlement report, which a smoke check never sends.
+    const ended = await Promise.allSettled(bankTransactionIds().map((id) => client.workflow.getHandle(id).terminate('smoke check ended: no settlement report comes')));
+    step(`${ended.filter((r) => r.status === 'fulfilled').length} bank transactions ended (their settlement reports never come in a smoke check)`);
   } finally {
     await temporal.close();
   }
@@ -257,11 +260,19 @@ const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
  * Best effort, after a failed or interrupted run: the workflows it started that still run (listed by its task
  * queue, and by the ids it knows, in case visibility lags) are terminated, so that none stays open in the namespace.
  */
+/** The bank transaction workflow of each application's payment (demo-day pays each billing code once). */
+const bankTransactionIds = () =>
+  applicants.flatMap((a) => {
+    if (!a.billingCode) return [];
+    const { bank, transactionId } = demoPayment(a.billingCode);
+    return [bankTransactionIdFor(bank, transactionId)];
+  });
+
 async function terminateLeftovers(): Promise<void> {
   const connection = await Connection.connect({ address: temporalAddress!, connectTimeout: '5s' });
   try {
     const client = new Client({ connection, namespace });
-    const ids = new Set(applicants.flatMap((a) => (a.applicationId ? [workflowIdFor(a.applicationId)] : [])));
+    const ids = new Set([...applicants.flatMap((a) => (a.applicationId ? [workflowIdFor(a.applicationId)] : [])), ...bankTransactionIds()]);
     for await (const workflow of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) ids.add(workflow.workflowId);
     // One already ended refuses: only those still running count.
     const results = await Promise.allSettled([...ids].map((id) => client.workflow.getHandle(id).terminate('smoke check ended')));

@@ -2,13 +2,15 @@
 // built from the configuration (shared by `npm start` and the production worker, scripts/worker.ts).
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
+import { bankFromConfig, type BankClient } from '../activities/bank.js';
 import { createActivities } from '../activities/index.js';
 import { posFromConfig, type PosClient } from '../activities/pos.js';
-import type { RefundTransfers } from '../activities/refunds.js';
-import type { Config } from '../config.js';
+import { bankTransactionPolicyFrom, type Config } from '../config.js';
 import type { DB } from '../db/schema.js';
+import type { BankTransactionPolicy } from '../workflows/definitions.js';
 import { compressDays } from './demo-clock.js';
 import { observeActivity } from './runtime.js';
 
@@ -20,6 +22,8 @@ export const workerSettingsFrom = (config: Config) => ({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   pos: posFromConfig(config),
+  bank: bankFromConfig(config),
+  bankTransactions: bankTransactionPolicyFrom(config),
   shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   demoDaySeconds: config.DEMO_DAY_SECONDS,
   bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
@@ -31,16 +35,18 @@ export async function createPassportWorker(opts: {
   taskQueue: string;
   db: Kysely<DB>;
   pos: PosClient;
+  bank: BankClient;
+  bankTransactions: BankTransactionPolicy;
   /** How long in-flight activities may run on after shutdown starts; default 30 s. */
   shutdownGraceSeconds?: number;
   /** Demo and staging only: see worker/demo-clock.ts. */
   demoDaySeconds?: number;
   bookingHorizonDays?: number;
-  /** The bank's transfer API for refunds (not configurable yet: without it, refunds escalate; see activities/refunds.ts). */
-  refundTransfers?: RefundTransfers;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
-  const activities = createActivities({ db: opts.db, pos: opts.pos, bookingHorizonDays: opts.bookingHorizonDays, refundTransfers: opts.refundTransfers });
+  // The activities that ask other workflows (a bank transaction asks its application) use the worker's own connection.
+  const temporal = new Client({ connection, namespace: opts.namespace });
+  const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,

@@ -67,6 +67,10 @@ export interface Policy {
   deliveryWindowMs?: number;
   /** Offsets from READY_FOR_PICKUP at which the applicant is reminded to collect (days 7, 14, 25). */
   pickupRemindersMs: number[];
+  /** How long before the payment window closes the workflow asks the bank itself (absent in early workflows: no inquiry). */
+  paymentInquiryBeforeMs?: number;
+  /** How long past the window an application waits for a payment made in time that is on record but has not reached it yet. */
+  paymentInquiryGraceMs?: number;
 }
 
 export interface ApplicationInput {
@@ -93,6 +97,61 @@ export interface PaymentNotice {
   paidAt: string;
 }
 export const paymentReceived = defineSignal<[PaymentNotice]>('paymentReceived');
+
+// Issue 13: money that always finds its owner. Every sighting of a bank transaction goes through one
+// bankTransaction workflow per (bank, transaction id); the application answers it with applyPayment.
+// (`paymentReceived` above is kept for workflows that were waiting for it before.)
+export const BANK_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
+export const PAYMENT_SOURCES = ['callback', 'inquiry', 'settlement'] as const;
+export interface BankTransaction { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; source: (typeof PAYMENT_SOURCES)[number]; }
+export const BANK_TRANSACTION_WORKFLOW = 'bankTransaction';
+export const bankTransactionIdFor = (bank: string, transactionId: string) => `bank-tx-${bank}-${transactionId}`;
+/** Each sighting of the transaction (callback, inquiry, settlement line): the first decides, later ones are compared. */
+export const transactionSeen = defineSignal<[BankTransaction]>('transactionSeen');
+/** The application's answer to a payment: applied, or refused with the reason (then it is refunded). */
+export type PaymentOutcome = { applied: true } | { applied: false; reason: string };
+export const applyPayment = defineUpdate<PaymentOutcome, [BankTransaction]>('applyPayment');
+export const REFUND_WORKFLOW = 'refund';
+export const refundIdFor = (bank: string, transactionId: string) => `refund-${bank}-${transactionId}`;
+export interface RefundInput { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; reason: string; applicationId?: string; officeCode?: string; policy: RefundPolicy; }
+export interface RefundPolicy { confirmWithinMs: number; maxTransferAttempts: number; }
+export const REFUND_STAGES = ['AWAITING_APPROVAL', 'AWAITING_BANK', 'REFUNDED', 'DECLINED', 'ESCALATED'] as const;
+
+
+/** Where a bank transaction stands, as managers find it in the Web UI (search attribute BankTransactionState). */
+export const BANK_TRANSACTION_STATES = ['RECEIVED', 'APPLIED', 'REFUNDING', 'CONFLICT', 'UNSETTLED', 'SETTLED'] as const;
+export type BankTransactionStateName = (typeof BANK_TRANSACTION_STATES)[number];
+
+/** Fixed from configuration when the transaction is first seen. */
+export interface BankTransactionPolicy {
+  /** How long to wait for the settlement report to list the transaction before it is flagged "never settled". */
+  settlementWaitMs: number;
+  /** Handed to the refund, when the payment is not applied. */
+  refund: RefundPolicy;
+}
+export interface BankTransactionInput {
+  bank: string;
+  transactionId: string;
+  policy: BankTransactionPolicy;
+}
+
+/**
+ * Why a later sighting of a transaction is not the transaction first seen (another billing code, amount or
+ * NTPN), or undefined when it is the same. The time of payment is not compared: sources write it differently.
+ */
+export function sightingConflict(first: BankTransaction, later: BankTransaction): string | undefined {
+  const differing = (['billingCode', 'amount', 'ntpn'] as const).filter((field) => first[field] !== later[field]);
+  if (differing.length === 0) return undefined;
+  const fields = differing.map((field) => `${field} ${later[field]} (first seen: ${first[field]})`).join(', ');
+  return `${later.bank} transaction ${later.transactionId} seen again with another ${fields}`;
+}
+
+/** The applicant's "I paid": one bank inquiry at a time per application (a second click joins the first). */
+export const PAYMENT_INQUIRY_WORKFLOW = 'paymentInquiry';
+export const paymentInquiryIdFor = (applicationId: string): string => `payment-inquiry-${applicationId}`;
+export interface PaymentInquiryInput {
+  billingCode: string;
+}
 
 export interface PosDeliveryEvent {
   eventId: string;
@@ -175,23 +234,6 @@ export interface ApplicationState {
 }
 export const getState = defineQuery<ApplicationState>('getState');
 
-// Money that always finds its owner (issue 13): every sighting of a bank transaction, and refunds.
-export const BANK_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
-export const PAYMENT_SOURCES = ['callback', 'inquiry', 'settlement'] as const;
-export interface BankTransaction { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; source: (typeof PAYMENT_SOURCES)[number]; }
-export const BANK_TRANSACTION_WORKFLOW = 'bankTransaction';
-export const bankTransactionIdFor = (bank: string, transactionId: string) => `bank-tx-${bank}-${transactionId}`;
-/** Each sighting of the transaction (callback, inquiry, settlement line): the first decides, later ones are compared. */
-export const transactionSeen = defineSignal<[BankTransaction]>('transactionSeen');
-/** The application's answer to a payment: applied, or refused with the reason (then it is refunded). */
-export type PaymentOutcome = { applied: true } | { applied: false; reason: string };
-export const applyPayment = defineUpdate<PaymentOutcome, [BankTransaction]>('applyPayment');
-export const REFUND_WORKFLOW = 'refund';
-export const refundIdFor = (bank: string, transactionId: string) => `refund-${bank}-${transactionId}`;
-export interface RefundInput { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; reason: string; applicationId?: string; officeCode?: string; policy: RefundPolicy; }
-export interface RefundPolicy { confirmWithinMs: number; maxTransferAttempts: number; }
-export const REFUND_STAGES = ['AWAITING_APPROVAL', 'AWAITING_BANK', 'REFUNDED', 'DECLINED', 'ESCALATED'] as const; // refine as needed
-
 // A refund's own messages (workflows/refund.ts): a finance officer of the refund's office approves or declines
 // it (updates whose validators refuse a step out of order); the bank confirms the transfer (a signal carrying
 // the bank's own refund reference, so a repeat changes nothing).
@@ -251,4 +293,6 @@ export const SlaBreached = defineSearchAttributeKey('SlaBreached', SearchAttribu
 export const StageEnteredAt = defineSearchAttributeKey('StageEnteredAt', SearchAttributeType.DATETIME);
 /** A refund's stage (refunds carry OfficeCode too, when the payment's application is known). */
 export const RefundStageKey = defineSearchAttributeKey('RefundStage', SearchAttributeType.KEYWORD);
-export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt, RefundStageKey];
+/** On each bankTransaction workflow: one of BANK_TRANSACTION_STATES. */
+export const BankTransactionState = defineSearchAttributeKey('BankTransactionState', SearchAttributeType.KEYWORD);
+export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt, RefundStageKey, BankTransactionState];

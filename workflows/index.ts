@@ -1,3 +1,5 @@
 // Every workflow type the worker runs: a new one (a refund, a reconciliation) is one export here.
 export { passportApplication } from './application.js';
 export { refund } from './refund.js';
+export { bankTransaction } from './bank-transaction.js';
+export { paymentInquiry } from './payment-inquiry.js';

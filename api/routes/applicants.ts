@@ -3,24 +3,31 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
+import { WorkflowFailedError } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import { applicationDetail, applicationsOfAccount } from '../../db/queries/applications.js';
+import { decidedSoon } from '../../db/queries/bank-transactions.js';
 import { nextAvailableSessions } from '../../db/queries/sessions.js';
 import type { Application, DB } from '../../db/schema.js';
 import {
   BEFORE_PRINTING_STAGES,
+  PAYMENT_INQUIRY_WORKFLOW,
   REJECTIONS,
   bookSession,
   cancelApplication,
   chooseDelivery,
+  paymentInquiryIdFor,
   rescheduleSession,
+  type BankTransaction,
+  type PaymentInquiryInput,
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
 import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
-import { runStep, stepResponses } from '../steps.js';
+import { rateLimited } from '../rate-limit.js';
+import { runStep, stepResponses, withStepDeadline } from '../steps.js';
 import {
   actionResultSchema,
   appointmentSchema,
@@ -31,6 +38,7 @@ import {
   cancellationSchema,
   deliveryChoiceSchema,
   idempotencyHeaders,
+  paymentInquirySchema,
   submissionSchema,
   submittedSchema,
   submittedStartingSchema,
@@ -113,6 +121,22 @@ const cancel = createRoute({
   responses: { 200: jsonResponse('Cancelled', actionResultSchema), ...stepResponses, ...problems(400, 401, 403, 404, 409, 422) },
 });
 
+const paymentInquiry = createRoute({
+  ...applicant,
+  method: 'post',
+  path: '/applications/{applicationId}/payment-inquiry',
+  summary: '"I paid": ask the bank now what it has for the billing code; a payment found is applied as its callback would be',
+  description:
+    'Each payment the bank has for the billing code goes through its bank transaction (applied to this application, or refunded with ' +
+    'the reason when it cannot be); the answer says what was found and what became of it so far. Rate-limited per application ' +
+    '(PAYMENT_INQUIRY_RATE_PER_HOUR, PAYMENT_INQUIRY_BURST): 429 with Retry-After. 503 when no bank API is configured or the bank does not answer.',
+  request: { params: applicationIdParams },
+  responses: { 200: jsonResponse('What the bank has for the billing code', paymentInquirySchema), ...problems(400, 401, 404, 429) },
+});
+
+/** How long the answer waits for the payments found to be applied (or refused): their workflows decide in moments. */
+const INQUIRY_OUTCOME_WAIT_MS = 5_000;
+
 /** What an applicant reads when the application is recorded but its processing has not started yet. */
 const STARTS_SHORTLY =
   'your application is recorded, and its processing starts shortly by itself: pay the billing code as usual and follow it ' +
@@ -169,8 +193,38 @@ export const applicantRoutes = (deps: ApiDeps) => {
     }
   };
 
+  /** Asks the bank through the paymentInquiry workflow (a second request while one runs joins it). */
+  const askTheBank = async (applicationId: string, billingCode: string): Promise<BankTransaction[]> => {
+    if (!deps.config.BANK_API_URL) throw new HttpProblem('unavailable', "this service has no bank inquiry API configured (BANK_API_URL); the bank's callback still applies a payment");
+    try {
+      return await withStepDeadline(deps, () =>
+        deps.temporal.workflow.execute(PAYMENT_INQUIRY_WORKFLOW, {
+          workflowId: paymentInquiryIdFor(applicationId),
+          taskQueue: deps.taskQueue,
+          args: [{ billingCode } satisfies PaymentInquiryInput],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) throw new HttpProblem('unavailable', 'the bank did not answer the inquiry; try again in a few minutes');
+      throw error;
+    }
+  };
+
   const router = newRouter<ApplicantEnv>();
   router.use('/applications/*', requireRole(deps.config.JWT_SECRET, 'applicant'), own);
+  router.use(
+    '/applications/:applicationId/payment-inquiry',
+    rateLimited(db, {
+      scope: 'payment-inquiry',
+      perMinute: deps.config.PAYMENT_INQUIRY_RATE_PER_HOUR / 60,
+      burst: deps.config.PAYMENT_INQUIRY_BURST,
+      trustProxy: false,
+      secret: deps.config.JWT_SECRET,
+      keyOf: (c) => c.req.path,
+      refusal: `at most ${deps.config.PAYMENT_INQUIRY_RATE_PER_HOUR} inquiries an hour for one application`,
+    }),
+  );
   return router
     .openapi(submit, async (c) => {
       try {
@@ -221,5 +275,20 @@ export const applicantRoutes = (deps: ApiDeps) => {
       const request = c.req.valid('json');
       const state = await step(c, c.get('application').id, cancelApplication, [request]);
       return c.json(state, 200);
+    })
+    .openapi(paymentInquiry, async (c) => {
+      const { id } = c.get('application');
+      const { billing_code: billingCode } = await db.selectFrom('applications').select('billing_code').where('id', '=', id).executeTakeFirstOrThrow();
+      const found = await askTheBank(id, billingCode);
+      const entries = await decidedSoon(db, found, INQUIRY_OUTCOME_WAIT_MS);
+      const payments = entries.map((e) => ({ bank: e.bank, transactionId: e.transaction_id, amount: e.amount, paidAt: e.paid_at.toISOString(), outcome: e.outcome, reason: e.outcome_reason }));
+      const applied = entries.some((e) => e.outcome === 'APPLIED' && e.application_id === id);
+      const { stage } = await db.selectFrom('applications').select('stage').where('id', '=', id).executeTakeFirstOrThrow();
+      const [status, detail] = applied
+        ? (['applied', 'the bank has your payment, and it is applied to this application'] as const)
+        : found.length > 0
+          ? (['found', 'the bank has a payment for this billing code that is not applied to this application (yet, or it is refunded: see each payment)'] as const)
+          : (['nothing-found', 'the bank has no payment for this billing code yet; a payment made moments ago may take a few minutes to reach it'] as const);
+      return c.json({ status, detail, stage: stage as Stage, payments }, 200);
     });
 };

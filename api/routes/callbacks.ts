@@ -1,10 +1,13 @@
-// The bank and Pos Indonesia: signed callbacks, turned into deduplicated workflow signals.
+// The bank and Pos Indonesia: signed callbacks, turned into deduplicated workflow signals. A bank payment is handed
+// to its bank transaction's workflow as it is (api/bank-intake.ts): no money decision is taken here.
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
+import { bankTransactionPolicyFrom } from '../../config.js';
 import { findRefund, findRefundConfirmation, recordRefundConfirmation } from '../../db/queries/refunds.js';
 import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js';
-import { AWAITING_BANK_STAGES, paymentReceived, posDeliveryEvent, refundConfirmed, workflowIdFor } from '../../workflows/definitions.js';
+import { AWAITING_BANK_STAGES, posDeliveryEvent, refundConfirmed, workflowIdFor, type PosDeliveryEvent } from '../../workflows/definitions.js';
+import { seeBankTransaction } from '../bank-intake.js';
 import { HttpProblem } from '../problems.js';
 import { withStepDeadline } from '../steps.js';
 import { withStartedWorkflow } from '../workflow-starts.js';
@@ -21,9 +24,14 @@ const payment = createRoute({
   tags: ['callbacks'],
   security: [{ callbackSignature: [] }],
   summary: 'The bank confirms a payment of a billing code (HMAC-signed)',
-  description: 'Idempotent by transactionId on its billing code: a duplicate with a fresh signature answers `duplicate` and changes nothing; a replayed signature is refused. A payment the application cannot take (already paid, wrong amount, paid after the deadline, expired or cancelled, a transaction id used for another billing code) answers 409 and is recorded for a refund.',
+  description:
+    'A transaction is the bank\'s own: `bank` and `transactionId`. Answered 202 `accepted` once it is durably handed to its ' +
+    'bank transaction\'s workflow, which records it and applies it to the application of its billing code, or opens a refund ' +
+    '(already paid, wrong amount, paid outside the billing code\'s validity, expired or cancelled, unknown billing code). ' +
+    'The same transaction again (a fresh signature) answers `duplicate` and changes nothing; the same transaction id with ' +
+    'another billing code, amount or NTPN is recorded as a conflict for managers and never applied. A replayed signature is refused.',
   request: { body: jsonBody(paymentCallbackSchema) },
-  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
+  responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401) },
 });
 
 const delivery = createRoute({
@@ -52,6 +60,7 @@ const refundConfirmation = createRoute({
 
 export const callbackRoutes = (deps: ApiDeps) => {
   const secrets: Record<Sender, string> = { bank: deps.config.BANK_CALLBACK_SECRET, pos: deps.config.POS_CALLBACK_SECRET };
+  const intake = { ...deps, policy: bankTransactionPolicyFrom(deps.config) };
 
   /** Checked on the raw body before anything is parsed; a signature seen before is a replay. */
   const verified =
@@ -69,34 +78,35 @@ export const callbackRoutes = (deps: ApiDeps) => {
       c.set('signature', check.signature);
       await next();
     };
-  /**
-   * Recorded only once the signal is durable, so a retry after a failure is not taken for a replay:
-   * the signature (a replay is refused) and the sender's own event id (a duplicate is answered as one).
-   */
-  const remember = async (sender: Sender, signature: string, eventId: string, applicationId: string) => {
-    await deps.db.insertInto('callback_receipts').values({ sender, signature }).onConflict((oc) => oc.columns(['sender', 'signature']).doNothing()).execute();
+  /** Recorded only once the message is durable, so a retry after a failure is not taken for a replay. */
+  const rememberSignature = (sender: Sender, signature: string) =>
+    deps.db.insertInto('callback_receipts').values({ sender, signature }).onConflict((oc) => oc.columns(['sender', 'signature']).doNothing()).execute();
+  /** The signature (a replay is refused) and Pos's own event id (a duplicate is answered as one). */
+  const rememberPosEvent = async (signature: string, eventId: string, applicationId: string) => {
+    await rememberSignature('pos', signature);
     await deps.db
       .insertInto('callback_events')
-      .values({ sender, event_id: eventId, application_id: applicationId })
+      .values({ sender: 'pos', event_id: eventId, application_id: applicationId })
       .onConflict((oc) => oc.columns(['sender', 'event_id']).doNothing())
       .execute();
   };
-  const seenEvent = async (sender: Sender, eventId: string) =>
-    !!(await deps.db.selectFrom('callback_events').select('event_id').where('sender', '=', sender).where('event_id', '=', eventId).executeTakeFirst());
+  const seenPosEvent = async (eventId: string) =>
+    !!(await deps.db.selectFrom('callback_events').select('event_id').where('sender', '=', 'pos').where('event_id', '=', eventId).executeTakeFirst());
 
   /**
-   * Signals the application's workflow within the step deadline (past it: 503, and the sender retries); one
-   * whose start is still pending is started first. A workflow already closed (the read model had not caught
-   * up) cannot take the message: it is recorded for reconciliation and the sender is told, never answered `accepted`.
+   * Signals the application's workflow within the step deadline (past it: 503, and Pos retries); one whose start
+   * is still pending is started first. A workflow already closed (the read model had not caught up) cannot take
+   * the event: it is recorded for reconciliation and Pos is told, never answered `accepted`.
    */
-  const signalOrRecord = async (sender: Sender, applicationId: string, eventId: string, amount: number | undefined, signal: () => Promise<void>, message: Record<string, unknown>) => {
+  const signalOrRecord = async (applicationId: string, event: PosDeliveryEvent) => {
+    const signal = () => deps.temporal.workflow.getHandle(workflowIdFor(applicationId)).signal(posDeliveryEvent, event);
     try {
       await withStepDeadline(deps, () => withStartedWorkflow(deps, applicationId, signal));
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const reason = 'the application is closed';
-      await recordUnappliedCallback(deps.db, { sender, eventId, applicationId, reason, amount, message, recordedBy: 'api' });
-      throw new HttpProblem('conflict', `${reason}; the ${sender === 'bank' ? 'payment' : 'event'} was not applied${sender === 'bank' ? ': refund it' : ''}`);
+      await recordUnappliedCallback(deps.db, { sender: 'pos', eventId: event.eventId, applicationId, reason, message: { ...event }, recordedBy: 'api' });
+      throw new HttpProblem('conflict', `${reason}; the event was not applied`);
     }
   };
 
@@ -105,50 +115,22 @@ export const callbackRoutes = (deps: ApiDeps) => {
   router.use('/callbacks/pos/*', verified('pos'));
   return router
     .openapi(payment, async (c) => {
-      const notice = c.req.valid('json');
-      const application = await deps.db
-        .selectFrom('applications')
-        .leftJoin('payments', 'payments.application_id', 'applications.id')
-        .select(['applications.id', 'applications.amount', 'applications.stage', 'applications.payment_deadline', 'payments.bank_transaction_id'])
-        .where('applications.billing_code', '=', notice.billingCode)
-        .executeTakeFirst();
-      // No application to attach a record to: the bank took money for a code this service never issued.
-      if (!application) throw new HttpProblem('not-found', 'no application has this billing code');
-      const seen = await deps.db.selectFrom('callback_events').select('application_id').where('sender', '=', 'bank').where('event_id', '=', notice.transactionId).executeTakeFirst();
-      if (seen?.application_id === application.id || application.bank_transaction_id === notice.transactionId) {
-        await remember('bank', c.get('signature'), notice.transactionId, application.id);
-        return c.json({ status: 'duplicate' as const }, 202);
-      }
-      /** Money this application cannot take: recorded for reconciliation (a refund), and the bank is told so. */
-      const refuse = async (reason: string) => {
-        await recordUnappliedCallback(deps.db, { sender: 'bank', eventId: notice.transactionId, applicationId: application.id, reason, amount: notice.amount, message: { ...notice }, recordedBy: 'api' });
-        throw new HttpProblem('conflict', `${reason}; the payment was not applied: refund it`);
-      };
-      if (seen) return refuse('this transaction id was already used for another billing code');
-      if (application.bank_transaction_id) return refuse('this billing code is already paid by another transaction');
-      if (application.amount !== notice.amount) return refuse(`the amount differs from the billing (${application.amount} rupiah)`);
-      if (application.stage === 'EXPIRED' || application.stage === 'CANCELLED') return refuse(`the billing code is no longer valid (the application is ${application.stage})`);
-      if (Date.parse(notice.paidAt) > application.payment_deadline.getTime()) return refuse(`paid at ${notice.paidAt}, after the billing code expired at ${application.payment_deadline.toISOString()}`);
-      await signalOrRecord('bank', application.id, notice.transactionId, notice.amount, () =>
-        deps.temporal.workflow.getHandle(workflowIdFor(application.id)).signal(paymentReceived, notice),
-        { ...notice },
-      );
-      await remember('bank', c.get('signature'), notice.transactionId, application.id);
-      return c.json({ status: 'accepted' as const }, 202);
+      const { paidAt, ...payment } = c.req.valid('json');
+      const tx = { ...payment, paidAt: new Date(paidAt).toISOString(), source: 'callback' as const };
+      const status = await withStepDeadline(deps, () => seeBankTransaction(intake, tx));
+      await rememberSignature('bank', c.get('signature'));
+      return c.json({ status }, 202);
     })
     .openapi(delivery, async (c) => {
       const event = c.req.valid('json');
-      if (await seenEvent('pos', event.eventId)) {
-        await deps.db.insertInto('callback_receipts').values({ sender: 'pos', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
+      if (await seenPosEvent(event.eventId)) {
+        await rememberSignature('pos', c.get('signature'));
         return c.json({ status: 'duplicate' as const }, 202);
       }
       const shipment = await deps.db.selectFrom('deliveries').select('application_id').where('pos_tracking_number', '=', event.trackingNumber).executeTakeFirst();
       if (!shipment) throw new HttpProblem('not-found', 'no delivery has this tracking number');
-      await signalOrRecord('pos', shipment.application_id, event.eventId, undefined, () =>
-        deps.temporal.workflow.getHandle(workflowIdFor(shipment.application_id)).signal(posDeliveryEvent, event),
-        { ...event },
-      );
-      await remember('pos', c.get('signature'), event.eventId, shipment.application_id);
+      await signalOrRecord(shipment.application_id, event);
+      await rememberPosEvent(c.get('signature'), event.eventId, shipment.application_id);
       return c.json({ status: 'accepted' as const }, 202);
     })
     .openapi(refundConfirmation, async (c) => {

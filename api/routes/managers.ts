@@ -69,7 +69,7 @@ const unapplied = createRoute({
   method: 'get',
   request: { query: scopeQuery.pick({ office: true }) },
   path: '/manager/unapplied-callbacks',
-  summary: 'Bank payments and Pos events that could not be applied to their application, newest first (to reconcile; no refund is opened for them yet)',
+  summary: 'Pos events that could not be applied to their application, and bank payments that the callbacks before bank transactions refused, newest first (to reconcile)',
   responses: { 200: jsonResponse('Unapplied messages', unappliedSchema), ...problems(400, 401, 403) },
 });
 

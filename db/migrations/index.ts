@@ -14,6 +14,7 @@ import * as workflowStarts from './2026_11_29_101_workflow_starts.js';
 import * as deliveryAddressAt from './2026_11_29_102_delivery_address_at.js';
 import * as deliveryMethodVersion from './2026_11_29_103_delivery_method_version.js';
 import * as refunds from './2026_11_30_201_refunds.js';
+import * as bankTransactions from './2026_12_01_001_bank_transactions.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_102_delivery_address_at': deliveryAddressAt,
   '2026_11_29_103_delivery_method_version': deliveryMethodVersion,
   '2026_11_30_201_refunds': refunds,
+  '2026_12_01_001_bank_transactions': bankTransactions,
 };

@@ -1,14 +1,18 @@
 // Every effect, run twice as a retry or a replay would run it, happens once.
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { noBankApi } from '../../activities/bank.js';
 import { counterBookedPos } from '../../activities/pos.js';
+import { defaultBankTransactionPolicy } from '../support/workflows.js';
 import { createDb } from '../../db/connect.js';
 import { countRows } from '../support/read-model.js';
 
 const db = createDb(inject('databaseUrl'), { max: 12 });
-const activities = createActivities({ db, pos: counterBookedPos() });
+// No activity here asks Temporal or the bank: the client is never connected.
+const activities = createActivities({ db, pos: counterBookedPos(), temporal: new Client(), bank: noBankApi(), bankTransactions: defaultBankTransactionPolicy });
 afterAll(() => db.destroy());
 
 let applicationId: string;

@@ -7,6 +7,7 @@ import { loadHolidays } from '../../db/queries/holidays.js';
 import { countRows } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { paymentCallback } from '../support/bank.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ async function paidApplications(count: number, office: string, perAccount = 5): 
         const response = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: office }, auth);
         expect(response.status, JSON.stringify(response.body)).toBe(201);
         const paid = await s
-          .signedCall('bank', '/callbacks/bank/payments', { billingCode: response.body.billingCode, transactionId: `BRI-${response.body.billingCode}`, amount: response.body.amount, paidAt: new Date().toISOString() })
+          .signedCall('bank', '/callbacks/bank/payments', paymentCallback(response.body))
           .send();
         expect(paid.status).toBe(202);
         return { id: response.body.applicationId as string, auth, billingCode: response.body.billingCode, amount: response.body.amount };

@@ -8,6 +8,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { noBankApi } from '../../activities/bank.js';
 import { counterBookedPos } from '../../activities/pos.js';
 import { createApp } from '../../api/app.js';
 import { bucketKeys } from '../../api/rate-limit.js';
@@ -20,7 +21,8 @@ import { getState, workflowIdFor } from '../../workflows/definitions.js';
 import { TEST_CONFIG, caller, eventually, startService } from '../support/service.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { countRows } from '../support/read-model.js';
-import { nikFor, sampleSubmission } from '../support/workflows.js';
+import { decided, paymentCallback, refundOpened } from '../support/bank.js';
+import { defaultBankTransactionPolicy, nikFor, sampleSubmission } from '../support/workflows.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 const closers: Array<() => Promise<unknown>> = [];
@@ -205,8 +207,8 @@ describe('a dependency that does not answer', () => {
     await api.temporal.restore();
     const [paid, cancelled] = pending as [(typeof pending)[0], (typeof pending)[0]];
 
-    // The bank pays the first through the healthy API, before any starter has tried it again.
-    const payment = { billingCode: paid.billingCode, transactionId: `BNI-${paid.billingCode}`, amount: paid.amount, paidAt: new Date().toISOString() };
+    // The bank pays the first through the healthy API, before any starter has tried it again: its bank transaction starts it.
+    const payment = paymentCallback(paid);
     expect(await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).toMatchObject({ status: 202, body: { status: 'accepted' } });
     await eventually(() => s.call('GET', `/track/${paid.trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
     expect(await s.signedCall('bank', '/callbacks/bank/payments', payment, Date.now() + 2_000).send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
@@ -218,7 +220,7 @@ describe('a dependency that does not answer', () => {
       expect(row.workflow_started_at).toEqual(expect.any(Date));
     }
     expect(await countRows(s.db, 'payments', paid.applicationId)).toBe(1);
-    expect(await s.db.selectFrom('unapplied_callbacks').select('event_id').where('application_id', '=', paid.applicationId).execute()).toEqual([]);
+    expect(await decided(s.db, payment)).toMatchObject({ outcome: 'APPLIED', application_id: paid.applicationId });
     await s.env.client.workflow.getHandle(workflowIdFor(paid.applicationId)).terminate('test done');
   });
 
@@ -275,7 +277,7 @@ describe('a dependency that does not answer', () => {
     // Submitted through the healthy API; the bank's callback reaches the API whose Temporal is hung.
     const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
     const { billingCode, amount, trackingCode } = submitted.body;
-    const payment = { billingCode, transactionId: `BNI-${billingCode}`, amount, paidAt: new Date().toISOString() };
+    const payment = paymentCallback({ billingCode, amount });
     await api.temporal.hang();
     const signed = s.signedCall('bank', '/callbacks/bank/payments', payment);
     const refused = await caller(api.url)('POST', '/callbacks/bank/payments', JSON.stringify(payment), signed.headers);
@@ -306,7 +308,7 @@ describe('a step while no worker runs, or while it cannot finish', () => {
       connection: s.env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: s.db, pos: counterBookedPos() }),
+      activities: createActivities({ db: s.db, pos: counterBookedPos(), temporal: s.env.client, bank: noBankApi(), bankTransactions: defaultBankTransactionPolicy }),
     });
     await worker.runUntil(async () => {
       const retried = await eventually(() => api.call('POST', `/applications/${applicationId}/cancel`, {}, key), (r) => r.status !== 503 && r.status !== 202);
@@ -325,7 +327,7 @@ describe('a step while no worker runs, or while it cannot finish', () => {
       connection: s.env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: workerDb.db, pos: counterBookedPos() }),
+      activities: createActivities({ db: workerDb.db, pos: counterBookedPos(), temporal: s.env.client, bank: noBankApi(), bankTransactions: defaultBankTransactionPolicy }),
     });
     await worker.runUntil(async () => {
       const { auth } = await s.applicant();
@@ -416,75 +418,57 @@ describe('a 500', () => {
 });
 
 describe('a bank payment the application can no longer take', () => {
-  it('is refused with 409 and recorded when the workflow has closed before the read model says so; /metrics counts it', async () => {
+  it('is accepted and refunded when the workflow has closed before the read model says so: nothing is dropped', async () => {
     const { auth } = await s.applicant();
     const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
     const { applicationId, billingCode, amount } = submitted.body;
     await eventually(() => s.db.selectFrom('audit_log').select('seq').where('application_id', '=', applicationId).execute(), (rows) => rows.length === 1);
     // Closed in Temporal (an operator's terminate) while the read model still shows AWAITING_PAYMENT.
     await s.env.client.workflow.getHandle(workflowIdFor(applicationId)).terminate('closed for the test');
-    const transactionId = `BNI-LATE-${billingCode}`;
-    const paid = await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId, amount, paidAt: new Date().toISOString() }).send();
-    expect(paid).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/closed.*refund/) } });
-
-    const rows = await s.db.selectFrom('unapplied_callbacks').selectAll().where('application_id', '=', applicationId).execute();
-    expect(rows).toMatchObject([{ sender: 'bank', event_id: transactionId, amount, recorded_by: 'api', reason: expect.stringMatching(/closed/) }]);
-    expect(JSON.stringify(rows[0]!.message)).not.toMatch(/Siti|@example|\+62/);
-
-    const managers = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('PLU')}` });
-    expect(managers.status).toBe(200);
-    expect(managers.body.items).toContainEqual(expect.objectContaining({ sender: 'bank', eventId: transactionId, applicationId, officeCode: 'PLU', amount, recordedBy: 'api' }));
-    const elsewhere = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('WSB')}` });
-    expect(elsewhere.body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(applicationId);
-
-    const metrics = await s.call('GET', '/metrics');
-    const bank = /^passport_unapplied_callbacks\{sender="bank"\} (\d+)$/m.exec(metrics.body);
-    expect(Number(bank?.[1])).toBeGreaterThanOrEqual(1);
-    expect(metrics.body).toMatch(/^passport_unapplied_callbacks\{sender="pos"\} \d+$/m);
-  });
-
-  it('records every payment it refuses, for a refund: a second transaction, a wrong amount, an expired code, a reused transaction id', async () => {
-    const pay = (billingCode: string, transactionId: string, amount: number, paidAt = new Date().toISOString()) =>
-      s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId, amount, paidAt }).send();
-    const submit = async () => {
-      const { auth } = await s.applicant();
-      const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
-      expect(submitted.status).toBe(201);
-      return submitted.body as { applicationId: string; billingCode: string; amount: number; paymentDeadline: string };
-    };
-    const recorded = (applicationId: string) =>
-      s.db.selectFrom('unapplied_callbacks').select(['event_id', 'reason', 'recorded_by']).where('application_id', '=', applicationId).orderBy('recorded_at').execute();
-
-    const paid = await submit();
-    const tx = `BNI-A-${paid.billingCode}`;
-    expect(await pay(paid.billingCode, tx, paid.amount)).toMatchObject({ status: 202, body: { status: 'accepted' } });
-    expect(await pay(paid.billingCode, tx, paid.amount)).toMatchObject({ status: 202, body: { status: 'duplicate' } });
-    // Once the payment is on record the API itself refuses another (before that, the workflow records it).
-    await eventually(() => s.db.selectFrom('payments').select('application_id').where('application_id', '=', paid.applicationId).execute(), (rows) => rows.length === 1);
-    expect(await pay(paid.billingCode, `BNI-B-${paid.billingCode}`, paid.amount)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/already paid.*refund it/) } });
-
-    const other = await submit();
-    // The first application's transaction id, on another billing code: not a duplicate, and not dropped.
-    expect(await pay(other.billingCode, tx, other.amount)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/another billing code/) } });
-    expect(await pay(other.billingCode, `BNI-C-${other.billingCode}`, other.amount + 1)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/amount differs/) } });
-    // The published deadline has passed while the read model still shows AWAITING_PAYMENT (the worker is behind).
-    await s.db.updateTable('applications').set({ payment_deadline: new Date(Date.now() - 60_000) }).where('id', '=', other.applicationId).execute();
-    expect(await pay(other.billingCode, `BNI-D-${other.billingCode}`, other.amount)).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/after the billing code expired/) } });
-
-    expect(await recorded(paid.applicationId)).toMatchObject([{ event_id: `BNI-B-${paid.billingCode}`, reason: expect.stringMatching(/already paid/), recorded_by: 'api' }]);
-    expect(await recorded(other.applicationId)).toMatchObject([
-      { event_id: tx, reason: expect.stringMatching(/another billing code/) },
-      { event_id: `BNI-C-${other.billingCode}`, reason: expect.stringMatching(/amount differs/) },
-      { event_id: `BNI-D-${other.billingCode}`, reason: expect.stringMatching(/after the billing code expired/) },
-    ]);
-    expect(await s.db.selectFrom('applications').select('stage').where('id', '=', other.applicationId).executeTakeFirstOrThrow()).toEqual({ stage: 'AWAITING_PAYMENT' });
+    const payment = paymentCallback({ billingCode, amount });
+    expect(await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    expect(await decided(s.db, payment)).toMatchObject({ outcome: 'REFUND', outcome_reason: 'the application is closed', application_id: applicationId });
+    expect(await refundOpened(s.env.client, payment)).toMatchObject({ workflowType: 'refund', input: { reason: 'the application is closed', applicationId, officeCode: 'PLU', amount } });
+    expect(await countRows(s.db, 'payments', applicationId)).toBe(0);
   });
 
   it('refuses a payment dated in the future', async () => {
     const { auth } = await s.applicant();
     const { billingCode, amount } = (await s.call('POST', '/applications', sampleSubmission(), auth)).body;
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    const answer = await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BNI-F-${billingCode}`, amount, paidAt: future }).send();
+    const answer = await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode, amount }, { paidAt: future })).send();
     expect(answer).toMatchObject({ status: 400, body: { errors: [{ field: 'paidAt', reason: 'cannot be in the future' }] } });
+  });
+});
+
+describe('a Pos event the application can no longer take', () => {
+  it('is refused with 409 and recorded when the workflow has closed before the read model says so; managers see it, /metrics counts it', async () => {
+    const { auth } = await s.applicant();
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
+    const { applicationId } = submitted.body;
+    await eventually(() => s.db.selectFrom('audit_log').select('seq').where('application_id', '=', applicationId).execute(), (rows) => rows.length === 1);
+    // A shipment on record, and the workflow closed in Temporal (an operator's terminate) before Pos reports it.
+    const trackingNumber = `P${String(Date.now()).slice(-12)}ID`;
+    await s.db
+      .insertInto('deliveries')
+      .values({ application_id: applicationId, attempt: 1, pos_tracking_number: trackingNumber, free_of_charge: false, status: 'REQUESTED', requested_at: new Date(), updated_at: new Date() })
+      .execute();
+    await s.env.client.workflow.getHandle(workflowIdFor(applicationId)).terminate('closed for the test');
+    const eventId = `EV-${randomUUID()}`;
+    const delivered = await s.signedCall('pos', '/callbacks/pos/deliveries', { eventId, trackingNumber, status: 'DELIVERED', at: new Date().toISOString() }).send();
+    expect(delivered).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/closed/) } });
+
+    const rows = await s.db.selectFrom('unapplied_callbacks').selectAll().where('application_id', '=', applicationId).execute();
+    expect(rows).toMatchObject([{ sender: 'pos', event_id: eventId, amount: null, recorded_by: 'api', reason: expect.stringMatching(/closed/) }]);
+    const managers = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('PLU')}` });
+    expect(managers.status).toBe(200);
+    expect(managers.body.items).toContainEqual(expect.objectContaining({ sender: 'pos', eventId, applicationId, officeCode: 'PLU', recordedBy: 'api' }));
+    const elsewhere = await s.call('GET', '/manager/unapplied-callbacks', undefined, { authorization: `Bearer ${await s.managerToken('WSB')}` });
+    expect(elsewhere.body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(applicationId);
+
+    const metrics = await s.call('GET', '/metrics');
+    const pos = /^passport_unapplied_callbacks\{sender="pos"\} (\d+)$/m.exec(metrics.body);
+    expect(Number(pos?.[1])).toBeGreaterThanOrEqual(1);
+    expect(metrics.body).toMatch(/^passport_unapplied_callbacks\{sender="bank"\} \d+$/m);
   });
 });

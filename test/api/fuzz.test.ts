@@ -16,6 +16,7 @@ import { SchemaArbitraries, type Schema } from '../support/schema-arbitraries.js
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
 import { ownDatabase } from '../support/databases.js';
+import { paymentCallback } from '../support/bank.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const MIXED_RUNS = 500;
@@ -111,7 +112,7 @@ describe('schema-driven fuzzing of every route', () => {
     const other = await s.applicant();
     const unpaid = (await s.call('POST', '/applications', sampleSubmission(), owner.auth)).body;
     const paid = (await s.call('POST', '/applications', sampleSubmission(), owner.auth)).body;
-    const payment = { billingCode: paid.billingCode, transactionId: `TX-${paid.billingCode}`, amount: paid.amount, paidAt: new Date().toISOString() };
+    const payment = paymentCallback(paid);
     expect((await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).status).toBe(202);
     await eventually(() => s.call('GET', `/track/${paid.trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
     const bookable = await nextWorkingDay(s.db, 'PLU');

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { paymentCallback } from '../support/bank.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -49,7 +50,7 @@ describe('free text', () => {
     const cases: Array<['bank' | 'pos', string, Record<string, unknown>, string]> = [
       ['pos', '/callbacks/pos/deliveries', { eventId: 'EV\u00001', trackingNumber: 'POS123', status: 'DELIVERED', at: new Date().toISOString() }, 'eventId'],
       ['pos', '/callbacks/pos/deliveries', { eventId: 'EV-1', trackingNumber: 'POS\u202E123', status: 'DELIVERED', at: new Date().toISOString() }, 'trackingNumber'],
-      ['bank', '/callbacks/bank/payments', { billingCode: '123456789012345', transactionId: 'TX\u0000', amount: 1, paidAt: new Date().toISOString() }, 'transactionId'],
+      ['bank', '/callbacks/bank/payments', paymentCallback({ billingCode: '123456789012345', amount: 1 }, { transactionId: 'TX\u0000' }), 'transactionId'],
     ];
     for (const [sender, path, body, field] of cases) {
       const response = await s.signedCall(sender, path, body).send();

@@ -5,6 +5,7 @@ import { OfficeCode, PassportStage, SlaDeadline, workflowIdFor } from '../../wor
 import { countRows, nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { paymentCallback } from '../support/bank.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -21,9 +22,7 @@ async function submitAndPay(overrides: Partial<ReturnType<typeof sampleSubmissio
   const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, applicant);
   expect(submitted.status).toBe(201);
   const { applicationId, trackingCode, billingCode, amount } = submitted.body;
-  const paid = await s
-    .signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BNI-${billingCode}`, amount, paidAt: new Date().toISOString() })
-    .send();
+  const paid = await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode, amount })).send();
   expect(paid).toMatchObject({ status: 202, body: { status: 'accepted' } });
   await eventually(() => stageOf(trackingCode), (stage) => stage === 'AWAITING_BOOKING');
   return { applicationId, trackingCode, billingCode, amount, applicant };
@@ -152,7 +151,7 @@ describe('what the API refuses', () => {
   it('rejects a replayed bank callback, and a duplicate with a fresh signature changes nothing', async () => {
     const { auth: applicant } = await s.applicant();
     const submitted = (await s.call('POST', '/applications', sampleSubmission(), applicant)).body;
-    const payment = { billingCode: submitted.billingCode, transactionId: 'MANDIRI-0001', amount: submitted.amount, paidAt: new Date().toISOString() };
+    const payment = paymentCallback(submitted, { bank: 'MANDIRI', transactionId: '0001' });
     const first = s.signedCall('bank', '/callbacks/bank/payments', payment);
     expect((await first.send()).status).toBe(202);
     const replay = await first.send();

@@ -80,6 +80,7 @@ const ACCESS: Record<string, Rule> = {
   'PUT /applications/{applicationId}/booking': owner,
   'PUT /applications/{applicationId}/delivery': owner,
   'POST /applications/{applicationId}/cancel': owner,
+  'POST /applications/{applicationId}/payment-inquiry': owner,
   'GET /officer/queue': anyOfficer,
   'GET /officer/applications/{applicationId}': officeOfficer,
   'POST /officer/applications/{applicationId}/interview': officeOfficer,

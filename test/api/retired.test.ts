@@ -11,6 +11,7 @@ import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
 import { ownDatabase } from '../support/databases.js';
+import { paymentCallback } from '../support/bank.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 let dir: string;
@@ -41,7 +42,7 @@ describe('an office and a product removed from the reference files', () => {
     const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: 'WSB', product: 'ELECTRONIC_5Y' }, auth);
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const { applicationId, billingCode, amount } = submitted.body;
-    const paid = await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BRI-${billingCode}`, amount, paidAt: new Date().toISOString() }).send();
+    const paid = await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode, amount })).send();
     expect(paid.status).toBe(202);
     await eventually(async () => (await s.call('GET', `/applications/${applicationId}`, undefined, auth)).body.stage, (stage) => stage === 'AWAITING_BOOKING', 60_000);
 

@@ -6,6 +6,7 @@ import { workflowIdFor } from '../../workflows/definitions.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { paymentCallback } from '../support/bank.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -26,7 +27,7 @@ async function booked(overrides: Overrides = {}, { beforeTheDay = false } = {}) 
   const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, auth);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   const { applicationId, trackingCode, billingCode, amount } = submitted.body;
-  await s.signedCall('bank', '/callbacks/bank/payments', { billingCode, transactionId: `BCA-${billingCode}`, amount, paidAt: new Date().toISOString() }).send();
+  await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode, amount }, { bank: 'BCA' })).send();
   await eventually(() => s.call('GET', `/track/${trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
   const date = await nextWorkingDay(s.db, overrides.officeCode ?? 'PLU');
   if (!beforeTheDay) s.comesOnTheDay(applicationId);

@@ -15,6 +15,7 @@ import { freePort } from '../support/ports.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually } from '../support/service.js';
 import { defaultPolicy, quietRuntime, sampleSubmission } from '../support/workflows.js';
+import { paymentCallback } from '../support/bank.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const secrets = { JWT_SECRET: 'processes-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'processes-test-bank', POS_CALLBACK_SECRET: 'processes-test-pos' };
@@ -143,7 +144,7 @@ describe('the production processes', () => {
     const submitted = await call('POST', '/applications', applicant, auth);
     expect(submitted.status).toBe(201);
     const { applicationId, trackingCode, billingCode, amount } = submitted.body;
-    const raw = JSON.stringify({ billingCode, transactionId: `BRI-${billingCode}`, amount, paidAt: new Date().toISOString() });
+    const raw = JSON.stringify(paymentCallback({ billingCode, amount }));
     const accepted = await call('POST', '/callbacks/bank/payments', raw, signedHeaders(secrets.BANK_CALLBACK_SECRET, raw, Date.now()));
     expect(accepted.status).toBe(202);
     await eventually(() => stageOf(trackingCode), (stage) => stage === 'AWAITING_BOOKING');

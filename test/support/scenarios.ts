@@ -2,7 +2,8 @@
 // time-skipping server: every date is taken from the server's clock, which the tests move.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Submission } from '../../api/submission.js';
-import { bookSession, paymentReceived, workflowIdFor, type Policy, type Session, type Stage } from '../../workflows/definitions.js';
+import { applyPayment, bookSession, paymentReceived, workflowIdFor, type Policy, type Session, type Stage } from '../../workflows/definitions.js';
+import { newNtpn } from './bank.js';
 import { applicationRow, nextWorkingDay } from './read-model.js';
 import type { startTimeSkipping } from './workflows.js';
 
@@ -19,7 +20,16 @@ export async function submitted(t: TimeSkipping, submission: Partial<Submission>
   return { ...application, handle: t.client.workflow.getHandle(workflowIdFor(application.applicationId)) };
 }
 
+/** The bank's payment in full, as its bankTransaction workflow offers it to the application: applied. */
 export async function pay(t: TimeSkipping, application: { billingCode: string; amount: number; handle: WorkflowHandle }, transactionId = `TX-${application.billingCode}`) {
+  const paidAt = new Date(await t.env.currentTimeMs()).toISOString();
+  const tx = { bank: 'BRI', transactionId, ntpn: newNtpn(), billingCode: application.billingCode, amount: application.amount, paidAt, source: 'callback' as const };
+  const outcome = await application.handle.executeUpdate(applyPayment, { args: [tx] });
+  if (!outcome.applied) throw new Error(`the payment was not applied: ${outcome.reason}`);
+}
+
+/** The bank's payment as callbacks signalled it before issue 13 (workflows started then still take it). */
+export async function signalPayment(t: TimeSkipping, application: { billingCode: string; amount: number; handle: WorkflowHandle }, transactionId: string) {
   await application.handle.signal(paymentReceived, {
     transactionId,
     billingCode: application.billingCode,

@@ -5,19 +5,20 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { httpBank } from '../../activities/bank.js';
 import { httpPos } from '../../activities/pos.js';
-import { httpRefundTransfers } from '../../activities/refunds.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
 import { runWorkflowStarter } from '../../api/workflow-starts.js';
 import { signedHeaders } from '../../api/signatures.js';
-import { loadConfig, policyFrom } from '../../config.js';
+import { bankTransactionPolicyFrom, loadConfig, policyFrom } from '../../config.js';
 import { createDb } from '../../db/connect.js';
-import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/definitions.js';
-import { startFakeBankTransfers, signedCallback } from './fake-bank-transfers.js';
+import { submitApplication } from '../../api/submission.js';
+import { SEARCH_ATTRIBUTES, workflowIdFor, type Policy } from '../../workflows/definitions.js';
+import { signedCallback, startFakeBank } from './fake-bank.js';
 import { startFakePos } from './fake-pos.js';
-import { findPersonalData, quietRuntime } from './workflows.js';
+import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js';
 
 /**
  * Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`).
@@ -38,14 +39,22 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     },
   });
   const startedAt = new Date();
-  const config = loadConfig(TEST_CONFIG);
+  let apiUrl = '';
+  const callbackSecret = loadConfig(TEST_CONFIG).BANK_CALLBACK_SECRET;
+  // The bank answers inquiries, takes refund transfers and confirms them by its signed callback to this service's API.
+  const bank = await startFakeBank({ confirm: signedCallback(() => apiUrl, callbackSecret) });
+  const config = loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token });
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
-  let apiUrl = '';
-  // The bank takes refund transfers and confirms them by its signed callback to this service's API.
-  const bank = await startFakeBankTransfers({ confirm: signedCallback(() => apiUrl, config.BANK_CALLBACK_SECRET) });
-  const activities = createActivities({ db, pos: httpPos(pos.url), bookingHorizonDays: config.BOOKING_HORIZON_DAYS, refundTransfers: httpRefundTransfers(bank.url) });
+  const activities = createActivities({
+    db,
+    pos: httpPos(pos.url),
+    temporal: env.client,
+    bank: httpBank(bank.url, bank.token),
+    bankTransactions: bankTransactionPolicyFrom(config),
+    bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+  });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
   // may record the interview. For the applications a test names, the day opens when the seat is booked, as
   // with the demo's short days (DEMO_DAY_SECONDS); every other application keeps the real rule.
@@ -83,19 +92,21 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     env,
     db,
     config,
+    bank,
     taskQueue,
     url: api.url,
     call,
-    bank,
     applicant,
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
     financeToken: (office: string, sub = `finance-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'finance', office }),
     managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),
+    /** An application submitted under other rules than the service's (a payment window of seconds), which its workflow keeps. */
+    submitWith: (policy: Partial<Policy>) => submitApplication({ db, temporal: env.client, taskQueue, policy: { ...deps.policy, ...policy } }, sampleSubmission()),
     /** The application's appointment day opens when it is booked (see above): the interview can be recorded at once. */
     comesOnTheDay: (applicationId: string) => void dayOpensAtBooking.add(applicationId),
     /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
     async listenWith(overrides: Record<string, string>) {
-      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, ...overrides }) }), 0, '127.0.0.1');
+      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token, ...overrides }) }), 0, '127.0.0.1');
       extra.push(other);
       return { url: other.url, call: caller(other.url) };
     },

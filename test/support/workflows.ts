@@ -5,23 +5,28 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { httpBank } from '../../activities/bank.js';
 import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../worker/runtime.js';
+import { startFakeBank } from './fake-bank.js';
 import { startFakePos } from './fake-pos.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
-import { policyFrom, loadConfig } from '../../config.js';
+import { seeBankTransaction } from '../../api/bank-intake.js';
+import { bankTransactionPolicyFrom, policyFrom, loadConfig } from '../../config.js';
 import { createDb } from '../../db/connect.js';
 import { registerSearchAttributes } from '../../scripts/search-attributes.js';
-import { workflowIdFor, type Policy } from '../../workflows/definitions.js';
+import { workflowIdFor, type BankTransaction, type Policy } from '../../workflows/definitions.js';
 
 export const defaultPolicy: Policy = policyFrom(loadConfig({}));
+export const defaultBankTransactionPolicy = bankTransactionPolicyFrom(loadConfig({}));
 
 /** Workers log warnings and errors only, so a test run's output stays readable. */
 export function quietRuntime(): void {
   installRuntime({ level: 'ERROR' }); // expected activity failures (a full session) are not news
 }
 
-export async function startTimeSkipping() {
+/** `bank.confirm`: how the fake bank confirms a refund's transfer (default: it never does). */
+export async function startTimeSkipping(options: { bank?: Parameters<typeof startFakeBank>[0] } = {}) {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
@@ -30,6 +35,7 @@ export async function startTimeSkipping() {
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const db = createDb(inject('databaseUrl'), { max: 4 });
   const pos = await startFakePos();
+  const bank = await startFakeBank(options.bank);
   const taskQueue = `wf-${randomUUID()}`;
   const started: Array<{ workflowId: string; personal: string[] }> = [];
 
@@ -37,6 +43,7 @@ export async function startTimeSkipping() {
     env,
     db,
     pos,
+    bank,
     client: env.client,
     taskQueue,
     async submit(overrides: Partial<Submission> = {}, policy: Policy = defaultPolicy) {
@@ -46,6 +53,10 @@ export async function startTimeSkipping() {
       started.push({ workflowId: workflowIdFor(submitted.applicationId), personal: personalFields(submission) });
       return submitted;
     },
+    /** A sighting of money, handed over as the callback route and the inquiry hand it over. */
+    see: (tx: BankTransaction, policy = defaultBankTransactionPolicy) => seeBankTransaction({ db, temporal: env.client, taskQueue, policy }, tx),
+    /** The server's clock as an ISO instant. */
+    now: async () => new Date(await env.currentTimeMs()).toISOString(),
     /** The personal data each started workflow's applicant gave that appears in its history (should be none). */
     async personalDataInHistories(): Promise<string[]> {
       return findPersonalData(env.client, started);
@@ -56,12 +67,13 @@ export async function startTimeSkipping() {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: httpPos(pos.url), ...deps }),
+        activities: createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bank: httpBank(bank.url, bank.token), bankTransactions: defaultBankTransactionPolicy, ...deps }),
       });
       return worker.runUntil(body());
     },
     async teardown() {
       await pos.stop();
+      await bank.stop();
       await db.destroy();
       await env.teardown();
     },

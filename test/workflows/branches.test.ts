@@ -19,7 +19,7 @@ import {
 import { passportApplication } from '../../workflows/index.js';
 import { eventually } from '../support/eventually.js';
 import { applicationRow, auditStages, countRows } from '../support/read-model.js';
-import { awaitingInterview, acceptedUpdates, officerOf, onAppointmentDay, pay, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
+import { awaitingInterview, acceptedUpdates, officerOf, onAppointmentDay, pay, signalPayment, stageReached, submitted, skipTo, workingDayAhead, book } from '../support/scenarios.js';
 import { defaultPolicy, findPersonalData, startTimeSkipping } from '../support/workflows.js';
 import { addDays, localDate } from '../../workflows/calendar.js';
 
@@ -53,12 +53,12 @@ describe('AWAITING_PAYMENT', () => {
     });
   });
 
-  it('records exactly one payment when the bank repeats its callback or a second transaction arrives', async () => {
+  it('records exactly one payment when the bank repeats its signal or a second transaction arrives (the callbacks before issue 13)', async () => {
     await t.withWorker(async () => {
       const app = await submitted(t);
-      await pay(t, app, 'BRI-1');
-      await pay(t, app, 'BRI-1');
-      await pay(t, app, 'BRI-2');
+      await signalPayment(t, app, 'BRI-1');
+      await signalPayment(t, app, 'BRI-1');
+      await signalPayment(t, app, 'BRI-2');
       await stageReached(t, app.applicationId, 'AWAITING_BOOKING');
       const payments = await t.db.selectFrom('payments').selectAll().where('application_id', '=', app.applicationId).execute();
       expect(payments).toMatchObject([{ bank_transaction_id: 'BRI-1', amount: app.amount }]);

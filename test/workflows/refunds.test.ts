@@ -3,7 +3,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRefundTransfers } from '../../activities/refunds.js';
 import { loadConfig, refundPolicyFrom } from '../../config.js';
 import {
   OfficeCode,
@@ -20,21 +19,19 @@ import {
 } from '../../workflows/definitions.js';
 import { refund } from '../../workflows/index.js';
 import { eventually } from '../support/eventually.js';
-import { startFakeBankTransfers } from '../support/fake-bank-transfers.js';
 import { acceptedUpdates, submitted } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
-let bank: Awaited<ReturnType<typeof startFakeBankTransfers>>;
+let bank: (typeof t)['bank'];
 beforeAll(async () => {
-  t = await startTimeSkipping();
   // Here the bank's confirmation reaches the workflow as the callback route sends it (test/api/refunds.test.ts sends the callback).
-  bank = await startFakeBankTransfers({
-    confirm: ({ refundId, reference, confirmedAt }) => t.client.workflow.getHandle(refundId).signal(refundConfirmed, { reference, confirmedAt }),
+  t = await startTimeSkipping({
+    bank: { confirm: ({ refundId, reference, confirmedAt }) => t.client.workflow.getHandle(refundId).signal(refundConfirmed, { reference, confirmedAt }) },
   });
+  bank = t.bank;
 });
 afterAll(async () => {
-  await bank?.stop();
   await t?.teardown();
 });
 
@@ -42,7 +39,7 @@ const policy = refundPolicyFrom(loadConfig({})); // 24 h per transfer, 3 transfe
 const WINDOW = policy.confirmWithinMs;
 const finance = { officerId: 'finance-plu-1', officeCode: 'PLU' };
 const rejection = (type: string) => ({ cause: { type } });
-const withBank = <T>(body: () => Promise<T>) => t.withWorker(body, { refundTransfers: httpRefundTransfers(bank.url) });
+const withBank = <T>(body: () => Promise<T>) => t.withWorker(body);
 
 /**
  * A payment of an application's billing code that arrived after the applicant cancelled it, refunded. (The

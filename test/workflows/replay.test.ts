@@ -24,6 +24,10 @@ describe('replaying recorded histories with the current workflow code', () => {
     for (const scenario of ['unpaid-expires', 'paid-twice-then-cancelled', 'booking-reminders-then-expired', 'rescheduled-then-rejected', 'pos-overdue-failed-then-pickup-lapsed']) {
       expect(fixtures).toContain(`${scenario}.unapplied-callbacks.json`);
     }
+    // The same ways out with payments offered by applyPayment and the workflow's own bank inquiry (issue 13).
+    for (const scenario of ['unpaid-expires', 'paid-twice-then-cancelled', 'booking-reminders-then-expired', 'rescheduled-then-rejected', 'pos-overdue-failed-then-pickup-lapsed']) {
+      expect(fixtures).toContain(`${scenario}.payment-inquiry.json`);
+    }
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {

@@ -1,20 +1,47 @@
-// AWAITING_PAYMENT: the bank's callback, within the billing code's validity.
-import { condition, setHandler } from '@temporalio/workflow';
-import { ACTORS, paymentReceived, type PaymentNotice } from '../definitions.js';
+// AWAITING_PAYMENT: the bank's payment, within the billing code's validity. Every money decision about this
+// application is taken here: the bankTransaction workflow asks (applyPayment) and refunds what is refused.
+import { condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import { ACTORS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
 import { withdrawn } from './cancellation.js';
-import { later, until, type Lifecycle, type Next } from './state.js';
+import { activities, later, until, type AppliedPayment, type Lifecycle, type Next } from './state.js';
 
 export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
   const deadline = lc.input.paymentDeadline ?? later(lc.policy.paymentWindowMs);
   await lc.enterStage('AWAITING_PAYMENT', { actor: ACTORS.applicant, deadline });
-  await condition(() => lc.payment !== undefined || lc.cancelled, until(deadline));
+  const settled = () => lc.payment !== undefined || lc.cancelled;
+  // Workflows started before the inquiry (no such policy, or no patch marker in their history) wait as they did.
+  if (lc.policy.paymentInquiryBeforeMs !== undefined && patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
+  else await condition(settled, until(deadline));
   if (lc.cancelled) return () => withdrawn(lc);
   if (!lc.payment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired unpaid; nothing was charged' };
   await lc.savePayment();
   await lc.notify('payment-confirmed', 'PAYMENT_CONFIRMED');
   return () => awaitingBooking(lc, { actor: ACTORS.bank });
+}
+
+/** Asks the bank once the payment window is about to close; the activity's retries are few, the window runs on. */
+const bankInquiry = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '5 seconds', maximumAttempts: 3 } });
+
+/**
+ * The wait for the payment, with the workflow's own inquiry shortly before the window closes: a payment whose
+ * callback was lost is found, and goes through its bank transaction like a callback. At the deadline, a payment
+ * made in time that is on record but has not reached this application yet (found by the inquiry, or its callback
+ * answered while the workers were down) is given a short grace to be applied.
+ */
+async function waitAskingTheBank(lc: Lifecycle, deadline: string, settled: () => boolean): Promise<void> {
+  const { paymentInquiryBeforeMs = 0, paymentInquiryGraceMs = 0 } = lc.policy;
+  if (await condition(settled, until(new Date(Date.parse(deadline) - paymentInquiryBeforeMs).toISOString()))) return;
+  const { billingCode, amount } = lc.input;
+  try {
+    await bankInquiry.inquireBank({ billingCode });
+  } catch (error) {
+    log.warn('the bank inquiry failed; the payment window runs on', { error: String(error) });
+  }
+  if (await condition(settled, until(deadline))) return;
+  if (await activities.paymentPending({ billingCode, amount, deadline })) await condition(settled, Math.max(1, paymentInquiryGraceMs));
 }
 
 /** Why a bank payment cannot be applied, or undefined when it is the payment this application waits for. */
@@ -30,8 +57,40 @@ function refusal(lc: Lifecycle, notice: PaymentNotice): string | undefined {
   return undefined;
 }
 
-/** Bank: a signal with the bank's transaction id; anything but the first matching payment is recorded, not applied. */
+/** Why a bank transaction cannot be applied: refusal's reasons with their amounts named, and a date before the billing code existed. */
+function transactionRefusal(lc: Lifecycle, tx: BankTransaction): string | undefined {
+  const { input, payment, state } = lc;
+  if (payment) return `the billing code is already paid by ${payment.bank ?? 'the bank'} transaction ${payment.transactionId}`;
+  if (lc.cancelled || state.stage !== 'AWAITING_PAYMENT') return `the application is ${lc.cancelled ? 'being cancelled' : state.stage}`;
+  if (tx.billingCode !== input.billingCode) return `the billing code differs (${input.billingCode})`;
+  if (tx.amount !== input.amount) return `the amount differs from the billing (${input.amount} rupiah)`;
+  if (input.paymentDeadline) {
+    // The billing code was issued one payment window before its deadline (api/submission.ts).
+    const issuedAt = Date.parse(input.paymentDeadline) - lc.policy.paymentWindowMs;
+    if (Date.parse(tx.paidAt) < issuedAt) return `paid at ${tx.paidAt}, before the billing code was issued at ${new Date(issuedAt).toISOString()}`;
+    if (Date.parse(tx.paidAt) > Date.parse(input.paymentDeadline)) return `paid at ${tx.paidAt}, after the billing code expired at ${input.paymentDeadline}`;
+  }
+  return undefined;
+}
+
+const sameTransaction = (payment: AppliedPayment | undefined, tx: BankTransaction): boolean =>
+  payment !== undefined && payment.transactionId === tx.transactionId && payment.bank === tx.bank;
+
+/**
+ * applyPayment: the bankTransaction workflow asks; the answer is applied (once the payment is on record) or
+ * refused with the reason, and the refused money is refunded. The same transaction again answers applied.
+ * paymentReceived: the signal of the callbacks before issue 13, for workflows that were waiting for one.
+ */
 export function paymentMessages(lc: Lifecycle): void {
+  setHandler(applyPayment, async (tx): Promise<PaymentOutcome> => {
+    if (!sameTransaction(lc.payment, tx)) {
+      const reason = transactionRefusal(lc, tx);
+      if (reason) return { applied: false, reason };
+      lc.payment = tx;
+    }
+    await lc.savePayment();
+    return { applied: true };
+  });
   setHandler(paymentReceived, async (notice) => {
     if (lc.payment?.transactionId === notice.transactionId) return; // the same payment again: already applied
     const reason = refusal(lc, notice);

@@ -10,6 +10,7 @@ import {
   type Actor,
   type ApplicationInput,
   type ApplicationState,
+  type BankTransaction,
   type CancellationRequest,
   type InterviewRecord,
   type NoticeKind,
@@ -69,10 +70,13 @@ export async function valueOf<T>(get: () => T | undefined): Promise<T> {
   return value === undefined ? valueOf(get) : value;
 }
 
+/** The payment an application took: a bank transaction, or a notice of the callbacks that did not name their bank. */
+export type AppliedPayment = PaymentNotice & Partial<Pick<BankTransaction, 'bank' | 'ntpn'>>;
+
 export class Lifecycle {
   readonly state: ApplicationState;
-  payment?: PaymentNotice;
-  private paymentRecorded = false;
+  payment?: AppliedPayment;
+  private paymentSaved?: Promise<void>;
   interview?: InterviewRecord;
   cancellation?: CancellationRequest;
   printing?: PrintingRecord;
@@ -172,11 +176,14 @@ export class Lifecycle {
     await activities.notify({ applicationId: this.applicationId, effectKey, kind, at: nowIso() });
   }
 
-  /** The bank's payment, on record once (also when a cancellation raced it). */
+  /**
+   * The bank's payment, on record once (also when a cancellation raced it): the update that took it and the
+   * stage that moves on both wait for the same recording.
+   */
   async savePayment(): Promise<void> {
-    if (!this.payment || this.paymentRecorded) return;
-    await activities.recordPayment({ ...this.payment, applicationId: this.applicationId });
-    this.paymentRecorded = true;
+    if (!this.payment) return;
+    this.paymentSaved ??= activities.recordPayment({ ...this.payment, applicationId: this.applicationId });
+    await this.paymentSaved;
   }
 
   /**
