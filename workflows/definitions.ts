@@ -81,6 +81,22 @@ export interface PaymentNotice {
 }
 export const paymentReceived = defineSignal<[PaymentNotice]>('paymentReceived');
 
+export const BANK_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
+export const PAYMENT_SOURCES = ['callback', 'inquiry', 'settlement'] as const;
+export interface BankTransaction { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; source: (typeof PAYMENT_SOURCES)[number]; }
+export const BANK_TRANSACTION_WORKFLOW = 'bankTransaction';
+export const bankTransactionIdFor = (bank: string, transactionId: string) => `bank-tx-${bank}-${transactionId}`;
+/** Each sighting of the transaction (callback, inquiry, settlement line): the first decides, later ones are compared. */
+export const transactionSeen = defineSignal<[BankTransaction]>('transactionSeen');
+/** The application's answer to a payment: applied, or refused with the reason (then it is refunded). */
+export type PaymentOutcome = { applied: true } | { applied: false; reason: string };
+export const applyPayment = defineUpdate<PaymentOutcome, [BankTransaction]>('applyPayment');
+export const REFUND_WORKFLOW = 'refund';
+export const refundIdFor = (bank: string, transactionId: string) => `refund-${bank}-${transactionId}`;
+export interface RefundInput { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; reason: string; applicationId?: string; officeCode?: string; policy: RefundPolicy; }
+export interface RefundPolicy { confirmWithinMs: number; maxTransferAttempts: number; }
+export const REFUND_STAGES = ['AWAITING_APPROVAL', 'AWAITING_BANK', 'REFUNDED', 'DECLINED', 'ESCALATED'] as const; // refine as needed
+
 export interface PosDeliveryEvent {
   eventId: string;
   trackingNumber: string;

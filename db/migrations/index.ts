@@ -13,6 +13,7 @@ import * as deliveryMethodAt from './2026_11_28_301_delivery_method_at.js';
 import * as workflowStarts from './2026_11_29_101_workflow_starts.js';
 import * as deliveryAddressAt from './2026_11_29_102_delivery_address_at.js';
 import * as deliveryMethodVersion from './2026_11_29_103_delivery_method_version.js';
+import * as settlements from './2026_12_01_301_settlements.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_101_workflow_starts': workflowStarts,
   '2026_11_29_102_delivery_address_at': deliveryAddressAt,
   '2026_11_29_103_delivery_method_version': deliveryMethodVersion,
+  '2026_12_01_301_settlements': settlements,
 };
