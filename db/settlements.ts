@@ -50,15 +50,17 @@ export interface SettlementReport {
 }
 export type ParsedSettlement = { ok: true; report: SettlementReport } | { ok: false; problems: FieldProblem[] };
 
-export const bankCodeSchema = z.string().regex(BANK_CODE, { error: 'must be a bank code: capital letters and digits, 2 to 16, e.g. BRI' });
+/** Why a bank code is not one (undefined when it is). */
+export const bankCodeProblem = (bank: string): string | undefined => (BANK_CODE.test(bank) ? undefined : 'must be a bank code: capital letters and digits, 2 to 16, e.g. BRI');
 
-/** The settlement day as the upload or the command names it: a real date, not in the future (WIB), not older than a year. */
-export const settlementDateSchema = z.string().superRefine((date, ctx) => {
-  if (!isCalendarDate(date)) return void ctx.addIssue({ code: 'custom', message: 'must be a date as YYYY-MM-DD' });
+/** Why a settlement day is not one: a real date, not in the future (WIB), not older than a year. */
+export function settlementDateProblem(date: string): string | undefined {
+  if (!isCalendarDate(date)) return 'must be a date as YYYY-MM-DD';
   const today = localDate(new Date(), SETTLEMENT_TIME_ZONE);
-  if (date > today) ctx.addIssue({ code: 'custom', message: `${date} is in the future (today is ${today} WIB): a day is settled once it has begun` });
-  else if (date < addDays(today, -SETTLEMENT_MAX_AGE_DAYS)) ctx.addIssue({ code: 'custom', message: `${date} is more than ${SETTLEMENT_MAX_AGE_DAYS} days ago` });
-});
+  if (date > today) return `${date} is in the future (today is ${today} WIB): a day is settled once it has begun`;
+  if (date < addDays(today, -SETTLEMENT_MAX_AGE_DAYS)) return `${date} is more than ${SETTLEMENT_MAX_AGE_DAYS} days ago`;
+  return undefined;
+}
 
 const fieldRules = {
   ntpn: z.string().regex(/^[0-9A-Z]{16}$/, { error: 'must be the 16-character NTPN (digits and capital letters)' }),
@@ -202,7 +204,7 @@ export async function importSettlementDir(db: Kysely<DB>, dir: string, maxBytes:
     }
     const path = join(dir, entry.name);
     const meta = { bank: match[1]!, settlementDate: match[2]! };
-    const dateProblem = settlementDateSchema.safeParse(meta.settlementDate).error?.issues[0]?.message;
+    const dateProblem = settlementDateProblem(meta.settlementDate);
     const result = dateProblem
       ? ({ ok: false, problems: [{ field: '(file name)', reason: dateProblem }] } as const)
       : await importSettlementFile(db, path, { ...meta, source: 'drop-folder', name: entry.name }, maxBytes);

@@ -44,20 +44,22 @@ describe('the OpenAPI document', () => {
   });
 });
 
-type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager';
-const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager'];
+type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'directorate';
+const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'directorate'];
 type Expected = 'allow' | 401 | 403 | 404;
 type Rule = Record<Caller, Expected>;
 
-const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow' };
-const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403 };
+const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow', directorate: 'allow' };
+const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403, directorate: 403 };
 /** Another account's application answers as an unknown id does (404): ids cannot be probed. */
-const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403 };
-const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403 };
-const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403 };
-const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow' };
+const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403, directorate: 403 };
+const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403, directorate: 403 };
+const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403, directorate: 403 };
+const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow', directorate: 'allow' };
+/** A bank's settlement is every office's: for the directorate (a manager of office *) only. */
+const directorate: Rule = { ...manager, manager: 403 };
 /** Callbacks authenticate by signature: a bearer token of any kind is not one. */
-const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401 };
+const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401, directorate: 401 };
 
 const ACCESS: Record<string, Rule> = {
   'GET /track/{trackingCode}': everyone,
@@ -85,8 +87,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/stuck': manager,
   'GET /manager/unapplied-callbacks': manager,
   'GET /manager/calendar': manager,
+  'GET /manager/reconciliation': directorate,
   'POST /callbacks/bank/payments': signedOnly,
   'POST /callbacks/pos/deliveries': signedOnly,
+  'POST /callbacks/bank/settlements': signedOnly,
 };
 
 describe('who may call each route', () => {
@@ -104,6 +108,7 @@ describe('who may call each route', () => {
       officer: bearer(await s.officerToken('PLU')),
       otherOfficer: bearer(await s.officerToken('WSB')),
       manager: bearer(await s.managerToken('PLU')),
+      directorate: bearer(await s.managerToken('*')),
     };
     const values: Record<string, string> = { applicationId, trackingCode, officeCode: 'PLU', applicationType: 'NEW' };
 
