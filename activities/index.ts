@@ -9,6 +9,7 @@ import { createPaymentActivities } from './payments.js';
 import { createNotifyActivities } from './notify.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
+import { createSettlementActivities } from './settlements.js';
 import { createUnappliedActivities } from './unapplied.js';
 
 export interface ActivityDeps {
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   pos: PosClient;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
+  /** The settlement drop folder (SETTLEMENT_DIR) and its file limit (SETTLEMENT_MAX_BYTES); without it, no folder is scanned. */
+  settlements?: { dir: string; maxBytes: number };
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -27,6 +30,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createCompensationActivities(deps),
   ...createPosActivities(deps),
   ...createUnappliedActivities(deps),
+  ...createSettlementActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -29,7 +29,7 @@ import { msToTs } from '@temporalio/common';
 import { sql } from 'kysely';
 import { mintStaffToken } from '../api/auth.js';
 import { createDb } from '../db/connect.js';
-import { SEARCH_ATTRIBUTES, workflowIdFor } from '../workflows/definitions.js';
+import { RECONCILIATION_SCHEDULE_ID, SEARCH_ATTRIBUTES, workflowIdFor } from '../workflows/definitions.js';
 import { serviceClient } from './demo-client.js';
 import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 import { managerQueries } from '../managers/visibility.js';
@@ -244,6 +244,12 @@ async function main() {
     const refused = answers.filter((a) => a.status === 'rejected');
     if (refused.length) fail(`${refused.length} of ${burst.length} managers' queries in a burst were refused: ${(refused[0] as PromiseRejectedResult).reason}`);
     step(`visibility: the ${count} workflows are listed COMPLETED; a burst of ${burst.length} managers' queries all answered`);
+    // The worker made the daily reconciliation's schedule for its task queue; this namespace keeps no schedule after the check.
+    const schedule = client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
+    const described = await schedule.describe().catch((error: Error) => fail(`schedule ${RECONCILIATION_SCHEDULE_ID}: ${error.message}`));
+    if (described.action.type !== 'startWorkflow' || described.action.taskQueue !== taskQueue) fail(`schedule ${RECONCILIATION_SCHEDULE_ID} does not start its workflow on task queue ${taskQueue}`);
+    await schedule.delete();
+    step(`schedule ${RECONCILIATION_SCHEDULE_ID}: made by the worker for task queue ${taskQueue} (${described.action.workflowType}); deleted`);
   } finally {
     await temporal.close();
   }

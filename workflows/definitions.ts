@@ -194,3 +194,7 @@ export const SlaDeadline = defineSearchAttributeKey('SlaDeadline', SearchAttribu
 export const SlaBreached = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
 export const StageEnteredAt = defineSearchAttributeKey('StageEnteredAt', SearchAttributeType.DATETIME);
 export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt];
+
+// The daily reconciliation of the banks' settlement reports (workflows/reconciliation.ts), started by a Temporal Schedule.
+export const RECONCILIATION_WORKFLOW = 'reconciliation';
+export const RECONCILIATION_SCHEDULE_ID = 'daily-reconciliation';

@@ -2,6 +2,7 @@
 // (its line, the header being line 1, and its field), so the bank can fix the file from the answer alone.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { settlementSighting } from '../../activities/settlements.js';
 import { bankCodeProblem, decodeSettlementFile, parseSettlementReport, SETTLEMENT_HEADER, settlementDateProblem } from '../../db/settlements.js';
 import { addDays, localDate } from '../../workflows/calendar.js';
 
@@ -150,5 +151,20 @@ describe('the upload\'s bank and settlement date', () => {
     expect(reason('9999-12-31')).toMatch(/is in the future/);
     expect(reason(addDays(today, -367))).toMatch(/more than 366 days ago/);
     for (const bad of ['2026-02-30', '27-11-2026', '2026-11-27T00:00:00Z', '']) expect(reason(bad), bad).toBe('must be a date as YYYY-MM-DD');
+  });
+});
+
+describe('a settlement line as a bank transaction (the sighting the next step sends to bankTransaction)', () => {
+  it('carries the bank, its own id, the NTPN, billing code, amount and payment time, from the settlement', () => {
+    const line = { ntpn: '0A1B2C3D4E5F0001', transaction_id: 'BRI-1', billing_code: '820100000000001', amount: 950_000, paid_at: new Date('2026-11-27T03:15:00Z') };
+    expect(settlementSighting('BRI', line)).toEqual({
+      bank: 'BRI',
+      transactionId: 'BRI-1',
+      ntpn: '0A1B2C3D4E5F0001',
+      billingCode: '820100000000001',
+      amount: 950_000,
+      paidAt: '2026-11-27T03:15:00.000Z',
+      source: 'settlement',
+    });
   });
 });
