@@ -19,7 +19,7 @@ export const createSettlementActivities = (deps: ActivityDeps) => ({
   async scanSettlementDrops(): Promise<DropFolderSummary> {
     if (!deps.settlements) return { folder: null, stored: [], alreadyReceived: [], rejected: [] };
     const { dir, maxBytes } = deps.settlements;
-    const { stored, alreadyReceived, rejected } = await importSettlementDir(deps.db, dir, maxBytes);
+    const { stored, alreadyReceived, rejected } = await importSettlementDir(deps.db, dir, maxBytes, { create: true });
     return { folder: dir, stored, alreadyReceived, rejected };
   },
   /** Stored reports not yet counted, oldest first. */

@@ -188,12 +188,13 @@ export interface DropFolderScan {
 }
 
 /**
- * Each `<BANK>-<YYYY-MM-DD>.csv` in the folder, checked and stored once, then moved aside: into done/ once
+ * Each `<BANK>-<YYYY-MM-DD>.csv` in the folder (made first with `create`, the worker's; a command refuses a missing one), checked and stored once, then moved aside: into done/ once
  * stored (or found already stored), named with the start of its SHA-256; into rejected/ otherwise, named with
  * the time, beside a `.problems.txt`. So a later file of the same name never overwrites one. Other names are left alone.
  */
-export async function importSettlementDir(db: Kysely<DB>, dir: string, maxBytes: number): Promise<DropFolderScan> {
-  await mkdir(dir, { recursive: true });
+export async function importSettlementDir(db: Kysely<DB>, dir: string, maxBytes: number, options: { create?: boolean } = {}): Promise<DropFolderScan> {
+  if (options.create) await mkdir(dir, { recursive: true });
+  else if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new Error(`no drop folder at ${dir} (SETTLEMENT_DIR)`);
   const scan: DropFolderScan = { stored: [], alreadyReceived: [], rejected: [], ignored: [] };
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isFile()) continue;

@@ -16,15 +16,17 @@ const day = addDays(localDate(new Date(), 'Asia/Jakarta'), -1);
 let dir: string;
 let drop: string;
 
-const settlements = (...args: string[]) => {
+/** The command with the drop folder `folder` (SETTLEMENT_DIR). */
+const settlementsIn = (folder: string, ...args: string[]) => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/settlements.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test', SETTLEMENT_DIR: drop },
+    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), NODE_ENV: 'test', SETTLEMENT_DIR: folder },
   });
   return { code: run.status, out: run.stdout, err: run.stderr };
 };
+const settlements = (...args: string[]) => settlementsIn(drop, ...args);
 const bankCode = () => `C${randomInt(100_000, 999_999)}`;
 const csv = (bank: string, count: number) =>
   [SETTLEMENT_HEADER, ...Array.from({ length: count }, (_, i) => `${String(i + 1).padStart(4, '0')}NTPN${bank.slice(1).padStart(8, '0')},${bank}-${i + 1},8201${String(i + 1).padStart(11, '0')},350000,${day}T08:00:00Z`)].join('\n') + '\n';
@@ -95,5 +97,8 @@ describe('the drop folder (npm run settlements -- scan, and the daily reconcilia
     expect(settlements('scan')).toMatchObject({ code: 0, out: expect.stringContaining(`already received ${bank}-${day}.csv (moved to done/)`) });
     expect(await revisionsOf(bank)).toHaveLength(1);
     expect(await readdir(drop)).toHaveLength(3);
+    // A folder that is not there is named, never made somewhere unexpected.
+    const missing = join(dir, 'no-such-folder');
+    expect(settlementsIn(missing, 'scan')).toMatchObject({ code: 1, err: expect.stringContaining(`no drop folder at ${missing} (SETTLEMENT_DIR)`) });
   });
 });
