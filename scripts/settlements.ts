@@ -4,10 +4,9 @@
 // folder (SETTLEMENT_DIR) and moves each aside. Reaches PostgreSQL at DATABASE_URL, or the embedded one of `npm start`.
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { createDb } from '../db/connect.js';
 import type { StoreOutcome } from '../db/queries/settlements.js';
 import { bankCodeProblem, importSettlementDir, importSettlementFile, settlementDateProblem } from '../db/settlements.js';
+import { operatorDatabase } from './operator-db.js';
 
 const USAGE = `usage:
   npm run settlements -- import <file.csv> --bank BRI --date 2026-11-27   one bank's report of one day (header: ntpn,transaction_id,billing_code,amount,paid_at)
@@ -20,15 +19,7 @@ if (values.help || !command || !['import', 'scan'].includes(command) || (command
   process.exit(2);
 }
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig(process.env, ['DATABASE_URL']);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
-const url = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0.1:${config.EMBEDDED_PG_PORT}/passport`;
-const db = createDb(url, { max: 1 });
+const { config, db, run } = operatorDatabase();
 
 const rupiah = (n: number) => n.toLocaleString('en-US');
 const describe = ({ status, report }: StoreOutcome) =>
@@ -57,13 +48,4 @@ async function scan(): Promise<boolean> {
   return found.rejected.length === 0;
 }
 
-try {
-  const ok = command === 'import' ? await importOne(file!, values.bank!, values.date!) : await scan();
-  if (!ok) process.exitCode = 1;
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(/ECONNREFUSED/.test(message) ? `no PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')}: start the service (npm start) or set DATABASE_URL` : message);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
-}
+await run(() => (command === 'import' ? importOne(file!, values.bank!, values.date!) : scan()));

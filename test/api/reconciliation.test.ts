@@ -9,14 +9,13 @@ import type { ScheduleHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { posFromConfig } from '../../activities/pos.js';
 import { signedHeaders } from '../../api/signatures.js';
-import { SETTLEMENT_HEADER } from '../../db/settlements.js';
 import { createPassportWorker } from '../../worker/index.js';
 import { ensureReconciliationSchedule } from '../../worker/schedule.js';
-import { addDays, localDate } from '../../workflows/calendar.js';
 import { RECONCILIATION_SCHEDULE_ID } from '../../workflows/definitions.js';
 import type { ReconciliationResult } from '../../workflows/reconciliation.js';
 import { ownDatabase } from '../support/databases.js';
 import { startService } from '../support/service.js';
+import { settlementCsv, settlementDay } from '../support/settlements.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 let database: Awaited<ReturnType<typeof ownDatabase>>;
@@ -55,10 +54,9 @@ afterAll(async () => {
   if (drop) await rm(drop, { recursive: true, force: true });
 });
 
-const day = addDays(localDate(new Date(), 'Asia/Jakarta'), -1);
+const day = settlementDay();
 const bankCode = () => `R${randomInt(100_000, 999_999)}`;
-const csv = (bank: string, count: number) =>
-  [SETTLEMENT_HEADER, ...Array.from({ length: count }, (_, i) => `${String(i + 1).padStart(4, '0')}NTPN${bank.slice(1).padStart(8, '0')},${bank}-${i + 1},8201${String(i + 1).padStart(11, '0')},650000,${day}T11:00:00+07:00`)].join('\n') + '\n';
+const csv = (bank: string, count: number) => settlementCsv(bank, day, count, 650_000);
 let signedAt = Date.now();
 const upload = (bank: string, body: string) =>
   s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${day}`, body, { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body, (signedAt += 1000)), 'content-type': 'text/csv' });

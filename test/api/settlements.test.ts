@@ -6,6 +6,7 @@ import { signedHeaders } from '../../api/signatures.js';
 import { SETTLEMENT_HEADER } from '../../db/settlements.js';
 import { addDays, localDate } from '../../workflows/calendar.js';
 import { startService } from '../support/service.js';
+import { settlementCsv } from '../support/settlements.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -17,8 +18,7 @@ const today = localDate(new Date(), 'Asia/Jakarta');
 const day = addDays(today, -1);
 /** A bank code of this test's own, so its reports are the only ones of that bank and day. */
 const bankCode = () => `T${randomInt(100_000, 999_999)}`;
-const csv = (bank: string, count: number, amount = 950_000) =>
-  [SETTLEMENT_HEADER, ...Array.from({ length: count }, (_, i) => `${String(i + 1).padStart(4, '0')}NTPN${bank.slice(1).padStart(8, '0')},${bank}-${i + 1},8201${String(i + 1).padStart(11, '0')},${amount},${day}T09:${String(i % 60).padStart(2, '0')}:00+07:00`)].join('\n') + '\n';
+const csv = (bank: string, count: number) => settlementCsv(bank, day, count);
 
 /** As the bank sends it: the CSV signed over its raw text, content-type text/csv. */
 const upload = (bank: string, body: string, options: { date?: string; now?: number; url?: string } = {}) => {

@@ -8,11 +8,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDb } from '../../db/connect.js';
 import { SETTLEMENT_HEADER } from '../../db/settlements.js';
-import { addDays, localDate } from '../../workflows/calendar.js';
+import { addDays } from '../../workflows/calendar.js';
+import { settlementCsv, settlementDay } from '../support/settlements.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const db = createDb(inject('databaseUrl'), { max: 1 });
-const day = addDays(localDate(new Date(), 'Asia/Jakarta'), -1);
+const day = settlementDay();
 let dir: string;
 let drop: string;
 
@@ -28,8 +29,7 @@ const settlementsIn = (folder: string, ...args: string[]) => {
 };
 const settlements = (...args: string[]) => settlementsIn(drop, ...args);
 const bankCode = () => `C${randomInt(100_000, 999_999)}`;
-const csv = (bank: string, count: number) =>
-  [SETTLEMENT_HEADER, ...Array.from({ length: count }, (_, i) => `${String(i + 1).padStart(4, '0')}NTPN${bank.slice(1).padStart(8, '0')},${bank}-${i + 1},8201${String(i + 1).padStart(11, '0')},350000,${day}T08:00:00Z`)].join('\n') + '\n';
+const csv = (bank: string, count: number) => settlementCsv(bank, day, count, 350_000);
 const file = async (name: string, content: string, folder = dir) => {
   const path = join(folder, name);
   await writeFile(path, content);
