@@ -188,9 +188,10 @@ export interface DropFolderScan {
 }
 
 /**
- * Each `<BANK>-<YYYY-MM-DD>.csv` in the folder (made first with `create`, the worker's; a command refuses a missing one), checked and stored once, then moved aside: into done/ once
- * stored (or found already stored), named with the start of its SHA-256; into rejected/ otherwise, named with
- * the time, beside a `.problems.txt`. So a later file of the same name never overwrites one. Other names are left alone.
+ * Each `<BANK>-<YYYY-MM-DD>.csv` in the folder (made first with `create`, the worker's; a command refuses a
+ * missing one), checked and stored once, then moved aside: into done/ once stored (or found already stored),
+ * named with the start of its SHA-256; into rejected/ otherwise, named with the time, beside a `.problems.txt`.
+ * So a later file of the same name never overwrites one. Other names are left alone.
  */
 export async function importSettlementDir(db: Kysely<DB>, dir: string, maxBytes: number, options: { create?: boolean } = {}): Promise<DropFolderScan> {
   if (options.create) await mkdir(dir, { recursive: true });
@@ -203,24 +204,32 @@ export async function importSettlementDir(db: Kysely<DB>, dir: string, maxBytes:
       scan.ignored.push(entry.name);
       continue;
     }
-    const path = join(dir, entry.name);
-    const meta = { bank: match[1]!, settlementDate: match[2]! };
-    const dateProblem = settlementDateProblem(meta.settlementDate);
-    const result = dateProblem
-      ? ({ ok: false, problems: [{ field: '(file name)', reason: dateProblem }] } as const)
-      : await importSettlementFile(db, path, { ...meta, source: 'drop-folder', name: entry.name }, maxBytes);
-    const base = entry.name.slice(0, -'.csv'.length);
-    if (result.ok) {
-      (result.outcome.status === 'stored' ? scan.stored : scan.alreadyReceived).push(entry.name);
-      await moveInto(join(dir, 'done'), path, `${base}.${result.outcome.report.sha256.slice(0, 12)}.csv`);
-    } else {
-      const aside = `${base}.${new Date().toISOString().replace(/[-:.]/g, '')}.csv`;
-      scan.rejected.push({ file: entry.name, problem: `${result.problems[0]!.field}: ${result.problems[0]!.reason}` });
-      await moveInto(join(dir, 'rejected'), path, aside);
-      await writeFile(join(dir, 'rejected', `${aside}.problems.txt`), result.problems.map((p) => `${p.field}: ${p.reason}\n`).join(''));
-    }
+    // A file another scan took meanwhile (the daily run and `npm run settlements -- scan` at once) is theirs.
+    await takeDroppedFile(db, dir, entry.name, match, maxBytes, scan).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    });
   }
   return scan;
+}
+
+/** One dropped file stored (or refused) and moved aside, its outcome added to `scan`. */
+async function takeDroppedFile(db: Kysely<DB>, dir: string, name: string, [, bank, settlementDate]: RegExpExecArray, maxBytes: number, scan: DropFolderScan) {
+  const path = join(dir, name);
+  const dateProblem = settlementDateProblem(settlementDate!);
+  const result = dateProblem
+    ? ({ ok: false, problems: [{ field: '(file name)', reason: dateProblem }] } as const)
+    : await importSettlementFile(db, path, { bank: bank!, settlementDate: settlementDate!, source: 'drop-folder', name }, maxBytes);
+  const base = name.slice(0, -'.csv'.length);
+  // Said before the move: a file this scan stored counts as stored even when another scan moved it first.
+  if (result.ok) {
+    (result.outcome.status === 'stored' ? scan.stored : scan.alreadyReceived).push(name);
+    await moveInto(join(dir, 'done'), path, `${base}.${result.outcome.report.sha256.slice(0, 12)}.csv`);
+  } else {
+    scan.rejected.push({ file: name, problem: `${result.problems[0]!.field}: ${result.problems[0]!.reason}` });
+    const aside = `${base}.${new Date().toISOString().replace(/[-:.]/g, '')}.csv`;
+    await moveInto(join(dir, 'rejected'), path, aside);
+    await writeFile(join(dir, 'rejected', `${aside}.problems.txt`), result.problems.map((p) => `${p.field}: ${p.reason}\n`).join(''));
+  }
 }
 
 async function moveInto(folder: string, path: string, name: string) {

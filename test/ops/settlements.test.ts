@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDb } from '../../db/connect.js';
-import { SETTLEMENT_HEADER } from '../../db/settlements.js';
+import { importSettlementDir, SETTLEMENT_HEADER } from '../../db/settlements.js';
 import { addDays } from '../../workflows/calendar.js';
 import { settlementCsv, settlementDay } from '../support/settlements.js';
 
@@ -100,5 +100,20 @@ describe('the drop folder (npm run settlements -- scan, and the daily reconcilia
     // A folder that is not there is named, never made somewhere unexpected.
     const missing = join(dir, 'no-such-folder');
     expect(settlementsIn(missing, 'scan')).toMatchObject({ code: 1, err: expect.stringContaining(`no drop folder at ${missing} (SETTLEMENT_DIR)`) });
+  });
+
+  it('takes each file once when two scans run at once (the daily run and the command), and neither fails', { timeout: 60_000 }, async () => {
+    const folder = join(dir, 'shared');
+    await mkdir(folder);
+    const banks = Array.from({ length: 20 }, bankCode);
+    for (const bank of banks) await file(`${bank}-${day}.csv`, csv(bank, 2), folder);
+    const scans = await Promise.all([importSettlementDir(db, folder, 1 << 20), importSettlementDir(db, folder, 1 << 20)]);
+    const taken = scans.flatMap((scan) => [...scan.stored, ...scan.alreadyReceived]);
+    expect(new Set(taken).size).toBe(banks.length);
+    expect(scans.flatMap((scan) => scan.stored).sort()).toEqual(banks.map((bank) => `${bank}-${day}.csv`).sort());
+    expect(await readdir(folder)).toEqual(['done']);
+    expect(await readdir(join(folder, 'done'))).toHaveLength(banks.length);
+    const stored = await db.selectFrom('settlement_reports').select('bank').where('bank', 'in', banks).execute();
+    expect(stored).toHaveLength(banks.length);
   });
 });
