@@ -1,5 +1,5 @@
 // The only reader of process.env: every setting is validated here, with defaults for the embedded mode.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { RefundPolicy } from './workflows/definitions.js';
 
@@ -84,6 +84,15 @@ const schema = z.object({
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'host:port').optional(),
   /** Largest request body accepted, in bytes; a larger one is refused with 413 before it is read in full. */
   MAX_BODY_BYTES: duration.default(65_536),
+  /** Largest bank settlement report (one bank, one day), uploaded or dropped, in bytes; the upload answers 413 above it. */
+  SETTLEMENT_MAX_BYTES: duration.default(8 * 1024 * 1024),
+  /** The drop folder of settlement reports (`<BANK>-<YYYY-MM-DD>.csv`); default: DATA_DIR/settlements. */
+  SETTLEMENT_DIR: z.string().optional(),
+  /** When the daily reconciliation runs, WIB (Asia/Jakarta), HH:MM. */
+  RECONCILIATION_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day as HH:MM (24 h, WIB), e.g. 06:00' })
+    .default('06:00'),
   /**
    * How long a request waits for the workflow (a step, a callback's signal, a start) before it answers
    * 202 (accepted, still running) or 503 (not accepted: nothing changed yet; retry).
@@ -110,7 +119,7 @@ export const SETTING_NAMES = Object.keys(schema.shape);
 export const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'BANK_CALLBACK_SECRET', 'POS_CALLBACK_SECRET'] as const;
 type Setting = keyof z.input<typeof schema>;
 
-export type Config = z.infer<typeof schema> & { dataDir: string };
+export type Config = z.infer<typeof schema> & { dataDir: string; settlementDir: string };
 
 /** The example and embedded values of secrets (.env.example, the defaults above): refused in production. */
 const PLACEHOLDER = /change-?me|embedded-mode/i;
@@ -146,7 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.NODE_ENV === 'production' && parsed.data.DEMO_DAY_SECONDS) {
     throw new Error('Invalid configuration:\n  DEMO_DAY_SECONDS: a demo setting, refused in production (allowed in staging)');
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR), settlementDir: resolve(parsed.data.SETTLEMENT_DIR ?? join(parsed.data.DATA_DIR, 'settlements')) };
 }
 
 /** The database pool's timeouts as the configuration gives them (API, worker and `npm start` alike). */

@@ -14,6 +14,7 @@ import { createNotifyActivities } from './notify.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
 import { createRefundActivities } from './refunds.js';
+import { createSettlementActivities } from './settlements.js';
 import { createUnappliedActivities } from './unapplied.js';
 
 export interface ActivityDeps {
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   bankTransactions: BankTransactionPolicy;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
+  /** The settlement drop folder (SETTLEMENT_DIR) and its file limit (SETTLEMENT_MAX_BYTES); without it, no folder is scanned. */
+  settlements?: { dir: string; maxBytes: number };
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -41,6 +44,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createRefundActivities(deps),
   ...createBankTransactionActivities(deps),
   ...createBankActivities(deps),
+  ...createSettlementActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -10,7 +10,7 @@ import { problem, problemFromError } from './problems.js';
 import { newRouter, type ApiDeps } from './router.js';
 import { accountRoutes } from './routes/accounts.js';
 import { applicantRoutes } from './routes/applicants.js';
-import { callbackRoutes } from './routes/callbacks.js';
+import { callbackRoutes, SETTLEMENT_UPLOAD_PATH } from './routes/callbacks.js';
 import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
 import { officerRoutes } from './routes/officers.js';
@@ -23,17 +23,17 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   const metrics = createApiMetrics(deps.db, deps.log);
   app.use('*', metrics.middleware(deps.log));
   // Before any route, authentication or signature check: a larger body is refused once the limit is
-  // passed (at once when Content-Length says so), never read in full.
-  app.use(
-    '*',
+  // passed (at once when Content-Length says so), never read in full. A bank's settlement report has its own.
+  const limitTo = (maxSize: number, name: string) =>
     bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
+      maxSize,
       onError: (c) => {
         c.header('connection', 'close'); // stop the client sending the rest
-        return problem(c, 'too-large', `the body may be at most ${deps.config.MAX_BODY_BYTES} bytes`);
+        return problem(c, 'too-large', `the body may be at most ${maxSize} bytes (${name})`);
       },
-    }),
-  );
+    });
+  const bodyLimits = { default: limitTo(deps.config.MAX_BODY_BYTES, 'MAX_BODY_BYTES'), settlement: limitTo(deps.config.SETTLEMENT_MAX_BYTES, 'SETTLEMENT_MAX_BYTES') };
+  app.use('*', (c, next) => (c.req.path === SETTLEMENT_UPLOAD_PATH ? bodyLimits.settlement : bodyLimits.default)(c, next));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -37,7 +37,7 @@ const TYPES = {
   'idempotency-key-reused': { title: 'This Idempotency-Key was used with a different request', status: 422 },
   'method-not-allowed': { title: 'This method is not allowed on this path', status: 405 },
   'rate-limited': { title: 'Too many requests; try again shortly', status: 429 },
-  'unsupported-media-type': { title: 'The body must be JSON', status: 415 },
+  'unsupported-media-type': { title: 'The body is not of a media type this route takes', status: 415 },
   'too-large': { title: 'The request body is too large', status: 413 },
   unavailable: { title: 'The service is temporarily unavailable', status: 503 },
   internal: { title: 'Internal error', status: 500 },

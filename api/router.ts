@@ -36,6 +36,7 @@ const problemDescriptions: Record<number, string> = {
   404: 'Not found',
   409: 'The step is out of order, or the session is full',
   413: 'The body is larger than MAX_BODY_BYTES',
+  415: 'The body is not of the media type the route takes',
   422: 'The Idempotency-Key was used before with a different request',
   429: 'Too many requests',
   503: 'PostgreSQL or Temporal did not answer in time, or no worker took the step within WORKFLOW_STEP_TIMEOUT_SECONDS: retry after `Retry-After` seconds (a step with the same Idempotency-Key happens at most once)',

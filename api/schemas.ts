@@ -12,6 +12,7 @@ import {
   SESSIONS,
   STAGES,
 } from '../workflows/definitions.js';
+import { bankCodeProblem, settlementDateProblem } from '../db/settlements.js';
 import { nikMismatches } from './nik.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
@@ -531,3 +532,60 @@ export const refundCallbackSchema = z
       .openapi({ description: 'When the money went back; not in the future' }),
   })
   .openapi('RefundCallback');
+
+// Settlement reports and reconciliation ----------------------------------------------------------
+
+/** A string checked by one of db/settlements.ts's rules (the CLI and the drop folder use the same). */
+const checkedBy = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const reason = problem(value);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  });
+const bankCodeSchema = checkedBy(bankCodeProblem);
+const settlementDateSchema = checkedBy(settlementDateProblem);
+
+export const settlementQuery = z.object({
+  bank: bankCodeSchema.openapi({ description: 'The bank whose report this is', example: 'BRI' }),
+  date: settlementDateSchema.openapi({ description: 'The settlement day (WIB) the report lists, YYYY-MM-DD: today or up to a year back', format: 'date', example: '2026-11-27' }),
+});
+
+export const settlementReceiptSchema = z
+  .object({
+    status: z.enum(['stored', 'already received']),
+    reportId: z.uuid(),
+    bank: z.string(),
+    settlementDate: z.string(),
+    revision: z.number().int().openapi({ description: "1 for the day's first report; 2 and up: a correction, kept beside the earlier ones" }),
+    correction: z.boolean(),
+    lines: z.number().int(),
+    totalAmount: z.number().int().openapi({ description: 'Rupiah' }),
+    sha256: z.string().openapi({ description: "SHA-256 of the file's UTF-8 text (without a byte-order mark)" }),
+    receivedAt: z.iso.datetime(),
+  })
+  .openapi('SettlementReceipt');
+
+export const reconciliationQuery = z.object({
+  date: settlementDateSchema.optional().openapi({ description: 'The settlement day (WIB); default: yesterday', format: 'date' }),
+  bank: bankCodeSchema.optional().openapi({ description: 'One bank; default: every bank' }),
+});
+
+export const reconciliationSchema = z
+  .object({
+    date: z.string(),
+    days: z.array(
+      z.object({
+        bank: z.string(),
+        revision: z.number().int().openapi({ description: 'The report counted: the latest received (2 and up: a correction)' }),
+        correction: z.boolean(),
+        reportsReceived: z.number().int().openapi({ description: 'Reports stored for the bank and day, corrections included' }),
+        receivedCount: z.number().int().openapi({ description: 'Lines of the report counted' }),
+        receivedAmount: z.number().int().openapi({ description: 'Rupiah of the report counted' }),
+        reconciledAt: z.iso.datetime(),
+        report: z.object({ id: z.uuid(), sha256: z.string(), source: z.enum(['upload', 'import', 'drop-folder']), receivedAt: z.iso.datetime() }),
+      }),
+    ),
+    awaiting: z
+      .array(z.object({ reportId: z.uuid(), bank: z.string(), revision: z.number().int(), lines: z.number().int(), totalAmount: z.number().int(), receivedAt: z.iso.datetime() }))
+      .openapi({ description: 'Reports stored for the day that the next daily run will count' }),
+  })
+  .openapi('Reconciliation', { description: 'What each bank reported as settled for the day; comparison with the payments recorded is not built yet' });

@@ -364,6 +364,48 @@ export interface ReferenceFilesTable {
   loaded_at: DefaultedTimestamp;
 }
 
+export type SettlementSource = 'upload' | 'import' | 'drop-folder';
+
+/** A bank's settlement report for one day, stored once by its SHA-256; revision 2 and up are corrections. */
+export interface SettlementReportsTable {
+  id: string;
+  bank: string;
+  settlement_date: DateOnly;
+  revision: number;
+  sha256: string;
+  /** The signed upload, `npm run settlements -- import`, or the drop folder. */
+  source: SettlementSource;
+  /** The file's name (import, drop folder); null for an upload. */
+  source_name: string | null;
+  line_count: number;
+  total_amount: Rupiah;
+  received_at: DefaultedTimestamp;
+  /** When the daily reconciliation counted it; null until then. */
+  processed_at: OptionalTimestamp;
+}
+
+export interface SettlementLinesTable {
+  report_id: string;
+  /** As in the file: the header is line 1. */
+  line_number: number;
+  ntpn: string;
+  transaction_id: string;
+  billing_code: string;
+  amount: Rupiah;
+  paid_at: Timestamp;
+}
+
+/** One row per bank and settlement day: what its latest report counted. */
+export interface ReconciliationReportsTable {
+  bank: string;
+  settlement_date: DateOnly;
+  settlement_report_id: string;
+  revision: number;
+  received_count: number;
+  received_amount: Rupiah;
+  reconciled_at: DefaultedTimestamp;
+}
+
 export interface DB {
   accounts: AccountsTable;
   baps: BapsTable;
@@ -393,6 +435,9 @@ export interface DB {
   refund_transfers: RefundTransfersTable;
   refund_confirmations: RefundConfirmationsTable;
   office_notices: OfficeNoticesTable;
+  settlement_reports: SettlementReportsTable;
+  settlement_lines: SettlementLinesTable;
+  reconciliation_reports: ReconciliationReportsTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

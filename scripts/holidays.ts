@@ -4,10 +4,9 @@
 // Reaches PostgreSQL at DATABASE_URL, or else the embedded one that `npm start` runs (EMBEDDED_PG_PORT).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
 import { calendarFileSchema, calendarWarning, calendarYears, importCalendarYear, parseCalendarCsv, windowOf, type CalendarFile } from '../db/calendar.js';
-import { createDb } from '../db/connect.js';
 import { localDate } from '../workflows/calendar.js';
+import { operatorDatabase } from './operator-db.js';
 
 const USAGE = `usage:
   npm run holidays -- status
@@ -25,16 +24,7 @@ if (values.help || !command || !['status', 'import'].includes(command) || (comma
   process.exit(2);
 }
 
-// It talks to the database only: in production it needs DATABASE_URL, nothing else.
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig(process.env, ['DATABASE_URL']);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
-const url = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0.1:${config.EMBEDDED_PG_PORT}/passport`;
-const db = createDb(url, { max: 1 });
+const { config, db, run } = operatorDatabase();
 
 async function readCalendarFile(path: string): Promise<CalendarFile> {
   const text = await readFile(path, 'utf8');
@@ -59,7 +49,7 @@ async function status(): Promise<string | undefined> {
   return warning;
 }
 
-try {
+await run(async () => {
   if (command === 'import') {
     const parsed = calendarFileSchema.safeParse(await readCalendarFile(file!));
     if (!parsed.success) throw new Error(`${file} is not a calendar year:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
@@ -68,10 +58,4 @@ try {
     for (const b of result.bookingsOnNewHolidays) console.log(`  NOTE: application ${b.applicationId} has an appointment on ${b.date}, now a day off: the office must move it`);
   }
   await status();
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(/ECONNREFUSED/.test(message) ? `no PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')}: start the service (npm start) or set DATABASE_URL` : message);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
-}
+});

@@ -29,7 +29,7 @@ import { msToTs } from '@temporalio/common';
 import { sql } from 'kysely';
 import { mintStaffToken } from '../api/auth.js';
 import { createDb } from '../db/connect.js';
-import { SEARCH_ATTRIBUTES, bankTransactionIdFor, workflowIdFor } from '../workflows/definitions.js';
+import { RECONCILIATION_SCHEDULE_ID, SEARCH_ATTRIBUTES, bankTransactionIdFor, workflowIdFor } from '../workflows/definitions.js';
 import { serviceClient } from './demo-client.js';
 import { demoDay, demoPayment, nextWorkingDay, type Applicant } from './demo-day.js';
 import { managerQueries } from '../managers/visibility.js';
@@ -247,6 +247,12 @@ async function main() {
     // Each payment's bank transaction waits days for a settlement report, which a smoke check never sends.
     const ended = await Promise.allSettled(bankTransactionIds().map((id) => client.workflow.getHandle(id).terminate('smoke check ended: no settlement report comes')));
     step(`${ended.filter((r) => r.status === 'fulfilled').length} bank transactions ended (their settlement reports never come in a smoke check)`);
+    // The worker made the daily reconciliation's schedule for its task queue; this namespace keeps no schedule after the check.
+    const schedule = client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
+    const described = await schedule.describe().catch((error: Error) => fail(`schedule ${RECONCILIATION_SCHEDULE_ID}: ${error.message}`));
+    if (described.action.type !== 'startWorkflow' || described.action.taskQueue !== taskQueue) fail(`schedule ${RECONCILIATION_SCHEDULE_ID} does not start its workflow on task queue ${taskQueue}`);
+    await schedule.delete();
+    step(`schedule ${RECONCILIATION_SCHEDULE_ID}: made by the worker for task queue ${taskQueue} (${described.action.workflowType}); deleted`);
   } finally {
     await temporal.close();
   }

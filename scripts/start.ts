@@ -20,6 +20,7 @@ import { startDevServer } from './dev-server.js';
 import { portProblems } from './ports.js';
 import { onShutdownSignal } from './signals.js';
 import { temporalExecutable } from './temporal-executables.js';
+import { RECONCILIATION_SCHEDULE_ID } from '../workflows/definitions.js';
 
 const config = loadConfig();
 const log = createLogger(config);
@@ -96,10 +97,11 @@ async function main() {
 
   // The SDK's own logs go through the same structured logger, warnings and up; this script orders the shutdown itself.
   installRuntime({ log, level: 'WARN', metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
-  const { worker, connection: workerConnection } = await createPassportWorker({ ...workerSettingsFrom(config), address, db });
+  const { worker, connection: workerConnection, schedule } = await createPassportWorker({ ...workerSettingsFrom(config), address, db });
   const running = worker.run();
   stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }, (config.SHUTDOWN_GRACE_SECONDS + 10) * 1000]);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');
+  log.info({ settlementDir: config.settlementDir }, `schedule ${RECONCILIATION_SCHEDULE_ID} ${schedule}: every day at ${config.RECONCILIATION_TIME} WIB, settlement drop folder ${config.settlementDir}`);
   if (config.DEMO_DAY_SECONDS) log.warn(`demo clock: an SLA working day and an appointment day last ${config.DEMO_DAY_SECONDS} s`);
 
   const connection = await Connection.connect({ address });

@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { createLogger, sdkLevel } from '../logger.js';
 import { openSetUpDatabase } from './production-db.js';
 import { onShutdownSignal } from './signals.js';
+import { RECONCILIATION_SCHEDULE_ID } from '../workflows/definitions.js';
 
 const config = loadConfig();
 const log = createLogger(config);
@@ -16,7 +17,8 @@ if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the worke
 // This process orders its own shutdown (below), so the SDK installs no signal handlers.
 installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
 const db = await openSetUpDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, log, 'worker');
-const { worker, connection } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
+const { worker, connection, schedule } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
+log.info({ schedule: RECONCILIATION_SCHEDULE_ID, at: config.RECONCILIATION_TIME, settlementDir: config.settlementDir }, `schedule ${RECONCILIATION_SCHEDULE_ID} ${schedule}: every day at ${config.RECONCILIATION_TIME} WIB`);
 
 onShutdownSignal((signal) => {
   log.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'draining: no new tasks, finishing in-flight activities');

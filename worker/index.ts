@@ -13,6 +13,7 @@ import type { DB } from '../db/schema.js';
 import type { BankTransactionPolicy } from '../workflows/definitions.js';
 import { compressDays } from './demo-clock.js';
 import { observeActivity } from './runtime.js';
+import { ensureReconciliationSchedule } from './schedule.js';
 
 // `.ts` under tsx and in tests, `.js` once compiled into dist/ (the production image).
 export const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -27,6 +28,8 @@ export const workerSettingsFrom = (config: Config) => ({
   shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   demoDaySeconds: config.DEMO_DAY_SECONDS,
   bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+  settlements: { dir: config.settlementDir, maxBytes: config.SETTLEMENT_MAX_BYTES },
+  reconciliationTime: config.RECONCILIATION_TIME,
 });
 
 export async function createPassportWorker(opts: {
@@ -42,19 +45,29 @@ export async function createPassportWorker(opts: {
   /** Demo and staging only: see worker/demo-clock.ts. */
   demoDaySeconds?: number;
   bookingHorizonDays?: number;
-}): Promise<{ worker: Worker; connection: NativeConnection }> {
+  /** The settlement drop folder the reconciliation scans, and its file limit. */
+  settlements?: { dir: string; maxBytes: number };
+  /** When the daily reconciliation runs, HH:MM WIB; the schedule is made sure of before the worker polls. */
+  reconciliationTime: string;
+  /** Tests: the workflow bundle built once for the run, instead of bundling workflows/ again. */
+  workflowBundle?: { codePath: string };
+}): Promise<{ worker: Worker; connection: NativeConnection; schedule: 'created' | 'updated' }> {
   const connection = await NativeConnection.connect({ address: opts.address });
-  // The activities that ask other workflows (a bank transaction asks its application) use the worker's own connection.
+  // The schedule, and the activities that ask other workflows (a bank transaction asks its application), use the worker's own connection.
   const temporal = new Client({ connection, namespace: opts.namespace });
-  const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays });
+  const schedule = await ensureReconciliationSchedule(temporal, opts.reconciliationTime, opts.taskQueue).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays, settlements: opts.settlements });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowsPath,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: opts.demoDaySeconds ? compressDays(activities, opts.demoDaySeconds) : activities,
     interceptors: { activity: [observeActivity] },
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30}s`,
   });
-  return { worker, connection };
+  return { worker, connection, schedule };
 }

@@ -296,3 +296,7 @@ export const RefundStageKey = defineSearchAttributeKey('RefundStage', SearchAttr
 /** On each bankTransaction workflow: one of BANK_TRANSACTION_STATES. */
 export const BankTransactionState = defineSearchAttributeKey('BankTransactionState', SearchAttributeType.KEYWORD);
 export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt, RefundStageKey, BankTransactionState];
+
+// The daily reconciliation of the banks' settlement reports (workflows/reconciliation.ts), started by a Temporal Schedule.
+export const RECONCILIATION_WORKFLOW = 'reconciliation';
+export const RECONCILIATION_SCHEDULE_ID = 'daily-reconciliation';

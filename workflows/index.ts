@@ -3,3 +3,4 @@ export { passportApplication } from './application.js';
 export { refund } from './refund.js';
 export { bankTransaction } from './bank-transaction.js';
 export { paymentInquiry } from './payment-inquiry.js';
+export { reconciliation } from './reconciliation.js';

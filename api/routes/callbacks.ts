@@ -1,18 +1,20 @@
 // The bank and Pos Indonesia: signed callbacks, turned into deduplicated workflow signals. A bank payment is handed
 // to its bank transaction's workflow as it is (api/bank-intake.ts): no money decision is taken here.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
 import { bankTransactionPolicyFrom } from '../../config.js';
 import { findRefund, findRefundConfirmation, recordRefundConfirmation } from '../../db/queries/refunds.js';
+import { storeSettlementReport } from '../../db/queries/settlements.js';
 import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js';
+import { parseSettlementReport, SETTLEMENT_HEADER } from '../../db/settlements.js';
 import { AWAITING_BANK_STAGES, posDeliveryEvent, refundConfirmed, workflowIdFor, type PosDeliveryEvent } from '../../workflows/definitions.js';
 import { seeBankTransaction } from '../bank-intake.js';
 import { HttpProblem } from '../problems.js';
 import { withStepDeadline } from '../steps.js';
 import { withStartedWorkflow } from '../workflow-starts.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { acceptedSchema, paymentCallbackSchema, posCallbackSchema, refundCallbackSchema } from '../schemas.js';
+import { acceptedSchema, paymentCallbackSchema, posCallbackSchema, refundCallbackSchema, settlementQuery, settlementReceiptSchema } from '../schemas.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signatures.js';
 
 type Sender = 'bank' | 'pos';
@@ -56,6 +58,31 @@ const refundConfirmation = createRoute({
     'A refund not sent to the bank (awaiting approval, declined), or confirmed before under another reference, answers 409.',
   request: { body: jsonBody(refundCallbackSchema) },
   responses: { 202: jsonResponse('Accepted (or a duplicate of one accepted before)', acceptedSchema), ...problems(400, 401, 404, 409) },
+});
+
+/** Its own body limit (SETTLEMENT_MAX_BYTES, api/app.ts): a day's report is larger than any callback. */
+export const SETTLEMENT_UPLOAD_PATH = '/callbacks/bank/settlements';
+const settlementUpload = createRoute({
+  method: 'post',
+  path: SETTLEMENT_UPLOAD_PATH,
+  tags: ['callbacks'],
+  security: [{ callbackSignature: [] }],
+  summary: "The bank's settlement report of one day (CSV, HMAC-signed)",
+  description: [
+    `One CSV per bank and day, header \`${SETTLEMENT_HEADER}\`; the bank and the day are the query's. Signed like the payment callbacks, over the raw body.`,
+    'The whole file is checked first: a 400 names each problem by line (the header is line 1) and field, and stores nothing.',
+    'The same file again answers 200 `already received` and changes nothing; another file for the same bank and day is stored as a correction (the next revision), the earlier ones kept.',
+    'The daily reconciliation counts stored reports; comparing them with the payments recorded is not built yet.',
+  ].join(' '),
+  request: {
+    query: settlementQuery,
+    body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: `${SETTLEMENT_HEADER}\n0A1B2C3D4E5F6789,BRI-20261127-0001,820100000000001,950000,2026-11-27T10:15:00+07:00\n` }) } } },
+  },
+  responses: {
+    201: jsonResponse('Stored: the first report of the bank and day, or a correction', settlementReceiptSchema),
+    200: jsonResponse('Already received: this very file was stored before; nothing changed', settlementReceiptSchema),
+    ...problems(400, 401, 415),
+  },
 });
 
 export const callbackRoutes = (deps: ApiDeps) => {
@@ -154,5 +181,17 @@ export const callbackRoutes = (deps: ApiDeps) => {
       }
       await recordRefundConfirmation(deps.db, reference, refundId);
       return received('accepted');
+    })
+    .openapi(settlementUpload, async (c) => {
+      const { bank, date } = c.req.valid('query');
+      if (!/^text\/csv\s*(;|$)/i.test(c.req.header('content-type') ?? '')) throw new HttpProblem('unsupported-media-type', 'send the report with content-type: text/csv');
+      const parsed = parseSettlementReport(await c.req.text(), { bank, settlementDate: date }, { maxBytes: deps.config.SETTLEMENT_MAX_BYTES });
+      if (!parsed.ok) throw new HttpProblem('validation', `the report was not stored: ${parsed.problems[0]!.field}: ${parsed.problems[0]!.reason}`, parsed.problems);
+      const { status, report } = await storeSettlementReport(deps.db, parsed.report, { source: 'upload' });
+      await deps.db.insertInto('callback_receipts').values({ sender: 'bank', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
+      if (status === 'stored' && report.revision > 1) deps.log?.warn({ bank, settlementDate: date, revision: report.revision, reportId: report.id }, 'settlement report corrected: another file for a day already reported');
+      const { id: reportId, lineCount: lines, ...rest } = report;
+      const receipt = { status, reportId, ...rest, lines, correction: report.revision > 1 };
+      return status === 'stored' ? c.json(receipt, 201) : c.json(receipt, 200);
     });
 };

@@ -5,16 +5,18 @@ import type { Context } from 'hono';
 import { countByStage, oldestPerStage } from '../../db/queries/applications.js';
 import { findOffice } from '../../db/queries/offices.js';
 import { countCompensations, countPastSla, listPastSla } from '../../db/queries/past-sla.js';
+import { awaitingReconciliation, listReconciliation } from '../../db/queries/settlements.js';
 import { listUnappliedCallbacks } from '../../db/queries/unapplied-callbacks.js';
+import { SETTLEMENT_TIME_ZONE } from '../../db/settlements.js';
 import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../db/calendar.js';
 import * as visibility from '../../managers/visibility.js';
-import { localDate } from '../../workflows/calendar.js';
+import { addDays, localDate } from '../../workflows/calendar.js';
 import { STAGES, TERMINAL_STAGES, workflowIdFor } from '../../workflows/definitions.js';
 import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { calendarStatusSchema, pastSlaSchema, scopeQuery, stuckSchema, summarySchema } from '../schemas.js';
+import { calendarStatusSchema, pastSlaSchema, reconciliationQuery, reconciliationSchema, scopeQuery, stuckSchema, summarySchema } from '../schemas.js';
 
 type ManagerEnv = { Variables: { claims: StaffClaims } };
 
@@ -71,6 +73,17 @@ const unapplied = createRoute({
   path: '/manager/unapplied-callbacks',
   summary: 'Pos events that could not be applied to their application, and bank payments that the callbacks before bank transactions refused, newest first (to reconcile)',
   responses: { 200: jsonResponse('Unapplied messages', unappliedSchema), ...problems(400, 401, 403) },
+});
+
+const reconciliation = createRoute({
+  tags: ['managers'],
+  security: [{ bearer: [] }],
+  method: 'get',
+  request: { query: reconciliationQuery },
+  path: '/manager/reconciliation',
+  summary: "Each bank's settlement report of a day as the daily reconciliation counted it (lines and rupiah received), and reports still to count",
+  description: 'For the directorate (a manager token with office `*`): a settlement report is a bank\'s, for every office at once. Comparing it with the payments recorded (applied, refunded, pending, conflicts) is not built yet.',
+  responses: { 200: jsonResponse('Reconciliation of a day', reconciliationSchema), ...problems(400, 401, 403) },
 });
 
 const OPEN_STAGES = STAGES.filter((s) => !TERMINAL_STAGES.includes(s));
@@ -172,6 +185,28 @@ export const managerRoutes = (deps: ApiDeps) => {
           bookableUntil: window.until,
           years,
           warning: calendarWarning(window) ?? null,
+        },
+        200,
+      );
+    })
+    .openapi(reconciliation, async (c) => {
+      if (c.get('claims').office !== ALL_OFFICES) throw new HttpProblem('forbidden', "a bank's settlement covers every office: reconciliation is the directorate's (a manager of office *)");
+      const { date = addDays(localDate(new Date(), SETTLEMENT_TIME_ZONE), -1), bank } = c.req.valid('query');
+      const [days, awaiting] = await Promise.all([listReconciliation(db, date, bank), awaitingReconciliation(db, date, bank)]);
+      return c.json(
+        {
+          date,
+          days: days.map((d) => ({
+            bank: d.bank,
+            revision: d.revision,
+            correction: d.revision > 1,
+            reportsReceived: Number(d.reports_received),
+            receivedCount: d.received_count,
+            receivedAmount: d.received_amount,
+            reconciledAt: d.reconciled_at.toISOString(),
+            report: { id: d.report_id, sha256: d.sha256, source: d.source, receivedAt: d.received_at.toISOString() },
+          })),
+          awaiting: awaiting.map((a) => ({ reportId: a.id, bank: a.bank, revision: a.revision, lines: a.line_count, totalAmount: a.total_amount, receivedAt: a.received_at.toISOString() })),
         },
         200,
       );

@@ -15,6 +15,7 @@ import * as deliveryAddressAt from './2026_11_29_102_delivery_address_at.js';
 import * as deliveryMethodVersion from './2026_11_29_103_delivery_method_version.js';
 import * as refunds from './2026_11_30_201_refunds.js';
 import * as bankTransactions from './2026_12_01_001_bank_transactions.js';
+import * as settlements from './2026_12_01_301_settlements.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_103_delivery_method_version': deliveryMethodVersion,
   '2026_11_30_201_refunds': refunds,
   '2026_12_01_001_bank_transactions': bankTransactions,
+  '2026_12_01_301_settlements': settlements,
 };

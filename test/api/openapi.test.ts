@@ -46,24 +46,26 @@ describe('the OpenAPI document', () => {
   });
 });
 
-type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'finance' | 'otherFinance';
-const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'finance', 'otherFinance'];
+type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'directorate' | 'finance' | 'otherFinance';
+const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'directorate', 'finance', 'otherFinance'];
 type Expected = 'allow' | 401 | 403 | 404;
 type Rule = Record<Caller, Expected>;
 
 const noFinance = { finance: 403, otherFinance: 403 } as const;
-const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow', finance: 'allow', otherFinance: 'allow' };
-const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403, ...noFinance };
+const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow', directorate: 'allow', finance: 'allow', otherFinance: 'allow' };
+const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403, directorate: 403, ...noFinance };
 /** Another account's application answers as an unknown id does (404): ids cannot be probed. */
-const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403, ...noFinance };
-const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403, ...noFinance };
-const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403, ...noFinance };
-const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow', ...noFinance };
-const anyFinance: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 403, finance: 'allow', otherFinance: 'allow' };
+const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403, directorate: 403, ...noFinance };
+const anyOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 'allow', manager: 403, directorate: 403, ...noFinance };
+const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 'allow', otherOfficer: 403, manager: 403, directorate: 403, ...noFinance };
+const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow', directorate: 'allow', ...noFinance };
+/** A bank's settlement is every office's: for the directorate (a manager of office *) only. */
+const directorate: Rule = { ...manager, manager: 403 };
+const anyFinance: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 403, directorate: 403, finance: 'allow', otherFinance: 'allow' };
 /** A refund of another office is refused (403), and so is every caller but a finance officer of its own. */
 const officeFinance: Rule = { ...anyFinance, otherFinance: 403 };
 /** Callbacks authenticate by signature: a bearer token of any kind is not one. */
-const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401, finance: 401, otherFinance: 401 };
+const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401, directorate: 401, finance: 401, otherFinance: 401 };
 
 const ACCESS: Record<string, Rule> = {
   'GET /track/{trackingCode}': everyone,
@@ -96,9 +98,11 @@ const ACCESS: Record<string, Rule> = {
   'GET /finance/refunds/{refundId}': officeFinance,
   'POST /finance/refunds/{refundId}/approve': officeFinance,
   'POST /finance/refunds/{refundId}/decline': officeFinance,
+  'GET /manager/reconciliation': directorate,
   'POST /callbacks/bank/payments': signedOnly,
   'POST /callbacks/bank/refunds': signedOnly,
   'POST /callbacks/pos/deliveries': signedOnly,
+  'POST /callbacks/bank/settlements': signedOnly,
 };
 
 /** A refund of a payment to the application, declined by PLU's finance officer. */
@@ -127,6 +131,7 @@ describe('who may call each route', () => {
       officer: bearer(await s.officerToken('PLU')),
       otherOfficer: bearer(await s.officerToken('WSB')),
       manager: bearer(await s.managerToken('PLU')),
+      directorate: bearer(await s.managerToken('*')),
       finance: bearer(await s.financeToken('PLU')),
       otherFinance: bearer(await s.financeToken('WSB')),
     };
