@@ -1,10 +1,12 @@
 // Bearer tokens (HS256 JWT): applicants (short-lived, `sub` = account id), and officers, finance officers and
-// managers scoped to one office (`office: '*'` is the directorate, for managers only).
+// managers scoped to one office (`office: '*'` is the directorate: for managers every office, for finance officers
+// the refunds of no office; never for officers).
 import type { MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { HttpProblem } from './problems.js';
 import { text } from './schemas.js';
+import { ALL_OFFICES } from '../workflows/definitions.js';
 
 const ROLES = ['applicant', 'officer', 'manager', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,9 +15,8 @@ export type Role = (typeof ROLES)[number];
 const subject = text().min(1).max(200);
 const claimsSchema = z.discriminatedUnion('role', [
   z.object({ sub: subject, role: z.literal('applicant'), exp: z.number() }),
-  z.object({ sub: subject, role: z.enum(['officer', 'manager']), office: z.string().regex(/^([A-Z]{3}|\*)$/), exp: z.number() }),
-  // A finance officer approves the refunds of one office: never of every office.
-  z.object({ sub: subject, role: z.literal('finance'), office: z.string().regex(/^[A-Z]{3}$/), exp: z.number() }),
+  // A finance officer decides the refunds of one office, or (office '*', the directorate's) those of no office.
+  z.object({ sub: subject, role: z.enum(['officer', 'manager', 'finance']), office: z.string().regex(/^([A-Z]{3}|\*)$/), exp: z.number() }),
 ]);
 export type Claims = z.infer<typeof claimsSchema>;
 export type StaffClaims = Extract<Claims, { role: 'officer' | 'manager' | 'finance' }>;
@@ -23,14 +24,14 @@ export type ApplicantClaims = Extract<Claims, { role: 'applicant' }>;
 
 const ROLE_NAMES: Record<Role, string> = { applicant: 'an applicant', officer: 'an officer', manager: 'a manager', finance: 'a finance officer' };
 
-/** The directorate's scope: every office. */
-export const ALL_OFFICES = '*';
+/** The directorate's scope (workflows/definitions.ts). */
+export { ALL_OFFICES };
 
 const mint = (secret: string, claims: Record<string, string>, ttlSeconds: number): Promise<string> =>
   sign({ ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + ttlSeconds }, secret, 'HS256');
 
 export const mintStaffToken = (secret: string, claims: Omit<StaffClaims, 'exp'>, ttlSeconds = 8 * 3600): Promise<string> => {
-  if (claims.role !== 'manager' && claims.office === ALL_OFFICES) throw new Error(`${ROLE_NAMES[claims.role]} belongs to one office`);
+  if (claims.role === 'officer' && claims.office === ALL_OFFICES) throw new Error(`${ROLE_NAMES[claims.role]} belongs to one office`);
   return mint(secret, claims, ttlSeconds);
 };
 

@@ -488,7 +488,7 @@ export const refundSchema = z
   .object({
     refundId: z.string(),
     stage: refundStageSchema,
-    officeCode: z.string().nullable(),
+    officeCode: z.string().nullable().openapi({ description: "The office whose finance officers decide it; null: no application has the billing code, and the directorate's finance officers (office `*`) decide it" }),
     applicationId: z.uuid().nullable().openapi({ description: 'The application whose billing code was paid; null when none has it' }),
     bank: z.string(),
     transactionId: z.string().openapi({ description: "The bank's own id of the payment refunded" }),
@@ -515,7 +515,7 @@ export const refundDetailSchema = refundSchema
 
 export const refundListSchema = z
   .object({
-    officeCode: z.string(),
+    officeCode: z.string().openapi({ description: "The finance officer's office; `*` (the directorate's): the refunds of no office" }),
     stage: refundStageSchema.nullable(),
     items: z.array(refundSchema),
     temporal: z.object({ query: z.string(), url: z.string() }).openapi({ description: 'The same refunds in the Temporal Web UI' }),

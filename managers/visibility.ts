@@ -1,7 +1,7 @@
 // The managers' Temporal visibility queries: the filters of the Web UI's workflow list, built here only, for
 // the managers' API links (api/routes/managers.ts), `npm run stuck`, the smoke check, the README and the tests.
 // Search attributes: workflows/definitions.ts. Each filter has a PostgreSQL twin in db/queries/.
-import { REFUND_WORKFLOW, type RefundStage, type Stage } from '../workflows/definitions.js';
+import { ALL_OFFICES, REFUND_WORKFLOW, type RefundStage, type Stage } from '../workflows/definitions.js';
 
 /**
  * An instant in a query: UTC to the millisecond ('2026-11-23T10:00:46.700Z'), a whole second without its
@@ -25,6 +25,8 @@ export const pastSla = (at: Date | number) => `${inStage('AWAITING_PRINTING')} A
 export const refundsIn = (stage?: RefundStage) => `WorkflowType = "${REFUND_WORKFLOW}"${stage ? ` AND RefundStage = "${stage}"` : ''}`;
 /** Narrowed to one office; every office without one. */
 export const inOffice = (query: string, office: string | undefined) => (office ? `${query} AND OfficeCode = "${office}"` : query);
+/** Refunds of a finance officer's office; the directorate's (ALL_OFFICES) are those of no office. */
+export const ofRefundOffice = (query: string, office: string) => (office === ALL_OFFICES ? `${query} AND OfficeCode IS NULL` : inOffice(query, office));
 
 /** How long an application may normally wait in a stage before a manager should look at it. */
 export const STAGE_NORMS_HOURS: Partial<Record<Stage, number>> = {

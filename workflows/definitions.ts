@@ -247,8 +247,22 @@ export const AWAITING_BANK_STAGES: readonly RefundStage[] = ['AWAITING_BANK', 'E
 export const OFFICE_NOTICE_KINDS = ['REFUND_ESCALATED'] as const;
 export type OfficeNoticeKind = (typeof OFFICE_NOTICE_KINDS)[number];
 
+/**
+ * The directorate's scope (`office: '*'`): every office for a manager; for a finance officer, the refunds of no
+ * office (a billing code no application has), which no office's finance officer may decide.
+ */
+export const ALL_OFFICES = '*';
+/** Whose finance officers decide a refund: its office's, or the directorate's (ALL_OFFICES) for a refund of no office. */
+export const refundDecidedBy = (officeCode: string | undefined | null): string => officeCode ?? ALL_OFFICES;
+/** Why a finance officer of another scope may not decide the refund (the API's 403, the workflow's validator). */
+export const refundOfficeProblem = (officeCode: string | undefined | null): string =>
+  officeCode
+    ? `the refund belongs to office ${officeCode}`
+    : 'the refund has no office (no application has its billing code): a finance officer of the directorate (office *) decides it';
+
 export interface RefundApproval {
   officerId: string;
+  /** The deciding finance officer's office: the refund's, or ALL_OFFICES for a refund of no office. */
   officeCode: string;
 }
 export interface RefundDecline extends RefundApproval {

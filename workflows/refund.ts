@@ -1,6 +1,6 @@
 // A refund of one bank transaction: workflow type `refund`, id refundIdFor(bank, transactionId), so one per payment
 // whoever opens it and however often. AWAITING_APPROVAL: a finance officer of the refund's office approves it, or
-// declines it with a reason (DECLINED). AWAITING_BANK: the money goes back through the bank's transfer API and the
+// declines it with a reason (DECLINED); a refund of no office, a finance officer of the directorate. AWAITING_BANK: the money goes back through the bank's transfer API and the
 // bank's signed confirmation is awaited for the policy's window; unconfirmed, the transfer is sent again with the
 // same idempotency key (the bank pays once), up to the policy's attempts, then ESCALATED to the office while the
 // refund keeps waiting. REFUNDED once the bank confirms. Each step is in the refund ledger, with the applicant's notice.
@@ -16,7 +16,9 @@ import {
   declineRefund,
   getRefundState,
   refundConfirmed,
+  refundDecidedBy,
   refundIdFor,
+  refundOfficeProblem,
   type RefundApproval,
   type RefundConfirmation,
   type RefundDecline,
@@ -77,10 +79,8 @@ class Refund {
 /** The finance officer's decision (right office, still awaiting approval, not yet decided), and the bank's word. */
 function refundMessages(r: Refund): void {
   const checkDecision = (record: RefundApproval, action: string) => {
-    const office = r.input.officeCode;
-    if (record.officeCode !== office) {
-      const whose = office ? `belongs to office ${office}` : 'has no office (no application has its billing code)';
-      throw ApplicationFailure.create({ type: REJECTIONS.wrongOffice, message: `the refund ${whose}`, nonRetryable: true });
+    if (record.officeCode !== refundDecidedBy(r.input.officeCode)) {
+      throw ApplicationFailure.create({ type: REJECTIONS.wrongOffice, message: refundOfficeProblem(r.input.officeCode), nonRetryable: true });
     }
     if (r.decision) rejectStep(`the refund is already ${'reason' in r.decision ? 'declined' : 'approved'}`);
     if (r.state.stage !== 'AWAITING_APPROVAL') rejectStep(`${action} is not possible while the refund is ${r.state.stage}`);

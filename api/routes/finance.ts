@@ -1,13 +1,14 @@
 // Finance officers of one office: the office's refunds (workflows/refund.ts), read from the refund ledger, and the
-// decision on each: approve (the money goes back through the bank) or decline with a reason. The officer's id
-// travels with each update, so the ledger says who decided.
+// decision on each: approve (the money goes back through the bank) or decline with a reason. A finance officer of
+// the directorate (office '*') has the refunds of no office (a billing code no application has), and only those.
+// The officer's id travels with each update, so the ledger says who decided.
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
 import { findRefund, listRefunds, refundSteps, refundView } from '../../db/queries/refunds.js';
 import * as visibility from '../../managers/visibility.js';
-import { approveRefund, declineRefund, type RefundState } from '../../workflows/definitions.js';
+import { approveRefund, declineRefund, refundDecidedBy, refundOfficeProblem, type RefundState } from '../../workflows/definitions.js';
 import { requireRole, type StaffClaims } from '../auth.js';
 import { HttpProblem } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
@@ -28,6 +29,7 @@ const list = createRoute({
   method: 'get',
   path: '/finance/refunds',
   summary: "The office's refunds, newest first: those awaiting approval, awaiting the bank, escalated, refunded or declined",
+  description: "A finance officer of the directorate (office `*`) lists the refunds of no office: payments of a billing code no application has.",
   request: { query: refundListQuery },
   responses: { 200: jsonResponse('Refunds of the office', refundListSchema), ...problems(400, 401, 403) },
 });
@@ -59,7 +61,7 @@ export const financeRoutes = (deps: ApiDeps) => {
   const uiBase = visibility.webUiBase(config);
   /**
    * Another office's refund is refused before anything is read or sent (403 naming its office, as for officers);
-   * an unknown one is a 404. A refund with no office (no application has its billing code) is no office's.
+   * an unknown one is a 404. A refund with no office (no application has its billing code) is the directorate's.
    */
   const ownRefund: MiddlewareHandler<FinanceEnv> = async (c, next) => {
     const encoded = /^\/finance\/refunds\/([^/]+)/.exec(c.req.path)?.[1];
@@ -68,9 +70,7 @@ export const financeRoutes = (deps: ApiDeps) => {
     if (refundId && refundIdParams.safeParse({ refundId }).success) {
       const refund = await findRefund(db, refundId);
       if (!refund) throw new HttpProblem('not-found', 'no such refund');
-      if (refund.office_code !== c.get('claims').office) {
-        throw new HttpProblem('forbidden', refund.office_code ? `the refund belongs to office ${refund.office_code}` : 'the refund has no office (no application has its billing code)');
-      }
+      if (refundDecidedBy(refund.office_code) !== c.get('claims').office) throw new HttpProblem('forbidden', refundOfficeProblem(refund.office_code));
     }
     await next();
   };
@@ -101,7 +101,7 @@ export const financeRoutes = (deps: ApiDeps) => {
       const officeCode = c.get('claims').office;
       const stage = c.req.valid('query').stage;
       const items = (await listRefunds(db, officeCode, stage, LIST_LIMIT)).map(refundView);
-      const query = visibility.inOffice(visibility.refundsIn(stage), officeCode);
+      const query = visibility.ofRefundOffice(visibility.refundsIn(stage), officeCode);
       return c.json({ officeCode, stage: stage ?? null, items, temporal: { query, url: visibility.webUiLink(uiBase, config.TEMPORAL_NAMESPACE, query) } }, 200);
     })
     .openapi(read, async (c) => c.json(await detail(c.req.valid('param').refundId), 200))

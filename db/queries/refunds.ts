@@ -2,19 +2,19 @@
 // activities, activities/refunds.ts), and the API's record of the bank's confirmations.
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, RefundsTable } from '../schema.js';
-import type { RefundStage } from '../../workflows/definitions.js';
+import { ALL_OFFICES, type RefundStage } from '../../workflows/definitions.js';
 
 export type RefundRow = Selectable<RefundsTable>;
 
 export const findRefund = (db: Kysely<DB>, refundId: string): Promise<RefundRow | undefined> =>
   db.selectFrom('refunds').selectAll().where('refund_id', '=', refundId).executeTakeFirst();
 
-/** An office's refunds, in one stage or all, newest first. */
+/** An office's refunds (ALL_OFFICES: those of no office), in one stage or all, newest first. */
 export const listRefunds = (db: Kysely<DB>, officeCode: string, stage: RefundStage | undefined, limit: number): Promise<RefundRow[]> =>
   db
     .selectFrom('refunds')
     .selectAll()
-    .where('office_code', '=', officeCode)
+    .where((eb) => (officeCode === ALL_OFFICES ? eb('office_code', 'is', null) : eb('office_code', '=', officeCode)))
     .$if(stage !== undefined, (q) => q.where('stage', '=', stage!))
     .orderBy('opened_at', 'desc')
     .limit(limit)

@@ -46,13 +46,13 @@ describe('the OpenAPI document', () => {
   });
 });
 
-type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'directorate' | 'finance' | 'otherFinance';
-const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'directorate', 'finance', 'otherFinance'];
+type Caller = 'none' | 'applicant' | 'otherApplicant' | 'officer' | 'otherOfficer' | 'manager' | 'directorate' | 'finance' | 'otherFinance' | 'directorateFinance';
+const CALLERS: Caller[] = ['none', 'applicant', 'otherApplicant', 'officer', 'otherOfficer', 'manager', 'directorate', 'finance', 'otherFinance', 'directorateFinance'];
 type Expected = 'allow' | 401 | 403 | 404;
 type Rule = Record<Caller, Expected>;
 
-const noFinance = { finance: 403, otherFinance: 403 } as const;
-const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow', directorate: 'allow', finance: 'allow', otherFinance: 'allow' };
+const noFinance = { finance: 403, otherFinance: 403, directorateFinance: 403 } as const;
+const everyone: Rule = { none: 'allow', applicant: 'allow', otherApplicant: 'allow', officer: 'allow', otherOfficer: 'allow', manager: 'allow', directorate: 'allow', finance: 'allow', otherFinance: 'allow', directorateFinance: 'allow' };
 const anyApplicant: Rule = { none: 401, applicant: 'allow', otherApplicant: 'allow', officer: 403, otherOfficer: 403, manager: 403, directorate: 403, ...noFinance };
 /** Another account's application answers as an unknown id does (404): ids cannot be probed. */
 const owner: Rule = { none: 401, applicant: 'allow', otherApplicant: 404, officer: 403, otherOfficer: 403, manager: 403, directorate: 403, ...noFinance };
@@ -61,11 +61,12 @@ const officeOfficer: Rule = { none: 401, applicant: 403, otherApplicant: 403, of
 const manager: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 'allow', directorate: 'allow', ...noFinance };
 /** A bank's settlement is every office's: for the directorate (a manager of office *) only. */
 const directorate: Rule = { ...manager, manager: 403 };
-const anyFinance: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 403, directorate: 403, finance: 'allow', otherFinance: 'allow' };
-/** A refund of another office is refused (403), and so is every caller but a finance officer of its own. */
-const officeFinance: Rule = { ...anyFinance, otherFinance: 403 };
+/** Every finance officer lists the refunds of their scope: an office's, or (the directorate's) those of no office. */
+const anyFinance: Rule = { none: 401, applicant: 403, otherApplicant: 403, officer: 403, otherOfficer: 403, manager: 403, directorate: 403, finance: 'allow', otherFinance: 'allow', directorateFinance: 'allow' };
+/** A refund of another office is refused (403), to the directorate's finance officer too, and so is every caller but a finance officer of its own. */
+const officeFinance: Rule = { ...anyFinance, otherFinance: 403, directorateFinance: 403 };
 /** Callbacks authenticate by signature: a bearer token of any kind is not one. */
-const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401, directorate: 401, finance: 401, otherFinance: 401 };
+const signedOnly: Rule = { none: 401, applicant: 401, otherApplicant: 401, officer: 401, otherOfficer: 401, manager: 401, directorate: 401, finance: 401, otherFinance: 401, directorateFinance: 401 };
 
 const ACCESS: Record<string, Rule> = {
   'GET /track/{trackingCode}': everyone,
@@ -134,6 +135,7 @@ describe('who may call each route', () => {
       directorate: bearer(await s.managerToken('*')),
       finance: bearer(await s.financeToken('PLU')),
       otherFinance: bearer(await s.financeToken('WSB')),
+      directorateFinance: bearer(await s.financeToken('*')),
     };
     // A declined refund of PLU: a decision on it is refused (409), so nobody's call changes it.
     const refundId = await declinedRefund(applicationId);

@@ -98,7 +98,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     call,
     applicant,
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
-    financeToken: (office: string, sub = `finance-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'finance', office }),
+    financeToken: (office: string, sub = `finance-${office === '*' ? 'directorate' : office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'finance', office }),
     managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),
     /** An application submitted under other rules than the service's (a payment window of seconds), which its workflow keeps. */
     submitWith: (policy: Partial<Policy>) => submitApplication({ db, temporal: env.client, taskQueue, policy: { ...deps.policy, ...policy } }, sampleSubmission()),
