@@ -245,6 +245,9 @@ export const trackingSchema = z
   })
   .openapi('Tracking');
 
+/** A refund's stage (workflows/refund.ts): in an application's money and in the finance officers' routes. */
+const refundStageSchema = z.enum(REFUND_STAGES, { error: `must be one of ${REFUND_STAGES.join(', ')}` });
+
 export const applicationSummarySchema = z
   .object({
     applicationId: z.uuid(),
@@ -279,6 +282,35 @@ export const applicationDetailSchema = applicationSummarySchema
     oldPassportNumber: z.string().nullable(),
     incidentReport: incidentReportSchema.nullable(),
     timeline: z.array(z.object({ stage: stageSchema, at: z.iso.datetime(), actor: z.string(), reason: z.string().nullable() })),
+    payments: z
+      .array(
+        z.object({
+          bank: z.string(),
+          transactionId: z.string().openapi({ description: "The bank's own id of the payment" }),
+          ntpn: z.string().nullable().openapi({ description: 'The state receipt number (NTPN); null for payments recorded before callbacks carried it' }),
+          amount: z.number().int().openapi({ description: 'Rupiah' }),
+          paidAt: z.iso.datetime(),
+        }),
+      )
+      .openapi({ description: 'The payments applied to the application (its billing code paid), oldest first' }),
+    refunds: z
+      .array(
+        z.object({
+          bank: z.string(),
+          transactionId: z.string().openapi({ description: "The bank's own id of the payment refunded" }),
+          ntpn: z.string(),
+          amount: z.number().int().openapi({ description: 'Rupiah' }),
+          paidAt: z.iso.datetime(),
+          reason: z.string().openapi({ description: 'Why the payment could not be applied (e.g. the billing code was already paid)' }),
+          stage: refundStageSchema.openapi({ description: "AWAITING_APPROVAL by the office's finance officer, AWAITING_BANK (sent), ESCALATED (sent, the bank has not confirmed yet), REFUNDED, or DECLINED" }),
+          openedAt: z.iso.datetime(),
+          stageEnteredAt: z.iso.datetime(),
+          declineReason: z.string().nullable(),
+          bankReference: z.string().nullable().openapi({ description: "The bank's reference of the refund, once it confirmed it" }),
+          refundedAt: z.iso.datetime().nullable().openapi({ description: 'When the bank says the money went back' }),
+        }),
+      )
+      .openapi({ description: 'Each payment of the billing code that could not be applied, and where its refund stands, oldest first' }),
   })
   .openapi('ApplicationDetail');
 
@@ -472,7 +504,6 @@ export const problemSchema = z
 
 // Refunds (finance officers, and the bank's confirmation) -----------------------------------------
 
-const refundStageSchema = z.enum(REFUND_STAGES, { error: `must be one of ${REFUND_STAGES.join(', ')}` });
 /** refundIdFor(bank, transactionId): `refund-`, the bank's code, `-`, the bank's own transaction id. */
 const refundId = text()
   .max(100)

@@ -102,10 +102,47 @@ export const timelineOf = async (db: Kysely<DB>, id: string) =>
 export const applicationsOfAccount = async (db: Kysely<DB>, accountId: string) =>
   (await db.selectFrom('applications').select(SUMMARY.columns).where('account_id', '=', accountId).orderBy('created_at', 'desc').execute()).map(SUMMARY.of);
 
-/** Everything about one application, personal data included: for its applicant and its office only. */
+/**
+ * The money of an application: the payments applied to it, and the refund of each payment of its billing code that
+ * could not be applied (its stage, why, and when). Only this application's: both are keyed by its id.
+ */
+export async function moneyOf(db: Kysely<DB>, id: string, billingCode: string) {
+  const payments = await db
+    .selectFrom('payments')
+    .select(['bank', 'bank_transaction_id', 'ntpn', 'amount', 'paid_at'])
+    .where('application_id', '=', id)
+    .orderBy('paid_at')
+    .execute();
+  const refunds = await db
+    .selectFrom('refunds')
+    .select(['bank', 'transaction_id', 'ntpn', 'amount', 'paid_at', 'reason', 'stage', 'opened_at', 'stage_entered_at', 'decline_reason', 'bank_reference', 'confirmed_at'])
+    .where('application_id', '=', id)
+    .where('billing_code', '=', billingCode)
+    .orderBy('opened_at')
+    .execute();
+  return {
+    payments: payments.map((p) => ({ bank: p.bank, transactionId: p.bank_transaction_id, ntpn: p.ntpn, amount: p.amount, paidAt: p.paid_at.toISOString() })),
+    refunds: refunds.map((r) => ({
+      bank: r.bank,
+      transactionId: r.transaction_id,
+      ntpn: r.ntpn,
+      amount: r.amount,
+      paidAt: r.paid_at.toISOString(),
+      reason: r.reason,
+      stage: r.stage,
+      openedAt: r.opened_at.toISOString(),
+      stageEnteredAt: r.stage_entered_at.toISOString(),
+      declineReason: r.decline_reason,
+      bankReference: r.bank_reference,
+      refundedAt: r.confirmed_at?.toISOString() ?? null,
+    })),
+  };
+}
+
+/** Everything about one application, personal data and its money included: for its applicant and its office only. */
 export async function applicationDetail(db: Kysely<DB>, id: string) {
   const row = await db.selectFrom('applications').select(DETAIL.columns).where('id', '=', id).executeTakeFirstOrThrow();
-  return { ...DETAIL.of(row), timeline: await timelineOf(db, id) };
+  return { ...DETAIL.of(row), timeline: await timelineOf(db, id), ...(await moneyOf(db, id, row.billing_code)) };
 }
 
 /** What the public tracking page shows, with the date the passport is due when known; undefined for an unknown code. */

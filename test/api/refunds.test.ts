@@ -233,3 +233,55 @@ describe('a refund from the bank’s payment callback to the bank’s confirmati
     expect(await s.call('POST', path(refundId, '/decline'), { reason: 'too late' }, directorate)).toMatchObject({ status: 409 });
   });
 });
+
+describe("the applicant's money", () => {
+  it('shows the owner the payment applied and the refund of a second payment of the billing code, as it moves; nothing to anyone else, nothing in public tracking', async () => {
+    const owner = await s.applicant();
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), owner.auth);
+    expect(submitted.status).toBe(201);
+    const app = submitted.body;
+    const view = () => s.call('GET', `/applications/${app.applicationId}`, undefined, owner.auth);
+    expect((await view()).body).toMatchObject({ payments: [], refunds: [] });
+
+    const paid = paymentCallback(app);
+    expect((await s.signedCall('bank', '/callbacks/bank/payments', paid).send()).status).toBe(202);
+    await eventually(() => s.call('GET', `/track/${app.trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING', 30_000);
+    const again = paymentCallback(app, { bank: 'BRI' });
+    expect((await s.signedCall('bank', '/callbacks/bank/payments', again).send()).status).toBe(202);
+
+    const seen = await eventually(view, (r) => r.body.refunds?.length === 1, 30_000);
+    expect(seen.body.payments).toEqual([{ bank: paid.bank, transactionId: paid.transactionId, ntpn: paid.ntpn, amount: app.amount, paidAt: paid.paidAt }]);
+    expect(seen.body.refunds).toEqual([
+      {
+        bank: 'BRI',
+        transactionId: again.transactionId,
+        ntpn: again.ntpn,
+        amount: app.amount,
+        paidAt: again.paidAt,
+        reason: `the billing code is already paid by ${paid.bank} transaction ${paid.transactionId}`,
+        stage: 'AWAITING_APPROVAL',
+        openedAt: expect.any(String),
+        stageEnteredAt: expect.any(String),
+        declineReason: null,
+        bankReference: null,
+        refundedAt: null,
+      },
+    ]);
+
+    const refundId = refundIdFor('BRI', again.transactionId);
+    const reason = 'the applicant asked to keep it for a family member’s application';
+    expect((await s.call('POST', path(refundId, '/decline'), { reason }, bearer(await s.financeToken('PLU')))).status).toBe(200);
+    expect((await view()).body.refunds).toMatchObject([{ stage: 'DECLINED', declineReason: reason, refundedAt: null }]);
+
+    // Another applicant sees none of it: not this application, and not in their own.
+    const other = await s.applicant();
+    expect((await s.call('GET', `/applications/${app.applicationId}`, undefined, other.auth)).status).toBe(404);
+    const theirs = await s.call('POST', '/applications', sampleSubmission(), other.auth);
+    expect((await s.call('GET', `/applications/${theirs.body.applicationId}`, undefined, other.auth)).body).toMatchObject({ payments: [], refunds: [] });
+    // Public tracking shows stages and dates, no money.
+    const tracked = await s.call('GET', `/track/${app.trackingCode}`);
+    expect(tracked.body).not.toHaveProperty('payments');
+    expect(tracked.body).not.toHaveProperty('refunds');
+    expect(JSON.stringify(tracked.body)).not.toContain(again.transactionId);
+  });
+});
