@@ -1,8 +1,9 @@
-// `npm run histories:record`: runs representative applications on a time-skipping server with the
-// real activities and saves their histories to test/fixtures/histories/. The replay test runs them
-// through the current workflow code, so a change that would break running workflows fails CI.
-// Usage: npm run histories:record -- <label>. Each run adds `<scenario>.<label>.json`; keep the older
-// files as long as workflows started under that code may still be running.
+// `npm run histories:record`: runs representative workflows of every type (applications, bank transactions,
+// refunds, payment inquiries) on a time-skipping server with the real activities and a fake bank over HTTP, and
+// saves their histories to test/fixtures/histories/. The replay test runs them through the current workflow
+// code, so a change that would break running workflows fails CI.
+// Usage: npm run histories:record -- <label> [scenario ...]. Each run adds `<scenario>.<label>.json` for the
+// scenarios named (default: all); keep the older files as long as workflows started under that code may still be running.
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadHolidays } from '../db/queries/holidays.js';
-import { noBankApi } from '../activities/bank.js';
+import { httpBank } from '../activities/bank.js';
+import { seeBankTransaction } from '../api/bank-intake.js';
 import { counterBookedPos } from '../activities/pos.js';
 import { workflowsPath } from '../worker/index.js';
 import { submitApplication, type Submission } from '../api/submission.js';
@@ -23,25 +25,35 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { seed } from '../db/reference.js';
 import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import {
+  PAYMENT_INQUIRY_WORKFLOW,
   applyPayment,
+  approveRefund,
+  bankTransactionIdFor,
   bookSession,
   cancelApplication,
   chooseDelivery,
+  declineRefund,
+  getRefundState,
   posDeliveryEvent,
   recordBap,
   recordHandover,
   recordInterview,
   recordPrinting,
+  refundConfirmed,
+  refundIdFor,
   rescheduleSession,
+  paymentInquiryIdFor,
   workflowIdFor,
+  type BankTransaction,
 } from '../workflows/definitions.js';
+import { startFakeBank } from '../test/support/fake-bank.js';
 import { freePort } from '../test/support/ports.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { temporalExecutable } from './temporal-executables.js';
 
 const outDir = resolve(import.meta.dirname, '../test/fixtures/histories');
-const label = process.argv[2];
-if (!label || !/^[a-z0-9-]+$/.test(label)) throw new Error('usage: npm run histories:record -- <label> (lower-case letters, digits, dashes)');
+const [label, ...only] = process.argv.slice(2);
+if (!label || !/^[a-z0-9-]+$/.test(label)) throw new Error('usage: npm run histories:record -- <label> [scenario ...] (label: lower-case letters, digits, dashes)');
 const officer = { officerId: 'officer-plu-1', officeCode: 'PLU' };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -54,6 +66,9 @@ await seed(db);
 const testServer = temporalExecutable('testServer', { required: true });
 const taskQueue = 'record-histories';
 const policy = policyFrom(loadConfig({}));
+const bankTransactionPolicy = bankTransactionPolicyFrom(loadConfig({}));
+/** The bank: answers inquiries, takes transfers, and confirms a refund by signalling its workflow (as the callback route does). */
+const bank = await startFakeBank({ confirm: ({ refundId, reference, confirmedAt }) => env.client.workflow.getHandle(refundId).signal(refundConfirmed, { reference, confirmedAt }) });
 /** A time-skipping server of its own per scenario: an idle one skips to the last one's pending timers (years ahead). */
 let env: TestWorkflowEnvironment;
 
@@ -173,26 +188,130 @@ const scenarios: Record<string, () => Promise<WorkflowHandle>> = {
   },
 };
 
+// Money: one bankTransaction workflow per bank transaction, the refund it opens, the applicant's inquiry.
+
+const now = async () => new Date(await env.currentTimeMs()).toISOString();
+let transactions = 0;
+/** A transaction of the bank's paying `billing` now (its own id and NTPN), as the callback route hands it over. */
+async function transaction(billing: { billingCode: string; amount: number }, overrides: Partial<BankTransaction> = {}): Promise<BankTransaction> {
+  transactions += 1;
+  const transactionId = `REC-TX-${transactions}-${billing.billingCode}`;
+  const ntpn = createHash('sha256').update(transactionId).digest('hex').slice(0, 16).toUpperCase();
+  return { bank: 'BNI', transactionId, ntpn, billingCode: billing.billingCode, amount: billing.amount, paidAt: await now(), source: 'callback', ...overrides };
+}
+const see = (tx: BankTransaction) => seeBankTransaction({ db, temporal: env.client, taskQueue, policy: bankTransactionPolicy }, tx);
+const transactionHandle = (tx: BankTransaction) => env.client.workflow.getHandle(bankTransactionIdFor(tx.bank, tx.transactionId));
+/** Until the ledger says what became of the transaction. */
+async function decided(tx: BankTransaction): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
+    const row = await db.selectFrom('bank_transactions').select('outcome').where('bank', '=', tx.bank).where('transaction_id', '=', tx.transactionId).executeTakeFirst();
+    if (row && row.outcome !== 'PENDING') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${tx.bank} transaction ${tx.transactionId} was not decided`);
+}
+/** The refund a payment of the wrong amount opened, once its workflow awaits approval (a refund of PLU). */
+async function refundOfWrongAmount(): Promise<WorkflowHandle> {
+  const { submitted } = await submit();
+  const tx = await transaction(submitted, { amount: submitted.amount + 1_000 });
+  await see(tx);
+  await decided(tx);
+  const handle = env.client.workflow.getHandle(refundIdFor(tx.bank, tx.transactionId));
+  for (let i = 0; i < 300 && (await handle.query(getRefundState).catch(() => undefined))?.stage !== 'AWAITING_APPROVAL'; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  return handle;
+}
+const finance = { officerId: 'finance-plu-1', officeCode: 'PLU' };
+
+const moneyScenarios: Record<string, () => Promise<WorkflowHandle>> = {
+  async 'bank-transaction-applied-then-settled'() {
+    const { submitted } = await submit();
+    const tx = await transaction(submitted);
+    await see(tx);
+    await decided(tx);
+    await see({ ...tx, source: 'settlement' });
+    return transactionHandle(tx);
+  },
+  async 'bank-transaction-refused-opens-refund'() {
+    const { submitted } = await submit();
+    const tx = await transaction(submitted, { amount: submitted.amount - 1 });
+    await see(tx);
+    await decided(tx);
+    await see({ ...tx, source: 'settlement' });
+    return transactionHandle(tx);
+  },
+  async 'bank-transaction-conflict'() {
+    const { submitted } = await submit();
+    const tx = await transaction(submitted);
+    await see(tx);
+    await decided(tx);
+    await see({ ...tx, amount: tx.amount + 5_000, source: 'inquiry' }); // the same id with another amount
+    await see({ ...tx, source: 'settlement' });
+    return transactionHandle(tx);
+  },
+  async 'bank-transaction-never-settled'() {
+    const { submitted } = await submit();
+    const tx = await transaction(submitted);
+    await see(tx);
+    await decided(tx);
+    return transactionHandle(tx); // its result waits out the settlement wait
+  },
+  async 'refund-confirmed-after-retries'() {
+    const handle = await refundOfWrongAmount();
+    bank.confirmOn(handle.workflowId, 3);
+    await handle.executeUpdate(approveRefund, { args: [finance] });
+    return handle;
+  },
+  async 'refund-declined'() {
+    const handle = await refundOfWrongAmount();
+    await handle.executeUpdate(declineRefund, { args: [{ ...finance, reason: 'the applicant asked to keep it for a new billing' }] });
+    return handle;
+  },
+  async 'refund-escalated-then-confirmed'() {
+    const handle = await refundOfWrongAmount();
+    bank.confirmOn(handle.workflowId, Infinity);
+    await handle.executeUpdate(approveRefund, { args: [finance] });
+    for (let i = 0; i < 10 && (await handle.query(getRefundState)).stage !== 'ESCALATED'; i += 1) await env.sleep(bankTransactionPolicy.refund.confirmWithinMs + 60_000);
+    await handle.signal(refundConfirmed, { reference: 'RF-REC-LATE', confirmedAt: await now() });
+    return handle;
+  },
+  async 'payment-inquiry-found'() {
+    const { submitted } = await submit();
+    const { source: _source, ...held } = await transaction(submitted, { source: 'inquiry' });
+    bank.hold(held);
+    return env.client.workflow.start(PAYMENT_INQUIRY_WORKFLOW, { workflowId: paymentInquiryIdFor(submitted.applicationId), taskQueue, args: [{ billingCode: submitted.billingCode }] });
+  },
+  async 'payment-inquiry-nothing-found'() {
+    const { submitted } = await submit();
+    return env.client.workflow.start(PAYMENT_INQUIRY_WORKFLOW, { workflowId: paymentInquiryIdFor(submitted.applicationId), taskQueue, args: [{ billingCode: submitted.billingCode }] });
+  },
+};
+
+const chosen = Object.entries({ ...scenarios, ...moneyScenarios }).filter(([name]) => only.length === 0 || only.includes(name));
+const unknown = only.filter((name) => !(name in scenarios || name in moneyScenarios));
+if (unknown.length > 0) throw new Error(`no such scenario: ${unknown.join(', ')}`);
+
 try {
   await mkdir(outDir, { recursive: true });
-  for (const [name, run] of Object.entries(scenarios)) {
+  for (const [name, run] of chosen) {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer } });
     try {
       await registerSearchAttributes(env.connection);
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos(), temporal: env.client, bank: noBankApi(), bankTransactions: bankTransactionPolicyFrom(loadConfig({})) }) });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ db, pos: counterBookedPos(), temporal: env.client, bank: httpBank(bank.url, bank.token), bankTransactions: bankTransactionPolicy }) });
       await worker.runUntil(async () => {
         const handle = await run();
         const result = await handle.result();
         // Protobuf bytes, base64 in a small JSON wrapper: exactly what the server returned, nothing lost in conversion.
         const bytes = proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
-        await writeFile(join(outDir, `${name}.${label}.json`), JSON.stringify({ workflowId: handle.workflowId, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
-        console.log(`recorded ${name} (${result})`);
+        const workflowType = (await handle.describe()).type;
+        await writeFile(join(outDir, `${name}.${label}.json`), JSON.stringify({ workflowId: handle.workflowId, workflowType, result, history: Buffer.from(bytes).toString('base64') }) + '\n');
+        console.log(`recorded ${name}: ${workflowType} (${JSON.stringify(result).slice(0, 80)})`);
       });
     } finally {
       await env.teardown();
     }
   }
 } finally {
+  await bank.stop();
   await db.destroy();
   await pg.stop();
   await rm(temp, { recursive: true, force: true });

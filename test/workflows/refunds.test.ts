@@ -174,6 +174,7 @@ describe('a repeated or misplaced message', () => {
       bank.confirmOn(r.refundId, Infinity);
       await expect(t.client.workflow.start(refund, { workflowId: r.refundId, taskQueue: t.taskQueue, args: [r.input] })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
       await expect(r.handle.executeUpdate(approveRefund, { args: [{ officerId: 'finance-wsb-1', officeCode: 'WSB' }] })).rejects.toMatchObject(rejection('WrongOffice'));
+      await expect(r.handle.executeUpdate(approveRefund, { args: [{ officerId: 'finance-directorate-1', officeCode: '*' }] })).rejects.toMatchObject(rejection('WrongOffice'));
       // No transfer was sent, so no confirmation can be right.
       await r.handle.signal(refundConfirmed, { reference: 'RF-EARLY', confirmedAt: new Date().toISOString() });
       expect(await r.handle.query(getRefundState)).toMatchObject({ stage: 'AWAITING_APPROVAL' });
@@ -194,13 +195,15 @@ describe('a repeated or misplaced message', () => {
     });
   });
 
-  it('leaves a refund without an office (no application has its billing code) to no finance officer, with no notices', async () => {
+  it('leaves a refund without an office (no application has its billing code) to a finance officer of the directorate, never an office’s', async () => {
     await withBank(async () => {
       const r = await opened({ applicationId: undefined, officeCode: undefined, billingCode: '999999999999999', reason: 'unknown billing code' });
       await expect(r.handle.executeUpdate(approveRefund, { args: [finance] })).rejects.toMatchObject(rejection('WrongOffice'));
       expect(await ledger(r.refundId)).toMatchObject({ stage: 'AWAITING_APPROVAL', office_code: null, application_id: null });
       expect((await r.handle.describe()).typedSearchAttributes.get(OfficeCode)).toBeUndefined();
-      await r.handle.terminate('test over');
+      const directorate = { officerId: 'finance-directorate-1', officeCode: '*' };
+      expect(await r.handle.executeUpdate(declineRefund, { args: [{ ...directorate, reason: 'the bank returns it itself' }] })).toMatchObject({ stage: 'DECLINED', declinedBy: 'finance-directorate-1' });
+      expect(await r.handle.result()).toBe('DECLINED');
     });
   });
 });
