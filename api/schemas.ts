@@ -299,6 +299,7 @@ export const applicationDetailSchema = applicationSummarySchema
           bank: z.string(),
           transactionId: z.string().openapi({ description: "The bank's own id of the payment refunded" }),
           ntpn: z.string(),
+          billingCode: z.string(),
           amount: z.number().int().openapi({ description: 'Rupiah' }),
           paidAt: z.iso.datetime(),
           reason: z.string().openapi({ description: 'Why the payment could not be applied (e.g. the billing code was already paid)' }),

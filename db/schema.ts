@@ -252,16 +252,22 @@ export interface UnappliedCallbacksTable {
   recorded_at: DefaultedTimestamp;
 }
 
-/** A refund of one bank transaction (workflows/refund.ts), as its workflow last recorded it (migrations/2026_11_30_201). */
-export interface RefundsTable {
-  /** refundIdFor(bank, transactionId): also the refund's workflow id and the transfers' idempotency key. */
-  refund_id: string;
+/** A bank transaction's own facts, as the bank reported it: in the ledger and in each refund of one. */
+export interface BankTransactionFacts {
+  /** The bank's code (BRI, BNI, ...): its transaction ids are its own. */
   bank: string;
   transaction_id: string;
+  /** The state receipt number (NTPN). */
   ntpn: string;
   billing_code: string;
   amount: Rupiah;
   paid_at: Timestamp;
+}
+
+/** A refund of one bank transaction (workflows/refund.ts), as its workflow last recorded it (migrations/2026_11_30_201). */
+export interface RefundsTable extends BankTransactionFacts {
+  /** refundIdFor(bank, transactionId): also the refund's workflow id and the transfers' idempotency key. */
+  refund_id: string;
   /** Why the payment is refunded (e.g. paid after the billing code expired). */
   reason: string;
   /** Null when no application has the billing code. */
@@ -324,13 +330,7 @@ export type BankTransactionOutcome = 'PENDING' | 'APPLIED' | 'REFUND' | 'CONFLIC
 export type PaymentSource = 'callback' | 'inquiry' | 'settlement';
 
 /** The ledger: every bank transaction reported by any source, once per (bank, transaction_id) (migrations/2026_12_01_001). */
-export interface BankTransactionsTable {
-  bank: string;
-  transaction_id: string;
-  ntpn: string;
-  billing_code: string;
-  amount: Rupiah;
-  paid_at: Timestamp;
+export interface BankTransactionsTable extends BankTransactionFacts {
   /** Who reported it first: the bank's callback, an inquiry, or the settlement report. */
   first_source: PaymentSource;
   /** The application it was applied to or refunded from; null for an unknown billing code. */

@@ -221,40 +221,23 @@ async function refundOfWrongAmount(): Promise<WorkflowHandle> {
   return handle;
 }
 const finance = { officerId: 'finance-plu-1', officeCode: 'PLU' };
+const settled = (tx: BankTransaction): BankTransaction => ({ ...tx, source: 'settlement' });
+
+/** A transaction paying a new application's billing code (`amountOff` rupiah off), decided, then seen again as `later` makes it. */
+async function sightings(amountOff: number, ...later: Array<(tx: BankTransaction) => BankTransaction>): Promise<WorkflowHandle> {
+  const { submitted } = await submit();
+  const tx = await transaction(submitted, { amount: submitted.amount + amountOff });
+  await see(tx);
+  await decided(tx);
+  for (const again of later) await see(again(tx));
+  return transactionHandle(tx);
+}
 
 const moneyScenarios: Record<string, () => Promise<WorkflowHandle>> = {
-  async 'bank-transaction-applied-then-settled'() {
-    const { submitted } = await submit();
-    const tx = await transaction(submitted);
-    await see(tx);
-    await decided(tx);
-    await see({ ...tx, source: 'settlement' });
-    return transactionHandle(tx);
-  },
-  async 'bank-transaction-refused-opens-refund'() {
-    const { submitted } = await submit();
-    const tx = await transaction(submitted, { amount: submitted.amount - 1 });
-    await see(tx);
-    await decided(tx);
-    await see({ ...tx, source: 'settlement' });
-    return transactionHandle(tx);
-  },
-  async 'bank-transaction-conflict'() {
-    const { submitted } = await submit();
-    const tx = await transaction(submitted);
-    await see(tx);
-    await decided(tx);
-    await see({ ...tx, amount: tx.amount + 5_000, source: 'inquiry' }); // the same id with another amount
-    await see({ ...tx, source: 'settlement' });
-    return transactionHandle(tx);
-  },
-  async 'bank-transaction-never-settled'() {
-    const { submitted } = await submit();
-    const tx = await transaction(submitted);
-    await see(tx);
-    await decided(tx);
-    return transactionHandle(tx); // its result waits out the settlement wait
-  },
+  'bank-transaction-applied-then-settled': () => sightings(0, settled),
+  'bank-transaction-refused-opens-refund': () => sightings(-1, settled), // the wrong amount
+  'bank-transaction-conflict': () => sightings(0, (tx) => ({ ...tx, amount: tx.amount + 5_000, source: 'inquiry' }), settled), // the same id with another amount
+  'bank-transaction-never-settled': () => sightings(0), // its result waits out the settlement wait
   async 'refund-confirmed-after-retries'() {
     const handle = await refundOfWrongAmount();
     bank.confirmOn(handle.workflowId, 3);
@@ -274,17 +257,19 @@ const moneyScenarios: Record<string, () => Promise<WorkflowHandle>> = {
     await handle.signal(refundConfirmed, { reference: 'RF-REC-LATE', confirmedAt: await now() });
     return handle;
   },
-  async 'payment-inquiry-found'() {
-    const { submitted } = await submit();
+  'payment-inquiry-found': () => inquiry({ bankHasPayment: true }),
+  'payment-inquiry-nothing-found': () => inquiry({ bankHasPayment: false }),
+};
+
+/** The applicant's "I paid" for a new application, the bank holding its payment (whose callback never came) or none. */
+async function inquiry({ bankHasPayment }: { bankHasPayment: boolean }): Promise<WorkflowHandle> {
+  const { submitted } = await submit();
+  if (bankHasPayment) {
     const { source: _source, ...held } = await transaction(submitted, { source: 'inquiry' });
     bank.hold(held);
-    return env.client.workflow.start(PAYMENT_INQUIRY_WORKFLOW, { workflowId: paymentInquiryIdFor(submitted.applicationId), taskQueue, args: [{ billingCode: submitted.billingCode }] });
-  },
-  async 'payment-inquiry-nothing-found'() {
-    const { submitted } = await submit();
-    return env.client.workflow.start(PAYMENT_INQUIRY_WORKFLOW, { workflowId: paymentInquiryIdFor(submitted.applicationId), taskQueue, args: [{ billingCode: submitted.billingCode }] });
-  },
-};
+  }
+  return env.client.workflow.start(PAYMENT_INQUIRY_WORKFLOW, { workflowId: paymentInquiryIdFor(submitted.applicationId), taskQueue, args: [{ billingCode: submitted.billingCode }] });
+}
 
 const chosen = Object.entries({ ...scenarios, ...moneyScenarios }).filter(([name]) => only.length === 0 || only.includes(name));
 const unknown = only.filter((name) => !(name in scenarios || name in moneyScenarios));

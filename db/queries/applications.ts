@@ -5,6 +5,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { OFFICER_QUEUE_STAGES, type ApplicationType, type Stage } from '../../workflows/definitions.js';
 import type { Application, DB } from '../schema.js';
+import { transactionFacts } from './bank-transactions.js';
 import { loadHolidays } from './holidays.js';
 
 type Column = keyof Application;
@@ -115,7 +116,7 @@ export async function moneyOf(db: Kysely<DB>, id: string, billingCode: string) {
     .execute();
   const refunds = await db
     .selectFrom('refunds')
-    .select(['bank', 'transaction_id', 'ntpn', 'amount', 'paid_at', 'reason', 'stage', 'opened_at', 'stage_entered_at', 'decline_reason', 'bank_reference', 'confirmed_at'])
+    .select(['bank', 'transaction_id', 'ntpn', 'billing_code', 'amount', 'paid_at', 'reason', 'stage', 'opened_at', 'stage_entered_at', 'decline_reason', 'bank_reference', 'confirmed_at'])
     .where('application_id', '=', id)
     .where('billing_code', '=', billingCode)
     .orderBy('opened_at')
@@ -123,11 +124,7 @@ export async function moneyOf(db: Kysely<DB>, id: string, billingCode: string) {
   return {
     payments: payments.map((p) => ({ bank: p.bank, transactionId: p.bank_transaction_id, ntpn: p.ntpn, amount: p.amount, paidAt: p.paid_at.toISOString() })),
     refunds: refunds.map((r) => ({
-      bank: r.bank,
-      transactionId: r.transaction_id,
-      ntpn: r.ntpn,
-      amount: r.amount,
-      paidAt: r.paid_at.toISOString(),
+      ...transactionFacts(r),
       reason: r.reason,
       stage: r.stage,
       openedAt: r.opened_at.toISOString(),

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BankTransaction } from '../../workflows/definitions.js';
-import type { BankTransactionOutcome, BankTransactionsTable, DB } from '../schema.js';
+import type { BankTransactionFacts, BankTransactionOutcome, BankTransactionsTable, DB } from '../schema.js';
 
 /** `payments.bank` of the payments recorded before callbacks named their bank (migrations/2026_12_01_001). */
 export const LEGACY_BANK = 'LEGACY';
@@ -16,16 +16,18 @@ export interface TransactionKey {
   transactionId: string;
 }
 
-/** The transaction as the ledger first recorded it, in the shape of a sighting (its first source). */
-export const asSighting = (row: LedgerEntry): BankTransaction => ({
+/** A transaction's facts as the workflows and the API name them, from a row of the ledger or of a refund. */
+export const transactionFacts = (row: Selectable<BankTransactionFacts>): Omit<BankTransaction, 'source'> => ({
   bank: row.bank,
   transactionId: row.transaction_id,
   ntpn: row.ntpn,
   billingCode: row.billing_code,
   amount: row.amount,
   paidAt: row.paid_at.toISOString(),
-  source: row.first_source,
 });
+
+/** The transaction as the ledger first recorded it, in the shape of a sighting (its first source). */
+export const asSighting = (row: LedgerEntry): BankTransaction => ({ ...transactionFacts(row), source: row.first_source });
 
 export const findBankTransaction = (db: Kysely<DB>, { bank, transactionId }: TransactionKey): Promise<LedgerEntry | undefined> =>
   db.selectFrom('bank_transactions').selectAll().where('bank', '=', bank).where('transaction_id', '=', transactionId).executeTakeFirst();

@@ -2,6 +2,7 @@
 // activities, activities/refunds.ts), and the API's record of the bank's confirmations.
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, RefundsTable } from '../schema.js';
+import { transactionFacts } from './bank-transactions.js';
 import { ALL_OFFICES, type RefundStage } from '../../workflows/definitions.js';
 
 export type RefundRow = Selectable<RefundsTable>;
@@ -30,12 +31,7 @@ export const refundView = (row: RefundRow) => ({
   stage: row.stage,
   officeCode: row.office_code,
   applicationId: row.application_id,
-  bank: row.bank,
-  transactionId: row.transaction_id,
-  ntpn: row.ntpn,
-  billingCode: row.billing_code,
-  amount: row.amount,
-  paidAt: row.paid_at.toISOString(),
+  ...transactionFacts(row),
   reason: row.reason,
   openedAt: row.opened_at.toISOString(),
   stageEnteredAt: row.stage_entered_at.toISOString(),

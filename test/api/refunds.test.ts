@@ -256,6 +256,7 @@ describe("the applicant's money", () => {
         bank: 'BRI',
         transactionId: again.transactionId,
         ntpn: again.ntpn,
+        billingCode: app.billingCode,
         amount: app.amount,
         paidAt: again.paidAt,
         reason: `the billing code is already paid by ${paid.bank} transaction ${paid.transactionId}`,
