@@ -1,9 +1,10 @@
 // A refund of one bank transaction: workflow type `refund`, id refundIdFor(bank, transactionId), so one per payment
-// whoever opens it and however often. AWAITING_APPROVAL: a finance officer of the refund's office approves it, or
-// declines it with a reason (DECLINED); a refund of no office, a finance officer of the directorate. AWAITING_BANK: the money goes back through the bank's transfer API and the
-// bank's signed confirmation is awaited for the policy's window; unconfirmed, the transfer is sent again with the
-// same idempotency key (the bank pays once), up to the policy's attempts, then ESCALATED to the office while the
-// refund keeps waiting. REFUNDED once the bank confirms. Each step is in the refund ledger, with the applicant's notice.
+// whoever opens it and however often. AWAITING_APPROVAL: a finance officer of the refund's office (of the
+// directorate, for a refund of no office) approves it, or declines it with a reason (DECLINED). AWAITING_BANK: the
+// money goes back through the bank's transfer API and the bank's signed confirmation is awaited for the policy's
+// window; unconfirmed, the transfer is sent again with the same idempotency key (the bank pays once), up to the
+// policy's attempts, then ESCALATED to the office while the refund keeps waiting. REFUNDED once the bank confirms.
+// Each step is in the refund ledger, with the applicant's notice.
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, RefundChange } from '../activities/index.js';
 import {
