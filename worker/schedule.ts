@@ -69,19 +69,22 @@ export async function runReconciliationNow<T>(client: Client, timeoutMs: number,
   const before = await describe();
   for (const running of before.info.runningActions) {
     say(`a run is going already (${running.workflow.workflowId}): waiting for it to finish first`);
-    await within(`the run ${running.workflow.workflowId}`, client.workflow.getHandle(running.workflow.workflowId).result().catch(() => undefined));
+    const handle = client.workflow.getHandle(running.workflow.workflowId, running.workflow.firstExecutionRunId);
+    await within(`the run ${running.workflow.workflowId}`, handle.result().catch(() => undefined));
   }
-  const seen = new Set([...before.info.recentActions, ...before.info.runningActions.map((action) => ({ action }))].map((a) => a.action.workflow.workflowId));
+  // By run: two runs triggered within a second share their workflow id (the schedule's id and the second).
+  const seen = new Set([...before.info.recentActions.map((a) => a.action), ...before.info.runningActions].map((a) => a.workflow.firstExecutionRunId));
   await schedule.trigger();
   const started = await within('the triggered run to start', (async () => {
     while (Date.now() < deadline) {
       const { info } = await describe();
-      const fresh = [...info.recentActions.map((a) => a.action), ...info.runningActions].find((a) => !seen.has(a.workflow.workflowId));
-      if (fresh) return fresh.workflow.workflowId;
+      const fresh = [...info.recentActions.map((a) => a.action), ...info.runningActions].find((a) => !seen.has(a.workflow.firstExecutionRunId));
+      if (fresh) return fresh.workflow;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new Error('the triggered run did not start');
   })());
-  say(`triggered ${RECONCILIATION_SCHEDULE_ID}: run ${started}, waiting for it to finish`);
-  return { workflowId: started, result: await within(`the run ${started}`, client.workflow.getHandle(started).result() as Promise<T>) };
+  say(`triggered ${RECONCILIATION_SCHEDULE_ID}: run ${started.workflowId}, waiting for it to finish`);
+  const handle = client.workflow.getHandle(started.workflowId, started.firstExecutionRunId);
+  return { workflowId: started.workflowId, result: await within(`the run ${started.workflowId}`, handle.result() as Promise<T>) };
 }
