@@ -9,7 +9,7 @@ import { findBankTransaction } from '../../db/queries/bank-transactions.js';
 import { reconciliationCheck } from '../../db/queries/reconciliation.js';
 import { storeSettlementReport } from '../../db/queries/settlements.js';
 import { localDate } from '../../workflows/calendar.js';
-import { RECONCILIATION_WORKFLOW, type BankTransaction } from '../../workflows/definitions.js';
+import { RECONCILIATION_WORKFLOW, bankTransactionIdFor, type BankTransaction } from '../../workflows/definitions.js';
 import type { ReconciliationInput, ReconciliationResult } from '../../workflows/reconciliation.js';
 import { bankTransactionFor, decided } from '../support/bank.js';
 import { ownDatabase } from '../support/databases.js';
@@ -107,6 +107,29 @@ describe('the daily reconciliation', () => {
       expect(await rowOf(bank, day)).toMatchObject({ revision: 2, received_count: 4, applied_count: 3, missing_count: 0, balanced: true, differences: [] });
       expect((await findBankTransaction(t.db, notSettled))?.flags).toEqual([]);
       expect(await reconciliationCheck(t.db, { date: day, bank })).toMatchObject({ balanced: true, differences: [] });
+    });
+  });
+
+  it('resumes a report after the last line a run that died had sent: that line is not sent again', async () => {
+    const bank = `S${randomInt(100_000, 999_999)}`;
+    await t.withWorker(async () => {
+      const apps = [await submitted(t), await submitted(t), await submitted(t)];
+      const txs = await Promise.all(apps.map(async (app) => bankTransactionFor(app, await t.now(), { bank, source: 'settlement' })));
+      // The first payment was called back: applied, its transaction waits for the settlement to list it.
+      expect(await t.see({ ...txs[0]!, source: 'callback' })).toBe('accepted');
+      await decided(t.db, txs[0]!);
+      const day = localDate(new Date(await t.now()), 'Asia/Jakarta');
+      const { report: stored } = await report(bank, day, txs);
+      // A run had got as far as line 2 (the first payment) when it died.
+      await t.db.updateTable('settlement_reports').set({ sighted_through: 2 }).where('id', '=', stored.id).execute();
+
+      expect((await reconcile()).counted).toEqual([expect.objectContaining({ bank, received: 3 })]);
+      expect(await rowOf(bank, day)).toMatchObject({ received_count: 3, applied_count: 3, pending_count: 0, balanced: true });
+      for (const tx of txs.slice(1)) expect(await decided(t.db, tx)).toMatchObject({ outcome: 'APPLIED', first_source: 'settlement' });
+      expect(await t.db.selectFrom('settlement_reports').select('sighted_through').where('id', '=', stored.id).executeTakeFirstOrThrow()).toEqual({ sighted_through: 4 });
+      // Line 2 was not sent again: its transaction still waits for a settlement sighting.
+      expect((await findBankTransaction(t.db, txs[0]!))?.settled_at).toBeNull();
+      expect((await t.client.workflow.getHandle(bankTransactionIdFor(bank, txs[0]!.transactionId)).describe()).status.name).toBe('RUNNING');
     });
   });
 });
