@@ -65,7 +65,7 @@ export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
     ledgerGauge('passport_bank_transactions', 'Bank transactions in the ledger, by outcome (PENDING: not decided yet)', 'outcome', (c) => c.outcomes);
     ledgerGauge(
       'passport_bank_transactions_flagged',
-      'Bank transactions flagged for managers: CONFLICT (a sighting disagreed with the first), NEVER_SETTLED (no settlement report listed it in time)',
+      "Bank transactions flagged for managers: CONFLICT (a sighting disagreed with the first), NEVER_SETTLED (no settlement report listed it in time), MISSING_FROM_SETTLEMENT (no settlement report of its bank lists it, as its payment day's reconciliation found)",
       'flag',
       (c) => c.flags,
     );

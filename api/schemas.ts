@@ -601,23 +601,33 @@ export const reconciliationQuery = z.object({
   bank: bankCodeSchema.optional().openapi({ description: 'One bank; default: every bank' }),
 });
 
+const tallySchema = (description: string) =>
+  z.object({ count: z.number().int(), amount: z.number().int().openapi({ description: 'Rupiah' }) }).openapi({ description });
+
 export const reconciliationSchema = z
   .object({
     date: z.string(),
     days: z.array(
       z.object({
         bank: z.string(),
-        revision: z.number().int().openapi({ description: 'The report counted: the latest received (2 and up: a correction)' }),
+        revision: z.number().int().openapi({ description: 'The report compared: the latest received (2 and up: a correction)' }),
         correction: z.boolean(),
         reportsReceived: z.number().int().openapi({ description: 'Reports stored for the bank and day, corrections included' }),
-        receivedCount: z.number().int().openapi({ description: 'Lines of the report counted' }),
-        receivedAmount: z.number().int().openapi({ description: 'Rupiah of the report counted' }),
-        reconciledAt: z.iso.datetime(),
+        received: tallySchema('Lines (payments) of the report and their rupiah'),
+        applied: tallySchema("Lines whose payment is applied to its application"),
+        refund: tallySchema('Lines whose payment is refunded: a refund opened, whatever its stage'),
+        refunded: tallySchema('Of those, refunds the bank has confirmed (REFUNDED)'),
+        pending: tallySchema('Lines whose payment is not decided yet (not applied, no refund)'),
+        conflicts: tallySchema('Lines that disagree with the transaction as recorded (another billing code, amount or NTPN), or whose transaction is in conflict'),
+        missing: tallySchema("Transactions recorded for the bank and paid that day (WIB) that no report of the bank lists (flagged MISSING_FROM_SETTLEMENT)"),
+        balanced: z.boolean().openapi({ description: 'Every rupiah received applied or a refund: nothing pending, no conflict, nothing missing' }),
+        differences: z.array(z.string()).openapi({ description: 'Each difference in words (empty when balanced)' }),
+        reconciledAt: z.iso.datetime().openapi({ description: 'When the daily run last compared the day (it compares again each unbalanced day of its look-back)' }),
         report: z.object({ id: z.uuid(), sha256: z.string(), source: z.enum(['upload', 'import', 'drop-folder']), receivedAt: z.iso.datetime() }),
       }),
     ),
     awaiting: z
       .array(z.object({ reportId: z.uuid(), bank: z.string(), revision: z.number().int(), lines: z.number().int(), totalAmount: z.number().int(), receivedAt: z.iso.datetime() }))
-      .openapi({ description: 'Reports stored for the day that the next daily run will count' }),
+      .openapi({ description: 'Reports stored for the day that the next daily run will send to their transactions and compare' }),
   })
-  .openapi('Reconciliation', { description: 'What each bank reported as settled for the day; comparison with the payments recorded is not built yet' });
+  .openapi('Reconciliation', { description: "Each bank's settlement report of the day compared with the payments recorded, as the daily run last compared it" });

@@ -340,7 +340,10 @@ export interface BankTransactionsTable extends BankTransactionFacts {
   outcome_reason: string | null;
   decided_at: OptionalTimestamp;
   settled_at: OptionalTimestamp;
-  /** What managers should look at: CONFLICT (a sighting disagreed), NEVER_SETTLED (no settlement listed it in time). */
+  /**
+   * What managers should look at: CONFLICT (a sighting disagreed), NEVER_SETTLED (no settlement listed it in time),
+   * MISSING_FROM_SETTLEMENT (paid on a day whose settlement report does not list it, nor any other of its bank).
+   */
   flags: ColumnType<string[], string[] | undefined, string[]>;
   received_at: DefaultedTimestamp;
 }
@@ -380,14 +383,18 @@ export interface SettlementReportsTable {
   line_count: number;
   total_amount: Rupiah;
   received_at: DefaultedTimestamp;
-  /** When the daily reconciliation counted it; null until then. */
+  /** When the daily reconciliation had sent all its lines to their bank transactions and compared the day; null until then. */
   processed_at: OptionalTimestamp;
+  /** The last line handed to its bank transaction as a sighting: a run that crashed resumes after it. */
+  sighted_through: ColumnType<number, number | undefined, number>;
 }
 
 export interface SettlementLinesTable {
   report_id: string;
   /** As in the file: the header is line 1. */
   line_number: number;
+  /** The report's bank (lines are compared with the ledger by bank and transaction id). */
+  bank: string;
   ntpn: string;
   transaction_id: string;
   billing_code: string;
@@ -395,7 +402,12 @@ export interface SettlementLinesTable {
   paid_at: Timestamp;
 }
 
-/** One row per bank and settlement day: what its latest report counted. */
+type Tally = ColumnType<number, number | undefined, number>;
+/**
+ * One row per bank and settlement day: its latest report compared with the ledger (db/queries/reconciliation.ts).
+ * Each line is applied, refund (opened, whatever its stage; refunded: those already REFUNDED), pending or conflict;
+ * missing: transactions on record for the bank paid that day (WIB) that no report of the bank lists.
+ */
 export interface ReconciliationReportsTable {
   bank: string;
   settlement_date: DateOnly;
@@ -403,6 +415,21 @@ export interface ReconciliationReportsTable {
   revision: number;
   received_count: number;
   received_amount: Rupiah;
+  applied_count: Tally;
+  applied_amount: Tally;
+  refund_count: Tally;
+  refund_amount: Tally;
+  refunded_count: Tally;
+  refunded_amount: Tally;
+  pending_count: Tally;
+  pending_amount: Tally;
+  conflict_count: Tally;
+  conflict_amount: Tally;
+  missing_count: Tally;
+  missing_amount: Tally;
+  balanced: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Each difference in words (empty when balanced). */
+  differences: ColumnType<string[], string[] | undefined, string[]>;
   reconciled_at: DefaultedTimestamp;
 }
 

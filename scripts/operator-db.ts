@@ -1,12 +1,13 @@
-// The database of an operator's command (`npm run holidays`, `npm run settlements`): DATABASE_URL, or else the
-// embedded PostgreSQL that `npm start` runs (EMBEDDED_PG_PORT). In production it needs DATABASE_URL, nothing else.
+// The database of an operator's command (`npm run holidays`, `npm run settlements`, `npm run reconcile`): DATABASE_URL,
+// or else the embedded PostgreSQL that `npm start` runs (EMBEDDED_PG_PORT). In production it needs DATABASE_URL (and
+// whatever else the command names in `required`, e.g. TEMPORAL_ADDRESS), nothing more.
 import { loadConfig, type Config } from '../config.js';
 import { createDb } from '../db/connect.js';
 
-export function operatorDatabase() {
+export function operatorDatabase(required: Parameters<typeof loadConfig>[1] = ['DATABASE_URL']) {
   let config: Config;
   try {
-    config = loadConfig(process.env, ['DATABASE_URL']);
+    config = loadConfig(process.env, required);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);

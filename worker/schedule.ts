@@ -1,7 +1,7 @@
 // The Temporal Schedule `daily-reconciliation`, made sure of at every worker start (`npm start` and the production
 // worker alike): created when missing, brought to the configured time and task queue when present. The worker
 // is the one process of both modes that starts once the namespace exists and knows the task queue it polls.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { SETTLEMENT_TIME_ZONE } from '../db/settlements.js';
 import { RECONCILIATION_SCHEDULE_ID, RECONCILIATION_WORKFLOW } from '../workflows/definitions.js';
 
@@ -44,4 +44,47 @@ export async function ensureReconciliationSchedule(client: Client, time: string,
     state: { ...current.state, note: current.state.paused ? current.state.note : wanted.state.note },
   }));
   return 'updated';
+}
+
+/**
+ * Runs the daily reconciliation now (`npm run reconcile -- --run`): a run already going is waited for first (a
+ * trigger meanwhile would be skipped, the schedule's overlap policy), then the schedule is triggered and its new
+ * run awaited. Throws when the schedule is missing or the wait passes `timeoutMs`. Returns the run's id and result.
+ */
+export async function runReconciliationNow<T>(client: Client, timeoutMs: number, say: (line: string) => void = () => {}): Promise<{ workflowId: string; result: T }> {
+  const deadline = Date.now() + timeoutMs;
+  const schedule = client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
+  const within = <R>(what: string, work: Promise<R>): Promise<R> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not done within ${Math.round(timeoutMs / 1000)} s; it goes on in Temporal (see the schedule ${RECONCILIATION_SCHEDULE_ID} in the Web UI)`)), Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  };
+  const describe = () =>
+    schedule.describe().catch((error: unknown) => {
+      if (error instanceof ScheduleNotFoundError) throw new Error(`no schedule ${RECONCILIATION_SCHEDULE_ID} in this namespace: the worker makes it when it starts (npm start, or the production worker)`);
+      throw error;
+    });
+  const before = await describe();
+  for (const running of before.info.runningActions) {
+    say(`a run is going already (${running.workflow.workflowId}): waiting for it to finish first`);
+    const handle = client.workflow.getHandle(running.workflow.workflowId, running.workflow.firstExecutionRunId);
+    await within(`the run ${running.workflow.workflowId}`, handle.result().catch(() => undefined));
+  }
+  // By run: two runs triggered within a second share their workflow id (the schedule's id and the second).
+  const seen = new Set([...before.info.recentActions.map((a) => a.action), ...before.info.runningActions].map((a) => a.workflow.firstExecutionRunId));
+  await schedule.trigger();
+  const started = await within('the triggered run to start', (async () => {
+    while (Date.now() < deadline) {
+      const { info } = await describe();
+      const fresh = [...info.recentActions.map((a) => a.action), ...info.runningActions].find((a) => !seen.has(a.workflow.firstExecutionRunId));
+      if (fresh) return fresh.workflow;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error('the triggered run did not start');
+  })());
+  say(`triggered ${RECONCILIATION_SCHEDULE_ID}: run ${started.workflowId}, waiting for it to finish`);
+  const handle = client.workflow.getHandle(started.workflowId, started.firstExecutionRunId);
+  return { workflowId: started.workflowId, result: await within(`the run ${started.workflowId}`, handle.result() as Promise<T>) };
 }

@@ -58,7 +58,7 @@ export async function recordBankTransaction(db: Kysely<DB>, tx: BankTransaction)
   return { ntpnTakenBy: { bank: holder.bank, transactionId: holder.transaction_id } };
 }
 
-/** A flag for managers on the transaction (CONFLICT, NEVER_SETTLED), set once. */
+/** A flag for managers on the transaction (CONFLICT, NEVER_SETTLED; MISSING_FROM_SETTLEMENT is the reconciliation's), set once. */
 export async function flagBankTransaction(db: Kysely<DB>, key: TransactionKey, flag: string): Promise<void> {
   await db
     .updateTable('bank_transactions')
@@ -114,13 +114,13 @@ export const applicationForBilling = (db: Kysely<DB>, billingCode: string) =>
 export const transactionsForBilling = (db: Kysely<DB>, billingCode: string): Promise<LedgerEntry[]> =>
   db.selectFrom('bank_transactions').selectAll().where('billing_code', '=', billingCode).orderBy('received_at').execute();
 
-export const LEDGER_FLAGS = ['CONFLICT', 'NEVER_SETTLED'] as const;
+export const LEDGER_FLAGS = ['CONFLICT', 'NEVER_SETTLED', 'MISSING_FROM_SETTLEMENT'] as const;
 
 /** How many transactions the ledger holds per outcome, and per flag managers should look at (for /metrics). */
 export async function countBankTransactions(db: Kysely<DB>): Promise<{ outcomes: Record<BankTransactionOutcome, number>; flags: Record<(typeof LEDGER_FLAGS)[number], number> }> {
   const outcomes = { PENDING: 0, APPLIED: 0, REFUND: 0, CONFLICT: 0 };
   for (const row of await db.selectFrom('bank_transactions').select(['outcome', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('outcome').execute()) outcomes[row.outcome] = Number(row.n);
-  const flags = { CONFLICT: 0, NEVER_SETTLED: 0 };
+  const flags = { CONFLICT: 0, NEVER_SETTLED: 0, MISSING_FROM_SETTLEMENT: 0 };
   const flagged = await sql<{ flag: string; n: string }>`select flag, count(*) as n from bank_transactions, unnest(flags) as flag group by flag`.execute(db);
   for (const row of flagged.rows) if (row.flag in flags) flags[row.flag as keyof typeof flags] = Number(row.n);
   return { outcomes, flags };

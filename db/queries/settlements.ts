@@ -1,8 +1,10 @@
-// Settlement reports and their reconciliation: stored once per file, counted once per report, read by managers.
+// Settlement reports and their reconciliation: stored once per file, each line sent once to its bank transaction
+// (remembering how far a report got), each report's day then compared with the ledger; read by managers.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SettlementReport } from '../settlements.js';
 import type { DB, SettlementSource } from '../schema.js';
+import { reconcileDay, type DayReconciliation } from './reconciliation.js';
 
 export interface StoredReport {
   id: string;
@@ -72,6 +74,7 @@ async function insertLines(trx: Transaction<DB>, reportId: string, report: Settl
     const values = report.lines.slice(i, i + LINES_PER_INSERT).map((l) => ({
       report_id: reportId,
       line_number: l.line,
+      bank: report.bank,
       ntpn: l.ntpn,
       transaction_id: l.transactionId,
       billing_code: l.billingCode,
@@ -102,52 +105,59 @@ export async function unprocessedSettlementReports(db: Kysely<DB>, limit: number
   return rows.map((r) => ({ id: r.id, bank: r.bank, settlementDate: r.settlement_date, revision: r.revision }));
 }
 
-export interface ReconciledDay {
-  bank: string;
-  settlementDate: string;
-  /** The revision the day's row now counts (a later one already counted stays). */
-  revision: number;
-  receivedCount: number;
-  receivedAmount: number;
+/** A page of a report's lines after `afterLine`, in file order, with the report's bank (for the sightings). */
+export async function settlementLinesAfter(db: Kysely<DB>, reportId: string, afterLine: number, limit: number) {
+  return db
+    .selectFrom('settlement_lines')
+    .select(['line_number', 'bank', 'ntpn', 'transaction_id', 'billing_code', 'amount', 'paid_at'])
+    .where('report_id', '=', reportId)
+    .where('line_number', '>', afterLine)
+    .orderBy('line_number')
+    .limit(limit)
+    .execute();
 }
 
 /**
- * Counts a report's lines and rupiah into its bank and day's row and marks the report processed, in one
- * transaction; a report already processed changes nothing, and an older revision never replaces a newer one.
+ * How far the sightings of a report got: the last line sent, and whether a later revision of its day was stored
+ * (a report corrected before it was reconciled is not sent: the correction is).
  */
-export async function countSettlementReport(db: Kysely<DB>, reportId: string): Promise<ReconciledDay> {
-  return db.transaction().execute(async (trx) => {
-    const report = await trx.selectFrom('settlement_reports').select(['id', 'bank', 'settlement_date', 'revision', 'processed_at']).where('id', '=', reportId).forUpdate().executeTakeFirstOrThrow();
-    if (!report.processed_at) {
-      const totals = await trx
-        .selectFrom('settlement_lines')
-        .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.coalesce(eb.fn.sum<string>('amount'), sql<string>`0`).as('amount')])
-        .where('report_id', '=', reportId)
-        .executeTakeFirstOrThrow();
-      const values = { bank: report.bank, settlement_date: report.settlement_date, settlement_report_id: report.id, revision: report.revision, received_count: Number(totals.count), received_amount: Number(totals.amount) };
-      await trx
-        .insertInto('reconciliation_reports')
-        .values(values)
-        .onConflict((oc) =>
-          oc
-            .columns(['bank', 'settlement_date'])
-            .doUpdateSet({ settlement_report_id: report.id, revision: report.revision, received_count: values.received_count, received_amount: values.received_amount, reconciled_at: sql`now()` })
-            .where('reconciliation_reports.revision', '<', report.revision),
-        )
-        .execute();
-      await trx.updateTable('settlement_reports').set({ processed_at: sql`now()` }).where('id', '=', reportId).execute();
-    }
-    const day = await trx.selectFrom('reconciliation_reports').select(['revision', 'received_count', 'received_amount']).where('bank', '=', report.bank).where('settlement_date', '=', report.settlement_date).executeTakeFirstOrThrow();
-    return { bank: report.bank, settlementDate: report.settlement_date, revision: day.revision, receivedCount: day.received_count, receivedAmount: day.received_amount };
-  });
+export async function sightingProgress(db: Kysely<DB>, reportId: string): Promise<{ sightedThrough: number; superseded: boolean }> {
+  const row = await db
+    .selectFrom('settlement_reports as s')
+    .select(['s.sighted_through'])
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('settlement_reports as later').select('later.id').whereRef('later.bank', '=', 's.bank').whereRef('later.settlement_date', '=', 's.settlement_date').whereRef('later.revision', '>', 's.revision'))
+        .as('superseded'),
+    )
+    .where('s.id', '=', reportId)
+    .executeTakeFirstOrThrow();
+  return { sightedThrough: row.sighted_through, superseded: Boolean(row.superseded) };
 }
 
-/** The reconciled days of a date (one bank, or all), with the report each counts and how many the day received. */
+/** Remembers that every line up to `through` was sent (never moves back: a retry of an earlier page leaves it). */
+export async function markSighted(db: Kysely<DB>, reportId: string, through: number): Promise<void> {
+  await db.updateTable('settlement_reports').set({ sighted_through: through }).where('id', '=', reportId).where('sighted_through', '<', through).execute();
+}
+
+/**
+ * A report whose lines were all sent to their transactions marked processed, once; its day then compared with the
+ * ledger into reconciliation_reports (unless a later revision exists: that one is the day's). Returns the day as
+ * its row now stands (null when superseded).
+ */
+export async function finishSettlementReport(db: Kysely<DB>, reportId: string): Promise<DayReconciliation | null> {
+  const report = await db.updateTable('settlement_reports').set({ processed_at: sql`coalesce(processed_at, now())` }).where('id', '=', reportId).returning(['bank', 'settlement_date']).executeTakeFirstOrThrow();
+  if ((await sightingProgress(db, reportId)).superseded) return null;
+  return reconcileDay(db, report.bank, report.settlement_date);
+}
+
+/** The reconciled days of a date (one bank, or all) as the last run compared them, with the report each counts and how many the day received. */
 export async function listReconciliation(db: Kysely<DB>, date: string, bank: string | undefined) {
   return db
     .selectFrom('reconciliation_reports as r')
     .innerJoin('settlement_reports as s', 's.id', 'r.settlement_report_id')
-    .select(['r.bank', 'r.settlement_date', 'r.revision', 'r.received_count', 'r.received_amount', 'r.reconciled_at', 's.id as report_id', 's.sha256', 's.source', 's.received_at'])
+    .selectAll('r')
+    .select(['s.id as report_id', 's.sha256', 's.source', 's.received_at'])
     .select((eb) =>
       eb.selectFrom('settlement_reports as all').select((e) => e.fn.countAll<string>().as('n')).whereRef('all.bank', '=', 'r.bank').whereRef('all.settlement_date', '=', 'r.settlement_date').as('reports_received'),
     )
@@ -157,7 +167,7 @@ export async function listReconciliation(db: Kysely<DB>, date: string, bank: str
     .execute();
 }
 
-/** Reports of a date stored but not yet counted: the next daily run counts them. */
+/** Reports of a date stored but not yet reconciled: the next daily run sends their lines and compares them. */
 export async function awaitingReconciliation(db: Kysely<DB>, date: string, bank: string | undefined) {
   return db
     .selectFrom('settlement_reports')

@@ -1,23 +1,29 @@
 // The daily reconciliation on the Temporal dev server: the worker's start makes the `daily-reconciliation` schedule
-// (and a later start updates it, never a second one), and a run it triggers stores the dropped files and counts
-// every stored report into its bank and day's row, which the directorate reads at GET /manager/reconciliation.
+// (and a later start updates it, never a second one); a run it triggers stores the dropped files, sends every line
+// of each stored report to its bank transaction and compares each day with the payments recorded into its bank and
+// day's row, which the directorate reads at GET /manager/reconciliation; `npm run reconcile` runs and checks it.
+import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ScheduleHandle } from '@temporalio/client';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpBank } from '../../activities/bank.js';
 import { posFromConfig } from '../../activities/pos.js';
 import { bankTransactionPolicyFrom } from '../../config.js';
 import { signedHeaders } from '../../api/signatures.js';
 import { createPassportWorker } from '../../worker/index.js';
-import { ensureReconciliationSchedule } from '../../worker/schedule.js';
-import { RECONCILIATION_SCHEDULE_ID } from '../../workflows/definitions.js';
+import { findBankTransaction } from '../../db/queries/bank-transactions.js';
+import { SETTLEMENT_HEADER } from '../../db/settlements.js';
+import { ensureReconciliationSchedule, runReconciliationNow } from '../../worker/schedule.js';
+import { localDate } from '../../workflows/calendar.js';
+import { RECONCILIATION_SCHEDULE_ID, type BankTransaction } from '../../workflows/definitions.js';
 import type { ReconciliationResult } from '../../workflows/reconciliation.js';
+import { decided, paymentCallback } from '../support/bank.js';
 import { ownDatabase } from '../support/databases.js';
-import { startService } from '../support/service.js';
+import { eventually, startService } from '../support/service.js';
 import { settlementCsv, settlementDay } from '../support/settlements.js';
+import { sampleSubmission } from '../support/workflows.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 let database: Awaited<ReturnType<typeof ownDatabase>>;
@@ -64,20 +70,11 @@ const csv = (bank: string, count: number) => settlementCsv(bank, day, count, 650
 let signedAt = Date.now();
 const upload = (bank: string, body: string) =>
   s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${day}`, body, { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body, (signedAt += 1000)), 'content-type': 'text/csv' });
-const reconciliationOf = async () => (await s.call('GET', `/manager/reconciliation?date=${day}`, undefined, { authorization: `Bearer ${await s.managerToken('*')}` })).body;
+const reconciliationOf = async (date = day, bank?: string) =>
+  (await s.call('GET', `/manager/reconciliation?date=${date}${bank ? `&bank=${bank}` : ''}`, undefined, { authorization: `Bearer ${await s.managerToken('*')}` })).body;
 
-/** Triggers the schedule now and waits for the run it starts to finish. */
-async function runNow(schedule: ScheduleHandle): Promise<ReconciliationResult> {
-  const before = (await schedule.describe()).info.recentActions.length;
-  await schedule.trigger();
-  for (let i = 0; ; i++) {
-    const { recentActions } = (await schedule.describe()).info;
-    const action = recentActions.length > before ? recentActions.at(-1)?.action : undefined;
-    if (action) return s.env.client.workflow.getHandle(action.workflow.workflowId).result();
-    if (i > 150) throw new Error('the triggered run did not start within 30 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Triggers the schedule now and waits for the run it starts to finish (as `npm run reconcile -- --run` does). */
+const runNow = async (): Promise<ReconciliationResult> => (await runReconciliationNow<ReconciliationResult>(s.env.client, 120_000)).result;
 
 describe('the daily-reconciliation schedule', () => {
   it('is made at worker start, every day at RECONCILIATION_TIME in WIB, and a later start updates it', async () => {
@@ -97,8 +94,7 @@ describe('the daily-reconciliation schedule', () => {
     expect(moved.action).toMatchObject({ workflowType: 'reconciliation', taskQueue });
   });
 
-  it('runs when triggered: stores the drop folder, counts each report once into its bank and day, the latest revision winning', { timeout: 120_000 }, async () => {
-    const schedule = s.env.client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
+  it('runs when triggered: stores the drop folder, reconciles each report once into its bank and day, the latest revision winning', { timeout: 180_000 }, async () => {
     const [uploaded, corrected, dropped] = [bankCode(), bankCode(), bankCode()];
     expect((await upload(uploaded, csv(uploaded, 3))).status).toBe(201);
     expect((await upload(corrected, csv(corrected, 2))).status).toBe(201);
@@ -106,25 +102,121 @@ describe('the daily-reconciliation schedule', () => {
     await writeFile(join(drop, `${dropped}-${day}.csv`), csv(dropped, 5));
     expect((await reconciliationOf()).awaiting.map((a: { bank: string }) => a.bank).sort()).toEqual([uploaded, corrected, corrected].sort());
 
-    const first = await runNow(schedule);
+    const first = await runNow();
     expect(first.dropFolder).toMatchObject({ folder: drop, stored: [`${dropped}-${day}.csv`], rejected: [] });
-    expect(first.counted).toHaveLength(4); // two uploads, a correction and the dropped file
+    expect(first.counted).toHaveLength(3); // an upload, a correction (the report it corrects is never sent) and the dropped file
     expect(await readdir(drop)).toEqual(['done']);
     const counted = await reconciliationOf();
     expect(counted.awaiting).toEqual([]);
     const byBank = Object.fromEntries(counted.days.map((d: { bank: string }) => [d.bank, d]));
-    expect(byBank[uploaded]).toMatchObject({ revision: 1, correction: false, reportsReceived: 1, receivedCount: 3, receivedAmount: 1_950_000, report: { source: 'upload' } });
-    expect(byBank[corrected]).toMatchObject({ revision: 2, correction: true, reportsReceived: 2, receivedCount: 4, receivedAmount: 2_600_000 });
-    expect(byBank[dropped]).toMatchObject({ revision: 1, receivedCount: 5, receivedAmount: 3_250_000, report: { source: 'drop-folder' } });
+    // No application has these billing codes: every payment is refunded, and each day balances.
+    const refunded = (count: number) => ({ received: { count, amount: count * 650_000 }, refund: { count, amount: count * 650_000 }, applied: { count: 0, amount: 0 }, pending: { count: 0, amount: 0 } });
+    const balanced = { balanced: true, differences: [] };
+    expect(byBank[uploaded]).toMatchObject({ revision: 1, correction: false, reportsReceived: 1, ...refunded(3), ...balanced, report: { source: 'upload' } });
+    expect(byBank[corrected]).toMatchObject({ revision: 2, correction: true, reportsReceived: 2, ...refunded(4), ...balanced });
+    expect(byBank[dropped]).toMatchObject({ revision: 1, ...refunded(5), ...balanced, report: { source: 'drop-folder' } });
 
-    // The next run counts only what came since: a correction of the dropped day's report.
+    // The next run takes only what came since: a correction of the dropped day's report, which lists one payment of
+    // the five: the four others, on record for that day, are now missing from the settlement.
     expect((await upload(dropped, csv(dropped, 1))).body).toMatchObject({ revision: 2 });
-    const second = await runNow(schedule);
-    expect(second.counted).toEqual([{ bank: dropped, settlementDate: day, revision: 2, receivedCount: 1, receivedAmount: 650_000 }]);
+    const second = await runNow();
+    expect(second.counted).toEqual([expect.objectContaining({ bank: dropped, settlementDate: day, revision: 2, received: 1, refund: 1, missing: 4, balanced: false })]);
     const after = await reconciliationOf();
     expect(after.days.find((d: { bank: string }) => d.bank === uploaded)).toEqual(byBank[uploaded]);
-    expect(after.days.find((d: { bank: string }) => d.bank === dropped)).toMatchObject({ revision: 2, receivedCount: 1, reportsReceived: 2 });
+    const droppedDay = after.days.find((d: { bank: string }) => d.bank === dropped);
+    expect(droppedDay).toMatchObject({ revision: 2, reportsReceived: 2, ...refunded(1), missing: { count: 4, amount: 2_600_000 }, balanced: false });
+    expect(droppedDay.differences).toEqual([2, 3, 4, 5].map((n) => expect.stringMatching(new RegExp(`^recorded but missing from the settlement: ${dropped} transaction ${dropped}-${n}, 650,000 rupiah`))));
     // Nothing left to count: a run changes nothing.
-    expect((await runNow(schedule)).counted).toEqual([]);
+    expect((await runNow()).counted).toEqual([]);
+  });
+});
+
+const root = resolve(import.meta.dirname, '../..');
+/** `npm run reconcile` against this file's database and dev server (not spawnSync: a --run needs this process's worker). */
+const reconcileCommand = (...args: string[]) =>
+  new Promise<{ code: number | null; out: string; err: string }>((done) => {
+    const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, TEMPORAL_ADDRESS: s.env.address, TEMPORAL_NAMESPACE: s.env.namespace ?? 'default' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', ...args], { cwd: root, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('close', (code) => done({ code, out, err }));
+  });
+
+describe('the comparison with the payments recorded', () => {
+  const today = localDate(new Date(), 'Asia/Jakarta');
+  const submit = async () => {
+    const { auth } = await s.applicant();
+    const submitted = await s.call('POST', '/applications', sampleSubmission(), auth);
+    expect(submitted.status).toBe(201);
+    return submitted.body as { applicationId: string; trackingCode: string; billingCode: string; amount: number };
+  };
+  const pay = (tx: Omit<BankTransaction, 'source'>) => s.signedCall('bank', '/callbacks/bank/payments', tx).send();
+  const reportOf = (txs: Array<Omit<BankTransaction, 'source'>>) =>
+    [SETTLEMENT_HEADER, ...txs.map((tx) => `${tx.ntpn},${tx.transactionId},${tx.billingCode},${tx.amount},${tx.paidAt}`)].join('\n') + '\n';
+  const uploadToday = (bank: string, body: string) =>
+    s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${today}`, body, { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body, (signedAt += 1000)), 'content-type': 'text/csv' });
+
+  it('applies a payment seen only in the report, shows a conflict and a recorded payment missing from it, and npm run reconcile fails naming them', { timeout: 240_000 }, async () => {
+    const [bank, balancedBank] = [bankCode(), bankCode()];
+    const [calledBack, lost, conflicting, unlisted, lostToo] = await Promise.all([submit(), submit(), submit(), submit(), submit()]);
+    const [seen, lostTx, conflictTx, unlistedTx] = [calledBack, lost, conflicting, unlisted].map((app) => paymentCallback(app, { bank }));
+    const lostTooTx = paymentCallback(lostToo, { bank: balancedBank });
+    for (const tx of [seen!, conflictTx!, unlistedTx!]) expect((await pay(tx)).status).toBe(202);
+    for (const tx of [seen!, conflictTx!, unlistedTx!]) await decided(s.db, tx);
+
+    // The bank lists the called-back payment, one whose callback never came, and another's transaction with another amount.
+    expect((await uploadToday(bank, reportOf([seen!, lostTx!, { ...conflictTx!, amount: conflictTx!.amount + 1000 }]))).status).toBe(201);
+    const balancedReport = reportOf([lostTooTx]);
+    expect((await uploadToday(balancedBank, balancedReport)).status).toBe(201);
+
+    // --run: the schedule triggered now, its run awaited, then the check of the bank asked about.
+    const run = await reconcileCommand('--run', '--date', today, '--bank', balancedBank);
+    expect(run).toMatchObject({ code: 0, err: '' });
+    expect(run.out).toMatch(/triggered daily-reconciliation: run daily-reconciliation-\S+, waiting for it to finish/);
+    expect(run.out).toContain(`${balancedBank} ${today}: BALANCED (report revision 1)`);
+    expect(run.out).toContain(`balanced: every rupiah received on ${today} is applied or a refund`);
+    await eventually(async () => (await s.call('GET', `/track/${lostToo.trackingCode}`)).body.stage, (stage) => stage === 'AWAITING_BOOKING');
+
+    // The lost callback is recovered by the report; the conflict and the missing payment are differences.
+    await eventually(async () => (await s.call('GET', `/track/${lost.trackingCode}`)).body.stage, (stage) => stage === 'AWAITING_BOOKING');
+    const fee = lost.amount;
+    const [shown] = (await reconciliationOf(today, bank)).days;
+    expect(shown).toMatchObject({
+      received: { count: 3, amount: 3 * fee + 1000 },
+      applied: { count: 2, amount: 2 * fee },
+      refund: { count: 0, amount: 0 },
+      pending: { count: 0, amount: 0 },
+      conflicts: { count: 1, amount: fee + 1000 },
+      missing: { count: 1, amount: fee },
+      balanced: false,
+    });
+    expect(shown.differences).toEqual([
+      expect.stringMatching(new RegExp(`^conflict on line 4: ${bank} transaction ${conflictTx!.transactionId} seen again with another amount ${fee + 1000} \\(first seen: ${fee}\\)$`)),
+      expect.stringMatching(new RegExp(`^recorded but missing from the settlement: ${bank} transaction ${unlistedTx!.transactionId}, ${fee.toLocaleString('en-US')} rupiah for billing code ${unlisted.billingCode}, paid \\S+\\+07:00 \\(APPLIED\\)$`)),
+    ]);
+    expect((await findBankTransaction(s.db, unlistedTx!))?.flags).toEqual(['MISSING_FROM_SETTLEMENT']);
+
+    const check = await reconcileCommand('--check', '--date', today, '--bank', bank);
+    expect(check).toMatchObject({ code: 1, err: '' });
+    expect(check.out).toContain(`${bank} ${today}: NOT BALANCED (report revision 1)`);
+    expect(check.out).toContain(`DIFFERENCE conflict on line 4: ${bank} transaction ${conflictTx!.transactionId}`);
+    expect(check.out).toContain(`DIFFERENCE recorded but missing from the settlement: ${bank} transaction ${unlistedTx!.transactionId}`);
+    expect(check.out).toContain(`NOT BALANCED on ${today}: 2 differences`);
+    // Every bank of the day: one difference is enough to fail, and the balanced bank is shown as such.
+    const all = await reconcileCommand('--check', '--date', today);
+    expect(all.code).toBe(1);
+    expect(all.out).toContain(`${balancedBank} ${today}: BALANCED`);
+    expect(await reconcileCommand('--check', '--date', today, '--bank', balancedBank)).toMatchObject({ code: 0 });
+    expect(await reconcileCommand('--check', '--date', '2026-13-01')).toMatchObject({ code: 2, err: expect.stringContaining('--date: must be a date') });
+    expect(await reconcileCommand()).toMatchObject({ code: 2, err: expect.stringContaining('usage:') });
+
+    // The same report uploaded again changes nothing: not stored, and the next run leaves the day's totals as they were.
+    const before = (await reconciliationOf(today, balancedBank)).days;
+    expect(await uploadToday(balancedBank, balancedReport)).toMatchObject({ status: 200, body: { status: 'already received' } });
+    expect((await runNow()).counted).toEqual([]);
+    expect((await reconciliationOf(today, balancedBank)).days).toEqual(before);
+    expect(before).toMatchObject([{ received: { count: 1, amount: fee }, applied: { count: 1, amount: fee }, balanced: true }]);
   });
 });

@@ -28,7 +28,7 @@ const upload = (bank: string, body: string, options: { date?: string; now?: numb
 };
 const storedFor = async (bank: string) => {
   const reports = await s.db.selectFrom('settlement_reports').select(['id', 'revision', 'line_count', 'total_amount', 'source']).where('bank', '=', bank).orderBy('revision').execute();
-  const lines = await s.db.selectFrom('settlement_lines').innerJoin('settlement_reports', 'settlement_reports.id', 'settlement_lines.report_id').select((eb) => eb.fn.countAll<string>().as('n')).where('bank', '=', bank).executeTakeFirstOrThrow();
+  const lines = await s.db.selectFrom('settlement_lines').innerJoin('settlement_reports', 'settlement_reports.id', 'settlement_lines.report_id').select((eb) => eb.fn.countAll<string>().as('n')).where('settlement_reports.bank', '=', bank).executeTakeFirstOrThrow();
   return { reports, lines: Number(lines.n) };
 };
 

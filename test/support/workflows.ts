@@ -25,15 +25,18 @@ export function quietRuntime(): void {
   installRuntime({ level: 'ERROR' }); // expected activity failures (a full session) are not news
 }
 
-/** `bank.confirm`: how the fake bank confirms a refund's transfer (default: it never does). */
-export async function startTimeSkipping(options: { bank?: Parameters<typeof startFakeBank>[0] } = {}) {
+/**
+ * `bank.confirm`: how the fake bank confirms a refund's transfer (default: it never does). `databaseUrl`: a database
+ * of the file's own (the reconciliation takes every report of its database).
+ */
+export async function startTimeSkipping(options: { bank?: Parameters<typeof startFakeBank>[0]; databaseUrl?: string } = {}) {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
   // The time-skipping server starts with no custom search attributes, but accepts them through its operator API.
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-  const db = createDb(inject('databaseUrl'), { max: 4 });
+  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 4 });
   const pos = await startFakePos();
   const bank = await startFakeBank(options.bank);
   const taskQueue = `wf-${randomUUID()}`;

@@ -1,0 +1,135 @@
+// The daily reconciliation's comparison, time-skipping with the real activities on a database of its own (a run takes
+// every report stored): each settlement line goes to its bank transaction (a page of lines per activity), so a
+// payment whose callback was lost is applied, or refunded when its application has since expired; the day's row
+// counts them, and a payment on record that the report does not list is flagged until a correction lists it.
+import { randomInt, randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBankTransaction } from '../../db/queries/bank-transactions.js';
+import { reconciliationCheck } from '../../db/queries/reconciliation.js';
+import { storeSettlementReport } from '../../db/queries/settlements.js';
+import { localDate } from '../../workflows/calendar.js';
+import { RECONCILIATION_WORKFLOW, bankTransactionIdFor, type BankTransaction } from '../../workflows/definitions.js';
+import type { ReconciliationInput, ReconciliationResult } from '../../workflows/reconciliation.js';
+import { bankTransactionFor, decided } from '../support/bank.js';
+import { ownDatabase } from '../support/databases.js';
+import { applicationRow } from '../support/read-model.js';
+import { skipTo, stageReached, submitted } from '../support/scenarios.js';
+import { startTimeSkipping } from '../support/workflows.js';
+
+let t: Awaited<ReturnType<typeof startTimeSkipping>>;
+let database: Awaited<ReturnType<typeof ownDatabase>>;
+beforeAll(async () => {
+  database = await ownDatabase('reconciliation_ts');
+  t = await startTimeSkipping({ databaseUrl: database.url });
+});
+afterAll(async () => {
+  await t?.teardown();
+  await database?.drop();
+});
+
+/** A report of these transactions for the bank and day, stored as the upload stores it (a new revision if the day has one). */
+const report = (bank: string, settlementDate: string, txs: BankTransaction[]) => {
+  const lines = txs.map((tx, i) => ({ line: i + 2, ntpn: tx.ntpn, transactionId: tx.transactionId, billingCode: tx.billingCode, amount: tx.amount, paidAt: tx.paidAt }));
+  const sha256 = randomUUID().replace(/-/g, '').padEnd(64, '0');
+  return storeSettlementReport(t.db, { bank, settlementDate, sha256, lines, total: lines.reduce((sum, l) => sum + l.amount, 0) }, { source: 'import' });
+};
+/**
+ * A run, awaited in real time: through the test environment's client, awaiting a result lets the server skip to the
+ * next timer, days ahead (the transactions' settlement wait), while the workers are idle.
+ */
+const reconcile = (input: ReconciliationInput = {}) =>
+  new Client({ connection: t.env.connection, namespace: t.env.namespace ?? 'default' }).workflow.execute(RECONCILIATION_WORKFLOW, {
+    taskQueue: t.taskQueue,
+    workflowId: `reconciliation-${randomUUID()}`,
+    args: [input],
+  }) as Promise<ReconciliationResult>;
+const rowOf = (bank: string, date: string) => t.db.selectFrom('reconciliation_reports').selectAll().where('bank', '=', bank).where('settlement_date', '=', date).executeTakeFirstOrThrow();
+
+describe('the daily reconciliation', () => {
+  it('applies a settled payment whose callback was lost, refunds one whose application has since expired, and flags one the report misses', async () => {
+    const bank = `S${randomInt(100_000, 999_999)}`;
+    await t.withWorker(async () => {
+      // Paid in time, its callback lost: the workflow expired the application.
+      const expired = await submitted(t);
+      const paidInTime = bankTransactionFor(expired, await t.now(), { bank, source: 'settlement' });
+      await skipTo(t, expired.paymentDeadline);
+      await stageReached(t, expired.applicationId, 'EXPIRED');
+      // Paid, its callback lost: still awaiting payment.
+      const waiting = await submitted(t);
+      const lost = bankTransactionFor(waiting, await t.now(), { bank, source: 'settlement' });
+      // Paid, called back and applied; and one called back that the report does not list.
+      const calledBack = await submitted(t);
+      const seen = bankTransactionFor(calledBack, await t.now(), { bank });
+      const unlisted = await submitted(t);
+      const notSettled = bankTransactionFor(unlisted, await t.now(), { bank });
+      for (const tx of [seen, notSettled]) expect(await t.see(tx)).toBe('accepted');
+      for (const tx of [seen, notSettled]) await decided(t.db, tx);
+
+      const day = localDate(new Date(await t.now()), 'Asia/Jakarta');
+      const listed = [paidInTime, lost, { ...seen, source: 'settlement' as const }];
+      await report(bank, day, listed);
+      // Two lines per activity: the three lines take two pages.
+      const first = await reconcile({ sightingPage: 2 });
+      expect(first.counted).toEqual([expect.objectContaining({ bank, settlementDate: day, revision: 1, received: 3 })]);
+      expect(await decided(t.db, lost)).toMatchObject({ outcome: 'APPLIED', first_source: 'settlement', application_id: waiting.applicationId });
+      expect(await decided(t.db, paidInTime)).toMatchObject({ outcome: 'REFUND', outcome_reason: 'the application is EXPIRED' });
+      await stageReached(t, waiting.applicationId, 'AWAITING_BOOKING');
+      expect((await applicationRow(t.db, expired.applicationId)).stage).toBe('EXPIRED');
+      expect((await t.db.selectFrom('settlement_reports').select('sighted_through').where('bank', '=', bank).executeTakeFirstOrThrow()).sighted_through).toBe(4);
+
+      // Whatever the first run saw still pending, the next run compares the unbalanced day again.
+      await reconcile();
+      const row = await rowOf(bank, day);
+      const fee = waiting.amount;
+      expect(row).toMatchObject({
+        received_count: 3,
+        received_amount: 3 * fee,
+        applied_count: 2,
+        applied_amount: 2 * fee,
+        refund_count: 1,
+        refund_amount: fee,
+        refunded_count: 0,
+        pending_count: 0,
+        conflict_count: 0,
+        missing_count: 1,
+        missing_amount: fee,
+        balanced: false,
+      });
+      expect(row.differences).toEqual([expect.stringMatching(new RegExp(`^recorded but missing from the settlement: ${bank} transaction ${notSettled.transactionId}, ${fee.toLocaleString('en-US')} rupiah for billing code ${unlisted.billingCode}, paid .*\\+07:00 \\(APPLIED\\)$`))]);
+      expect((await findBankTransaction(t.db, notSettled))?.flags).toEqual(['MISSING_FROM_SETTLEMENT']);
+      expect(await reconciliationCheck(t.db, { date: day, bank })).toMatchObject({ balanced: false, differences: [`${bank} ${day}: ${row.differences[0]}`] });
+
+      // The bank's correction lists it: the day balances, the flag is taken off.
+      await report(bank, day, [...listed, { ...notSettled, source: 'settlement' }]);
+      const corrected = await reconcile();
+      expect(corrected.counted).toEqual([expect.objectContaining({ revision: 2, received: 4, applied: 3, refund: 1, balanced: true })]);
+      expect(await rowOf(bank, day)).toMatchObject({ revision: 2, received_count: 4, applied_count: 3, missing_count: 0, balanced: true, differences: [] });
+      expect((await findBankTransaction(t.db, notSettled))?.flags).toEqual([]);
+      expect(await reconciliationCheck(t.db, { date: day, bank })).toMatchObject({ balanced: true, differences: [] });
+    });
+  });
+
+  it('resumes a report after the last line a run that died had sent: that line is not sent again', async () => {
+    const bank = `S${randomInt(100_000, 999_999)}`;
+    await t.withWorker(async () => {
+      const apps = [await submitted(t), await submitted(t), await submitted(t)];
+      const txs = await Promise.all(apps.map(async (app) => bankTransactionFor(app, await t.now(), { bank, source: 'settlement' })));
+      // The first payment was called back: applied, its transaction waits for the settlement to list it.
+      expect(await t.see({ ...txs[0]!, source: 'callback' })).toBe('accepted');
+      await decided(t.db, txs[0]!);
+      const day = localDate(new Date(await t.now()), 'Asia/Jakarta');
+      const { report: stored } = await report(bank, day, txs);
+      // A run had got as far as line 2 (the first payment) when it died.
+      await t.db.updateTable('settlement_reports').set({ sighted_through: 2 }).where('id', '=', stored.id).execute();
+
+      expect((await reconcile()).counted).toEqual([expect.objectContaining({ bank, received: 3 })]);
+      expect(await rowOf(bank, day)).toMatchObject({ received_count: 3, applied_count: 3, pending_count: 0, balanced: true });
+      for (const tx of txs.slice(1)) expect(await decided(t.db, tx)).toMatchObject({ outcome: 'APPLIED', first_source: 'settlement' });
+      expect(await t.db.selectFrom('settlement_reports').select('sighted_through').where('id', '=', stored.id).executeTakeFirstOrThrow()).toEqual({ sighted_through: 4 });
+      // Line 2 was not sent again: its transaction still waits for a settlement sighting.
+      expect((await findBankTransaction(t.db, txs[0]!))?.settled_at).toBeNull();
+      expect((await t.client.workflow.getHandle(bankTransactionIdFor(bank, txs[0]!.transactionId)).describe()).status.name).toBe('RUNNING');
+    });
+  });
+});
