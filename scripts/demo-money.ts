@@ -20,7 +20,11 @@ export async function reconcileNow(temporal: Client, timeoutMs: number): Promise
     const { info } = await schedule.describe();
     const started = info.numActionsTaken > before ? info.recentActions.at(-1)?.action.workflow : undefined;
     if (started) {
-      await temporal.workflow.getHandle(started.workflowId).result();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`run ${started.workflowId} did not end within ${timeoutMs / 1000} s (is a worker running?)`)), Math.max(0, giveUpAt - Date.now()));
+      });
+      await Promise.race([temporal.workflow.getHandle(started.workflowId).result(), late]).finally(() => clearTimeout(timer));
       return started.workflowId;
     }
     if (Date.now() > giveUpAt) throw new Error(`schedule ${RECONCILIATION_SCHEDULE_ID} started no run within ${timeoutMs / 1000} s of its trigger`);

@@ -135,11 +135,15 @@ async function endOfDay(api: ServiceClient, day: Applicant[]): Promise<Money> {
     const uploaded = await api.settlement(bank, date, report.csv);
     if (uploaded.status !== 201 && uploaded.status !== 200) money.failures.push(`${bank}'s settlement report of ${date}: HTTP ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
   }
-  const connection = await Connection.connect({ address: temporalAddress });
   try {
-    await reconcileNow(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), MAX_WAIT_MS);
-  } finally {
-    await connection.close();
+    const connection = await Connection.connect({ address: temporalAddress, connectTimeout: '10s' });
+    try {
+      await reconcileNow(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), MAX_WAIT_MS);
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    money.failures.push(`the daily reconciliation at ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE}): ${error instanceof Error ? error.message : String(error)}`);
   }
   const db = createDb(databaseUrl, { max: 2 });
   try {
