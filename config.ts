@@ -59,7 +59,8 @@ const schema = z.object({
   /** Base of the managers' links into the Temporal Web UI; defaults to the embedded dev server's. */
   TEMPORAL_UI_URL: z.url().optional(),
   /** Policy windows, in minutes or days as named; defaults are the field rules in design.md. */
-  PAYMENT_WINDOW_MINUTES: duration.default(120),
+  /** Fractions allowed (e.g. 0.25 for a demo day whose unpaid billing codes expire in 15 s). */
+  PAYMENT_WINDOW_MINUTES: z.coerce.number().positive().default(120),
   BOOKING_WINDOW_DAYS: duration.default(30),
   BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
   /** The published booking horizon: appointments up to this many days ahead, and never past the loaded holiday calendar. */
@@ -172,7 +173,7 @@ export const bankTransactionPolicyFrom = (config: Config) => ({
 
 /** Policy handed to each workflow at start, so running workflows keep the rules they started with. */
 export const policyFrom = (config: Config) => ({
-  paymentWindowMs: config.PAYMENT_WINDOW_MINUTES * 60_000,
+  paymentWindowMs: Math.round(config.PAYMENT_WINDOW_MINUTES * 60_000),
   bookingWindowMs: config.BOOKING_WINDOW_DAYS * 86_400_000,
   bookingRemindersMs: config.BOOKING_REMINDER_DAYS.map((d) => d * 86_400_000),
   slaWorkingDays: config.SLA_WORKING_DAYS,

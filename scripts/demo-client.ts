@@ -1,12 +1,10 @@
 // The demo's only door into the service: its public HTTP API, as applicants, officers, the bank and Pos
 // would call it. Each applicant registers an account and uses its token for submission and booking.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mintStaffToken } from '../api/auth.js';
 import { signedHeaders } from '../api/signatures.js';
 import type { Config } from '../config.js';
-
-/** A state receipt number (NTPN, 16 characters) of the demo bank's, one per transaction. */
-const ntpnOf = (bank: string, transactionId: string): string => createHash('sha256').update(`${bank}/${transactionId}`).digest('hex').slice(0, 16).toUpperCase();
+import type { BankPayment } from './demo-bank.js';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -98,9 +96,14 @@ export function serviceClient(
     track: (trackingCode: string) => call<{ stage: string; posTrackingNumber?: string; slaBreached?: boolean }>('GET', `/track/${trackingCode}`),
     book: (applicationId: string, date: string, session: 'MORNING' | 'AFTERNOON') =>
       call<{ endsAt: string }>('POST', `/applications/${applicationId}/booking`, { date, session }, { ...applicants.get(applicationId), ...step() }),
-    /** The bank's callback; its NTPN follows from the transaction, so a retry sends the same transaction. */
-    pay: (billingCode: string, amount: number, { bank, transactionId }: { bank: string; transactionId: string }) =>
-      signed(config.BANK_CALLBACK_SECRET, '/callbacks/bank/payments', { bank, transactionId, ntpn: ntpnOf(bank, transactionId), billingCode, amount, paidAt: new Date().toISOString() }),
+    /** The bank's callback of a payment it took (scripts/demo-bank.ts): a retry sends the same transaction. */
+    pay: (payment: BankPayment) => signed(config.BANK_CALLBACK_SECRET, '/callbacks/bank/payments', payment),
+    /** The bank's settlement report of a day (CSV), signed over the file's text like its callbacks. */
+    settlement: (bank: string, date: string, csv: string) =>
+      call<{ revision?: number; correction?: boolean }>('POST', `/callbacks/bank/settlements?bank=${encodeURIComponent(bank)}&date=${date}`, csv, () => ({
+        ...signedHeaders(config.BANK_CALLBACK_SECRET, csv),
+        'content-type': 'text/csv',
+      })),
     interview: async (office: string, applicationId: string, outcome: 'APPROVED' | 'REJECTED', reason?: string) =>
       call<{ stage: string; slaDeadline?: string }>('POST', `/officer/applications/${applicationId}/interview`, { outcome, ...(reason && { reason }) }, { ...(await officer(office)), ...step() }),
     print: async (office: string, applicationId: string, passportNumber: string) =>

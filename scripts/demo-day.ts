@@ -4,9 +4,11 @@ import type { Kysely } from 'kysely';
 import { loadHolidays } from '../db/queries/holidays.js';
 import type { DB } from '../db/schema.js';
 import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
+import { takePayment, type BankPayment } from './demo-bank.js';
 import type { ServiceClient } from './demo-client.js';
 
-export type Fate = 'PAYS_LATE' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME';
+/** CALLBACK_DROPPED: pays in time, but the bank never sends its callback (only its settlement report lists the payment). */
+export type Fate = 'PAYS_LATE' | 'CALLBACK_DROPPED' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME';
 export interface Applicant {
   n: number;
   office: string;
@@ -15,12 +17,11 @@ export interface Applicant {
   applicationId?: string;
   trackingCode?: string;
   billingCode?: string;
+  /** What the bank took from this applicant, whether or not it called back. */
+  payment?: BankPayment;
   expectedStage: string;
   log: string[];
 }
-
-/** How the demo's bank pays a billing code: at BNI, the billing code as its transaction id (one payment each). */
-export const demoPayment = (billingCode: string) => ({ bank: 'BNI', transactionId: billingCode });
 
 const DEFAULT_SHARES: Array<[Fate, number]> = [
   ['PAYS_LATE', 0.1],
@@ -61,6 +62,19 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
       const expectedStage = fate === 'PAYS_LATE' ? 'EXPIRED' : fate === 'NO_SHOW_TWICE' ? 'CANCELLED' : fate === 'REJECTED' ? 'REJECTED' : 'COMPLETED';
       return { n: firstNumber + i, office: offices[i % offices.length]!, delivery: random() < 0.3 ? 'POS' : 'PICKUP', fate, expectedStage, log: [] };
     });
+  }
+
+  /**
+   * `count` applicants of the day (chosen at random among those who pay in time) pay, and the bank never calls
+   * back: with no inquiry (no BANK_API_URL), the application expires; the settlement report brings the money back.
+   */
+  function dropCallbacks(day: Applicant[], count: number): Applicant[] {
+    const payInTime = day.filter((a) => a.fate !== 'PAYS_LATE');
+    for (let i = 0; i < count && payInTime.length > 0; i++) {
+      const [a] = payInTime.splice(Math.floor(random() * payInTime.length), 1);
+      Object.assign(a!, { fate: 'CALLBACK_DROPPED', expectedStage: 'EXPIRED' });
+    }
+    return day;
   }
 
   /** A NIK whose region, birth date and serial agree (the API checks its shape). */
@@ -110,12 +124,20 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
 
     if (a.fate === 'PAYS_LATE') {
       await sleepUntil(paymentDeadline);
-      const late = await api.pay(billingCode, amount, demoPayment(billingCode));
+      const late = await api.pay((a.payment = takePayment(billingCode, amount)));
       a.log.push(`paid after the billing code expired: HTTP ${late.status} (refunded)`);
       await waitForStage(api, a, ['EXPIRED']);
       return onStage('expired');
     }
-    await until2xx(() => api.pay(billingCode, amount, demoPayment(billingCode)), 'payment');
+    const payment = (a.payment = takePayment(billingCode, amount));
+    if (a.fate === 'CALLBACK_DROPPED') {
+      a.log.push(`paid at ${payment.bank}; its callback never came`);
+      onStage('paid, no callback');
+      await sleepUntil(paymentDeadline);
+      await waitForStage(api, a, ['EXPIRED']);
+      return onStage('expired');
+    }
+    await until2xx(() => api.pay(payment), 'payment');
     await waitForStage(api, a, ['AWAITING_BOOKING']);
     onStage('paid');
 
@@ -163,7 +185,7 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
     onStage('completed');
   }
 
-  return { random, planDay, liveDay };
+  return { random, planDay, dropCallbacks, liveDay };
 }
 
 /** Each office's next working day in its own time zone: the date the demo's applicants book. */

@@ -1,7 +1,9 @@
 // `npm run demo`: a day at several offices, driven through the running service's public API.
-// Applicants submit and pay (some too late), book, some do not come, officers interview and print
-// (some too late, so the SLA is breached and compensated), Pos delivers. Then the numbers are read back
-// from PostgreSQL, checked against what the day did, printed, and written as an HTML report.
+// Applicants submit and pay (some too late, some whose bank never calls back), book, some do not come,
+// officers interview and print (some too late, so the SLA is breached and compensated), Pos delivers.
+// At the end of the day each bank uploads its settlement report and the daily reconciliation runs. Then the
+// numbers are read back from PostgreSQL, checked against what the day did and against the money the banks
+// took, printed, and written as an HTML report.
 //
 // Time runs for real, so start the service with short windows (the same variables for both):
 //   PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start
@@ -9,12 +11,15 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
-import { serviceClient } from './demo-client.js';
+import { bankBook, settlementDayOf, settlementReport, tamperings, TAMPERINGS, type BankPayment, type Tampering } from './demo-bank.js';
+import { serviceClient, type ServiceClient } from './demo-client.js';
 import { DEMO_NIK_PREFIX, demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
+import { demoMoneyCheck, reconcileNow, waitUntilDecided, type DayMoney } from './demo-money.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,15 +28,24 @@ const { values } = parseArgs({
     offices: { type: 'string', default: 'PLU,WSB,PLG,JPR' },
     seed: { type: 'string', default: '7' },
     out: { type: 'string', default: 'demo-report.html' },
+    'drop-callbacks': { type: 'string', default: '2' },
+    'tamper-settlement': { type: 'string', default: '' },
   },
 });
 const config = loadConfig();
 const baseUrl = values.url ?? `http://127.0.0.1:${config.PORT}`;
 const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:passport@127.0.0.1:${config.EMBEDDED_PG_PORT}/passport`;
+const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
 const offices = values.offices!.split(',');
+const dropCount = Number(values['drop-callbacks']);
+const tamper = values['tamper-settlement']!.split(',').filter(Boolean) as Tampering[];
+if (!Number.isInteger(dropCount) || dropCount < 0) throw new Error('--drop-callbacks: must be a whole number of applicants, e.g. 2');
+if (tamper.some((t) => !TAMPERINGS.includes(t))) throw new Error(`--tamper-settlement: must be one or more of ${TAMPERINGS.join(', ')}, comma-separated`);
 const MAX_WAIT_MS = 4 * 60_000;
+/** How long the ledger may take to decide every payment once the reconciliation has run. */
+const DECIDE_WAIT_MS = 60_000;
 
-const { planDay, liveDay } = demoDay({ seed: Number(values.seed), offices, maxWaitMs: MAX_WAIT_MS });
+const { planDay, dropCallbacks, liveDay } = demoDay({ seed: Number(values.seed), offices, maxWaitMs: MAX_WAIT_MS });
 
 interface Report {
   byStage: Record<string, number>;
@@ -94,7 +108,81 @@ function crossCheck(day: Applicant[], report: Report, stages: Map<string, string
   return problems;
 }
 
-function html(report: Report, day: Applicant[], seconds: number): string {
+interface Money {
+  /** Per bank and settlement day: received, applied, refunded, and every difference. */
+  days: DayMoney[];
+  /** What the banks' reports got wrong on purpose (--tamper-settlement). */
+  tampered: string[];
+  failures: string[];
+}
+
+/**
+ * The end of the day at the banks: each uploads its settlement report of the day (every payment it took, in this
+ * run and earlier ones, those whose callback it dropped included); then the daily reconciliation runs now, the
+ * ledger is given a while to decide every payment, and each bank's day is checked.
+ */
+async function endOfDay(api: ServiceClient, day: Applicant[]): Promise<Money> {
+  const taken = day.flatMap((a) => (a.payment ? [a.payment] : []));
+  const book = bankBook(config.dataDir);
+  await book.record(taken);
+  const changes = tamperings(tamper, day.flatMap((a) => (a.payment && a.fate !== 'CALLBACK_DROPPED' ? [a.payment] : [])));
+  const dayOf = (p: BankPayment) => ({ bank: p.bank, date: settlementDayOf(p) });
+  const reports = [...new Map(taken.map((p) => [JSON.stringify(dayOf(p)), dayOf(p)])).values()];
+  const money: Money = { days: [], tampered: [], failures: [] };
+  for (const { bank, date } of reports) {
+    const report = settlementReport(await book.day(bank, date), changes);
+    money.tampered.push(...report.tampered);
+    const uploaded = await api.settlement(bank, date, report.csv);
+    if (uploaded.status !== 201 && uploaded.status !== 200) money.failures.push(`${bank}'s settlement report of ${date}: HTTP ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  }
+  try {
+    const connection = await Connection.connect({ address: temporalAddress, connectTimeout: '10s' });
+    try {
+      await reconcileNow(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), MAX_WAIT_MS);
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    money.failures.push(`the daily reconciliation at ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const db = createDb(databaseUrl, { max: 2 });
+  try {
+    await waitUntilDecided(db, taken, DECIDE_WAIT_MS);
+    for (const r of reports) money.days.push(await demoMoneyCheck(db, { ...r, payments: taken.filter((p) => JSON.stringify(dayOf(p)) === JSON.stringify(r)) }));
+  } finally {
+    await db.destroy();
+  }
+  return money;
+}
+
+const rupiah = (n: number) => n.toLocaleString('en-US');
+const droppedOnes = (day: Applicant[]) => day.filter((a) => a.fate === 'CALLBACK_DROPPED' && a.payment);
+
+function moneyHtml(money: Money, day: Applicant[]): string {
+  const rows = money.days
+    .map((d) => `<tr><td>${d.bank}</td><td>${d.date}</td><td>${rupiah(d.received)}</td><td>${rupiah(d.applied)}</td><td>${rupiah(d.refunded)}</td><td>${d.balanced ? 'yes' : '<b>no</b>'}</td></tr>`)
+    .join('');
+  const dropped = droppedOnes(day).map((a) => `#${a.n} at ${a.payment!.bank}`);
+  const differences = money.days.flatMap((d) => d.differences);
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<h2>Money</h2>
+<p>Each bank uploaded its settlement report of the day, then the daily reconciliation ran. Callbacks dropped on purpose: ${dropped.length ? dropped.join(', ') : 'none'}.${money.tampered.length ? ` Reports tampered with on purpose: ${escape(money.tampered.join('; '))}.` : ''}</p>
+<table><tr><th>bank</th><th>settlement day</th><th>received</th><th>applied</th><th>refunded</th><th>balanced</th></tr>${rows}</table>
+${differences.length ? `<ul>${differences.map((d) => `<li>${escape(d)}</li>`).join('')}</ul>` : '<p>Every rupiah received is an applied payment or a refund.</p>'}`;
+}
+
+function printMoney(money: Money, day: Applicant[]) {
+  console.log('\nMoney, per bank and settlement day (rupiah, after the reconciliation):');
+  console.log('  bank       day           received       applied      refunded  balanced');
+  for (const d of money.days) {
+    console.log(`  ${d.bank.padEnd(10)} ${d.date}  ${rupiah(d.received).padStart(12)} ${rupiah(d.applied).padStart(13)} ${rupiah(d.refunded).padStart(13)}  ${d.balanced ? 'yes' : 'NO'}`);
+  }
+  const dropped = droppedOnes(day);
+  console.log(`Callbacks dropped on purpose: ${dropped.length}${dropped.length ? ` (${dropped.map((a) => `#${a.n} at ${a.payment!.bank}`).join(', ')}): expired unpaid in the service; the settlement report brings their money back as refunds` : ''}`);
+  if (money.tampered.length) console.log(`Settlement reports tampered with on purpose (--tamper-settlement):\n  ${money.tampered.join('\n  ')}`);
+}
+
+function html(report: Report, day: Applicant[], seconds: number, money: Money): string {
   const stagesShown = ['COMPLETED', 'EXPIRED', 'CANCELLED', 'REJECTED'];
   const colours: Record<string, string> = { COMPLETED: '#2e7d32', EXPIRED: '#9e9e9e', CANCELLED: '#ef6c00', REJECTED: '#c62828', 'SLA met': '#1565c0', 'SLA breached': '#ad1457' };
   const barW = 46;
@@ -135,6 +223,7 @@ function html(report: Report, day: Applicant[], seconds: number): string {
 <table><tr><th>stage</th><th>applications</th></tr>${Object.entries(report.byStage)
     .map(([stage, n]) => `<tr><td>${stage}</td><td>${n}</td></tr>`)
     .join('')}</table>
+${moneyHtml(money, day)}
 </html>
 `;
 }
@@ -151,7 +240,7 @@ async function main() {
   const earlier = await sql<{ n: number }>`select count(*)::int as n from applications where nik like ${`${DEMO_NIK_PREFIX}%`}`.execute(db);
   await db.destroy();
 
-  const day = planDay(Number(values.applicants), (earlier.rows[0]?.n ?? 0) + 1);
+  const day = dropCallbacks(planDay(Number(values.applicants), (earlier.rows[0]?.n ?? 0) + 1), dropCount);
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     { format: ' demo day |{bar}| {value}/{total} applicants done | {last}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
@@ -167,6 +256,8 @@ async function main() {
     ),
   );
   bar.stop();
+  console.log('End of the day: the banks upload their settlement reports; the daily reconciliation runs now.');
+  const money = await endOfDay(api, day);
   const seconds = Math.round((Date.now() - started) / 1000);
 
   const ids = day.flatMap((a) => (a.applicationId ? [a.applicationId] : []));
@@ -174,7 +265,7 @@ async function main() {
   const check = createDb(databaseUrl, { max: 1 });
   const stages = new Map((await sql<{ id: string; stage: string }>`select id, stage from applications where id = any(${ids}::uuid[])`.execute(check)).rows.map((r) => [r.id, r.stage]));
   await check.destroy();
-  const problems = [...failures, ...crossCheck(day, report, stages)];
+  const problems = [...failures, ...crossCheck(day, report, stages), ...money.failures, ...money.days.flatMap((d) => d.differences)];
 
   console.log(`\nDemo day: ${day.length} applicants at ${offices.join(', ')} in ${seconds} s (read back from PostgreSQL)\n`);
   console.log('Per stage:');
@@ -184,14 +275,16 @@ async function main() {
     console.log(`  ${o.office.padEnd(10)} ${String(o.applications).padStart(5)} ${String(o.completed).padStart(10)} ${String(o.slaMet).padStart(8)} ${String(o.slaBreached).padStart(13)} ${String(o.compensations).padStart(14)} ${String(o.posDeliveries).padStart(14)}`);
   }
   console.log(`\nSLA: ${report.slaMet} met, ${report.slaBreached} breached; ${report.compensations} compensations; ${report.posDelivered} Pos deliveries`);
+  printMoney(money, day);
   const out = resolve(values.out!);
-  await writeFile(out, html(report, day, seconds));
+  await writeFile(out, html(report, day, seconds, money));
   console.log(`HTML report: ${out}`);
   if (problems.length) {
-    console.log(`\nThe database disagrees with the day in ${problems.length} place(s):\n  ${problems.join('\n  ')}`);
+    console.log(`\nThe database disagrees with the day or the money in ${problems.length} place(s):\n  ${problems.join('\n  ')}`);
     process.exitCode = 1;
   } else {
     console.log('Cross-check: every application is in the stage the day led to; breaches = late printings = compensations.');
+    console.log('Money check: every rupiah the banks took and reported is an applied payment or a refund, for every bank.');
   }
 }
 
