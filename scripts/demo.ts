@@ -18,8 +18,9 @@ import { loadConfig } from '../config.js';
 import { createDb } from '../db/connect.js';
 import { bankBook, settlementDayOf, settlementReport, tamperings, TAMPERINGS, type BankPayment, type Tampering } from './demo-bank.js';
 import { serviceClient, type ServiceClient } from './demo-client.js';
+import { runReconciliationNow } from '../worker/schedule.js';
 import { DEMO_NIK_PREFIX, demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
-import { demoMoneyCheck, reconcileNow, waitUntilDecided, type DayMoney } from './demo-money.js';
+import { dayMoney, waitUntilDecided, type DayMoney } from './demo-money.js';
 
 const { values } = parseArgs({
   options: {
@@ -138,7 +139,7 @@ async function endOfDay(api: ServiceClient, day: Applicant[]): Promise<Money> {
   try {
     const connection = await Connection.connect({ address: temporalAddress, connectTimeout: '10s' });
     try {
-      await reconcileNow(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), MAX_WAIT_MS);
+      await runReconciliationNow(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), MAX_WAIT_MS);
     } finally {
       await connection.close();
     }
@@ -148,7 +149,7 @@ async function endOfDay(api: ServiceClient, day: Applicant[]): Promise<Money> {
   const db = createDb(databaseUrl, { max: 2 });
   try {
     await waitUntilDecided(db, taken, DECIDE_WAIT_MS);
-    for (const r of reports) money.days.push(await demoMoneyCheck(db, { ...r, payments: taken.filter((p) => JSON.stringify(dayOf(p)) === JSON.stringify(r)) }));
+    for (const r of reports) money.days.push(await dayMoney(db, r));
   } finally {
     await db.destroy();
   }

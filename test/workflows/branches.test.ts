@@ -47,7 +47,7 @@ describe('AWAITING_PAYMENT', () => {
       const row = await applicationRow(t.db, app.applicationId);
       await skipTo(t, row.next_deadline!.toISOString());
       expect(await app.handle.result()).toBe('EXPIRED');
-      expect(await lastAudit(app.applicationId)).toMatchObject({ stage: 'EXPIRED', actor: 'system', reason: expect.stringMatching(/nothing was charged/) });
+      expect(await lastAudit(app.applicationId)).toMatchObject({ stage: 'EXPIRED', actor: 'system', reason: expect.stringMatching(/expired before a payment reached us; a payment made for it is refunded/) });
       expect(await countRows(t.db, 'payments', app.applicationId)).toBe(0);
       expect(await countRows(t.db, 'bookings', app.applicationId)).toBe(0);
     });

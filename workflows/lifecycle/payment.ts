@@ -16,7 +16,7 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   if (lc.policy.paymentInquiryBeforeMs !== undefined && patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
   else await condition(settled, until(deadline));
   if (lc.cancelled) return () => withdrawn(lc);
-  if (!lc.payment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired unpaid; nothing was charged' };
+  if (!lc.payment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired before a payment reached us; a payment made for it is refunded' };
   await lc.savePayment();
   await lc.notify('payment-confirmed', 'PAYMENT_CONFIRMED');
   return () => awaitingBooking(lc, { actor: ACTORS.bank });
