@@ -25,7 +25,7 @@ it('loses and doubles nothing when the worker and the API are killed mid-lifecyc
     },
   });
   await faults.settled();
-  expect(faults.done).toEqual(expect.arrayContaining(['kill api', 'kill worker']));
+  expect(faults.done, `the day's failures: ${failures.join('; ') || 'none'}`).toEqual(expect.arrayContaining(['kill api', 'kill worker']));
   expect(cluster().counts.worker.kills).toBeGreaterThanOrEqual(3);
   // The bank and Pos found the API gone and called again.
   expect(retries.filter((r) => r.startsWith('POST /callbacks/'))).not.toEqual([]);
