@@ -13,6 +13,18 @@ export const signedHeaders = (secret: string, body: string, now = Date.now()): R
   return { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signBody(secret, timestamp, body) };
 };
 
+/**
+ * A settlement report is signed with its bank and day, which travel in the query: `<timestamp>.<bank>.<date>.<body>`,
+ * so a report signed for one bank and day cannot be filed under another.
+ */
+export const settlementSignedText = (bank: string, date: string, body: string): string => `${bank}.${date}.${body}`;
+
+/** Headers for a bank's signed settlement upload (CSV), as the bank sends them (also used by tests and tools). */
+export const signedSettlementHeaders = (secret: string, report: { bank: string; date: string; csv: string }, now = Date.now()): Record<string, string> => ({
+  ...signedHeaders(secret, settlementSignedText(report.bank, report.date, report.csv), now),
+  'content-type': 'text/csv',
+});
+
 export type SignatureCheck = { ok: true; signature: string } | { ok: false; reason: string };
 
 export function checkSignature(

@@ -2,7 +2,7 @@
 // would call it. Each applicant registers an account and uses its token for submission and booking.
 import { randomUUID } from 'node:crypto';
 import { mintStaffToken } from '../api/auth.js';
-import { signedHeaders } from '../api/signatures.js';
+import { signedHeaders, signedSettlementHeaders } from '../api/signatures.js';
 import type { Config } from '../config.js';
 import type { BankPayment } from './demo-bank.js';
 
@@ -98,12 +98,9 @@ export function serviceClient(
       call<{ endsAt: string }>('POST', `/applications/${applicationId}/booking`, { date, session }, { ...applicants.get(applicationId), ...step() }),
     /** The bank's callback of a payment it took (scripts/demo-bank.ts): a retry sends the same transaction. */
     pay: (payment: BankPayment) => signed(config.BANK_CALLBACK_SECRET, '/callbacks/bank/payments', payment),
-    /** The bank's settlement report of a day (CSV), signed over the file's text like its callbacks. */
+    /** The bank's settlement report of a day (CSV), signed with its bank and day over the file's text. */
     settlement: (bank: string, date: string, csv: string) =>
-      call<{ revision?: number; correction?: boolean }>('POST', `/callbacks/bank/settlements?bank=${encodeURIComponent(bank)}&date=${date}`, csv, () => ({
-        ...signedHeaders(config.BANK_CALLBACK_SECRET, csv),
-        'content-type': 'text/csv',
-      })),
+      call<{ revision?: number; correction?: boolean }>('POST', `/callbacks/bank/settlements?bank=${encodeURIComponent(bank)}&date=${date}`, csv, () => signedSettlementHeaders(config.BANK_CALLBACK_SECRET, { bank, date, csv })),
     interview: async (office: string, applicationId: string, outcome: 'APPROVED' | 'REJECTED', reason?: string) =>
       call<{ stage: string; slaDeadline?: string }>('POST', `/officer/applications/${applicationId}/interview`, { outcome, ...(reason && { reason }) }, { ...(await officer(office)), ...step() }),
     print: async (office: string, applicationId: string, passportNumber: string) =>

@@ -2,7 +2,7 @@
 // signed with BANK_CALLBACK_SECRET / POS_CALLBACK_SECRET from the environment, and a curl command.
 // `npm run sign-callback -- settlement <BANK> <YYYY-MM-DD> <file.csv>`: the same for a bank's settlement report.
 import { readFileSync } from 'node:fs';
-import { signedHeaders } from '../api/signatures.js';
+import { signedHeaders, signedSettlementHeaders } from '../api/signatures.js';
 import { loadConfig } from '../config.js';
 
 const [sender, ...rest] = process.argv.slice(2);
@@ -27,9 +27,9 @@ function print(headers: Record<string, string>, url: string, data: string) {
 if (sender === 'settlement') {
   const [bank, date, file] = rest;
   if (!bank || !date || !file) usage();
-  // Signed over the file's text as the server reads it (UTF-8, without a byte-order mark), sent byte for byte.
+  // Signed with its bank and day over the file's text as the server reads it (UTF-8, without a byte-order mark), sent byte for byte.
   const text = readFileSync(file!, 'utf8').replace(/^\uFEFF/, '');
-  const headers = { ...signedHeaders(config.BANK_CALLBACK_SECRET, text), 'content-type': 'text/csv' };
+  const headers = signedSettlementHeaders(config.BANK_CALLBACK_SECRET, { bank: bank!, date: date!, csv: text });
   print(headers, `${base}/callbacks/bank/settlements?bank=${encodeURIComponent(bank!)}&date=${encodeURIComponent(date!)}`, `--data-binary @${quote(file!)}`);
 } else {
   const [body] = rest;

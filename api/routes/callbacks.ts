@@ -15,7 +15,7 @@ import { withStepDeadline } from '../steps.js';
 import { withStartedWorkflow } from '../workflow-starts.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { acceptedSchema, paymentCallbackSchema, posCallbackSchema, refundCallbackSchema, settlementQuery, settlementReceiptSchema } from '../schemas.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signatures.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature, settlementSignedText } from '../signatures.js';
 
 type Sender = 'bank' | 'pos';
 type CallbackEnv = { Variables: { signature: string } };
@@ -69,7 +69,7 @@ const settlementUpload = createRoute({
   security: [{ callbackSignature: [] }],
   summary: "The bank's settlement report of one day (CSV, HMAC-signed)",
   description: [
-    `One CSV per bank and day, header \`${SETTLEMENT_HEADER}\`; the bank and the day are the query's. Signed like the payment callbacks, over the raw body.`,
+    `One CSV per bank and day, header \`${SETTLEMENT_HEADER}\`; the bank and the day are the query's. Signed like the payment callbacks, over \`<X-Timestamp>.<bank>.<date>.<raw body>\` (the bank and date as in the query).`,
     'The whole file is checked first: a 400 names each problem by line (the header is line 1) and field, and stores nothing.',
     'The same file again answers 200 `already received` and changes nothing; another file for the same bank and day is stored as a correction (the next revision), the earlier ones kept.',
     'The daily reconciliation counts stored reports; comparing them with the payments recorded is not built yet.',
@@ -96,7 +96,7 @@ export const callbackRoutes = (deps: ApiDeps) => {
       const check = checkSignature(
         secrets[sender],
         { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) },
-        await c.req.text(),
+        c.req.path === SETTLEMENT_UPLOAD_PATH ? settlementSignedText(c.req.query('bank') ?? '', c.req.query('date') ?? '', await c.req.text()) : await c.req.text(),
         deps.config.CALLBACK_MAX_SKEW_SECONDS,
       );
       if (!check.ok) throw new HttpProblem('unauthenticated', check.reason);

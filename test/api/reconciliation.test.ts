@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpBank } from '../../activities/bank.js';
 import { posFromConfig } from '../../activities/pos.js';
 import { bankTransactionPolicyFrom } from '../../config.js';
-import { signedHeaders } from '../../api/signatures.js';
+import { signedHeaders, signedSettlementHeaders } from '../../api/signatures.js';
 import { createPassportWorker } from '../../worker/index.js';
 import { findBankTransaction } from '../../db/queries/bank-transactions.js';
 import { SETTLEMENT_HEADER } from '../../db/settlements.js';
@@ -69,7 +69,7 @@ const bankCode = () => `R${randomInt(100_000, 999_999)}`;
 const csv = (bank: string, count: number) => settlementCsv(bank, day, count, 650_000);
 let signedAt = Date.now();
 const upload = (bank: string, body: string) =>
-  s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${day}`, body, { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body, (signedAt += 1000)), 'content-type': 'text/csv' });
+  s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${day}`, body, signedSettlementHeaders(s.config.BANK_CALLBACK_SECRET, { bank, date: day, csv: body }, (signedAt += 1000)));
 const reconciliationOf = async (date = day, bank?: string) =>
   (await s.call('GET', `/manager/reconciliation?date=${date}${bank ? `&bank=${bank}` : ''}`, undefined, { authorization: `Bearer ${await s.managerToken('*')}` })).body;
 
@@ -156,7 +156,7 @@ describe('the comparison with the payments recorded', () => {
   const reportOf = (txs: Array<Omit<BankTransaction, 'source'>>) =>
     [SETTLEMENT_HEADER, ...txs.map((tx) => `${tx.ntpn},${tx.transactionId},${tx.billingCode},${tx.amount},${tx.paidAt}`)].join('\n') + '\n';
   const uploadToday = (bank: string, body: string) =>
-    s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${today}`, body, { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body, (signedAt += 1000)), 'content-type': 'text/csv' });
+    s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${today}`, body, signedSettlementHeaders(s.config.BANK_CALLBACK_SECRET, { bank, date: today, csv: body }, (signedAt += 1000)));
 
   it('applies a payment seen only in the report, shows a conflict and a recorded payment missing from it, and npm run reconcile fails naming them', { timeout: 240_000 }, async () => {
     const [bank, balancedBank] = [bankCode(), bankCode()];

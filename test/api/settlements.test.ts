@@ -2,7 +2,7 @@
 // stored once, a correction kept and flagged, every refusal leaving nothing stored; and the directorate's view.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedHeaders } from '../../api/signatures.js';
+import { signedHeaders, signedSettlementHeaders } from '../../api/signatures.js';
 import { SETTLEMENT_HEADER } from '../../db/settlements.js';
 import { addDays, localDate } from '../../workflows/calendar.js';
 import { startService } from '../support/service.js';
@@ -20,10 +20,11 @@ const day = addDays(today, -1);
 const bankCode = () => `T${randomInt(100_000, 999_999)}`;
 const csv = (bank: string, count: number) => settlementCsv(bank, day, count);
 
-/** As the bank sends it: the CSV signed over its raw text, content-type text/csv. */
+/** As the bank sends it: the CSV signed with its bank and day over its raw text, content-type text/csv. */
 const upload = (bank: string, body: string, options: { date?: string; now?: number; url?: string } = {}) => {
-  const headers = { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body, options.now), 'content-type': 'text/csv' };
-  const path = `/callbacks/bank/settlements?bank=${bank}&date=${options.date ?? day}`;
+  const date = options.date ?? day;
+  const headers = signedSettlementHeaders(s.config.BANK_CALLBACK_SECRET, { bank, date, csv: body }, options.now);
+  const path = `/callbacks/bank/settlements?bank=${bank}&date=${date}`;
   return { headers, send: (h: Record<string, string> = headers) => s.call('POST', path, body, h) };
 };
 const storedFor = async (bank: string) => {
@@ -74,6 +75,9 @@ describe('the signed settlement upload', () => {
     expect(await upload(bank, body, { now: Date.now() - 3_600_000 }).send()).toMatchObject({ status: 401, body: { detail: 'the signature timestamp is stale' } });
     // The body signed is the body read: one byte more and the signature no longer matches.
     expect(await s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${day}`, `${body}\n`, headers)).toMatchObject({ status: 401 });
+    // The bank and the day are signed too: the same signed file filed under another bank or day is refused.
+    expect(await s.call('POST', `/callbacks/bank/settlements?bank=${bankCode()}&date=${day}`, body, headers)).toMatchObject({ status: 401, body: { detail: 'the signature does not match' } });
+    expect(await s.call('POST', `/callbacks/bank/settlements?bank=${bank}&date=${addDays(day, -1)}`, body, headers)).toMatchObject({ status: 401, body: { detail: 'the signature does not match' } });
     expect(await storedFor(bank)).toEqual({ reports: [], lines: 0 });
   });
 
@@ -114,7 +118,7 @@ describe('the signed settlement upload', () => {
     const small = await s.listenWith({ SETTLEMENT_MAX_BYTES: '50000' });
     const other = bankCode();
     const body = csv(other, 1500);
-    const tooLarge = await small.call('POST', `/callbacks/bank/settlements?bank=${other}&date=${day}`, body, { ...signedHeaders(s.config.BANK_CALLBACK_SECRET, body), 'content-type': 'text/csv' });
+    const tooLarge = await small.call('POST', `/callbacks/bank/settlements?bank=${other}&date=${day}`, body, signedSettlementHeaders(s.config.BANK_CALLBACK_SECRET, { bank: other, date: day, csv: body }));
     expect(tooLarge).toMatchObject({ status: 413, body: { type: '/problems/too-large', detail: 'the body may be at most 50000 bytes (SETTLEMENT_MAX_BYTES)' } });
     expect(await storedFor(other)).toEqual({ reports: [], lines: 0 });
     // Every other route keeps MAX_BODY_BYTES.
