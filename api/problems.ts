@@ -40,6 +40,7 @@ const TYPES = {
   'unsupported-media-type': { title: 'The body is not of a media type this route takes', status: 415 },
   'too-large': { title: 'The request body is too large', status: 413 },
   unavailable: { title: 'The service is temporarily unavailable', status: 503 },
+  'not-configured': { title: 'This deployment has no connection for this', status: 501 },
   internal: { title: 'Internal error', status: 500 },
 } as const;
 export type ProblemKind = keyof typeof TYPES;

@@ -39,6 +39,7 @@ const problemDescriptions: Record<number, string> = {
   415: 'The body is not of the media type the route takes',
   422: 'The Idempotency-Key was used before with a different request',
   429: 'Too many requests',
+  501: 'This deployment has no connection for it (e.g. no bank API): asking again does not help',
   503: 'PostgreSQL or Temporal did not answer in time, or no worker took the step within WORKFLOW_STEP_TIMEOUT_SECONDS: retry after `Retry-After` seconds (a step with the same Idempotency-Key happens at most once)',
 };
 

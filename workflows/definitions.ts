@@ -104,6 +104,9 @@ export const paymentReceived = defineSignal<[PaymentNotice]>('paymentReceived');
 export const BANK_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
 export const PAYMENT_SOURCES = ['callback', 'inquiry', 'settlement'] as const;
 export interface BankTransaction { bank: string; transactionId: string; ntpn: string; billingCode: string; amount: number; paidAt: string; source: (typeof PAYMENT_SOURCES)[number]; }
+/** How far before the billing code's issue a bank's time of payment may be (its clock, whole seconds) and still be taken as made after it. */
+export const BANK_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
 export const BANK_TRANSACTION_WORKFLOW = 'bankTransaction';
 export const bankTransactionIdFor = (bank: string, transactionId: string) => `bank-tx-${bank}-${transactionId}`;
 /** Each sighting of the transaction (callback, inquiry, settlement line): the first decides, later ones are compared. */

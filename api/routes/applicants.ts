@@ -129,9 +129,10 @@ const paymentInquiry = createRoute({
   description:
     'Each payment the bank has for the billing code goes through its bank transaction (applied to this application, or refunded with ' +
     'the reason when it cannot be); the answer says what was found and what became of it so far. Rate-limited per application ' +
-    '(PAYMENT_INQUIRY_RATE_PER_HOUR, PAYMENT_INQUIRY_BURST): 429 with Retry-After. 503 when no bank API is configured or the bank does not answer.',
+    '(PAYMENT_INQUIRY_RATE_PER_HOUR, PAYMENT_INQUIRY_BURST): 429 with Retry-After. 501 when this deployment has no bank API (BANK_API_URL; not counted ' +
+    'against the limit); 503 when the bank does not answer.',
   request: { params: applicationIdParams },
-  responses: { 200: jsonResponse('What the bank has for the billing code', paymentInquirySchema), ...problems(400, 401, 404, 429) },
+  responses: { 200: jsonResponse('What the bank has for the billing code', paymentInquirySchema), ...problems(400, 401, 404, 429, 501) },
 });
 
 /** How long the answer waits for the payments found to be applied (or refused): their workflows decide in moments. */
@@ -195,7 +196,6 @@ export const applicantRoutes = (deps: ApiDeps) => {
 
   /** Asks the bank through the paymentInquiry workflow (a second request while one runs joins it). */
   const askTheBank = async (applicationId: string, billingCode: string): Promise<BankTransaction[]> => {
-    if (!deps.config.BANK_API_URL) throw new HttpProblem('unavailable', "this service has no bank inquiry API configured (BANK_API_URL); the bank's callback still applies a payment");
     try {
       return await withStepDeadline(deps, () =>
         deps.temporal.workflow.execute(PAYMENT_INQUIRY_WORKFLOW, {
@@ -213,6 +213,11 @@ export const applicantRoutes = (deps: ApiDeps) => {
 
   const router = newRouter<ApplicantEnv>();
   router.use('/applications/*', requireRole(deps.config.JWT_SECRET, 'applicant'), own);
+  router.use('/applications/:applicationId/payment-inquiry', async (_c, next) => {
+    // Asking again cannot help: answered before the rate limit, so it counts against nothing.
+    if (!deps.config.BANK_API_URL) throw new HttpProblem('not-configured', "this service has no bank inquiry API configured (BANK_API_URL); the bank's callback still applies a payment");
+    await next();
+  });
   router.use(
     '/applications/:applicationId/payment-inquiry',
     rateLimited(db, {

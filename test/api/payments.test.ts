@@ -4,7 +4,7 @@
 // once, a transaction id reused on another billing code, a payment dated before its billing code, a wrong amount.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBankTransaction } from '../../db/queries/bank-transactions.js';
-import { bankTransactionIdFor, type BankTransaction } from '../../workflows/definitions.js';
+import { BANK_CLOCK_TOLERANCE_MS, bankTransactionIdFor, type BankTransaction } from '../../workflows/definitions.js';
 import { decided, newNtpn, paymentCallback, refundExists, refundOpened } from '../support/bank.js';
 import { countRows } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
@@ -103,7 +103,7 @@ describe('the bank callback', () => {
   it('refunds a payment dated before its billing code existed and one of the wrong amount; the application still waits for its payment', async () => {
     const app = await submit();
     const issuedAt = Date.parse(app.paymentDeadline) - s.config.PAYMENT_WINDOW_MINUTES * 60_000;
-    const early = paymentCallback(app, { paidAt: new Date(issuedAt - 60_000).toISOString() });
+    const early = paymentCallback(app, { paidAt: new Date(issuedAt - BANK_CLOCK_TOLERANCE_MS - 60_000).toISOString() });
     const short = paymentCallback(app, { bank: 'MANDIRI', amount: app.amount - 1 });
     expect(await pay(early)).toMatchObject({ status: 202, body: { status: 'accepted' } });
     expect(await pay(short)).toMatchObject({ status: 202, body: { status: 'accepted' } });
@@ -165,6 +165,19 @@ describe('a payment whose callback never came', () => {
     const answer = await s.call('POST', `/applications/${app.applicationId}/payment-inquiry`, undefined, auth);
     expect(answer).toMatchObject({ status: 503, body: { type: '/problems/unavailable', detail: expect.stringMatching(/bank did not answer/) } });
     expect(await stageOf(app.trackingCode)).toBe('AWAITING_PAYMENT');
+  });
+
+  it('answers 501 without a bank API, however often it is asked: no Retry-After, nothing counted against the limit', async () => {
+    const { auth } = await s.applicant();
+    const app = (await s.call('POST', '/applications', sampleSubmission(), auth)).body as Billing;
+    const noBank = await s.listenWith({ BANK_API_URL: '' });
+    for (let i = 0; i < 4; i++) {
+      const answer = await noBank.call('POST', `/applications/${app.applicationId}/payment-inquiry`, undefined, auth);
+      expect(answer).toMatchObject({ status: 501, body: { type: '/problems/not-configured', detail: expect.stringMatching(/no bank inquiry API configured/) } });
+      expect(answer.headers.get('retry-after')).toBeNull();
+    }
+    // The limit was left untouched: the service with a bank API still answers.
+    expect(await s.call('POST', `/applications/${app.applicationId}/payment-inquiry`, undefined, auth)).toMatchObject({ status: 200 });
   });
 
   it("is found by the workflow's own inquiry before the payment window closes, and applied", async () => {

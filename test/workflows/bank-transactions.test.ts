@@ -162,6 +162,16 @@ describe('a bank transaction', () => {
     });
   });
 
+  it("stamped a few seconds before its billing code's issue (a bank's clock, whole seconds) is applied", async () => {
+    await t.withWorker(async () => {
+      const app = await submitted(t);
+      const issuedAt = Date.parse(app.paymentDeadline) - defaultPolicy.paymentWindowMs;
+      const atOnce = bankTransactionFor(app, new Date(Math.floor(issuedAt / 1000) * 1000 - 3_000).toISOString());
+      await t.see(atOnce);
+      expect(await decided(t.db, atOnce)).toMatchObject({ outcome: 'APPLIED', application_id: app.applicationId });
+    });
+  });
+
   it('for a billing code no application has is refunded', async () => {
     await t.withWorker(async () => {
       const tx = bankTransactionFor({ billingCode: '999999999999999', amount: 350_000 }, await t.now());

@@ -2,7 +2,7 @@
 // application is taken here: the bankTransaction workflow asks (applyPayment) and refunds what is refused.
 import { condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import { ACTORS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
+import { ACTORS, BANK_CLOCK_TOLERANCE_MS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
 import { withdrawn } from './cancellation.js';
 import { activities, later, until, type AppliedPayment, type Lifecycle, type Next } from './state.js';
@@ -65,9 +65,10 @@ function transactionRefusal(lc: Lifecycle, tx: BankTransaction): string | undefi
   if (tx.billingCode !== input.billingCode) return `the billing code differs (${input.billingCode})`;
   if (tx.amount !== input.amount) return `the amount differs from the billing (${input.amount} rupiah)`;
   if (input.paymentDeadline) {
-    // The billing code was issued one payment window before its deadline (api/submission.ts).
+    // The billing code was issued one payment window before its deadline (api/submission.ts). A bank's clock and
+    // its whole-second times may put a payment made at once a little before that: only earlier than the tolerance is refused.
     const issuedAt = Date.parse(input.paymentDeadline) - lc.policy.paymentWindowMs;
-    if (Date.parse(tx.paidAt) < issuedAt) return `paid at ${tx.paidAt}, before the billing code was issued at ${new Date(issuedAt).toISOString()}`;
+    if (Date.parse(tx.paidAt) < issuedAt - BANK_CLOCK_TOLERANCE_MS) return `paid at ${tx.paidAt}, before the billing code was issued at ${new Date(issuedAt).toISOString()}`;
     if (Date.parse(tx.paidAt) > Date.parse(input.paymentDeadline)) return `paid at ${tx.paidAt}, after the billing code expired at ${input.paymentDeadline}`;
   }
   return undefined;
