@@ -110,7 +110,7 @@ function crossCheck(day: Applicant[], report: Report, stages: Map<string, string
 }
 
 interface Money {
-  /** Per bank and settlement day: received, applied, refunded, and every difference. */
+  /** Per bank and settlement day: received, applied, refunds opened, and every difference. */
   days: DayMoney[];
   /** What the banks' reports got wrong on purpose (--tamper-settlement). */
   tampered: string[];
@@ -168,13 +168,13 @@ function moneyHtml(money: Money, day: Applicant[]): string {
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<h2>Money</h2>
 <p>Each bank uploaded its settlement report of the day, then the daily reconciliation ran. Callbacks dropped on purpose: ${dropped.length ? dropped.join(', ') : 'none'}.${money.tampered.length ? ` Reports tampered with on purpose: ${escape(money.tampered.join('; '))}.` : ''}</p>
-<table><tr><th>bank</th><th>settlement day</th><th>received</th><th>applied</th><th>refunded</th><th>balanced</th></tr>${rows}</table>
+<table><tr><th>bank</th><th>settlement day</th><th>received</th><th>applied</th><th>refund opened</th><th>balanced</th></tr>${rows}</table>
 ${differences.length ? `<ul>${differences.map((d) => `<li>${escape(d)}</li>`).join('')}</ul>` : '<p>Every rupiah received is an applied payment or a refund.</p>'}`;
 }
 
 function printMoney(money: Money, day: Applicant[]) {
   console.log('\nMoney, per bank and settlement day (rupiah, after the reconciliation):');
-  console.log('  bank       day           received       applied      refunded  balanced');
+  console.log('  bank       day           received       applied refund opened  balanced');
   for (const d of money.days) {
     console.log(`  ${d.bank.padEnd(10)} ${d.date}  ${rupiah(d.received).padStart(12)} ${rupiah(d.applied).padStart(13)} ${rupiah(d.refunded).padStart(13)}  ${d.balanced ? 'yes' : 'NO'}`);
   }
