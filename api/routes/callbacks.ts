@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
 import { bankTransactionPolicyFrom } from '../../config.js';
-import { findRefund, findRefundConfirmation, recordRefundConfirmation } from '../../db/queries/refunds.js';
+import { findRefund, findRefundConfirmation, oneConfirmationAtATime, otherConfirmationOf, recordRefundConfirmation } from '../../db/queries/refunds.js';
 import { storeSettlementReport } from '../../db/queries/settlements.js';
 import { recordUnappliedCallback } from '../../db/queries/unapplied-callbacks.js';
 import { parseSettlementReport, SETTLEMENT_HEADER } from '../../db/settlements.js';
@@ -168,19 +168,25 @@ export const callbackRoutes = (deps: ApiDeps) => {
         await deps.db.insertInto('callback_receipts').values({ sender: 'bank', signature: c.get('signature') }).onConflict((oc) => oc.doNothing()).execute();
         return c.json({ status }, 202);
       };
-      const seen = await findRefundConfirmation(deps.db, reference);
-      if (seen && seen.refund_id !== refundId) throw new HttpProblem('conflict', `this reference confirmed another refund (${seen.refund_id})`);
       if (refund.bank_reference && refund.bank_reference !== reference) throw new HttpProblem('conflict', `the refund was confirmed under the reference ${refund.bank_reference}`);
-      if (seen || refund.bank_reference) return received('duplicate');
-      if (!AWAITING_BANK_STAGES.includes(refund.stage)) throw new HttpProblem('conflict', `no transfer was sent for this refund: it is ${refund.stage}`);
-      try {
-        await withStepDeadline(deps, () => deps.temporal.workflow.getHandle(refundId).signal(refundConfirmed, { reference, confirmedAt }));
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        throw new HttpProblem('conflict', 'the refund is closed');
-      }
-      await recordRefundConfirmation(deps.db, reference, refundId);
-      return received('accepted');
+      if (!refund.bank_reference && !AWAITING_BANK_STAGES.includes(refund.stage)) throw new HttpProblem('conflict', `no transfer was sent for this refund: it is ${refund.stage}`);
+      // One confirmation of the refund at a time: of two references sent at once, the first is taken, the other refused.
+      const status = await oneConfirmationAtATime(deps.db, refundId, async (tx) => {
+        const seen = await findRefundConfirmation(tx, reference);
+        if (seen && seen.refund_id !== refundId) throw new HttpProblem('conflict', `this reference confirmed another refund (${seen.refund_id})`);
+        if (seen || refund.bank_reference) return 'duplicate' as const;
+        const other = await otherConfirmationOf(tx, refundId, reference);
+        if (other) throw new HttpProblem('conflict', `the refund was confirmed under the reference ${other.bank_reference}`);
+        try {
+          await withStepDeadline(deps, () => deps.temporal.workflow.getHandle(refundId).signal(refundConfirmed, { reference, confirmedAt }));
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          throw new HttpProblem('conflict', 'the refund is closed');
+        }
+        await recordRefundConfirmation(tx, reference, refundId);
+        return 'accepted' as const;
+      });
+      return received(status);
     })
     .openapi(settlementUpload, async (c) => {
       const { bank, date } = c.req.valid('query');

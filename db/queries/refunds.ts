@@ -1,6 +1,6 @@
 // The refund ledger as the finance officers and the bank's callback read it (written by the refund workflow's
 // activities, activities/refunds.ts), and the API's record of the bank's confirmations.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, RefundsTable } from '../schema.js';
 import { transactionFacts } from './bank-transactions.js';
 import { ALL_OFFICES, type RefundStage } from '../../workflows/definitions.js';
@@ -45,11 +45,25 @@ export const refundView = (row: RefundRow) => ({
 });
 
 /** The refund a bank reference confirmed, if a confirmation with it was received before. */
-export const findRefundConfirmation = (db: Kysely<DB>, bankReference: string) =>
+export const findRefundConfirmation = (db: Kysely<DB> | Transaction<DB>, bankReference: string) =>
   db.selectFrom('refund_confirmations').select('refund_id').where('bank_reference', '=', bankReference).executeTakeFirst();
 
+/** Another reference a confirmation of this refund was received with before, if any. */
+export const otherConfirmationOf = (db: Kysely<DB> | Transaction<DB>, refundId: string, bankReference: string) =>
+  db.selectFrom('refund_confirmations').select('bank_reference').where('refund_id', '=', refundId).where('bank_reference', '<>', bankReference).executeTakeFirst();
+
+/**
+ * Runs `confirm` for one refund at a time (a lock on its id for the transaction), so confirmations of one refund
+ * with different references sent at once are taken one after the other: the first, and the others refused.
+ */
+export const oneConfirmationAtATime = <T>(db: Kysely<DB>, refundId: string, confirm: (tx: Transaction<DB>) => Promise<T>): Promise<T> =>
+  db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`refund-confirmation:${refundId}`}))`.execute(tx);
+    return confirm(tx);
+  });
+
 /** Recorded once the signal is durable, so the bank's retry after a failure is not taken for a duplicate. */
-export const recordRefundConfirmation = (db: Kysely<DB>, bankReference: string, refundId: string) =>
+export const recordRefundConfirmation = (db: Kysely<DB> | Transaction<DB>, bankReference: string, refundId: string) =>
   db
     .insertInto('refund_confirmations')
     .values({ bank_reference: bankReference, refund_id: refundId })

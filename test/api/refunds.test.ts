@@ -45,6 +45,24 @@ async function refundOpened(): Promise<{ refundId: string; applicationId: string
 const path = (refundId: string, action = '') => `/finance/refunds/${encodeURIComponent(refundId)}${action}`;
 
 describe('a refund, end to end', () => {
+  it('takes one of three confirmations with different references sent at once, and refuses the other two', async () => {
+    const { refundId } = await refundOpened();
+    s.bank.confirmOn(refundId, Infinity); // the bank takes the transfer, and its confirmation comes from this test
+    const finance = bearer(await s.financeToken('PLU'));
+    await eventually(() => s.call('GET', path(refundId), undefined, finance), (r) => r.status === 200);
+    expect((await s.call('POST', path(refundId, '/approve'), undefined, finance)).status).toBe(200);
+    await eventually(() => s.call('GET', path(refundId), undefined, finance), (r) => r.body.stage === 'AWAITING_BANK' && s.bank.transferOf(refundId) !== undefined);
+    const references = ['RA', 'RB', 'RC'].map((r) => `${r}-${randomInt(1e6, 1e7)}`);
+    const answers = await Promise.all(references.map((reference) => s.signedCall('bank', '/callbacks/bank/refunds', { refundId, reference, confirmedAt: new Date().toISOString() }).send()));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409]);
+    const taken = references[answers.findIndex((a) => a.status === 202)];
+    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.body.detail).toBe(`the refund was confirmed under the reference ${taken}`);
+    const refunded = await eventually(() => s.call('GET', path(refundId), undefined, finance), (r) => r.body.stage === 'REFUNDED');
+    expect(refunded.body.bankReference).toBe(taken);
+    expect(await s.db.selectFrom('refund_confirmations').select('bank_reference').where('refund_id', '=', refundId).execute()).toEqual([{ bank_reference: taken }]);
+  });
+
+
   it('is listed for the finance officer of its office, approved, transferred and REFUNDED by the bank’s signed callback', async () => {
     const { refundId, applicationId, input } = await refundOpened();
     const finance = bearer(await s.financeToken('PLU'));
