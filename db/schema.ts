@@ -423,6 +423,8 @@ export interface ReconciliationReportsTable {
   refunded_amount: Tally;
   pending_count: Tally;
   pending_amount: Tally;
+  declined_count: Tally;
+  declined_amount: Tally;
   conflict_count: Tally;
   conflict_amount: Tally;
   missing_count: Tally;
