@@ -28,6 +28,7 @@ export interface DaySummary {
   applied: number;
   refund: number;
   pending: number;
+  declined: number;
   conflicts: number;
   missing: number;
 }
@@ -40,6 +41,7 @@ const summaryOf = (day: DayReconciliation): DaySummary => ({
   applied: day.applied.count,
   refund: day.refund.count,
   pending: day.pending.count,
+  declined: day.declined.count,
   conflicts: day.conflicts.count,
   missing: day.missing.count,
 });

@@ -405,7 +405,7 @@ export interface SettlementLinesTable {
 type Tally = ColumnType<number, number | undefined, number>;
 /**
  * One row per bank and settlement day: its latest report compared with the ledger (db/queries/reconciliation.ts).
- * Each line is applied, refund (opened, whatever its stage; refunded: those already REFUNDED), pending or conflict;
+ * Each line is applied, refund (opened, not declined; refunded: those already REFUNDED), pending, declined or conflict;
  * missing: transactions on record for the bank paid that day (WIB) that no report of the bank lists.
  */
 export interface ReconciliationReportsTable {
@@ -423,6 +423,8 @@ export interface ReconciliationReportsTable {
   refunded_amount: Tally;
   pending_count: Tally;
   pending_amount: Tally;
+  declined_count: Tally;
+  declined_amount: Tally;
   conflict_count: Tally;
   conflict_amount: Tally;
   missing_count: Tally;

@@ -59,6 +59,7 @@ function print(day: DayReconciliation): void {
     ['refund', day.refund],
     ['  refunded', day.refunded],
     ['pending', day.pending],
+    ['declined', day.declined],
     ['conflicts', day.conflicts],
     ['missing', day.missing],
   ];

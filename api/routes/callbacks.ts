@@ -72,7 +72,7 @@ const settlementUpload = createRoute({
     `One CSV per bank and day, header \`${SETTLEMENT_HEADER}\`; the bank and the day are the query's. Signed like the payment callbacks, over \`<X-Timestamp>.<bank>.<date>.<raw body>\` (the bank and date as in the query).`,
     'The whole file is checked first: a 400 names each problem by line (the header is line 1) and field, and stores nothing.',
     'The same file again answers 200 `already received` and changes nothing; another file for the same bank and day is stored as a correction (the next revision), the earlier ones kept.',
-    'The daily reconciliation counts stored reports; comparing them with the payments recorded is not built yet.',
+    'The daily reconciliation hands each line to its bank transaction (a payment whose callback never came is applied or refunded) and compares the day with the payments and refunds recorded: GET /manager/reconciliation and `npm run reconcile -- --check` show the result.',
   ].join(' '),
   request: {
     query: settlementQuery,

@@ -207,6 +207,7 @@ export const managerRoutes = (deps: ApiDeps) => {
             refund: { count: d.refund_count, amount: d.refund_amount },
             refunded: { count: d.refunded_count, amount: d.refunded_amount },
             pending: { count: d.pending_count, amount: d.pending_amount },
+            declined: { count: d.declined_count, amount: d.declined_amount },
             conflicts: { count: d.conflict_count, amount: d.conflict_amount },
             missing: { count: d.missing_count, amount: d.missing_amount },
             balanced: d.balanced,

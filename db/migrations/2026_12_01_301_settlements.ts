@@ -63,6 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .$call(count('refund'))
     .$call(count('refunded'))
     .$call(count('pending'))
+    .$call(count('declined'))
     .$call(count('conflict'))
     .$call(count('missing'))
     .addColumn('balanced', 'boolean', (c) => c.notNull().defaultTo(false))

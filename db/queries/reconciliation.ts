@@ -1,7 +1,8 @@
 // A bank's settlement day compared with the money recorded (README, Reconciliation). Each line of the day's latest
-// report is classified by what its bank transaction became in the ledger: applied, refund (opened, whatever its
-// stage), pending (not on record or not decided yet) or conflict (the line or another sighting disagrees with the
-// transaction as first recorded). Missing: a transaction in the ledger of that bank whose payment day, the WIB date
+// report is classified by what its bank transaction became in the ledger: applied, refund (opened, not declined),
+// declined (its refund declined: neither applied nor returned), pending (not on record or not decided yet) or
+// conflict (already listed by an earlier day, or the line, a callback or an inquiry disagrees with the transaction
+// as first recorded). Missing: a transaction in the ledger of that bank whose payment day, the WIB date
 // of its paid_at, is the settlement day, and that no report of the bank lists (the latest revision of each of its
 // days: a payment held back to a later day's report is settled there). Used by the daily run (reconcileDay, which
 // writes reconciliation_reports and flags the ledger), by `npm run reconcile -- --check` and by the demo day
@@ -29,16 +30,18 @@ export interface DayReconciliation {
   report: { id: string; revision: number; reconciled: boolean } | null;
   received: Tally;
   applied: Tally;
-  /** A refund opened, whatever its stage. */
+  /** A refund opened, whatever its stage but DECLINED. */
   refund: Tally;
   /** Of those, already REFUNDED (the bank confirmed the transfer). */
   refunded: Tally;
   /** On the report, on record or not yet, and not decided yet. */
   pending: Tally;
+  /** Refunds finance declined: the money neither applied nor returned (a difference). */
+  declined: Tally;
   conflicts: Tally;
   /** On record for the bank and day, listed by no report of the bank. */
   missing: Tally;
-  /** Every rupiah received applied or a refund: nothing pending, no conflict, nothing missing, the report reconciled. */
+  /** Every rupiah received applied or a refund: nothing pending, no refund declined, no conflict, nothing missing, the report reconciled. */
   balanced: boolean;
   differences: string[];
 }
@@ -64,23 +67,43 @@ const listed = sql<boolean>`exists (
   where l.bank = bt.bank and l.transaction_id = bt.transaction_id
     and not exists (select 1 from settlement_reports later where later.bank = s.bank and later.settlement_date = s.settlement_date and later.revision > s.revision))`;
 
-/** Each line of a report with what its transaction became: APPLIED, REFUND, PENDING or CONFLICT. */
+/**
+ * Each line of a report with what its transaction became: APPLIED, REFUND, DECLINED (its refund declined), PENDING or
+ * CONFLICT. A conflict: the line lists a payment (same transaction id or NTPN) that the latest revision of an earlier
+ * day of the bank already lists (counted there); or it disagrees with the transaction as recorded (another billing
+ * code, amount or NTPN, or an NTPN recorded for another transaction); or a callback or inquiry of the transaction
+ * disagreed. Conflicts recorded from settlement lines are not read: the latest revision is compared itself, so a
+ * correction that agrees clears what an earlier revision got wrong.
+ */
 const classifiedLines = (reportId: string): RawBuilder<unknown> => sql`
-  select l.line_number, l.transaction_id, l.ntpn, l.billing_code, l.amount, l.paid_at, r.stage as refund_stage, c.reason as conflict_reason,
+  select l.line_number, l.transaction_id, l.ntpn, l.billing_code, l.amount, l.paid_at, r.stage as refund_stage, r.declined_by, r.decline_reason,
+    c.reason as conflict_reason, holder.bank || ' transaction ' || holder.transaction_id as ntpn_holder, earlier.settlement_date as settled_on, earlier.line_number as settled_line,
     bt.ntpn as recorded_ntpn, bt.billing_code as recorded_billing_code, bt.amount as recorded_amount, bt.outcome,
     case
-      when c.reason is not null or bt.outcome = 'CONFLICT' or 'CONFLICT' = any(bt.flags)
+      when earlier.settlement_date is not null or c.reason is not null or holder.transaction_id is not null or bt.outcome = 'CONFLICT'
         or bt.ntpn <> l.ntpn or bt.billing_code <> l.billing_code or bt.amount <> l.amount then 'CONFLICT'
       when bt.outcome = 'APPLIED' then 'APPLIED'
+      when bt.outcome = 'REFUND' and r.stage = 'DECLINED' then 'DECLINED'
       when bt.outcome = 'REFUND' then 'REFUND'
       else 'PENDING'
     end as status
   from settlement_lines l
+  join settlement_reports s on s.id = l.report_id
   left join bank_transactions bt on bt.bank = l.bank and bt.transaction_id = l.transaction_id
   left join refunds r on r.bank = l.bank and r.transaction_id = l.transaction_id
   left join lateral (
-    select reason from bank_transaction_conflicts bc where bc.bank = l.bank and bc.transaction_id = l.transaction_id order by recorded_at desc limit 1
+    select reason from bank_transaction_conflicts bc
+    where bc.bank = l.bank and bc.transaction_id = l.transaction_id and bc.source <> 'settlement' order by recorded_at desc limit 1
   ) c on true
+  left join lateral (
+    select o.bank, o.transaction_id from bank_transactions o where o.ntpn = l.ntpn and not (o.bank = l.bank and o.transaction_id = l.transaction_id)
+  ) holder on true
+  left join lateral (
+    select e.settlement_date, el.line_number from settlement_lines el join settlement_reports e on e.id = el.report_id
+    where el.bank = l.bank and (el.transaction_id = l.transaction_id or el.ntpn = l.ntpn) and e.settlement_date < s.settlement_date
+      and not exists (select 1 from settlement_reports later where later.bank = e.bank and later.settlement_date = e.settlement_date and later.revision > e.revision)
+    order by e.settlement_date limit 1
+  ) earlier on true
   where l.report_id = ${reportId}`;
 
 interface ClassifiedLine {
@@ -91,6 +114,11 @@ interface ClassifiedLine {
   amount: string;
   paid_at: Date;
   conflict_reason: string | null;
+  ntpn_holder: string | null;
+  settled_on: string | null;
+  settled_line: number | null;
+  declined_by: string | null;
+  decline_reason: string | null;
   recorded_ntpn: string | null;
   recorded_billing_code: string | null;
   recorded_amount: string | null;
@@ -115,6 +143,7 @@ export async function compareDay(db: Kysely<DB> | Transaction<DB>, bank: string,
     refund: none(),
     refunded: none(),
     pending: none(),
+    declined: none(),
     conflicts: none(),
     missing: none(),
     balanced: false,
@@ -141,11 +170,18 @@ async function compareLines(db: Kysely<DB> | Transaction<DB>, reportId: string, 
       day.refunded = tally(row.refunded_n, row.refunded_amount);
     }
     else if (row.status === 'PENDING') day.pending = counted;
+    else if (row.status === 'DECLINED') day.declined = counted;
     else day.conflicts = counted;
   }
   if (day.pending.count > 0) {
     const pending = await detail(db, reportId, 'PENDING');
     day.differences.push(`${day.pending.count} payments (${rupiah(day.pending.amount)}) pending: not applied or refunded yet (${named(pending.map((l) => l.transaction_id), day.pending.count)})`);
+  }
+  if (day.declined.count > 0) {
+    const declined = await detail(db, reportId, 'DECLINED');
+    for (const line of declined)
+      day.differences.push(`refund declined on line ${line.line_number}: ${day.bank} transaction ${line.transaction_id}, ${rupiah(Number(line.amount))}, declined by ${line.declined_by ?? 'finance'} (${line.decline_reason ?? 'no reason given'}): neither applied nor returned`);
+    if (day.declined.count > declined.length) day.differences.push(`and ${day.declined.count - declined.length} more refunds declined`);
   }
   if (day.conflicts.count > 0) {
     const conflicts = await detail(db, reportId, 'CONFLICT');
@@ -159,10 +195,12 @@ const detail = async (db: Kysely<DB> | Transaction<DB>, reportId: string, status
 
 /** The conflict as the bank transaction recorded it, or else how the line differs from the ledger. */
 function conflictReason(bank: string, line: ClassifiedLine): string {
-  if (line.conflict_reason) return line.conflict_reason;
+  const tx = `${bank} transaction ${line.transaction_id}`;
+  if (line.settled_on) return `${tx} already settled on ${line.settled_on} (line ${line.settled_line} of that day's report): listed twice, counted there`;
+  if (line.ntpn_holder) return `NTPN ${line.ntpn} is already recorded for ${line.ntpn_holder}`;
   const asLine: BankTransaction = { bank, transactionId: line.transaction_id, ntpn: line.ntpn, billingCode: line.billing_code, amount: Number(line.amount), paidAt: line.paid_at.toISOString(), source: 'settlement' };
   const recorded = { ...asLine, ntpn: line.recorded_ntpn ?? line.ntpn, billingCode: line.recorded_billing_code ?? line.billing_code, amount: Number(line.recorded_amount ?? line.amount) };
-  return sightingConflict(recorded, asLine) ?? `${bank} transaction ${line.transaction_id} is flagged CONFLICT in the ledger (outcome ${line.outcome})`;
+  return sightingConflict(recorded, asLine) ?? line.conflict_reason ?? `${tx} is a conflict in the ledger (outcome ${line.outcome})`;
 }
 
 /** Transactions of the bank paid on the day (WIB) that no report of the bank lists. */
@@ -209,6 +247,8 @@ export async function reconcileDay(db: Kysely<DB>, bank: string, date: string): 
       refunded_amount: day.refunded.amount,
       pending_count: day.pending.count,
       pending_amount: day.pending.amount,
+      declined_count: day.declined.count,
+      declined_amount: day.declined.amount,
       conflict_count: day.conflicts.count,
       conflict_amount: day.conflicts.amount,
       missing_count: day.missing.count,

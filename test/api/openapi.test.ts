@@ -27,6 +27,11 @@ describe('the OpenAPI document', () => {
     // Generated from the zod schemas: the submission's rules are there, with their components.
     expect(body.components.schemas.Submission.required).toEqual(expect.arrayContaining(['nik', 'birthDate', 'sex', 'applicationType']));
     expect(body.components.schemas.Problem.properties).toHaveProperty('errors');
+    // What is built, not what was once missing: the daily run compares each settlement report with the payments.
+    const settlements = body.paths['/callbacks/bank/settlements'].post.description as string;
+    expect(settlements).not.toMatch(/not built/);
+    expect(settlements).toContain('The daily reconciliation hands each line to its bank transaction');
+    expect(body.components.schemas.Reconciliation.properties.days.items.properties).toHaveProperty('declined');
   });
 
   it('has a docs page whose every script and style is served by the service itself (no internet needed)', async () => {

@@ -11,7 +11,7 @@ import { storeSettlementReport } from '../../db/queries/settlements.js';
 import { localDate } from '../../workflows/calendar.js';
 import { RECONCILIATION_WORKFLOW, bankTransactionIdFor, type BankTransaction } from '../../workflows/definitions.js';
 import type { ReconciliationInput, ReconciliationResult } from '../../workflows/reconciliation.js';
-import { bankTransactionFor, decided } from '../support/bank.js';
+import { bankTransactionFor, decided, newNtpn } from '../support/bank.js';
 import { ownDatabase } from '../support/databases.js';
 import { applicationRow } from '../support/read-model.js';
 import { skipTo, stageReached, submitted } from '../support/scenarios.js';
@@ -131,5 +131,93 @@ describe('the daily reconciliation', () => {
       expect((await findBankTransaction(t.db, txs[0]!))?.settled_at).toBeNull();
       expect((await t.client.workflow.getHandle(bankTransactionIdFor(bank, txs[0]!.transactionId)).describe()).status.name).toBe('RUNNING');
     });
+  });
+});
+
+// The comparison of a day on its own (db/queries/reconciliation.ts), from ledger rows as the bankTransaction and
+// refund workflows write them and reports as the upload stores them.
+describe('comparing a day', () => {
+  const ledger = async (tx: BankTransaction, outcome: 'APPLIED' | 'REFUND', refundStage?: 'AWAITING_APPROVAL' | 'DECLINED') => {
+    const facts = { bank: tx.bank, transaction_id: tx.transactionId, ntpn: tx.ntpn, billing_code: tx.billingCode, amount: tx.amount, paid_at: tx.paidAt };
+    await t.db.insertInto('bank_transactions').values({ ...facts, first_source: tx.source, outcome, decided_at: new Date() }).execute();
+    if (!refundStage) return;
+    const now = new Date();
+    await t.db
+      .insertInto('refunds')
+      .values({ ...facts, refund_id: `refund-${tx.bank}-${tx.transactionId}`, reason: 'unknown billing code', stage: refundStage, stage_seq: 2, stage_entered_at: now, opened_at: now, updated_at: now, ...(refundStage === 'DECLINED' && { declined_by: 'finance-1', decline_reason: 'paid twice' }) })
+      .execute();
+  };
+  const processed = async (stored: ReturnType<typeof report>) => {
+    const { report: r } = await stored;
+    await t.db.updateTable('settlement_reports').set({ processed_at: new Date() }).where('id', '=', r.id).execute();
+  };
+  const txOn = (bank: string, date: string, n: number, amount = 350_000): BankTransaction => ({
+    bank,
+    transactionId: `${bank}-${n}`,
+    ntpn: newNtpn(),
+    billingCode: `99996000000000${n}`,
+    amount,
+    paidAt: `${date}T10:00:00+07:00`,
+    source: 'settlement',
+  });
+
+  it('counts a payment listed by two days once: the later day has it as already settled and does not balance', async () => {
+    const bank = `Z${randomInt(100_000, 999_999)}`;
+    const tx = txOn(bank, '2026-11-27', 1);
+    await ledger(tx, 'REFUND', 'AWAITING_APPROVAL');
+    await processed(report(bank, '2026-11-27', [tx]));
+    await processed(report(bank, '2026-11-28', [tx]));
+    expect(await reconciliationCheck(t.db, { date: '2026-11-27', bank })).toMatchObject({ balanced: true, days: [{ refund: { count: 1, amount: 350_000 } }] });
+    const later = await reconciliationCheck(t.db, { date: '2026-11-28', bank });
+    expect(later).toMatchObject({ balanced: false, days: [{ received: { count: 1 }, refund: { count: 0, amount: 0 }, conflicts: { count: 1, amount: 350_000 } }] });
+    expect(later.differences).toEqual([`${bank} 2026-11-28: conflict on line 2: ${bank} transaction ${tx.transactionId} already settled on 2026-11-27 (line 2 of that day's report): listed twice, counted there`]);
+
+    // Another transaction id with the same NTPN is the same payment listed again.
+    const sameNtpn = { ...txOn(bank, '2026-11-27', 2), ntpn: tx.ntpn };
+    await processed(report(bank, '2026-11-29', [sameNtpn]));
+    expect((await reconciliationCheck(t.db, { date: '2026-11-29', bank })).differences).toEqual([
+      `${bank} 2026-11-29: conflict on line 2: ${bank} transaction ${sameNtpn.transactionId} already settled on 2026-11-27 (line 2 of that day's report): listed twice, counted there`,
+    ]);
+
+    // A correction of the earlier day that no longer lists it: the later day counts it, and balances.
+    await processed(report(bank, '2026-11-27', []));
+    expect(await reconciliationCheck(t.db, { date: '2026-11-28', bank })).toMatchObject({ balanced: true, days: [{ refund: { count: 1, amount: 350_000 }, conflicts: { count: 0 } }] });
+  });
+
+  it('judges a day by its latest revision: a corrected conflicting line no longer counts, a callback conflict still does', async () => {
+    const bank = `Z${randomInt(100_000, 999_999)}`;
+    const day = '2026-11-20';
+    const [right, calledBack] = [txOn(bank, day, 1), txOn(bank, day, 2)];
+    await ledger({ ...right, source: 'callback' }, 'APPLIED');
+    await ledger({ ...calledBack, source: 'callback' }, 'APPLIED');
+    // The first revision listed the wrong amount: a conflict, recorded by the bank transaction.
+    await t.db.insertInto('bank_transaction_conflicts').values({ bank, transaction_id: right.transactionId, sighting_key: randomUUID(), source: 'settlement', sighting: '{}', reason: `${bank} transaction ${right.transactionId} seen again with another amount 351000 (first seen: 350000)` }).execute();
+    await t.db.updateTable('bank_transactions').set({ flags: ['CONFLICT'] }).where('transaction_id', '=', right.transactionId).execute();
+    // A second callback of the other transaction said another billing code.
+    const callbackConflict = `${bank} transaction ${calledBack.transactionId} seen again with another billingCode 999960000000009 (first seen: ${calledBack.billingCode})`;
+    await t.db.insertInto('bank_transaction_conflicts').values({ bank, transaction_id: calledBack.transactionId, sighting_key: randomUUID(), source: 'callback', sighting: '{}', reason: callbackConflict }).execute();
+    await t.db.updateTable('bank_transactions').set({ flags: ['CONFLICT'] }).where('transaction_id', '=', calledBack.transactionId).execute();
+
+    await processed(report(bank, day, [{ ...right, amount: 351_000 }, calledBack]));
+    expect((await reconciliationCheck(t.db, { date: day, bank })).days).toMatchObject([{ conflicts: { count: 2, amount: 701_000 }, balanced: false }]);
+    // The correction lists the right amount: only the callback's conflict is left.
+    await processed(report(bank, day, [right, calledBack]));
+    const corrected = await reconciliationCheck(t.db, { date: day, bank });
+    expect(corrected.days).toMatchObject([{ applied: { count: 1, amount: 350_000 }, conflicts: { count: 1, amount: 350_000 }, balanced: false }]);
+    expect(corrected.differences).toEqual([`${bank} ${day}: conflict on line 3: ${callbackConflict}`]);
+  });
+
+  it('makes a declined refund a difference: the money is neither applied nor returned', async () => {
+    const bank = `Z${randomInt(100_000, 999_999)}`;
+    const day = '2026-11-21';
+    const [declined, open] = [txOn(bank, day, 1), txOn(bank, day, 2)];
+    await ledger(declined, 'REFUND', 'DECLINED');
+    await ledger(open, 'REFUND', 'AWAITING_APPROVAL');
+    await processed(report(bank, day, [declined, open]));
+    const check = await reconciliationCheck(t.db, { date: day, bank });
+    expect(check.days).toMatchObject([{ received: { count: 2 }, refund: { count: 1, amount: 350_000 }, declined: { count: 1, amount: 350_000 }, balanced: false }]);
+    expect(check.differences).toEqual([
+      `${bank} ${day}: refund declined on line 2: ${bank} transaction ${declined.transactionId}, 350,000 rupiah, declined by finance-1 (paid twice): neither applied nor returned`,
+    ]);
   });
 });
