@@ -182,6 +182,7 @@ export const policyFrom = (config: Config) => ({
   pickupRemindersMs: config.PICKUP_REMINDER_DAYS.map((d) => d * 86_400_000),
   paymentInquiryBeforeMs: config.PAYMENT_INQUIRY_BEFORE_MINUTES * 60_000,
   paymentInquiryGraceMs: config.PAYMENT_INQUIRY_GRACE_MINUTES * 60_000,
+  refund: refundPolicyFrom(config),
 });
 
 /** Policy handed to each refund at its start (by whatever opens it), so a running refund keeps its rules. */

@@ -195,8 +195,13 @@ export const interviewSchema = z
   .strictObject({
     outcome: z.enum(INTERVIEW_OUTCOMES, { error: `must be one of ${INTERVIEW_OUTCOMES.join(', ')}` }),
     reason: text({ multiline: true }).trim().min(3, { error: 'must be a few words' }).max(500).optional(),
+    refundFee: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .openapi({ description: 'REJECTED only: the regulation refunds the fee for this rejection; a refund of the payment is opened for the finance officer' }),
   })
   .refine((v) => v.outcome !== 'REJECTED' || v.reason, { path: ['reason'], error: 'is required when the outcome is REJECTED' })
+  .refine((v) => !v.refundFee || v.outcome === 'REJECTED', { path: ['refundFee'], error: 'only a rejection can refund the fee' })
   .openapi('InterviewOutcome');
 
 export const bapSchema = z

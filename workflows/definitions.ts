@@ -71,6 +71,8 @@ export interface Policy {
   paymentInquiryBeforeMs?: number;
   /** How long past the window an application waits for a payment made in time that is on record but has not reached it yet. */
   paymentInquiryGraceMs?: number;
+  /** Handed to the refund of a rejection the regulation refunds (absent in early workflows: the default below). */
+  refund?: RefundPolicy;
 }
 
 export interface ApplicationInput {
@@ -200,6 +202,8 @@ export const INTERVIEW_OUTCOMES = ['APPROVED', 'REJECTED', 'NO_SHOW'] as const;
 export interface InterviewRecord extends OfficerAction {
   outcome: (typeof INTERVIEW_OUTCOMES)[number];
   reason?: string;
+  /** REJECTED only: the officer records that the regulation refunds the fee for this rejection; a refund of the payment is opened. */
+  refundFee?: boolean;
 }
 export const recordInterview = defineUpdate<ApplicationState, [InterviewRecord]>('recordInterview');
 

@@ -69,7 +69,8 @@ const listed = sql<boolean>`exists (
 
 /**
  * Each line of a report with what its transaction became: APPLIED, REFUND, DECLINED (its refund declined), PENDING or
- * CONFLICT. A conflict: the line lists a payment (same transaction id or NTPN) that the latest revision of an earlier
+ * CONFLICT. A payment applied and then refunded (a rejection the regulation refunds) is a REFUND; if that refund is
+ * declined, the fee stays applied. A conflict: the line lists a payment (same transaction id or NTPN) that the latest revision of an earlier
  * day of the bank already lists (counted there); or it disagrees with the transaction as recorded (another billing
  * code, amount or NTPN, or an NTPN recorded for another transaction); or a callback or inquiry of the transaction
  * disagreed. Conflicts recorded from settlement lines are not read: the latest revision is compared itself, so a
@@ -82,6 +83,7 @@ const classifiedLines = (reportId: string): RawBuilder<unknown> => sql`
     case
       when earlier.settlement_date is not null or c.reason is not null or holder.transaction_id is not null or bt.outcome = 'CONFLICT'
         or bt.ntpn <> l.ntpn or bt.billing_code <> l.billing_code or bt.amount <> l.amount then 'CONFLICT'
+      when bt.outcome = 'APPLIED' and r.stage is not null and r.stage <> 'DECLINED' then 'REFUND'
       when bt.outcome = 'APPLIED' then 'APPLIED'
       when bt.outcome = 'REFUND' and r.stage = 'DECLINED' then 'DECLINED'
       when bt.outcome = 'REFUND' then 'REFUND'

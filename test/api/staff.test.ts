@@ -100,6 +100,8 @@ describe('officers', () => {
     const plu = await bearer(s.officerToken('PLU', 'officer-plu-3'));
     const noReason = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'REJECTED' }, plu);
     expect(noReason).toMatchObject({ status: 400, body: { errors: [{ field: 'reason', reason: 'is required when the outcome is REJECTED' }] } });
+    const refundWithApproval = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED', refundFee: true }, plu);
+    expect(refundWithApproval).toMatchObject({ status: 400, body: { errors: [{ field: 'refundFee', reason: 'only a rejection can refund the fee' }] } });
     const rejected = await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'REJECTED', reason: 'documents do not match the KTP' }, plu);
     expect(rejected).toMatchObject({ status: 200, body: { stage: 'REJECTED' } });
     expect((await auditOf(a.applicationId)).at(-1)).toEqual({ stage: 'REJECTED', actor: 'officer-plu-3', reason: 'documents do not match the KTP' });

@@ -207,6 +207,17 @@ describe('comparing a day', () => {
     expect(corrected.differences).toEqual([`${bank} ${day}: conflict on line 3: ${callbackConflict}`]);
   });
 
+  it('counts a payment applied and then refunded (a rejection the regulation refunds) as a refund, and as applied if that refund is declined', async () => {
+    const bank = `Z${randomInt(100_000, 999_999)}`;
+    const day = '2026-11-20';
+    const [refunded, kept] = [txOn(bank, day, 1), txOn(bank, day, 2)];
+    await ledger(refunded, 'APPLIED', 'AWAITING_APPROVAL');
+    await ledger(kept, 'APPLIED', 'DECLINED');
+    await processed(report(bank, day, [refunded, kept]));
+    const check = await reconciliationCheck(t.db, { date: day, bank });
+    expect(check).toMatchObject({ balanced: true, days: [{ received: { count: 2 }, applied: { count: 1, amount: 350_000 }, refund: { count: 1, amount: 350_000 }, declined: { count: 0 } }] });
+  });
+
   it('makes a declined refund a difference: the money is neither applied nor returned', async () => {
     const bank = `Z${randomInt(100_000, 999_999)}`;
     const day = '2026-11-21';

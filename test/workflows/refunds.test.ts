@@ -11,6 +11,7 @@ import {
   cancelApplication,
   declineRefund,
   getRefundState,
+  recordInterview,
   refundConfirmed,
   refundIdFor,
   type NoticeKind,
@@ -19,7 +20,7 @@ import {
 } from '../../workflows/definitions.js';
 import { refund } from '../../workflows/index.js';
 import { eventually } from '../support/eventually.js';
-import { acceptedUpdates, submitted } from '../support/scenarios.js';
+import { acceptedUpdates, awaitingInterview, onAppointmentDay, submitted } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
@@ -87,6 +88,40 @@ async function transfersSent(refundId: string, n: number): Promise<void> {
     await t.env.sleep(WINDOW + 60_000);
   }
 }
+
+describe('a rejection the regulation refunds', () => {
+  it('opens the refund of the applied payment when the officer says so, and only for a rejection', async () => {
+    await withBank(async () => {
+      const app = await awaitingInterview(t);
+      await onAppointmentDay(t, app.appointment);
+      const officer = { officerId: 'officer-plu-1', officeCode: 'PLU' };
+      await expect(app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED', refundFee: true }] })).rejects.toMatchObject({
+        cause: { details: [{ field: 'refundFee' }] },
+      });
+      await app.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'REJECTED', reason: 'the office cannot issue this passport type', refundFee: true }] });
+      expect(await app.handle.result()).toBe('REJECTED');
+      const refundId = refundIdFor('BRI', `TX-${app.billingCode}`);
+      await stageShown(refundId, 'AWAITING_APPROVAL');
+      expect(await ledger(refundId)).toMatchObject({
+        application_id: app.applicationId,
+        office_code: 'PLU',
+        amount: app.amount,
+        reason: 'rejected at the interview (the office cannot issue this passport type); the regulation refunds the fee',
+      });
+      expect(await notices(app.applicationId)).toEqual(['REFUND_OPENED']);
+    });
+  });
+
+  it('opens none for a rejection the officer does not mark', async () => {
+    await withBank(async () => {
+      const app = await awaitingInterview(t);
+      await onAppointmentDay(t, app.appointment);
+      await app.handle.executeUpdate(recordInterview, { args: [{ officerId: 'officer-plu-1', officeCode: 'PLU', outcome: 'REJECTED', reason: 'documents do not match' }] });
+      expect(await app.handle.result()).toBe('REJECTED');
+      expect(await ledger(refundIdFor('BRI', `TX-${app.billingCode}`))).toBeUndefined();
+    });
+  });
+});
 
 describe('a refund', () => {
   it('is approved by a finance officer of its office, transferred, and REFUNDED once the bank confirms', async () => {

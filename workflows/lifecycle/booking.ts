@@ -1,8 +1,8 @@
 // AWAITING_BOOKING and AWAITING_INTERVIEW: a seat is booked (and may be changed once, until the day before),
 // then the interview, photo and biometrics by the end of the appointment day. A no-show with a change of
 // session left goes back to booking.
-import { condition, setHandler } from '@temporalio/workflow';
-import { ACTORS, bookSession, rescheduleSession, type Actor, type Appointment, type BookingRequest, type InterviewRecord } from '../definitions.js';
+import { condition, patched, setHandler } from '@temporalio/workflow';
+import { ACTORS, bookSession, rescheduleSession, type Actor, type Appointment, type BookingRequest, type InterviewRecord, type RefundPolicy } from '../definitions.js';
 import { withdrawn } from './cancellation.js';
 import { awaitingPrinting } from './printing.js';
 import { activities, later, nowIso, rejectStep, until, type Lifecycle, type Next } from './state.js';
@@ -44,8 +44,35 @@ async function awaitingInterview(lc: Lifecycle, booked: Appointment, actor: Acto
   if (lc.cancelled) return () => withdrawn(lc);
   const { interview } = lc;
   if (!interview || interview.outcome === 'NO_SHOW') return noShow(lc, interview);
-  if (interview.outcome === 'REJECTED') return { stage: 'REJECTED', actor: interview.officerId, reason: interview.reason };
+  if (interview.outcome === 'REJECTED') {
+    if (interview.refundFee) await refundTheFee(lc, interview);
+    return { stage: 'REJECTED', actor: interview.officerId, reason: interview.reason };
+  }
   return () => awaitingPrinting(lc, interview);
+}
+
+/** What a refund of a rejection is handed when the application started before its policy carried one. */
+const DEFAULT_REFUND_POLICY: RefundPolicy = { confirmWithinMs: 24 * 3_600_000, maxTransferAttempts: 3 };
+
+/**
+ * A rejection the regulation refunds (the officer says so): the payment applied to this application is refunded
+ * through its own refund workflow, one per bank transaction, which a finance officer of the office approves.
+ */
+async function refundTheFee(lc: Lifecycle, interview: InterviewRecord): Promise<void> {
+  const { payment } = lc;
+  if (!payment || !patched('refund-on-rejection')) return;
+  await activities.openRefund({
+    bank: payment.bank ?? 'LEGACY',
+    transactionId: payment.transactionId,
+    ntpn: payment.ntpn ?? '',
+    billingCode: payment.billingCode,
+    amount: payment.amount,
+    paidAt: payment.paidAt,
+    reason: `rejected at the interview (${interview.reason ?? 'no reason given'}); the regulation refunds the fee`,
+    applicationId: lc.input.applicationId,
+    officeCode: lc.input.officeCode,
+    policy: lc.policy.refund ?? DEFAULT_REFUND_POLICY,
+  });
 }
 
 /** NO_SHOW: the seat was used; one new booking is allowed, then the application is cancelled. */

@@ -73,6 +73,7 @@ export const OFFICER_STEPS = [
     alreadyDone: (lc) => (lc.interview || lc.cancelled ? 'the interview is already recorded' : undefined),
     check: (lc, record) => {
       if (record.outcome === 'REJECTED' && !record.reason?.trim()) rejectField('reason', 'a rejection needs a reason');
+      if (record.refundFee && record.outcome !== 'REJECTED') rejectField('refundFee', 'only a rejection can refund the fee');
       if (record.outcome === 'APPROVED' && needsBap(lc) && !lc.state.bapRecorded) rejectStep(`a ${lc.input.applicationType} passport needs the BAP recorded before approval`);
       // Every outcome belongs to the appointment day (office local): an early approval would start the SLA clock early.
       const dayStarts = lc.appointmentDayStarts();
