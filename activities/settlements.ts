@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import type { Selectable } from 'kysely';
 import { seeBankTransaction } from '../api/bank-intake.js';
-import { reconcileDay, unbalancedDays, type DayReconciliation } from '../db/queries/reconciliation.js';
+import { reconcileDay, recentDays, type DayReconciliation } from '../db/queries/reconciliation.js';
 import { finishSettlementReport, markSighted, settlementLinesAfter, sightingProgress, unprocessedSettlementReports } from '../db/queries/settlements.js';
 import type { SettlementLinesTable } from '../db/schema.js';
 import { importSettlementDir } from '../db/settlements.js';
@@ -89,10 +89,10 @@ export const createSettlementActivities = (deps: ActivityDeps) => ({
   },
   /**
    * Days compared with the ledger again, each row rewritten: those given, or every day from `since` (a date) that
-   * the last comparison left unbalanced.
+   * a run compared before, balanced or not.
    */
   async reconcileSettlementDays(which: { since: string } | { days: Array<{ bank: string; settlementDate: string }> }): Promise<DaySummary[]> {
-    const days = 'days' in which ? which.days : await unbalancedDays(deps.db, which.since);
+    const days = 'days' in which ? which.days : await recentDays(deps.db, which.since);
     const result: DaySummary[] = [];
     for (const { bank, settlementDate } of days) result.push(summaryOf(await reconcileDay(deps.db, bank, settlementDate)));
     return result;

@@ -471,7 +471,11 @@ export const paymentCallbackSchema = z
       .string()
       .regex(BANK_CODE, { error: 'must be the bank\'s code in capitals, e.g. BRI, BNI, MANDIRI' })
       .openapi({ description: 'The bank that took the payment: its transaction ids are its own', example: 'BNI' }),
-    transactionId: text().min(1).max(64).openapi({ description: "The bank's own id of the transaction (unique within the bank)" }),
+    transactionId: text()
+      .min(1)
+      .max(64)
+      .regex(/^[!-~]([ -~]*[!-~])?$/, { error: 'must be printable ASCII with no space at either end, as the settlement report writes it' })
+      .openapi({ description: "The bank's own id of the transaction (unique within the bank)" }),
     ntpn: z
       .string()
       .regex(/^[0-9A-Z]{16}$/, { error: 'must be the 16-character state receipt number (NTPN)' })

@@ -58,7 +58,7 @@ export async function reconciliation(input: ReconciliationInput = {}): Promise<R
   }
   log.info('reconciliation reports reconciled', { reports: counted.length, dropped: dropFolder?.stored.length ?? 0 });
   if (pending.length === RECONCILIATION_PAGE) return continueAsNew<typeof reconciliation>({ ...input, continued: true });
-  const days = await settleUnbalancedDays();
+  const days = await settleRecentDays();
   return { dropFolder, counted, days };
 }
 
@@ -72,10 +72,10 @@ async function sendLines(report: PendingReport, pageSize: number): Promise<boole
 }
 
 /**
- * The look-back's unbalanced days compared again; those with payments still pending (their transactions just sent,
+ * The look-back's days compared again, balanced or not (a refund declined or a later report changes a day that balanced); those with payments still pending (their transactions just sent,
  * being decided) compared again every SETTLE_POLL for up to SETTLE_WAIT_MS. Still pending then: the next run.
  */
-async function settleUnbalancedDays(): Promise<DaySummary[]> {
+async function settleRecentDays(): Promise<DaySummary[]> {
   const since = addDays(localDate(new Date(), 'Asia/Jakarta'), -RECONCILIATION_LOOK_BACK_DAYS);
   const days = await store.reconcileSettlementDays({ since });
   const waitUntil = Date.now() + SETTLE_WAIT_MS;

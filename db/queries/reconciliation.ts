@@ -268,9 +268,13 @@ export async function reconcileDay(db: Kysely<DB>, bank: string, date: string): 
   });
 }
 
-/** Days (bank and date) from `since` on that the last run found not balanced: each run compares them again. */
-export const unbalancedDays = async (db: Kysely<DB>, since: string): Promise<Array<{ bank: string; settlementDate: string }>> =>
-  (await db.selectFrom('reconciliation_reports').select(['bank', 'settlement_date']).where('balanced', '=', false).where('settlement_date', '>=', since).orderBy('settlement_date').orderBy('bank').execute()).map(
+/**
+ * Days (bank and date) from `since` on that a run compared before, balanced or not: each run compares them again,
+ * since a refund declined or confirmed, a later report listing a payment again, or a payment recorded later changes
+ * a day that balanced.
+ */
+export const recentDays = async (db: Kysely<DB>, since: string): Promise<Array<{ bank: string; settlementDate: string }>> =>
+  (await db.selectFrom('reconciliation_reports').select(['bank', 'settlement_date']).where('settlement_date', '>=', since).orderBy('settlement_date').orderBy('bank').execute()).map(
     (r) => ({ bank: r.bank, settlementDate: r.settlement_date }),
   );
 

@@ -131,6 +131,10 @@ describe('the bank callback', () => {
       status: 400,
       body: { errors: [{ field: 'bank', reason: expect.stringMatching(/bank's code/) }, { field: 'ntpn', reason: expect.stringMatching(/NTPN/) }] },
     });
+    // A transaction id the settlement report could never list (a space at either end) is refused, not a new transaction.
+    for (const transactionId of [' TX-1', 'TX-1 ']) {
+      expect(await pay(paymentCallback(app, { transactionId }))).toMatchObject({ status: 400, body: { errors: [{ field: 'transactionId', reason: expect.stringMatching(/no space at either end/) }] } });
+    }
     expect(await s.db.selectFrom('bank_transactions').select('bank').where('billing_code', '=', app.billingCode).execute()).toEqual([]);
   });
 });

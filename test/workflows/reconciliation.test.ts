@@ -6,9 +6,9 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBankTransaction } from '../../db/queries/bank-transactions.js';
-import { reconciliationCheck } from '../../db/queries/reconciliation.js';
+import { reconcileDay, reconciliationCheck } from '../../db/queries/reconciliation.js';
 import { storeSettlementReport } from '../../db/queries/settlements.js';
-import { localDate } from '../../workflows/calendar.js';
+import { addDays, localDate } from '../../workflows/calendar.js';
 import { RECONCILIATION_WORKFLOW, bankTransactionIdFor, type BankTransaction } from '../../workflows/definitions.js';
 import type { ReconciliationInput, ReconciliationResult } from '../../workflows/reconciliation.js';
 import { bankTransactionFor, decided, newNtpn } from '../support/bank.js';
@@ -216,6 +216,19 @@ describe('comparing a day', () => {
     await processed(report(bank, day, [refunded, kept]));
     const check = await reconciliationCheck(t.db, { date: day, bank });
     expect(check).toMatchObject({ balanced: true, days: [{ received: { count: 2 }, applied: { count: 1, amount: 350_000 }, refund: { count: 1, amount: 350_000 }, declined: { count: 0 } }] });
+  });
+
+  it('compares again, at the next run, a day that balanced and whose refund was then declined', async () => {
+    const bank = `Z${randomInt(100_000, 999_999)}`;
+    const day = addDays(localDate(new Date(await t.env.currentTimeMs()), 'Asia/Jakarta'), -2);
+    const tx = txOn(bank, day, 1);
+    await ledger(tx, 'REFUND', 'AWAITING_APPROVAL');
+    await processed(report(bank, day, [tx]));
+    await reconcileDay(t.db, bank, day);
+    expect(await rowOf(bank, day)).toMatchObject({ balanced: true });
+    await t.db.updateTable('refunds').set({ stage: 'DECLINED', declined_by: 'finance-1', decline_reason: 'paid twice' }).where('transaction_id', '=', tx.transactionId).execute();
+    await t.withWorker(() => reconcile());
+    expect(await rowOf(bank, day)).toMatchObject({ balanced: false, declined_count: 1 });
   });
 
   it('makes a declined refund a difference: the money is neither applied nor returned', async () => {
