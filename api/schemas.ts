@@ -474,8 +474,8 @@ export const paymentCallbackSchema = z
     transactionId: text()
       .min(1)
       .max(64)
-      .regex(/^[!-~]([ -~]*[!-~])?$/, { error: 'must be printable ASCII with no space at either end, as the settlement report writes it' })
-      .openapi({ description: "The bank's own id of the transaction (unique within the bank)" }),
+      .refine((id) => id.trim() === id, { error: 'must have no space at either end, as the settlement report writes it' })
+      .openapi({ description: "The bank's own id of the transaction (unique within the bank), with no space at either end" }),
     ntpn: z
       .string()
       .regex(/^[0-9A-Z]{16}$/, { error: 'must be the 16-character state receipt number (NTPN)' })
