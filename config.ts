@@ -46,6 +46,9 @@ const schema = z.object({
   BANK_API_URL: z.url().optional(),
   BANK_API_TOKEN: z.string().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
+  /** Email: the SMTP server (`smtp://user:pass@host:587`, `smtps://host:465`) and the sender. Not used by notices yet (issue 14). */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' }).optional(),
+  MAIL_FROM: z.string().regex(/@[^@\s>]+>?$/, { error: 'must be an address, e.g. Layanan Paspor <no-reply@imigrasi.example>' }).default('Layanan Paspor <no-reply@passport.localhost>'),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
   STAFF_TOKEN_HOURS: duration.default(8),
