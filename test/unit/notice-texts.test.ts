@@ -1,6 +1,7 @@
 // Every notice reads complete in both languages, with amounts in rupiah and times in the office's own zone.
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow } from '../../activities/notices/format.js';
+import { bookingInvitation } from '../../activities/notices/invitation.js';
 import { renderNotice } from '../../activities/notices/render.js';
 import { ALL_NOTICE_KINDS, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields } from '../../activities/notices/templates.js';
 
@@ -95,5 +96,17 @@ describe('notice texts', () => {
 
   it('refuses an office zone it cannot name rather than print a wrong time', () => {
     expect(() => renderNotice('BOOKING_REMINDER', contextOf('BOOKING_REMINDER', { ...jayapura, timeZone: 'Europe/Paris' }))).toThrow(/time zone/);
+  });
+});
+
+describe('booking invitation (.ics)', () => {
+  it("holds the session's start and end as exact instants, named in the office's zone", () => {
+    const ics = bookingInvitation(contextOf('BOOKING_CONFIRMED'), 'en').replace(/\r\n[ \t]/g, ''); // unfold long lines
+    // 08:00-12:00 WIT (+9) on 8 December is 23:00-03:00 UTC.
+    expect(ics).toContain('DTSTART:20261207T230000Z');
+    expect(ics).toContain('DTEND:20261208T030000Z');
+    expect(ics).toContain('SUMMARY:Passport interview (TRK-7Q2M9X)');
+    expect(ics).toContain('08:00 WIT - 12:00 WIT');
+    expect(ics).toMatch(/LOCATION:Kantor Imigrasi Kelas I TPI Jayapura\\, Jl. Percetakan No. 15\\, Jayapura/);
   });
 });
