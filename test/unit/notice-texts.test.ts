@@ -1,0 +1,112 @@
+// Every notice reads complete in both languages, with amounts in rupiah and times in the office's own zone.
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow } from '../../activities/notices/format.js';
+import { bookingInvitation } from '../../activities/notices/invitation.js';
+import { renderNotice } from '../../activities/notices/render.js';
+import { ALL_NOTICE_KINDS, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields } from '../../activities/notices/templates.js';
+
+const jayapura: BaseContext['office'] = { name: 'Kantor Imigrasi Kelas I TPI Jayapura', address: 'Jl. Percetakan No. 15, Jayapura', timeZone: 'Asia/Jayapura' };
+const palembang: BaseContext['office'] = { name: 'Kantor Imigrasi Kelas I TPI Palembang', address: 'Jl. Parameswara No. 1, Palembang', timeZone: 'Asia/Jakarta' };
+const base: BaseContext = { applicationType: 'LOST', trackingCode: 'TRK-7Q2M9X', office: jayapura };
+
+// 2026-12-07T14:59Z is 23:59 in Jayapura (WIT, +9) and 21:59 in Palembang (WIB, +7).
+const deadline = new Date('2026-12-07T14:59:00Z');
+const session = sessionWindow('2026-12-08', 'MORNING', 'Asia/Jayapura');
+const documents = [
+  { document: 'KTP-el (electronic identity card), original', note: null },
+  { document: 'Surat keterangan hilang from the police (Polri)', note: 'the report whose number you gave when applying' },
+];
+
+/** One context per kind: a kind without one fails to compile. */
+const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
+  SUBMITTED: { billingCode: '820261207000123', amount: 650_000, paymentDeadline: deadline },
+  PAYMENT_CONFIRMED: { amount: 650_000, bookingDeadline: deadline },
+  BOOKING_REMINDER: { bookingDeadline: deadline },
+  BOOKING_CONFIRMED: { session, documents },
+  RESCHEDULED: { session, documents },
+  NO_SHOW: { missed: session, rebookingAllowed: true, bookingDeadline: deadline },
+  REJECTED: { reason: 'the birth certificate does not match the KTP-el' },
+  EXPIRED: { billingCode: '820261207000123' },
+  CANCELLED: { reason: 'cancelled by the applicant' },
+  SLA_BREACHED_FREE_DELIVERY: { compensation: 325_000, slaDeadline: deadline },
+  READY_FOR_PICKUP: { pickupDeadline: deadline },
+  PICKUP_REMINDER: { pickupDeadline: deadline },
+  SENT_BY_POS: { posTrackingNumber: 'P2612070042ID' },
+  DELIVERY_FAILED_BACK_AT_OFFICE: { posTrackingNumber: 'P2612070042ID', pickupDeadline: deadline },
+  DELIVERY_OVERDUE: { posTrackingNumber: 'P2612070042ID', sentAt: deadline },
+  REFUND_OPENED: { amount: 650_000 },
+  REFUND_APPROVED: { amount: 650_000 },
+  REFUND_SENT: { amount: 650_000 },
+  REFUNDED: { amount: 650_000 },
+  REFUND_DECLINED: { reason: 'the payment was already refunded' },
+};
+const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
+
+/** What a reader must find in the text for each field of the context, in that language. */
+function expectedPieces(fields: object, lang: 'id' | 'en'): string[] {
+  return Object.entries(fields).flatMap(([key, value]): string[] => {
+    if (typeof value === 'string') return [value];
+    if (typeof value === 'number') return [formatRupiah(value, lang)];
+    if (value instanceof Date) return [formatDateTime(value, lang, jayapura.timeZone)];
+    if (key === 'documents') return documents.flatMap((d) => [d.document, ...(d.note ? [d.note] : [])]);
+    if (key === 'session' || key === 'missed') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
+    return [];
+  });
+}
+
+describe('notice texts', () => {
+  it.each(ALL_NOTICE_KINDS.flatMap((kind) => LANGUAGES.map((lang) => [kind, lang] as const)))('%s in %s is complete', (kind, lang) => {
+    const text = renderNotice(kind, contextOf(kind), lang);
+    const all = `${text.subject}\n${text.body}`;
+    expect(text.subject.length).toBeGreaterThan(5);
+    expect(all).not.toMatch(/undefined|null|NaN|Invalid Date|\$\{|\[object/);
+    expect(all).toContain(base.trackingCode);
+    for (const piece of expectedPieces(FIELDS[kind], lang)) expect(all).toContain(piece);
+  });
+
+  it('writes Bahasa Indonesia by default and English on request', () => {
+    const id = renderNotice('PAYMENT_CONFIRMED', contextOf('PAYMENT_CONFIRMED'));
+    const en = renderNotice('PAYMENT_CONFIRMED', contextOf('PAYMENT_CONFIRMED'), 'en');
+    expect(id.subject).toBe('Pembayaran diterima: TRK-7Q2M9X');
+    expect(en.subject).toBe('Payment received: TRK-7Q2M9X');
+    expect(id.body).toContain('Rp 650.000');
+    expect(id.body).toContain('Senin, 7 Desember 2026 pukul 23.59 WIT');
+    expect(en.body).toContain('IDR 650,000');
+    expect(en.body).toContain('Monday, 7 December 2026 at 23:59 WIT');
+  });
+
+  it("shows the same deadline in each office's own zone", () => {
+    const inJayapura = renderNotice('SUBMITTED', contextOf('SUBMITTED', jayapura), 'en').body;
+    const inPalembang = renderNotice('SUBMITTED', contextOf('SUBMITTED', palembang), 'en').body;
+    expect(inJayapura).toContain('Pay before: Monday, 7 December 2026 at 23:59 WIT');
+    expect(inPalembang).toContain('Pay before: Monday, 7 December 2026 at 21:59 WIB');
+  });
+
+  it('puts a morning session at 08:00-12:00 on the office clock', () => {
+    const text = renderNotice('BOOKING_CONFIRMED', contextOf('BOOKING_CONFIRMED'), 'id').body;
+    expect(text).toContain('Jadwal Anda: Selasa, 8 Desember 2026, 08.00 WIT - 12.00 WIT');
+    expect(session.start.toISOString()).toBe('2026-12-07T23:00:00.000Z');
+  });
+
+  it('names the office, its address and the documents to bring in a booking confirmation', () => {
+    const { body } = renderNotice('BOOKING_CONFIRMED', contextOf('BOOKING_CONFIRMED'), 'en');
+    expect(body).toContain('Place: Kantor Imigrasi Kelas I TPI Jayapura, Jl. Percetakan No. 15, Jayapura');
+    expect(body).toContain('Documents to bring (originals):\n- KTP-el (electronic identity card), original\n- Surat keterangan hilang from the police (Polri) (the report whose number you gave when applying)');
+  });
+
+  it('refuses an office zone it cannot name rather than print a wrong time', () => {
+    expect(() => renderNotice('BOOKING_REMINDER', contextOf('BOOKING_REMINDER', { ...jayapura, timeZone: 'Europe/Paris' }))).toThrow(/time zone/);
+  });
+});
+
+describe('booking invitation (.ics)', () => {
+  it("holds the session's start and end as exact instants, named in the office's zone", () => {
+    const ics = bookingInvitation(contextOf('BOOKING_CONFIRMED'), 'en').replace(/\r\n[ \t]/g, ''); // unfold long lines
+    // 08:00-12:00 WIT (+9) on 8 December is 23:00-03:00 UTC.
+    expect(ics).toContain('DTSTART:20261207T230000Z');
+    expect(ics).toContain('DTEND:20261208T030000Z');
+    expect(ics).toContain('SUMMARY:Passport interview (TRK-7Q2M9X)');
+    expect(ics).toContain('08:00 WIT - 12:00 WIT');
+    expect(ics).toMatch(/LOCATION:Kantor Imigrasi Kelas I TPI Jayapura\\, Jl. Percetakan No. 15\\, Jayapura/);
+  });
+});
