@@ -1,6 +1,6 @@
 // Kysely types of the read model, the audit log and the reference data (see migrations/).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { ApplicationInput, NoticeKind, OfficeNoticeKind, RefundStage } from '../workflows/definitions.js';
+import type { ApplicationInput, NoticeChannel, NoticeKind, NoticeLanguage, NoticeSource, OfficeNoticeKind, RefundStage, Session } from '../workflows/definitions.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default. */
@@ -21,6 +21,12 @@ export interface OfficesTable {
   regular_quota: number;
   same_day_quota: number;
   priority_quota: number;
+  /** The office's street address, shown in booking confirmations. */
+  address: ColumnType<string, string | undefined, string>;
+  /** Where the office's own notices go (a Pos delivery overdue, a refund escalated); null: recorded, not sent. */
+  notice_email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Local opening hours of each session, e.g. { MORNING: ['08:00', '12:00'], AFTERNOON: ['13:00', '16:00'] }. */
+  session_hours: ColumnType<Record<Session, [string, string]>, string | undefined, string>;
   /** Set when the office left offices.json: no new applications; open ones continue. */
   retired_at: RetiredAt;
 }
@@ -100,6 +106,11 @@ export interface ApplicationsTable {
   workflow_started_at: OptionalTimestamp;
   /** The last try to start it: one try at a time, whichever API process makes it. */
   workflow_start_tried_at: OptionalTimestamp;
+  /** The notices' language: Bahasa Indonesia (default) or English, chosen at submission, changeable by the applicant. */
+  language: ColumnType<NoticeLanguage, NoticeLanguage | undefined, NoticeLanguage>;
+  /** The channels notices go out on (at least one), changeable by the applicant. */
+  notice_channels: ColumnType<NoticeChannel[], NoticeChannel[] | undefined, NoticeChannel[]>;
+  notice_settings_at: OptionalTimestamp;
 }
 
 /** What starts an application's workflow: ids, codes, amounts and policy, nothing personal. */
@@ -218,8 +229,26 @@ export interface NotificationsTable {
   application_id: string;
   effect_key: string;
   kind: NoticeKind;
+  /** NoticeDetailsByKind[kind]; null for notices recorded before issue 14 (never delivered). */
+  details: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   sent_at: Timestamp | null;
+}
+
+/** One row per notice and channel it goes out on: attempts, the last error, and when the provider accepted it. */
+export interface NoticeDeliveriesTable {
+  source: NoticeSource;
+  notice_id: string;
+  channel: NoticeChannel;
+  status: 'SENDING' | 'SENT' | 'FAILED';
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  /** Sending again cannot succeed (an address that does not exist): no more retries; listed for managers. */
+  permanent_failure: ColumnType<boolean, boolean | undefined, boolean>;
+  provider_message_id: string | null;
+  sent_at: OptionalTimestamp;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
 }
 
 export interface BapsTable {
@@ -316,12 +345,14 @@ export interface RefundConfirmationsTable {
   received_at: DefaultedTimestamp;
 }
 
-/** A notice to an office's staff, recorded once per effect key; nothing sends them yet. */
+/** A notice to an office's staff, recorded once per effect key. */
 export interface OfficeNoticesTable {
+  id: Generated<string>;
   office_code: string;
   effect_key: string;
   kind: OfficeNoticeKind;
   refund_id: string | null;
+  details: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   sent_at: Timestamp | null;
 }
@@ -464,6 +495,7 @@ export interface DB {
   refund_transfers: RefundTransfersTable;
   refund_confirmations: RefundConfirmationsTable;
   office_notices: OfficeNoticesTable;
+  notice_deliveries: NoticeDeliveriesTable;
   settlement_reports: SettlementReportsTable;
   settlement_lines: SettlementLinesTable;
   reconciliation_reports: ReconciliationReportsTable;

@@ -17,14 +17,24 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** Every notice the lifecycle records for the applicant: the `kind` of a row in the notifications table. */
+/** Every notice recorded for an application: the `kind` of a row in the notifications table. */
 export const NOTICE_KINDS = [
+  'SUBMITTED',
   'PAYMENT_CONFIRMED',
   'BOOKING_REMINDER',
-  'PICKUP_REMINDER',
-  'READY_FOR_PICKUP',
-  'DELIVERY_OVERDUE',
+  'BOOKING_CONFIRMED',
+  'RESCHEDULED',
+  'NO_SHOW',
+  'REJECTED',
+  'EXPIRED',
+  'CANCELLED',
   'SLA_BREACHED_FREE_DELIVERY',
+  'READY_FOR_PICKUP',
+  'PICKUP_REMINDER',
+  'SENT_BY_POS',
+  'DELIVERY_FAILED_BACK_AT_OFFICE',
+  // To the office's address, not the applicant's: Pos has not confirmed a delivery in time.
+  'DELIVERY_OVERDUE',
   // A refund of the applicant's payment (workflows/refund.ts): opened, approved, sent to the bank, confirmed, or declined.
   'REFUND_OPENED',
   'REFUND_APPROVED',
@@ -33,6 +43,51 @@ export const NOTICE_KINDS = [
   'REFUND_DECLINED',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/** Notices about an application that go to its office's notice address, not to the applicant. */
+export const OFFICE_AUDIENCE_KINDS: readonly NoticeKind[] = ['DELIVERY_OVERDUE'];
+/** A session as a notice names it: the office's local date and the session. */
+export interface NoticeSession {
+  date: string;
+  session: Session;
+}
+/**
+ * What the event a notice tells fixed when it was recorded (notifications.details, jsonb): ids, codes, dates and
+ * reasons only, never a name, an email or a phone number. The rest (tracking code, billing code, amount, office,
+ * type) is read from the application and office rows when the notice is sent.
+ */
+export interface NoticeDetailsByKind {
+  SUBMITTED: Record<string, never>;
+  PAYMENT_CONFIRMED: { bookingDeadline: string };
+  BOOKING_REMINDER: { bookingDeadline: string };
+  BOOKING_CONFIRMED: { appointment: NoticeSession };
+  RESCHEDULED: { appointment: NoticeSession };
+  NO_SHOW: { missed: NoticeSession; rebookingAllowed: boolean; bookingDeadline?: string };
+  REJECTED: { reason: string };
+  EXPIRED: Record<string, never>;
+  CANCELLED: { reason: string };
+  SLA_BREACHED_FREE_DELIVERY: { slaDeadline: string };
+  READY_FOR_PICKUP: { pickupDeadline: string };
+  PICKUP_REMINDER: { pickupDeadline: string };
+  SENT_BY_POS: { posTrackingNumber: string };
+  DELIVERY_FAILED_BACK_AT_OFFICE: { posTrackingNumber: string; pickupDeadline: string };
+  DELIVERY_OVERDUE: { posTrackingNumber: string; sentAt: string };
+  REFUND_OPENED: { amount: number };
+  REFUND_APPROVED: { amount: number };
+  REFUND_SENT: { amount: number };
+  REFUNDED: { amount: number };
+  REFUND_DECLINED: { amount: number; reason: string };
+}
+export type NoticeDetails<K extends NoticeKind = NoticeKind> = NoticeDetailsByKind[K];
+/** The channels a notice goes out on, as the applicant chose them (applications.notice_channels). */
+export const NOTICE_CHANNELS = ['EMAIL', 'WHATSAPP', 'SMS'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+/** The languages of notices: Bahasa Indonesia (the default) and English. */
+export const NOTICE_LANGUAGES = ['id', 'en'] as const;
+export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
+/** One workflow per recorded notice delivers it (workflows/notice-delivery.ts): id `notice-<source>-<id>`. */
+export const NOTICE_DELIVERY_WORKFLOW = 'noticeDelivery';
+export type NoticeSource = 'application' | 'office';
+export const noticeDeliveryWorkflowId = (source: NoticeSource, noticeId: string): string => `notice-${source}-${noticeId}`;
 // Stage sets, named once: the workflow and the API ask the same question with the same list.
 /** The workflow has ended: nothing about the application changes any more. */
 export const TERMINAL_STAGES: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];

@@ -1,25 +1,11 @@
 // The text of every notice, in Bahasa Indonesia (the default) and English, built from a small typed context.
 // Pure: the sending activity reads the application, office and documents, builds the context and renders.
-import { NOTICE_KINDS, type ApplicationType } from '../../workflows/definitions.js';
+import { NOTICE_KINDS, type ApplicationType, type NoticeKind } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime, formatRupiah, formatTime, type Language } from './format.js';
 
-/** Kinds issue 14 adds; not yet recorded by the workflow (each new call site will go behind a patch). */
-export const NEW_NOTICE_KINDS = [
-  'SUBMITTED',
-  'BOOKING_CONFIRMED',
-  'RESCHEDULED',
-  'NO_SHOW',
-  'REJECTED',
-  'EXPIRED',
-  'CANCELLED',
-  'SENT_BY_POS',
-  'DELIVERY_FAILED_BACK_AT_OFFICE',
-] as const;
-/** Every notice this module can write: the workflow's kinds and the new ones. */
-export const ALL_NOTICE_KINDS = [...NOTICE_KINDS, ...NEW_NOTICE_KINDS] as const;
-export type AnyNoticeKind = (typeof ALL_NOTICE_KINDS)[number];
-/** Notices that go to the office's address, not the applicant's. */
-export const OFFICE_AUDIENCE_KINDS: readonly AnyNoticeKind[] = ['DELIVERY_OVERDUE'];
+/** Every notice this module can write. */
+export const ALL_NOTICE_KINDS = NOTICE_KINDS;
+export type AnyNoticeKind = NoticeKind;
 
 export interface DocumentToBring {
   document: string;
