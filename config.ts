@@ -46,9 +46,20 @@ const schema = z.object({
   BANK_API_URL: z.url().optional(),
   BANK_API_TOKEN: z.string().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
-  /** Email: the SMTP server (`smtp://user:pass@host:587`, `smtps://host:465`) and the sender. Not used by notices yet (issue 14). */
+  /** Email: the SMTP server (`smtp://user:pass@host:587`, `smtps://host:465`) and the sender; without SMTP_URL no notice goes by email. */
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' }).optional(),
   MAIL_FROM: z.string().regex(/@[^@\s>]+>?$/, { error: 'must be an address, e.g. Layanan Paspor <no-reply@imigrasi.example>' }).default('Layanan Paspor <no-reply@passport.localhost>'),
+  /** WhatsApp (the Cloud API's message shape): base URL, the sender's phone number id and the bearer token; all three, or no WhatsApp. */
+  WHATSAPP_API_URL: z.url().optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^[\w-]+$/, { error: 'must be the id of the sending number, e.g. 106540352242922' }).optional(),
+  WHATSAPP_TOKEN: z.string().optional(),
+  /** SMS: a gateway taking the adapter's own request (README, Notices: delivery) and its bearer token; without it, no SMS. */
+  SMS_API_URL: z.url().optional(),
+  SMS_TOKEN: z.string().optional(),
+  /** The longest wait for one send (SMTP reply, a provider's HTTP answer): a hung provider never hangs a send. */
+  NOTICE_SEND_TIMEOUT_SECONDS: duration.default(20),
+  /** How long a notice's temporary failures (server down, 429, 5xx) are retried, with backoff, before it is given up (fractions allowed). */
+  NOTICE_RETRY_HOURS: z.coerce.number().positive().default(48),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
   STAFF_TOKEN_HOURS: duration.default(8),

@@ -11,6 +11,8 @@ import { createBookingActivities } from './booking.js';
 import { createCompensationActivities } from './compensation.js';
 import { createPaymentActivities } from './payments.js';
 import { createNotifyActivities } from './notify.js';
+import { createNoticeSendActivities, type NoticeChannelClients } from './notices/send.js';
+import type { StartDelivery } from './notices/record.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
 import { createRefundActivities } from './refunds.js';
@@ -30,6 +32,10 @@ export interface ActivityDeps {
   bookingHorizonDays?: number;
   /** The settlement drop folder (SETTLEMENT_DIR) and its file limit (SETTLEMENT_MAX_BYTES); without it, no folder is scanned. */
   settlements?: { dir: string; maxBytes: number };
+  /** The channels notices are sent on (each only when configured); without it, every send fails as not configured. */
+  notices?: NoticeChannelClients;
+  /** Starts a recorded notice's delivery (activities/notices/start.ts); absent when no channel is configured: recorded only. */
+  startDelivery?: StartDelivery;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -45,6 +51,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createBankTransactionActivities(deps),
   ...createBankActivities(deps),
   ...createSettlementActivities(deps),
+  ...createNoticeSendActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,4 +1,4 @@
-// Email over SMTP behind one small interface (issue 14). Not wired to notices yet: nothing calls it but its tests.
+// Email over SMTP behind one small interface (issue 14): the EMAIL channel of notices (activities/notices/send.ts).
 import { createTransport } from 'nodemailer';
 
 export interface MailAttachment {

@@ -7,6 +7,10 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { bankFromConfig, type BankClient } from '../activities/bank.js';
 import { createActivities } from '../activities/index.js';
+import { smtpMailer } from '../activities/mail.js';
+import { smsHttpClient, whatsappCloudClient } from '../activities/notices/messaging.js';
+import type { NoticeChannelClients } from '../activities/notices/send.js';
+import { noticeDeliveryStarter } from '../activities/notices/start.js';
 import { posFromConfig, type PosClient } from '../activities/pos.js';
 import { bankTransactionPolicyFrom, type Config } from '../config.js';
 import type { DB } from '../db/schema.js';
@@ -17,6 +21,19 @@ import { ensureReconciliationSchedule } from './schedule.js';
 
 // `.ts` under tsx and in tests, `.js` once compiled into dist/ (the production image).
 export const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+/** The notice channels the configuration sets up: each one only when all of its settings are given. */
+export function noticeChannelsFrom(config: Config): NoticeChannelClients {
+  const timeoutMs = config.NOTICE_SEND_TIMEOUT_SECONDS * 1000;
+  const { SMTP_URL, WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, SMS_API_URL, SMS_TOKEN } = config;
+  return {
+    email: SMTP_URL ? smtpMailer({ url: SMTP_URL, from: config.MAIL_FROM, timeoutMs }) : undefined,
+    whatsapp: WHATSAPP_API_URL && WHATSAPP_PHONE_NUMBER_ID && WHATSAPP_TOKEN ? whatsappCloudClient({ apiUrl: WHATSAPP_API_URL, phoneNumberId: WHATSAPP_PHONE_NUMBER_ID, token: WHATSAPP_TOKEN, timeoutMs }) : undefined,
+    sms: SMS_API_URL && SMS_TOKEN ? smsHttpClient({ apiUrl: SMS_API_URL, token: SMS_TOKEN, timeoutMs }) : undefined,
+    retryForMs: Math.round(config.NOTICE_RETRY_HOURS * 3_600_000),
+  };
+}
+const anyChannel = (notices: NoticeChannelClients | undefined) => Boolean(notices && (notices.email ?? notices.whatsapp ?? notices.sms));
 
 /** The worker's settings as the configuration gives them. */
 export const workerSettingsFrom = (config: Config) => ({
@@ -30,6 +47,7 @@ export const workerSettingsFrom = (config: Config) => ({
   bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
   settlements: { dir: config.settlementDir, maxBytes: config.SETTLEMENT_MAX_BYTES },
   reconciliationTime: config.RECONCILIATION_TIME,
+  notices: noticeChannelsFrom(config),
 });
 
 export async function createPassportWorker(opts: {
@@ -49,6 +67,8 @@ export async function createPassportWorker(opts: {
   settlements?: { dir: string; maxBytes: number };
   /** When the daily reconciliation runs, HH:MM WIB; the schedule is made sure of before the worker polls. */
   reconciliationTime: string;
+  /** The notice channels (noticeChannelsFrom); with none configured, notices are recorded and not delivered. */
+  notices?: NoticeChannelClients;
   /** Tests: the workflow bundle built once for the run, instead of bundling workflows/ again. */
   workflowBundle?: { codePath: string };
 }): Promise<{ worker: Worker; connection: NativeConnection; schedule: 'created' | 'updated' }> {
@@ -59,7 +79,10 @@ export async function createPassportWorker(opts: {
     await connection.close();
     throw error;
   });
-  const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays, settlements: opts.settlements });
+  const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays, settlements: opts.settlements,
+    notices: opts.notices,
+    ...(anyChannel(opts.notices) && { startDelivery: noticeDeliveryStarter(temporal, opts.taskQueue) }),
+  });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,

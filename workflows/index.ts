@@ -4,3 +4,4 @@ export { refund } from './refund.js';
 export { bankTransaction } from './bank-transaction.js';
 export { paymentInquiry } from './payment-inquiry.js';
 export { reconciliation } from './reconciliation.js';
+export { noticeDelivery } from './notice-delivery.js';
