@@ -13,6 +13,7 @@ import { applicantRoutes } from './routes/applicants.js';
 import { callbackRoutes, SETTLEMENT_UPLOAD_PATH } from './routes/callbacks.js';
 import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
+import { noticeFailureRoutes } from './routes/notice-failures.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
 import { SIGNATURE_HEADER } from './signatures.js';
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', applicantRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', managerRoutes(deps));
+  app.route('/', noticeFailureRoutes(deps));
   app.route('/', financeRoutes(deps));
   app.route('/', callbackRoutes(deps));
   app.doc31('/openapi.json', {

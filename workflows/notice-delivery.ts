@@ -22,7 +22,7 @@ export async function noticeDelivery(input: NoticeDeliveryInput): Promise<Notice
     // A worker killed mid-send stops heartbeating: the send is retried within seconds, not minutes.
     heartbeatTimeout: '15 seconds',
     scheduleToCloseTimeout: retryForMs,
-    retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+    retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
   });
   const outcomes = await Promise.all(
     channels.map((channel) =>

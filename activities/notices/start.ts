@@ -6,7 +6,8 @@ import type { StartDelivery } from './record.js';
 /** A second start of the same notice (the recording activity's own retry) finds it delivering already: fine. */
 export const noticeDeliveryStarter =
   (client: Client, taskQueue: string): StartDelivery =>
-  async (source, noticeId) => {
+  async (source, id) => {
+    const noticeId = String(id); // a bigint id may come from the pool as a number
     try {
       await client.workflow.start(NOTICE_DELIVERY_WORKFLOW, {
         workflowId: noticeDeliveryWorkflowId(source, noticeId),

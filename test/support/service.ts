@@ -7,6 +7,8 @@ import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { httpBank } from '../../activities/bank.js';
 import { httpPos } from '../../activities/pos.js';
+import type { NoticeChannelClients } from '../../activities/notices/send.js';
+import { noticeDeliveryStarter } from '../../activities/notices/start.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
@@ -27,8 +29,11 @@ import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js
  */
 export const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000', WORKFLOW_STEP_TIMEOUT_SECONDS: '60' };
 
-/** `databaseUrl`: another database than the run's shared one (a test that compares whole tables needs its own). */
-export async function startService(options: { databaseUrl?: string } = {}) {
+/**
+ * `databaseUrl`: another database than the run's shared one (a test that compares whole tables needs its own).
+ * `notices`: the channels notices are sent on; with them, recorded notices are delivered (`startDelivery`).
+ */
+export async function startService(options: { databaseUrl?: string; notices?: NoticeChannelClients } = {}) {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -54,6 +59,7 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     bank: httpBank(bank.url, bank.token),
     bankTransactions: bankTransactionPolicyFrom(config),
     bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+    ...(options.notices && { notices: options.notices, startDelivery: noticeDeliveryStarter(env.client, taskQueue) }),
   });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
   // may record the interview. For the applications a test names, the day opens when the seat is booked, as
@@ -97,6 +103,8 @@ export async function startService(options: { databaseUrl?: string } = {}) {
     url: api.url,
     call,
     applicant,
+    /** Starts a recorded notice's delivery as the recording activity does. */
+    startDelivery: noticeDeliveryStarter(env.client, taskQueue),
     officerToken: (office: string, sub = `officer-${office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'officer', office }),
     financeToken: (office: string, sub = `finance-${office === '*' ? 'directorate' : office.toLowerCase()}-1`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'finance', office }),
     managerToken: (office: string, sub = `manager-${office === '*' ? 'directorate' : office.toLowerCase()}`) => mintStaffToken(config.JWT_SECRET, { sub, role: 'manager', office }),

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { createActivities, type Activities, type ActivityDeps } from '../../activities/index.js';
 import { httpBank } from '../../activities/bank.js';
 import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../worker/runtime.js';
@@ -64,13 +64,16 @@ export async function startTimeSkipping(options: { bank?: Parameters<typeof star
     async personalDataInHistories(): Promise<string[]> {
       return findPersonalData(env.client, started);
     },
-    /** Runs a worker with the real activities while `body` drives the workflow; `deps` adds to theirs (e.g. a bank). */
-    async withWorker<T>(body: () => Promise<T>, deps: Partial<ActivityDeps> = {}): Promise<T> {
+    /**
+     * Runs a worker with the real activities while `body` drives the workflow; `deps` adds to theirs (e.g. a bank);
+     * `around` may wrap them (e.g. an attempt whose completion is lost after its effect).
+     */
+    async withWorker<T>(body: () => Promise<T>, deps: Partial<ActivityDeps> = {}, around: (a: Activities) => Activities = (a) => a): Promise<T> {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bank: httpBank(bank.url, bank.token), bankTransactions: defaultBankTransactionPolicy, ...deps }),
+        activities: around(createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bank: httpBank(bank.url, bank.token), bankTransactions: defaultBankTransactionPolicy, ...deps })),
       });
       return worker.runUntil(body());
     },
@@ -117,13 +120,13 @@ export function sampleSubmission(): Submission {
 export const personalFields = (s: Submission): string[] => [s.nik, s.fullName, s.email, s.phone, s.birthDate, ...(s.address ? [s.address] : [])];
 
 /** Reads each workflow's full history and lists every personal value found in it, as `workflowId: value`. */
-export async function findPersonalData(client: Client, started: Array<{ workflowId: string; personal: string[] }>): Promise<string[]> {
+/** `marker`: a text its history's payloads must hold (default: the application id), proof that they were read. */
+export async function findPersonalData(client: Client, started: Array<{ workflowId: string; personal: string[]; marker?: string }>): Promise<string[]> {
   const found: string[] = [];
-  for (const { workflowId, personal } of started) {
+  for (const { workflowId, personal, marker } of started) {
     // Payloads are bytes (base64 in JSON): decode them, or the scan would see nothing and prove nothing.
     const history = textOf(await client.workflow.getHandle(workflowId).fetchHistory());
-    const applicationId = workflowId.replace(/^passport-/, '');
-    if (!history.includes(applicationId)) throw new Error(`cannot read the payloads of ${workflowId}`);
+    if (!history.includes(marker ?? workflowId.replace(/^passport-/, ''))) throw new Error(`cannot read the payloads of ${workflowId}`);
     for (const value of personal) if (history.includes(value)) found.push(`${workflowId}: ${value}`);
   }
   return found;

@@ -1,0 +1,93 @@
+// Managers: notices that could not be delivered on a channel (notice_deliveries FAILED), in their scope, newest
+// first. Says what and why, never to whom: no email address or phone number.
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
+import { HttpProblem } from '../problems.js';
+import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
+import { scopeQuery } from '../schemas.js';
+
+type ManagerEnv = { Variables: { claims: StaffClaims } };
+
+const LIST_LIMIT = 100;
+
+export const noticeFailuresSchema = z
+  .object({
+    scope: z.string(),
+    items: z.array(
+      z.object({
+        source: z.enum(['application', 'office']).openapi({ description: "An applicant's notice (notifications) or an office's (office_notices)" }),
+        noticeId: z.string(),
+        kind: z.string(),
+        channel: z.enum(['EMAIL', 'WHATSAPP', 'SMS']),
+        attempts: z.number().int(),
+        lastError: z.string().nullable().openapi({ description: "The provider's or SMTP server's answer, without the address" }),
+        permanent: z.boolean().openapi({ description: 'true: refused for good (no such mailbox, not a WhatsApp number, channel not configured), not retried; false: the last attempt failed and it is retried until NOTICE_RETRY_HOURS have passed' }),
+        trackingCode: z.string().nullable().openapi({ description: "The application's public tracking code; null for an office's own notice" }),
+        officeCode: z.string(),
+        failedAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .openapi('NoticeFailures');
+
+const noticeFailures = createRoute({
+  tags: ['managers'],
+  security: [{ bearer: [] }],
+  method: 'get',
+  path: '/manager/notice-failures',
+  request: { query: scopeQuery.pick({ office: true }) },
+  summary: 'Notices whose delivery failed on a channel (kind, channel, attempts, last error, permanent or still retried), newest first',
+  responses: { 200: jsonResponse('Failed deliveries', noticeFailuresSchema), ...problems(400, 401, 403) },
+});
+
+interface FailureRow {
+  source: 'application' | 'office';
+  notice_id: string;
+  kind: string;
+  channel: 'EMAIL' | 'WHATSAPP' | 'SMS';
+  attempts: number;
+  last_error: string | null;
+  permanent_failure: boolean;
+  tracking_code: string | null;
+  office_code: string;
+  updated_at: Date;
+}
+
+export const noticeFailureRoutes = ({ db, config }: ApiDeps) => {
+  const router = newRouter<ManagerEnv>();
+  router.use('/manager/notice-failures', requireRole(config.JWT_SECRET, 'manager'));
+  return router.openapi(noticeFailures, async (c) => {
+    const own = c.get('claims').office;
+    const scope = c.req.valid('query').office ?? own;
+    if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
+    const { rows } = await sql<FailureRow>`
+      select d.source, d.notice_id::text as notice_id, coalesce(n.kind, o.kind) as kind, d.channel, d.attempts, d.last_error,
+             d.permanent_failure, a.tracking_code, coalesce(a.office_code, o.office_code) as office_code, d.updated_at
+      from notice_deliveries d
+      left join notifications n on d.source = 'application' and n.id = d.notice_id
+      left join applications a on a.id = n.application_id
+      left join office_notices o on d.source = 'office' and o.id = d.notice_id
+      where d.status = 'FAILED' and (${scope} = ${ALL_OFFICES} or coalesce(a.office_code, o.office_code) = ${scope})
+      order by d.updated_at desc
+      limit ${LIST_LIMIT}`.execute(db);
+    return c.json(
+      {
+        scope,
+        items: rows.map((r) => ({
+          source: r.source,
+          noticeId: r.notice_id,
+          kind: r.kind,
+          channel: r.channel,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          permanent: r.permanent_failure,
+          trackingCode: r.tracking_code,
+          officeCode: r.office_code,
+          failedAt: new Date(r.updated_at).toISOString(),
+        })),
+      },
+      200,
+    );
+  });
+};
