@@ -19,12 +19,13 @@ import { startMailCatcher, type MailCatcher } from '../support/maildev.js';
 import { quietRuntime, sampleSubmission } from '../support/workflows.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const END_OF_DATA = '\r\n.\r\n';
+const DATA = /(^|\r\n)DATA\r\n/i;
 
 /**
- * An SMTP proxy in front of maildev that holds the end of the first `slow` messages (the `.` closing DATA), as a
- * slow server would: the message is not complete, so not delivered, until the hold ends. When the client goes
- * away, the held bytes go nowhere and the connection to maildev is closed, as a dead client's would be.
+ * An SMTP proxy in front of maildev that holds the DATA command of the first `slow` messages, as a server slow to
+ * answer DATA would: the worker waits for the reply with the message unsent. When the worker goes away, the held
+ * bytes go nowhere and the connection to maildev is closed, as a dead client's would be. (Not the message's final
+ * dot: maildev keeps a message whose connection closes mid-DATA, which a real server would not.)
  */
 async function startSlowDataProxy(target: number, slow: number) {
   let holds = 0;
@@ -33,17 +34,17 @@ async function startSlowDataProxy(target: number, slow: number) {
   const server = createServer((client) => {
     const upstream = connect(target, '127.0.0.1');
     sockets.add(client).add(upstream);
-    let tail = '';
     let held = false;
+    let inData = false;
     client.on('data', (chunk: Buffer) => {
-      const text = tail + chunk.toString('latin1');
-      tail = text.slice(-END_OF_DATA.length);
-      if (!held && text.includes(END_OF_DATA) && holds < slow) {
+      const text = chunk.toString('latin1');
+      if (!held && !inData && DATA.test(text) && holds < slow) {
         holds += 1;
         holding += 1;
         held = true;
         return; // never forwarded: the client dies while waiting for the reply
       }
+      if (!inData && DATA.test(text)) inData = true; // the message's own lines are not commands
       upstream.write(chunk);
     });
     upstream.pipe(client);
@@ -82,7 +83,7 @@ beforeAll(async () => {
     server: { executable: { type: 'existing-path', path: inject('temporalCliPath') }, ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
   });
   catcher = await startMailCatcher();
-  proxy = await startSlowDataProxy(Number(new URL(catcher.smtpUrl).port), 1);
+  proxy = await startSlowDataProxy(Number(new URL(catcher.smtpUrl).port), 3);
 }, 120_000);
 afterAll(async () => {
   if (worker?.exitCode === null) worker.kill('SIGKILL');
@@ -139,12 +140,15 @@ it('sends each notice once when the worker is SIGKILLed mid-send and started aga
   const start = noticeDeliveryStarter(env.client, taskQueue);
   for (const n of notices) await start('application', n.noticeId);
 
-  // One message's end is held by the slow server: the worker is killed while it waits for the reply.
-  await eventually(async () => proxy.holding(), (h) => h === 1, 60_000);
+  // Every send waits for the slow server's answer to DATA: the worker is killed while they wait. (A kill just after
+  // the server accepted a message and before the ledger said SENT would send it again, with the same Message-ID:
+  // that instant is not what this test is about; see README, Notices: delivery.)
+  await eventually(async () => proxy.holding(), (h) => h === 3, 60_000);
   worker.kill('SIGKILL');
   await new Promise((r) => worker?.once('exit', r));
   const interrupted = await db.selectFrom('notice_deliveries').select(['notice_id', 'status']).where('source', '=', 'application').where('notice_id', 'in', notices.map((n) => n.noticeId)).where('status', '=', 'SENDING').execute();
-  expect(interrupted.length).toBeGreaterThanOrEqual(1);
+  expect(interrupted).toHaveLength(3);
+  expect(await catcher.messages()).toEqual([]);
 
   worker = await startWorker();
   for (const n of notices) {
@@ -154,8 +158,8 @@ it('sends each notice once when the worker is SIGKILLed mid-send and started aga
   for (const n of notices) expect(inbox.filter((m) => m.to.some((r) => r.address === n.email)), n.noticeId).toHaveLength(1);
   const rows = await db.selectFrom('notice_deliveries').selectAll().where('source', '=', 'application').where('notice_id', 'in', notices.map((n) => n.noticeId)).execute();
   expect(rows.map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
-  // The interrupted send was attempted again (attempt 2), and sent then.
-  expect(rows.filter((r) => interrupted.some((i) => String(i.notice_id) === String(r.notice_id))).every((r) => r.attempts >= 2)).toBe(true);
+  // Each interrupted send was attempted again (attempt 2), and sent then.
+  expect(rows.map((r) => r.attempts)).toEqual([2, 2, 2]);
   worker.kill('SIGTERM');
   await new Promise((r) => worker?.once('exit', r));
 }, 300_000);
