@@ -100,6 +100,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/stuck': manager,
   'GET /manager/unapplied-callbacks': manager,
   'GET /manager/calendar': manager,
+  'GET /manager/notice-failures': manager,
   'GET /finance/refunds': anyFinance,
   'GET /finance/refunds/{refundId}': officeFinance,
   'POST /finance/refunds/{refundId}/approve': officeFinance,
