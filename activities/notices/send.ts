@@ -29,7 +29,7 @@ const NOT_CONFIGURED: Record<NoticeChannel, string> = {
   SMS: 'SMS is not configured: set SMS_API_URL and SMS_TOKEN',
 };
 
-/** Retry the heartbeat often enough that a killed worker's send is retried within the heartbeat timeout. */
+/** Heartbeats this often while a send runs, so a killed worker's send is retried within the heartbeat timeout (15 s). */
 const HEARTBEAT_EVERY_MS = 2_000;
 
 /** An error text without the recipient, nor anything that looks like an address or a phone number. */

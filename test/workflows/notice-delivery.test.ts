@@ -138,6 +138,23 @@ describe('noticeDelivery', () => {
     }
   });
 
+  it('gives a channel up as FAILED (not permanent) when it is still failing at the end of the retry time', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(catcher.smtpUrl).port) });
+    await proxy.cut(); // and never back
+    try {
+      const { noticeId, email } = await recordedNotice(['EMAIL']);
+      // 15 s of retries (real time: the server does not skip an activity's backoff): attempts at 0 s and 10 s.
+      expect(await deliver(noticeId, { ...emailOnly(`smtp://127.0.0.1:${proxy.port}`), retryForMs: 15_000 })).toEqual({ EMAIL: 'FAILED' });
+      const [row] = await ledger(noticeId);
+      expect(row).toMatchObject({ status: 'FAILED', permanent_failure: false, sent_at: null });
+      expect(row?.attempts).toBeGreaterThanOrEqual(2);
+      expect(row?.last_error).toMatch(/ECONNREFUSED|connect/i);
+      expect(await mailsTo(email)).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('sends by WhatsApp (the Cloud API shape) and email in parallel, in the applicant’s language', async () => {
     const { noticeId, email, phone } = await recordedNotice(['EMAIL', 'WHATSAPP'], 'en');
     const whatsapp = whatsappCloudClient({ apiUrl: sink.settings.WHATSAPP_API_URL, phoneNumberId: sink.settings.WHATSAPP_PHONE_NUMBER_ID, token: sink.settings.WHATSAPP_TOKEN });
@@ -164,7 +181,7 @@ describe('noticeDelivery', () => {
   });
 
   it('carries no email, phone or name in the delivery workflows’ histories', async () => {
-    expect(delivered.length).toBeGreaterThanOrEqual(6);
+    expect(delivered.length).toBeGreaterThanOrEqual(7);
     expect(await findPersonalData(t.client, delivered)).toEqual([]);
   });
 });
