@@ -1,9 +1,9 @@
 // Every notice reads complete in both languages, with amounts in rupiah and times in the office's own zone.
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow } from '../../activities/notices/format.js';
+import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow, type SessionHours } from '../../activities/notices/format.js';
 import { bookingInvitation } from '../../activities/notices/invitation.js';
-import { renderNotice } from '../../activities/notices/render.js';
-import { ALL_NOTICE_KINDS, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields } from '../../activities/notices/templates.js';
+import { renderNotice, renderOfficeNotice } from '../../activities/notices/render.js';
+import { ALL_NOTICE_KINDS, ALL_OFFICE_NOTICE_KINDS, SHORT_MAX, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields, type OfficeNoticeContext, type OfficeNoticeFields } from '../../activities/notices/templates.js';
 
 const jayapura: BaseContext['office'] = { name: 'Kantor Imigrasi Kelas I TPI Jayapura', address: 'Jl. Percetakan No. 15, Jayapura', timeZone: 'Asia/Jayapura' };
 const palembang: BaseContext['office'] = { name: 'Kantor Imigrasi Kelas I TPI Palembang', address: 'Jl. Parameswara No. 1, Palembang', timeZone: 'Asia/Jakarta' };
@@ -11,10 +11,16 @@ const base: BaseContext = { applicationType: 'LOST', trackingCode: 'TRK-7Q2M9X',
 
 // 2026-12-07T14:59Z is 23:59 in Jayapura (WIT, +9) and 21:59 in Palembang (WIB, +7).
 const deadline = new Date('2026-12-07T14:59:00Z');
-const session = sessionWindow('2026-12-08', 'MORNING', 'Asia/Jayapura');
+const hours: SessionHours = { MORNING: ['08:00', '12:00'], AFTERNOON: ['13:00', '16:00'] };
+const session = sessionWindow('2026-12-08', 'MORNING', 'Asia/Jayapura', hours);
 const documents = [
-  { document: 'KTP-el (electronic identity card), original', note: null },
-  { document: 'Surat keterangan hilang from the police (Polri)', note: 'the report whose number you gave when applying' },
+  { document: 'KTP-el (electronic identity card), original', note: null, documentId: 'KTP-el asli', noteId: null },
+  {
+    document: 'Surat keterangan hilang from the police (Polri)',
+    note: 'the report whose number you gave when applying',
+    documentId: 'Surat keterangan hilang dari Kepolisian (Polri)',
+    noteId: 'surat yang nomornya Anda isi saat mengajukan permohonan',
+  },
 ];
 
 /** One context per kind: a kind without one fails to compile. */
@@ -28,7 +34,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REJECTED: { reason: 'the birth certificate does not match the KTP-el' },
   EXPIRED: { billingCode: '820261207000123' },
   CANCELLED: { reason: 'cancelled by the applicant' },
-  SLA_BREACHED_FREE_DELIVERY: { compensation: 325_000, slaDeadline: deadline },
+  SLA_BREACHED_FREE_DELIVERY: { slaDeadline: deadline },
   READY_FOR_PICKUP: { pickupDeadline: deadline },
   PICKUP_REMINDER: { pickupDeadline: deadline },
   SENT_BY_POS: { posTrackingNumber: 'P2612070042ID' },
@@ -38,7 +44,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUND_APPROVED: { amount: 650_000 },
   REFUND_SENT: { amount: 650_000 },
   REFUNDED: { amount: 650_000 },
-  REFUND_DECLINED: { reason: 'the payment was already refunded' },
+  REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 
@@ -48,7 +54,7 @@ function expectedPieces(fields: object, lang: 'id' | 'en'): string[] {
     if (typeof value === 'string') return [value];
     if (typeof value === 'number') return [formatRupiah(value, lang)];
     if (value instanceof Date) return [formatDateTime(value, lang, jayapura.timeZone)];
-    if (key === 'documents') return documents.flatMap((d) => [d.document, ...(d.note ? [d.note] : [])]);
+    if (key === 'documents') return documents.flatMap((d) => (lang === 'id' ? [d.documentId, ...(d.noteId ? [d.noteId] : [])] : [d.document, ...(d.note ? [d.note] : [])]));
     if (key === 'session' || key === 'missed') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
     return [];
   });
