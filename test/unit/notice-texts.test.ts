@@ -116,3 +116,65 @@ describe('booking invitation (.ics)', () => {
     expect(ics).toMatch(/LOCATION:Kantor Imigrasi Kelas I TPI Jayapura\\, Jl. Percetakan No. 15\\, Jayapura/);
   });
 });
+
+describe('short texts (WhatsApp/SMS)', () => {
+  it.each(ALL_NOTICE_KINDS.flatMap((kind) => LANGUAGES.map((lang) => [kind, lang] as const)))('%s in %s is short, plain and carries the tracking code', (kind, lang) => {
+    const { short } = renderNotice(kind, contextOf(kind), lang);
+    expect(short.length).toBeLessThanOrEqual(SHORT_MAX);
+    expect(short).toContain(lang === 'id' ? `Kode pelacakan: ${base.trackingCode}` : `Tracking code: ${base.trackingCode}`);
+    expect(short).not.toMatch(/terlampir|attached|undefined|<[a-z]/);
+  });
+
+  it('cuts a very long reason at a line, keeping the tracking code', () => {
+    const { short } = renderNotice('REJECTED', { ...contextOf('REJECTED'), reason: `${'x'.repeat(600)}\n${'y'.repeat(600)}` }, 'en');
+    expect(short.length).toBeLessThanOrEqual(SHORT_MAX);
+    expect(short).toContain('x'.repeat(600));
+    expect(short).not.toContain('yyy');
+    expect(short.endsWith(`…\n\nTracking code: ${base.trackingCode}`)).toBe(true);
+  });
+});
+
+describe('the SLA breach notice', () => {
+  it('says what the service records, the breach and a free Pos delivery, and promises no money', () => {
+    const id = renderNotice('SLA_BREACHED_FREE_DELIVERY', contextOf('SLA_BREACHED_FREE_DELIVERY'), 'id');
+    const en = renderNotice('SLA_BREACHED_FREE_DELIVERY', contextOf('SLA_BREACHED_FREE_DELIVERY'), 'en');
+    expect(id.body).toContain('batas layanan kami, Senin, 7 Desember 2026 pukul 23.59 WIT');
+    expect(id.body).toContain('dikirim oleh Pos Indonesia ke alamat pengiriman Anda tanpa biaya');
+    expect(en.body).toContain('sent to your delivery address by Pos Indonesia free of charge');
+    for (const text of [id, en]) expect(`${text.subject}\n${text.body}`).not.toMatch(/Rp|IDR/);
+  });
+});
+
+describe('session hours', () => {
+  it("follow the office's own hours", () => {
+    const afternoon = sessionWindow('2026-12-08', 'AFTERNOON', 'Asia/Makassar', { ...hours, AFTERNOON: ['13:30', '15:30'] });
+    expect(afternoon.start.toISOString()).toBe('2026-12-08T05:30:00.000Z');
+    expect(renderNotice('RESCHEDULED', { ...contextOf('RESCHEDULED', { ...jayapura, timeZone: 'Asia/Makassar' }), session: afternoon }, 'en').body).toContain(
+      'Your session: Tuesday, 8 December 2026, 13:30 WITA - 15:30 WITA',
+    );
+  });
+
+  it('list the documents in Bahasa Indonesia in an Indonesian notice, in English otherwise, and fall back to English when not loaded', () => {
+    expect(renderNotice('BOOKING_CONFIRMED', contextOf('BOOKING_CONFIRMED'), 'id').body).toContain(
+      'Dokumen yang harus dibawa (asli):\n- KTP-el asli\n- Surat keterangan hilang dari Kepolisian (Polri) (surat yang nomornya Anda isi saat mengajukan permohonan)',
+    );
+    const untranslated = documents.map((d) => ({ ...d, documentId: null, noteId: null }));
+    expect(renderNotice('BOOKING_CONFIRMED', { ...contextOf('BOOKING_CONFIRMED'), documents: untranslated }, 'id').body).toContain('- KTP-el (electronic identity card), original');
+  });
+});
+
+describe('office notices', () => {
+  const OFFICE_FIELDS: { [K in (typeof ALL_OFFICE_NOTICE_KINDS)[number]]: OfficeNoticeFields[K] } = {
+    REFUND_ESCALATED: { refundId: 'refund-BRI-42', billingCode: '820261207000123', amount: 650_000, transferAttempts: 3, openedAt: deadline, trackingCode: null },
+  };
+  it.each(ALL_OFFICE_NOTICE_KINDS.flatMap((kind) => LANGUAGES.map((lang) => [kind, lang] as const)))('%s in %s is complete', (kind, lang) => {
+    const context: OfficeNoticeContext<typeof kind> = { office: jayapura, ...OFFICE_FIELDS[kind] };
+    const text = renderOfficeNotice(kind, context, lang);
+    const all = `${text.subject}\n${text.body}\n${text.short}`;
+    expect(all).not.toMatch(/undefined|null|NaN|Invalid Date|\$\{|\[object/);
+    expect(all).toContain('refund-BRI-42');
+    expect(all).toContain(formatRupiah(650_000, lang));
+    expect(all).toContain(formatDateTime(deadline, lang, jayapura.timeZone));
+    expect(text.body.startsWith(jayapura.name)).toBe(true);
+  });
+});
