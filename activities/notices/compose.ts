@@ -70,7 +70,7 @@ async function composeApplicationNotice(db: Kysely<DB>, noticeId: string): Promi
   const text = renderNotice(notice.kind, { ...base, ...fields } as never, language);
   const attachments: MailAttachment[] = [];
   if ('session' in fields) {
-    attachments.push({ filename: 'jadwal-wawancara.ics', content: bookingInvitation({ ...base, session: fields.session }, language), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
+    attachments.push({ filename: language === 'id' ? 'jadwal-wawancara.ics' : 'interview.ics', content: bookingInvitation({ ...base, session: fields.session }, language), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
   }
   const qr: MailAttachment = { filename: `${app.tracking_code}.png`, content: await trackingQrPng(app.tracking_code), contentType: 'image/png', cid: `qr-${noticeId}@passport-service` };
   attachments.push(qr);

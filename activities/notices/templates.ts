@@ -200,11 +200,11 @@ export const TEMPLATES: Catalogue = {
   SLA_BREACHED_FREE_DELIVERY: t((c, id, en) => ({
     id: [
       `Paspor terlambat: dikirim lewat Pos tanpa biaya (${c.trackingCode})`,
-      `Paspor Anda belum selesai pada batas layanan kami, ${id.when(c.slaDeadline)}. Keterlambatan ini kami catat sebagai kompensasi untuk Anda: paspor dikirim oleh Pos Indonesia ke alamat pengiriman Anda tanpa biaya, dan cara pengambilan tidak dapat diubah kembali. Periksa alamat pengiriman Anda; alamat masih dapat diubah sampai paspor dicetak. Nomor resi Pos dikirim setelah paspor dikirim.`,
+      `Paspor Anda belum selesai pada batas layanan kami, ${id.when(c.slaDeadline)}. Keterlambatan ini kami catat, dan sebagai kompensasi paspor Anda dikirim oleh Pos Indonesia ke alamat pengiriman Anda tanpa biaya; cara pengambilan tidak dapat diubah kembali. Periksa alamat pengiriman Anda; alamat masih dapat diubah sampai paspor dicetak. Nomor resi Pos dikirim setelah paspor dikirim.`,
     ],
     en: [
       `Passport late: sent by Pos free of charge (${c.trackingCode})`,
-      `Your passport was not ready by our service deadline, ${en.when(c.slaDeadline)}. We have recorded this as a compensation owed to you: the passport is sent to your delivery address by Pos Indonesia free of charge, and the delivery method cannot be changed back. Check your delivery address; you can still change it until the passport is printed. You will receive the Pos tracking number once it is sent.`,
+      `Your passport was not ready by our service deadline, ${en.when(c.slaDeadline)}. We have recorded the missed commitment, and as compensation your passport is sent to your delivery address by Pos Indonesia free of charge; the delivery method cannot be changed back. Check your delivery address; you can still change it until the passport is printed. You will receive the Pos tracking number once it is sent.`,
     ],
   })),
   READY_FOR_PICKUP: t((c, id, en) => ({
