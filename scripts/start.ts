@@ -169,7 +169,7 @@ async function shutdown(reason: string, code = 0) {
   process.exit(code);
 }
 
-// This script stops everything itself, in order (API, Temporal client, worker, Temporal, pool, PostgreSQL):
+// This script stops everything itself, in order (API, Temporal client, worker, WhatsApp/SMS sink, mail catcher, Temporal, pool, PostgreSQL):
 // on a signal (SIGHUP too: the terminal went away), on a crash of its own, and when its parent ends. Under
 // `npm start`, npm's SIGTERM kills only the shell between npm and this process; the parent check catches it.
 onShutdownSignal((signal) => shutdown(signal), ['SIGTERM', 'SIGINT', 'SIGHUP']);
