@@ -1,8 +1,9 @@
 // `npm start`'s stand-in for the WhatsApp and SMS providers: an HTTP server on loopback that accepts any POSTed
 // JSON message (the WhatsApp Cloud API's `/<phone number id>/messages`, an SMS provider's), answers as a provider
-// does, keeps each message as a file in `dir`, and lists them newest first at GET / (a page) and GET /api/messages.
+// does, keeps each message (in memory, and a line each in `dir`/messages.jsonl), and lists them newest first at
+// GET / (a page) and GET /api/messages. A minimal one, with the interface of the delivery part's (settings).
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
@@ -16,8 +17,10 @@ export interface SinkMessage {
 
 export interface MessageSink {
   url: string;
-  /** Every message kept in `dir`, newest first. */
-  messages(): Promise<SinkMessage[]>;
+  /** WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, SMS_API_URL, SMS_TOKEN for a worker that sends here. */
+  settings: Record<'WHATSAPP_API_URL' | 'WHATSAPP_PHONE_NUMBER_ID' | 'WHATSAPP_TOKEN' | 'SMS_API_URL' | 'SMS_TOKEN', string>;
+  /** Every message received since the start, oldest first. */
+  messages(): SinkMessage[];
   stop(): Promise<void>;
 }
 
@@ -46,13 +49,10 @@ function page(messages: SinkMessage[]): string {
 <table><tr><th>received</th><th>path</th><th>message</th></tr>${rows}</table></html>`;
 }
 
-export async function startMessageSink(options: { port: number; host?: string; dir: string }): Promise<MessageSink> {
+export async function startMessageSink(options: { port: number; host?: string; dir?: string }): Promise<MessageSink> {
   const { port, host = '127.0.0.1', dir } = options;
-  await mkdir(dir, { recursive: true });
-  const messages = async (): Promise<SinkMessage[]> => {
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().reverse();
-    return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as SinkMessage));
-  };
+  if (dir) await mkdir(dir, { recursive: true });
+  const received: SinkMessage[] = [];
   const answer = (response: ServerResponse, status: number, type: string, body: string) => {
     response.writeHead(status, { 'content-type': type });
     response.end(body);
@@ -60,8 +60,8 @@ export async function startMessageSink(options: { port: number; host?: string; d
   const server = createServer((request, response) => {
     void (async () => {
       const path = new URL(request.url ?? '/', 'http://sink').pathname;
-      if (request.method === 'GET' && path === '/api/messages') return answer(response, 200, 'application/json', JSON.stringify(await messages()));
-      if (request.method === 'GET' && path === '/') return answer(response, 200, 'text/html; charset=utf-8', page(await messages()));
+      if (request.method === 'GET' && path === '/api/messages') return answer(response, 200, 'application/json', JSON.stringify([...received].reverse()));
+      if (request.method === 'GET' && path === '/') return answer(response, 200, 'text/html; charset=utf-8', page([...received].reverse()));
       if (request.method !== 'POST') return answer(response, 404, 'application/json', JSON.stringify({ error: 'POST a message, or GET / or /api/messages' }));
       let body: unknown;
       try {
@@ -69,10 +69,9 @@ export async function startMessageSink(options: { port: number; host?: string; d
       } catch {
         return answer(response, 400, 'application/json', JSON.stringify({ error: 'the body must be JSON (at most 1 MiB)' }));
       }
-      const receivedAt = new Date().toISOString();
-      const message: SinkMessage = { id: `sink.${randomUUID()}`, receivedAt, path, body };
-      // Names sort by arrival: the time, then a counter-free random tail for messages of the same millisecond.
-      await writeFile(join(dir, `${receivedAt.replace(/[:.]/g, '-')}-${message.id.slice(5, 13)}.json`), JSON.stringify(message));
+      const message: SinkMessage = { id: `sink.${randomUUID()}`, receivedAt: new Date().toISOString(), path, body };
+      received.push(message);
+      if (dir) await appendFile(join(dir, 'messages.jsonl'), `${JSON.stringify(message)}\n`);
       // Both answers a provider gives: the WhatsApp Cloud API's `messages[0].id`, and a plain `id`.
       return answer(response, 200, 'application/json', JSON.stringify({ id: message.id, messages: [{ id: message.id }] }));
     })().catch(() => answer(response, 500, 'application/json', JSON.stringify({ error: 'the sink could not keep the message' })));
@@ -80,9 +79,11 @@ export async function startMessageSink(options: { port: number; host?: string; d
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host}:${bound}`;
   return {
-    url: `http://${host}:${bound}`,
-    messages,
+    url,
+    settings: { WHATSAPP_API_URL: `${url}/whatsapp`, WHATSAPP_PHONE_NUMBER_ID: 'sink-number', WHATSAPP_TOKEN: 'sink-token', SMS_API_URL: `${url}/sms/messages`, SMS_TOKEN: 'sink-token' },
+    messages: () => [...received],
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

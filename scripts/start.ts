@@ -70,8 +70,9 @@ async function startNoticeCatchers(): Promise<Partial<Config>> {
   if (needsSink) {
     const sink = await startMessageSink({ port: config.MESSAGE_SINK_PORT, host: local, dir: join(config.dataDir, 'messages') });
     stops.unshift(['WhatsApp/SMS sink', () => sink.stop()]);
-    if (!config.WHATSAPP_API_URL) Object.assign(settings, { WHATSAPP_API_URL: sink.url, WHATSAPP_PHONE_NUMBER_ID: 'local-sink', WHATSAPP_TOKEN: 'local-sink' });
-    if (!config.SMS_API_URL) Object.assign(settings, { SMS_API_URL: sink.url, SMS_TOKEN: 'local-sink' });
+    const { WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, SMS_API_URL, SMS_TOKEN } = sink.settings;
+    if (!config.WHATSAPP_API_URL) Object.assign(settings, { WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN });
+    if (!config.SMS_API_URL) Object.assign(settings, { SMS_API_URL, SMS_TOKEN });
     const standsFor = [!config.WHATSAPP_API_URL && 'WhatsApp', !config.SMS_API_URL && 'SMS'].filter(Boolean).join(' and ');
     log.info(`${standsFor} (local sink, nothing leaves this machine): read them at ${sink.url}`);
   }
