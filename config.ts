@@ -46,9 +46,19 @@ const schema = z.object({
   BANK_API_URL: z.url().optional(),
   BANK_API_TOKEN: z.string().optional(),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
-  /** Email: the SMTP server (`smtp://user:pass@host:587`, `smtps://host:465`) and the sender. Not used by notices yet (issue 14). */
+  /** Email: the SMTP server (`smtp://user:pass@host:587`, `smtps://host:465`) and the sender of notices. */
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' }).optional(),
   MAIL_FROM: z.string().regex(/@[^@\s>]+>?$/, { error: 'must be an address, e.g. Layanan Paspor <no-reply@imigrasi.example>' }).default('Layanan Paspor <no-reply@passport.localhost>'),
+  /** WhatsApp (the Cloud API's message shape: POST <url>/<phone number id>/messages, bearer token) and SMS providers. */
+  WHATSAPP_API_URL: z.url().optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().optional(),
+  WHATSAPP_TOKEN: z.string().optional(),
+  SMS_API_URL: z.url().optional(),
+  SMS_TOKEN: z.string().optional(),
+  /** `npm start`'s local mail catcher (SMTP and web inbox) and WhatsApp/SMS sink, on loopback; each only without SMTP_URL, resp. the provider URLs. */
+  MAILDEV_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  MAILDEV_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
+  MESSAGE_SINK_PORT: z.coerce.number().int().min(1).max(65535).default(1090),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
   STAFF_TOKEN_HOURS: duration.default(8),

@@ -13,6 +13,7 @@ import { applicantRoutes } from './routes/applicants.js';
 import { callbackRoutes, SETTLEMENT_UPLOAD_PATH } from './routes/callbacks.js';
 import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
+import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
 import { SIGNATURE_HEADER } from './signatures.js';
@@ -56,6 +57,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', publicRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', applicantRoutes(deps));
+  app.route('/', noticeSettingsRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', managerRoutes(deps));
   app.route('/', financeRoutes(deps));
