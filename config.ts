@@ -60,6 +60,10 @@ const schema = z.object({
   NOTICE_SEND_TIMEOUT_SECONDS: duration.default(20),
   /** How long a notice's temporary failures (server down, 429, 5xx) are retried, with backoff, before it is given up (fractions allowed). */
   NOTICE_RETRY_HOURS: z.coerce.number().positive().default(48),
+  /** `npm start`'s local mail catcher (SMTP and web inbox) and WhatsApp/SMS sink, on loopback; each only without SMTP_URL, resp. the provider URLs. */
+  MAILDEV_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  MAILDEV_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
+  MESSAGE_SINK_PORT: z.coerce.number().int().min(1).max(65535).default(1090),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
   STAFF_TOKEN_HOURS: duration.default(8),

@@ -1,16 +1,13 @@
-// Stages: all that tell the applicant something. Writes each notice to the `notifications` table once;
-// nothing sends them yet (email and WhatsApp delivery is a later step), so applicants see them only by tracking.
+// Stages: all that tell the applicant something outside a stage change (reminders, a late Pos delivery, and the
+// notices of workflows started before notices rode with their stage). Records each notice once, then starts its
+// delivery (activities/notices/record.ts).
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { NoticeKind } from '../workflows/definitions.js';
+import { recordNotice, type ApplicationNotice, type StartDelivery } from './notices/record.js';
 
-export const createNotifyActivities = ({ db }: { db: Kysely<DB> }) => ({
+export const createNotifyActivities = ({ db, startDelivery }: { db: Kysely<DB>; startDelivery?: StartDelivery }) => ({
   /** Records one notice per (application, effect key): a retry or replay never records it twice. */
-  async notify(req: { applicationId: string; effectKey: string; kind: NoticeKind; at: string }): Promise<void> {
-    await db
-      .insertInto('notifications')
-      .values({ application_id: req.applicationId, effect_key: req.effectKey, kind: req.kind, created_at: req.at })
-      .onConflict((oc) => oc.columns(['application_id', 'effect_key']).doNothing())
-      .execute();
+  async notify(req: ApplicationNotice): Promise<void> {
+    await recordNotice(db, startDelivery, req);
   },
 });

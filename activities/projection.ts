@@ -1,8 +1,10 @@
-// Stages: all. Writes the read model and the append-only audit log of each stage change.
+// Stages: all. Writes the read model and the append-only audit log of each stage change, with the notice the
+// change tells the applicant (recorded in the same transaction, then its delivery started).
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { Actor, Stage } from '../workflows/definitions.js';
+import type { Actor, NoticeToRecord, Stage } from '../workflows/definitions.js';
+import { recordNotice, type StartDelivery } from './notices/record.js';
 
 export interface StageChange {
   applicationId: string;
@@ -26,6 +28,8 @@ export interface StageChange {
   deliveryMethodVersion?: number;
   passportNumber?: string;
   posTrackingNumber?: string;
+  /** What the change tells the applicant (absent in workflows started before notices rode with their stage): key `stage-<seq>`. */
+  notice?: NoticeToRecord;
 }
 
 /**
@@ -45,9 +49,9 @@ const newerDeliveryMethod = (method: 'PICKUP' | 'POS', at: string, version: numb
   };
 };
 
-export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
+export const createProjectionActivities = ({ db, startDelivery }: { db: Kysely<DB>; startDelivery?: StartDelivery }) => ({
   async recordStage(change: StageChange): Promise<void> {
-    await db.transaction().execute(async (tx) => {
+    const noticeId = await db.transaction().execute(async (tx) => {
       const application = await tx.selectFrom('applications').select('id').where('id', '=', change.applicationId).executeTakeFirst();
       if (!application) {
         // Submission keeps the row of every start it tried (api/workflow-starts.ts), so this is a safety net: a
@@ -92,7 +96,11 @@ export const createProjectionActivities = ({ db }: { db: Kysely<DB> }) => ({
         .where('id', '=', change.applicationId)
         .where('stage_seq', '<', change.seq)
         .execute();
+      const { notice } = change;
+      return notice && recordNotice(tx, undefined, { applicationId: change.applicationId, effectKey: `stage-${change.seq}`, at: change.at, ...notice });
     });
+    // After the commit: the delivery reads the row it is started for. A retry starts it again, which is harmless.
+    if (noticeId) await startDelivery?.('application', noticeId);
   },
 
   /**

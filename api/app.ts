@@ -14,6 +14,7 @@ import { callbackRoutes, SETTLEMENT_UPLOAD_PATH } from './routes/callbacks.js';
 import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
 import { noticeFailureRoutes } from './routes/notice-failures.js';
+import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
 import { SIGNATURE_HEADER } from './signatures.js';
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', publicRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', applicantRoutes(deps));
+  app.route('/', noticeSettingsRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', managerRoutes(deps));
   app.route('/', noticeFailureRoutes(deps));

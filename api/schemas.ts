@@ -8,6 +8,8 @@ import {
   BAP_CAUSES,
   DELIVERY_METHODS,
   INTERVIEW_OUTCOMES,
+  NOTICE_CHANNELS,
+  NOTICE_LANGUAGES,
   REFUND_STAGES,
   SESSIONS,
   STAGES,
@@ -81,6 +83,35 @@ export const sessionTokenSchema = z
   })
   .openapi('SessionToken');
 
+// Notices ----------------------------------------------------------------------------------------
+
+const noticeLanguage = z
+  .enum(NOTICE_LANGUAGES, { error: `must be one of ${NOTICE_LANGUAGES.join(', ')} (Bahasa Indonesia, English)` })
+  .openapi({ description: 'The language of the notices: `id` Bahasa Indonesia, `en` English' });
+/** The channels, each at most once, kept in the one order (EMAIL, WHATSAPP, SMS) whatever order they came in. */
+const noticeChannels = z
+  .array(z.enum(NOTICE_CHANNELS, { error: `must be one of ${NOTICE_CHANNELS.join(', ')}` }), { error: `must be a list of channels, e.g. ["EMAIL", "WHATSAPP"]` })
+  .min(1, { error: 'must name at least one channel' })
+  .refine((list) => new Set(list).size === list.length, { error: 'must name each channel at most once' })
+  .transform((list) => NOTICE_CHANNELS.filter((channel) => list.includes(channel)))
+  .openapi({
+    description: 'Where notices are sent: email to the application email, WhatsApp or SMS to its phone; at least one, each at most once',
+    example: ['EMAIL', 'WHATSAPP'],
+    uniqueItems: true,
+  });
+
+export const noticeSettingsSchema = z
+  .strictObject({ language: noticeLanguage, noticeChannels })
+  .openapi('NoticeSettingsRequest', { description: 'Both settings, replacing the ones before' });
+
+export const noticeSettingsResultSchema = z
+  .object({
+    language: z.enum(NOTICE_LANGUAGES),
+    noticeChannels: z.array(z.enum(NOTICE_CHANNELS)),
+    changedAt: z.iso.datetime().nullable().openapi({ description: 'When the applicant last changed them after submission; null: as submitted' }),
+  })
+  .openapi('NoticeSettings', { description: 'How this application\'s notices reach the applicant, from the next notice on' });
+
 // Submission -------------------------------------------------------------------------------------
 
 export const incidentReportSchema = z
@@ -108,6 +139,8 @@ export const submissionSchema = z
     address: address.openapi({ description: 'Postal address for Pos delivery (chosen, or free after a missed service commitment); kept private' }),
     oldPassportNumber: passportNumber.optional().openapi({ description: 'Required to renew (RENEWAL)' }),
     incidentReport: incidentReportSchema.optional(),
+    language: noticeLanguage.optional().openapi({ description: 'The language of the notices: `id` Bahasa Indonesia (the default), `en` English' }),
+    noticeChannels: noticeChannels.optional().openapi({ description: 'Where notices are sent (default EMAIL and WHATSAPP): email to `email`, WhatsApp or SMS to `phone`' }),
   })
   .superRefine((v, ctx) => {
     for (const reason of nikMismatches(v.nik, v.birthDate, v.sex)) {

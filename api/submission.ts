@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { DB, IncidentReport, WorkflowStart } from '../db/schema.js';
 import { withStepDeadline } from './steps.js';
 import { confirmStarted, startWorkflow } from './workflow-starts.js';
-import { TERMINAL_STAGES, type ApplicationType, type DeliveryMethod, type Policy } from '../workflows/definitions.js';
+import { TERMINAL_STAGES, type ApplicationType, type DeliveryMethod, type NoticeChannel, type NoticeLanguage, type Policy } from '../workflows/definitions.js';
 
 export interface Submission {
   applicationType: ApplicationType;
@@ -23,6 +23,9 @@ export interface Submission {
   address?: string;
   oldPassportNumber?: string;
   incidentReport?: IncidentReport;
+  /** The notices' language and channels; unset: Bahasa Indonesia, by email and WhatsApp (the column defaults). */
+  language?: NoticeLanguage;
+  noticeChannels?: NoticeChannel[];
 }
 
 export interface Submitted {
@@ -171,6 +174,8 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       sex: submission.sex,
       old_passport_number: submission.oldPassportNumber ?? null,
       incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
+      language: submission.language,
+      notice_channels: submission.noticeChannels,
       stage: 'AWAITING_PAYMENT',
       stage_entered_at: now,
       next_deadline: paymentDeadline,

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { localDate } from '../workflows/calendar.js';
-import { APPLICATION_TYPES, SESSIONS, TERMINAL_STAGES } from '../workflows/definitions.js';
+import { APPLICATION_TYPES, SESSIONS, TERMINAL_STAGES, type Session } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
 import { pendingMigrations, unknownMigrations } from './connect.js';
 import { sessionCapacity } from './queries/sessions.js';
@@ -37,13 +37,26 @@ const uniqueCodes = (what: string) => (items: Array<{ code: string }>, ctx: z.Re
   });
 };
 
+/** The counters' hours when an office's file gives none, local time: what the notices print. */
+export const DEFAULT_SESSION_HOURS: Record<Session, [string, string]> = { MORNING: ['08:00', '12:00'], AFTERNOON: ['13:00', '16:00'] };
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM, e.g. 08:00');
+const hours = z.tuple([clock, clock], { error: 'must be [start, end], e.g. ["08:00", "12:00"]' }).refine(([start, end]) => start < end, 'must start before it ends');
+const sessionHoursSchema = z
+  .strictObject({ MORNING: hours, AFTERNOON: hours })
+  .refine((h) => h.MORNING[1] <= h.AFTERNOON[0], { message: 'the morning session must end before the afternoon session starts', path: ['AFTERNOON'] });
+
 const officesSchema = z
   .array(
     z.strictObject({
       code: z.string().regex(/^[A-Z]{3}$/, 'must be three capital letters, e.g. PLU'),
       name: text(200),
       city: text(100),
+      /** Printed in booking confirmations and on the calendar invitation. */
+      address: text(300),
       timeZone: z.enum(OFFICE_TIME_ZONES, { error: `must be one of ${OFFICE_TIME_ZONES.join(', ')}` }),
+      /** Where the office's own notices go; absent or null: they are recorded, not sent. */
+      noticeEmail: z.email({ error: 'must be an email address, e.g. paspor@kanim.example' }).max(254).nullable().optional(),
+      sessionHours: sessionHoursSchema.optional(),
       dailyQuota: z.strictObject({ regular: quota, sameDay: quota, priority: quota }),
     }),
   )
@@ -69,7 +82,15 @@ const feesSchema = z
     }
   }, always);
 
-const documentsSchema = z.array(z.strictObject({ document: text(300), note: text(300).optional() })).min(1, 'must list at least one document').max(50);
+/** Each document in English (`document`, `note`) and in Bahasa Indonesia (`documentId`, `noteId`). */
+const documentsSchema = z
+  .array(
+    z
+      .strictObject({ document: text(300), note: text(300).optional(), documentId: text(300), noteId: text(300).optional() })
+      .refine((d) => (d.note === undefined) === (d.noteId === undefined), { message: 'a note needs both languages: give note and noteId, or neither', path: ['noteId'] }),
+  )
+  .min(1, 'must list at least one document')
+  .max(50);
 const requirementsSchema = z.strictObject(Object.fromEntries(APPLICATION_TYPES.map((t) => [t, documentsSchema])) as Record<(typeof APPLICATION_TYPES)[number], typeof documentsSchema>);
 
 type Calendar = z.infer<typeof calendarFileSchema>;
@@ -249,11 +270,14 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     await sql`select pg_advisory_xact_lock(hashtext('passport reference data'))`.execute(tx);
 
     const now = new Date();
-    const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, o]));
+    const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, { ...o, session_hours: sessionHoursJson(o.session_hours) }]));
     const offices = data.offices.map((o) => ({
       code: o.code,
       name: o.name,
       city: o.city,
+      address: o.address,
+      notice_email: o.noticeEmail ?? null,
+      session_hours: sessionHoursJson(o.sessionHours ?? DEFAULT_SESSION_HOURS),
       time_zone: o.timeZone,
       regular_quota: o.dailyQuota.regular,
       same_day_quota: o.dailyQuota.sameDay,
@@ -266,6 +290,9 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
         oc.column('code').doUpdateSet((eb) => ({
           name: eb.ref('excluded.name'),
           city: eb.ref('excluded.city'),
+          address: eb.ref('excluded.address'),
+          notice_email: eb.ref('excluded.notice_email'),
+          session_hours: eb.ref('excluded.session_hours'),
           time_zone: eb.ref('excluded.time_zone'),
           regular_quota: eb.ref('excluded.regular_quota'),
           same_day_quota: eb.ref('excluded.same_day_quota'),
@@ -312,7 +339,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
 
     const requirementsBefore = await tx.selectFrom('document_requirements').selectAll().orderBy('application_type').orderBy('position').execute();
     const requirements = APPLICATION_TYPES.flatMap((type) =>
-      data.requirements[type].map((d, i) => ({ application_type: type, position: i + 1, document: d.document, note: d.note ?? null })),
+      data.requirements[type].map((d, i) => ({ application_type: type, position: i + 1, document: d.document, note: d.note ?? null, document_id: d.documentId, note_id: d.noteId ?? null })),
     );
     const sameRequirements = JSON.stringify(requirementsBefore.map((r) => ({ ...r })).sort(byTypeAndPosition)) === JSON.stringify([...requirements].sort(byTypeAndPosition));
     if (!sameRequirements) {
@@ -346,6 +373,9 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
 
   return { lines, warnings };
 }
+
+/** Session hours as stored (jsonb) and compared: morning first, whatever order the file or the database gives. */
+const sessionHoursJson = (hours: Record<Session, [string, string]>) => JSON.stringify({ MORNING: hours.MORNING, AFTERNOON: hours.AFTERNOON });
 
 /** Whether a row differs from the file's version of it, field by field of the file's. */
 const differs = <T extends object>(row: { [K in keyof T]?: unknown }, wanted: T) => (Object.keys(wanted) as (keyof T)[]).some((key) => row[key] !== wanted[key]);

@@ -140,6 +140,9 @@ export interface DocumentRequirementsTable {
   position: number;
   document: string;
   note: string | null;
+  /** The document and its note in Bahasa Indonesia (null until the reference data is loaded again). */
+  document_id: string | null;
+  note_id: string | null;
 }
 
 export interface CallbackEventsTable {

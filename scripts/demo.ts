@@ -3,7 +3,7 @@
 // officers interview and print (some too late, so the SLA is breached and compensated), Pos delivers.
 // At the end of the day each bank uploads its settlement report and the daily reconciliation runs. Then the
 // numbers are read back from PostgreSQL, checked against what the day did and against the money the banks
-// took, printed, and written as an HTML report.
+// took, with the notices sent per kind and channel, printed, and written as an HTML report.
 //
 // Time runs for real, so start the service with short windows (the same variables for both):
 //   PAYMENT_WINDOW_MINUTES=1 DEMO_DAY_SECONDS=20 npm start
@@ -21,6 +21,7 @@ import { serviceClient, type ServiceClient } from './demo-client.js';
 import { runReconciliationNow } from '../worker/schedule.js';
 import { DEMO_NIK_PREFIX, demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 import { dayMoney, waitUntilDecided, type DayMoney } from './demo-money.js';
+import { noticesHtml, printNotices, settledNoticeCounts, type NoticeCount } from './demo-notices.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +46,8 @@ if (tamper.some((t) => !TAMPERINGS.includes(t))) throw new Error(`--tamper-settl
 const MAX_WAIT_MS = 4 * 60_000;
 /** How long the ledger may take to decide every payment once the reconciliation has run. */
 const DECIDE_WAIT_MS = 60_000;
+/** How long the notices still being sent at the end of the day may take before they are counted as they are. */
+const NOTICES_WAIT_MS = 30_000;
 
 const { planDay, dropCallbacks, liveDay } = demoDay({ seed: Number(values.seed), offices, maxWaitMs: MAX_WAIT_MS });
 
@@ -183,7 +186,7 @@ function printMoney(money: Money, day: Applicant[]) {
   if (money.tampered.length) console.log(`Settlement reports tampered with on purpose (--tamper-settlement):\n  ${money.tampered.join('\n  ')}`);
 }
 
-function html(report: Report, day: Applicant[], seconds: number, money: Money): string {
+function html(report: Report, day: Applicant[], seconds: number, money: Money, notices: NoticeCount[]): string {
   const stagesShown = ['COMPLETED', 'EXPIRED', 'CANCELLED', 'REJECTED'];
   const colours: Record<string, string> = { COMPLETED: '#2e7d32', EXPIRED: '#9e9e9e', CANCELLED: '#ef6c00', REJECTED: '#c62828', 'SLA met': '#1565c0', 'SLA breached': '#ad1457' };
   const barW = 46;
@@ -225,6 +228,7 @@ function html(report: Report, day: Applicant[], seconds: number, money: Money): 
     .map(([stage, n]) => `<tr><td>${stage}</td><td>${n}</td></tr>`)
     .join('')}</table>
 ${moneyHtml(money, day)}
+${noticesHtml(notices)}
 </html>
 `;
 }
@@ -265,6 +269,7 @@ async function main() {
   const report = await readBack(ids);
   const check = createDb(databaseUrl, { max: 1 });
   const stages = new Map((await sql<{ id: string; stage: string }>`select id, stage from applications where id = any(${ids}::uuid[])`.execute(check)).rows.map((r) => [r.id, r.stage]));
+  const notices = await settledNoticeCounts(check, { applicationIds: ids, offices, since: new Date(started) }, NOTICES_WAIT_MS);
   await check.destroy();
   const problems = [...failures, ...crossCheck(day, report, stages), ...money.failures, ...money.days.flatMap((d) => d.differences)];
 
@@ -277,8 +282,9 @@ async function main() {
   }
   console.log(`\nSLA: ${report.slaMet} met, ${report.slaBreached} breached; ${report.compensations} compensations; ${report.posDelivered} Pos deliveries`);
   printMoney(money, day);
+  printNotices(notices);
   const out = resolve(values.out!);
-  await writeFile(out, html(report, day, seconds, money));
+  await writeFile(out, html(report, day, seconds, money, notices));
   console.log(`HTML report: ${out}`);
   if (problems.length) {
     console.log(`\nThe database disagrees with the day or the money in ${problems.length} place(s):\n  ${problems.join('\n  ')}`);

@@ -1,22 +1,26 @@
 // `npm start`: the whole service on one machine. PostgreSQL (embedded unless DATABASE_URL), the Temporal
-// dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations and reference data (deploy/reference/), the worker and the API.
+// dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations and reference data (deploy/reference/), a mail
+// catcher with a web inbox (unless SMTP_URL) and a WhatsApp/SMS sink (unless both provider URLs are set) that the
+// worker's notices go to, the worker and the API.
 // It supervises them: any signal, a crash, or the end of its parent (npm) stops everything, in order; and its
 // children are guarded (scripts/guarded.ts), so even a SIGKILL of this process leaves nothing behind.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { MailDev } from 'maildev';
 import { createPassportWorker, workerSettingsFrom } from '../worker/index.js';
 import { installRuntime } from '../worker/runtime.js';
 import { createApp } from '../api/app.js';
 import { listen } from '../api/server.js';
 import { runWorkflowStarter } from '../api/workflow-starts.js';
-import { databaseTimeoutsFrom, loadConfig, policyFrom } from '../config.js';
+import { databaseTimeoutsFrom, loadConfig, policyFrom, type Config } from '../config.js';
 import { calendarWarningNow } from '../db/calendar.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { embeddedPostgresProblems, SetupError, startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { seed } from '../db/reference.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from './dev-server.js';
+import { startMessageSink } from './message-sink.js';
 import { portProblems } from './ports.js';
 import { onShutdownSignal } from './signals.js';
 import { temporalExecutable } from './temporal-executables.js';
@@ -27,6 +31,8 @@ const log = createLogger(config);
 /** What to stop, first first: a name, how, and how long it may take (10 s unless said). */
 const stops: Array<[string, () => Promise<unknown>, number?]> = [];
 const pgDir = join(config.dataDir, 'pg');
+/** The WhatsApp/SMS sink stands in for whichever provider is not configured. */
+const needsSink = !config.WHATSAPP_API_URL || !config.SMS_API_URL;
 
 /** Everything that would stop the start half-way, found before anything is started. */
 async function preflight(): Promise<string[]> {
@@ -37,9 +43,40 @@ async function preflight(): Promise<string[]> {
     ports.push({ port: config.TEMPORAL_DEV_PORT, host: local, what: 'Temporal dev server', envVar: 'TEMPORAL_DEV_PORT' });
     ports.push({ port: config.TEMPORAL_UI_PORT, host: local, what: 'Temporal Web UI', envVar: 'TEMPORAL_UI_PORT' });
   }
+  if (!config.SMTP_URL) {
+    ports.push({ port: config.MAILDEV_SMTP_PORT, host: local, what: 'mail catcher (SMTP)', envVar: 'MAILDEV_SMTP_PORT' });
+    ports.push({ port: config.MAILDEV_WEB_PORT, host: local, what: 'mail catcher (web inbox)', envVar: 'MAILDEV_WEB_PORT' });
+  }
+  if (needsSink) ports.push({ port: config.MESSAGE_SINK_PORT, host: local, what: 'WhatsApp/SMS sink', envVar: 'MESSAGE_SINK_PORT' });
   const [metricsHost, metricsPort] = config.WORKER_METRICS_ADDRESS?.split(':') ?? [];
   if (metricsHost && metricsPort) ports.push({ port: Number(metricsPort), host: metricsHost, what: 'worker metrics', envVar: 'WORKER_METRICS_ADDRESS' });
   return [...(config.DATABASE_URL ? [] : await embeddedPostgresProblems(pgDir)), ...(await portProblems(ports))];
+}
+
+/**
+ * Where the worker's notices go: the configured SMTP server and providers, or else a local mail catcher (maildev,
+ * its web inbox on loopback, messages kept in DATA_DIR/mail) and the WhatsApp/SMS sink (DATA_DIR/messages).
+ */
+async function startNoticeCatchers(): Promise<Partial<Config>> {
+  const local = '127.0.0.1';
+  const settings: Partial<Config> = {};
+  if (!config.SMTP_URL) {
+    const maildev = new MailDev({ smtp: config.MAILDEV_SMTP_PORT, web: config.MAILDEV_WEB_PORT, ip: local, webIp: local, mailDirectory: join(config.dataDir, 'mail'), silent: true, mcp: false });
+    await maildev.start();
+    stops.unshift(['mail catcher', () => maildev.stop()]);
+    settings.SMTP_URL = `smtp://${local}:${config.MAILDEV_SMTP_PORT}`;
+    log.info(`Mail (local catcher, nothing leaves this machine): read it at http://${local}:${config.MAILDEV_WEB_PORT}, SMTP on ${settings.SMTP_URL}`);
+  }
+  if (needsSink) {
+    const sink = await startMessageSink({ port: config.MESSAGE_SINK_PORT, host: local, dir: join(config.dataDir, 'messages') });
+    stops.unshift(['WhatsApp/SMS sink', () => sink.stop()]);
+    const { WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, SMS_API_URL, SMS_TOKEN } = sink.settings;
+    if (!config.WHATSAPP_API_URL) Object.assign(settings, { WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN });
+    if (!config.SMS_API_URL) Object.assign(settings, { SMS_API_URL, SMS_TOKEN });
+    const standsFor = [!config.WHATSAPP_API_URL && 'WhatsApp', !config.SMS_API_URL && 'SMS'].filter(Boolean).join(' and ');
+    log.info(`${standsFor} (local sink, nothing leaves this machine): read them at ${sink.url}`);
+  }
+  return settings;
 }
 
 /** A child that ends by itself takes the service down: a supervisor never runs half a service. */
@@ -97,7 +134,8 @@ async function main() {
 
   // The SDK's own logs go through the same structured logger, warnings and up; this script orders the shutdown itself.
   installRuntime({ log, level: 'WARN', metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
-  const { worker, connection: workerConnection, schedule } = await createPassportWorker({ ...workerSettingsFrom(config), address, db });
+  const notices = await startNoticeCatchers();
+  const { worker, connection: workerConnection, schedule } = await createPassportWorker({ ...workerSettingsFrom({ ...config, ...notices }), address, db });
   const running = worker.run();
   stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }, (config.SHUTDOWN_GRACE_SECONDS + 10) * 1000]);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');
@@ -132,7 +170,7 @@ async function shutdown(reason: string, code = 0) {
   process.exit(code);
 }
 
-// This script stops everything itself, in order (API, Temporal client, worker, Temporal, pool, PostgreSQL):
+// This script stops everything itself, in order (API, Temporal client, worker, WhatsApp/SMS sink, mail catcher, Temporal, pool, PostgreSQL):
 // on a signal (SIGHUP too: the terminal went away), on a crash of its own, and when its parent ends. Under
 // `npm start`, npm's SIGTERM kills only the shell between npm and this process; the parent check catches it.
 onShutdownSignal((signal) => shutdown(signal), ['SIGTERM', 'SIGINT', 'SIGHUP']);

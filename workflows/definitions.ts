@@ -78,6 +78,8 @@ export interface NoticeDetailsByKind {
   REFUND_DECLINED: { amount: number; reason: string };
 }
 export type NoticeDetails<K extends NoticeKind = NoticeKind> = NoticeDetailsByKind[K];
+/** A notice as a workflow hands it to the activity that records it: a kind and that kind's details. */
+export type NoticeToRecord = { [K in NoticeKind]: { kind: K; details: NoticeDetailsByKind[K] } }[NoticeKind];
 /** The channels a notice goes out on, as the applicant chose them (applications.notice_channels). */
 export const NOTICE_CHANNELS = ['EMAIL', 'WHATSAPP', 'SMS'] as const;
 export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];

@@ -51,18 +51,18 @@ export function formatDateTime(instant: Date, language: Language, timeZone: stri
   return `${formatDate(instant, language, timeZone)} ${language === 'id' ? 'pukul' : 'at'} ${formatTime(instant, language, timeZone)}`;
 }
 
-/**
- * The office's hours of each session, in its own time zone. An assumption of this module (the booking code only
- * splits a day's quota in two): counters open 08:00-12:00 and 13:00-16:00 local time.
- */
-export const SESSION_HOURS: Record<Session, { start: number; end: number }> = {
-  MORNING: { start: 8, end: 12 },
-  AFTERNOON: { start: 13, end: 16 },
+/** An office's local opening hours of each session (offices.session_hours), e.g. MORNING: ['08:00', '12:00']. */
+export type SessionHours = Record<Session, [string, string]>;
+
+const minutesOf = (clock: string) => {
+  const match = /^(\d\d):(\d\d)$/.exec(clock);
+  if (!match) throw new Error(`Not a local time HH:MM: ${clock}`);
+  return Number(match[1]) * 60 + Number(match[2]);
 };
 
-/** The instants a session starts and ends on a local date ('YYYY-MM-DD') at an office. */
-export function sessionWindow(date: string, session: Session, timeZone: string): { start: Date; end: Date } {
+/** The instants a session starts and ends on a local date ('YYYY-MM-DD') at an office, from its own hours. */
+export function sessionWindow(date: string, session: Session, timeZone: string, hours: SessionHours): { start: Date; end: Date } {
   const dayStart = endOfLocalDay(date, timeZone).getTime() - 86_400_000;
-  const hours = SESSION_HOURS[session];
-  return { start: new Date(dayStart + hours.start * 3_600_000), end: new Date(dayStart + hours.end * 3_600_000) };
+  const [start, end] = hours[session];
+  return { start: new Date(dayStart + minutesOf(start) * 60_000), end: new Date(dayStart + minutesOf(end) * 60_000) };
 }

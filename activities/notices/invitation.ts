@@ -1,13 +1,13 @@
 // The calendar invitation (.ics) attached to a booking confirmation or a reschedule.
 import { createEvent } from 'ics';
 import { formatTime, type Language } from './format.js';
-import type { NoticeContext } from './templates.js';
+import type { BaseContext, SessionTimes } from './templates.js';
 
 /**
  * One event for the booked session. Start and end are written as exact UTC instants (…Z), so every calendar shows
  * them at the office's clock time whatever the reader's own zone; the description repeats that local time.
  */
-export function bookingInvitation(context: NoticeContext<'BOOKING_CONFIRMED'>, language: Language = 'id'): string {
+export function bookingInvitation(context: BaseContext & { session: SessionTimes }, language: Language = 'id'): string {
   const { session, office, trackingCode } = context;
   const local = `${formatTime(session.start, language, office.timeZone)} - ${formatTime(session.end, language, office.timeZone)}`;
   const { error, value } = createEvent({

@@ -1,15 +1,20 @@
 // The text of every notice, in Bahasa Indonesia (the default) and English, built from a small typed context.
-// Pure: the sending activity reads the application, office and documents, builds the context and renders.
-import { NOTICE_KINDS, type ApplicationType, type NoticeKind } from '../../workflows/definitions.js';
+// Pure: compose.ts reads the notice, application, office and documents, builds the context and renders.
+import { NOTICE_KINDS, OFFICE_NOTICE_KINDS, type ApplicationType, type NoticeKind, type OfficeNoticeKind } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime, formatRupiah, formatTime, type Language } from './format.js';
 
-/** Every notice this module can write. */
+/** Every notice about an application this module can write. */
 export const ALL_NOTICE_KINDS = NOTICE_KINDS;
 export type AnyNoticeKind = NoticeKind;
+/** Every notice to an office's staff (office_notices) this module can write. */
+export const ALL_OFFICE_NOTICE_KINDS = OFFICE_NOTICE_KINDS;
 
+/** A document to bring, as document_requirements holds it: English, and Bahasa Indonesia when loaded. */
 export interface DocumentToBring {
   document: string;
   note: string | null;
+  documentId: string | null;
+  noteId: string | null;
 }
 export interface OfficeInfo {
   name: string;
@@ -17,28 +22,29 @@ export interface OfficeInfo {
   /** IANA zone of the office (offices.time_zone): every date and time is shown in it. */
   timeZone: string;
 }
-/** What every notice knows: nothing personal (no name, email or phone). */
+/** What every notice about an application knows: nothing personal (no name, email, phone or NIK). */
 export interface BaseContext {
   applicationType: ApplicationType;
   trackingCode: string;
   office: OfficeInfo;
 }
-interface Session {
+/** A booked session as instants, from the office's own session hours. */
+export interface SessionTimes {
   start: Date;
   end: Date;
 }
-/** The fields each kind needs beyond the base. */
+/** The fields each kind needs beyond the base: its recorded details, plus the application's codes and amount. */
 export interface NoticeFields {
   SUBMITTED: { billingCode: string; amount: number; paymentDeadline: Date };
   PAYMENT_CONFIRMED: { amount: number; bookingDeadline: Date };
   BOOKING_REMINDER: { bookingDeadline: Date };
-  BOOKING_CONFIRMED: { session: Session; documents: DocumentToBring[] };
-  RESCHEDULED: { session: Session; documents: DocumentToBring[] };
-  NO_SHOW: { missed: Session; rebookingAllowed: boolean; bookingDeadline?: Date };
+  BOOKING_CONFIRMED: { session: SessionTimes; documents: DocumentToBring[] };
+  RESCHEDULED: { session: SessionTimes; documents: DocumentToBring[] };
+  NO_SHOW: { missed: SessionTimes; rebookingAllowed: boolean; bookingDeadline?: Date };
   REJECTED: { reason: string };
   EXPIRED: { billingCode: string };
   CANCELLED: { reason: string };
-  SLA_BREACHED_FREE_DELIVERY: { compensation: number; slaDeadline: Date };
+  SLA_BREACHED_FREE_DELIVERY: { slaDeadline: Date };
   READY_FOR_PICKUP: { pickupDeadline: Date };
   PICKUP_REMINDER: { pickupDeadline: Date };
   SENT_BY_POS: { posTrackingNumber: string };
@@ -48,13 +54,22 @@ export interface NoticeFields {
   REFUND_APPROVED: { amount: number };
   REFUND_SENT: { amount: number };
   REFUNDED: { amount: number };
-  REFUND_DECLINED: { reason: string };
+  REFUND_DECLINED: { amount: number; reason: string };
 }
 export type NoticeContext<K extends AnyNoticeKind> = BaseContext & NoticeFields[K];
 
+/** What an office notice knows: the office and the refund (codes and amounts), nothing personal. */
+export interface OfficeNoticeFields {
+  REFUND_ESCALATED: { refundId: string; billingCode: string; amount: number; transferAttempts: number; openedAt: Date; trackingCode: string | null };
+}
+export type OfficeNoticeContext<K extends OfficeNoticeKind> = { office: OfficeInfo } & OfficeNoticeFields[K];
+
 export interface NoticeText {
   subject: string;
+  /** The full text (email): opens with the application and its tracking code. */
   body: string;
+  /** WhatsApp/SMS: plain, short, always with the tracking code, without what only an email carries (attachments). */
+  short: string;
 }
 
 /** Helpers a template uses, bound to the language and the office's zone. */
@@ -80,35 +95,74 @@ const TYPE_NAMES: Record<ApplicationType, Record<Language, string>> = {
   DAMAGED: { id: 'penggantian paspor rusak', en: 'replacement of a damaged passport' },
 };
 
-type Template<K extends AnyNoticeKind> = (c: NoticeContext<K>) => Record<Language, NoticeText>;
-type Catalogue = { [K in AnyNoticeKind]: Template<K> };
+/** The longest short text: one WhatsApp message, a few SMS parts. */
+export const SHORT_MAX = 1000;
 
-const about = (c: BaseContext, f: Fmt) =>
-  f.lang === 'id'
+/** [subject, main text, a line for email only (what is attached)]. */
+type Parts = [string, string, string?];
+type Built = { id: Parts; en: Parts };
+type Template<C> = (c: C) => Record<Language, NoticeText>;
+type Catalogue = { [K in AnyNoticeKind]: Template<NoticeContext<K>> };
+type OfficeCatalogue = { [K in OfficeNoticeKind]: Template<OfficeNoticeContext<K>> };
+
+const about = (c: BaseContext, lang: Language) =>
+  lang === 'id'
     ? `Permohonan ${TYPE_NAMES[c.applicationType].id}, kode pelacakan ${c.trackingCode}.`
     : `Application for a ${TYPE_NAMES[c.applicationType].en}, tracking code ${c.trackingCode}.`;
-const office = (c: BaseContext) => `${c.office.name}, ${c.office.address}`;
-const documentList = (documents: DocumentToBring[]) =>
-  documents.map((d) => `- ${d.document}${d.note ? ` (${d.note})` : ''}`).join('\n');
-const sessionLine = (s: Session, f: Fmt) => `${f.day(s.start)}, ${f.time(s.start)} - ${f.time(s.end)}`;
+const trackingLine = (code: string, lang: Language) => (lang === 'id' ? `Kode pelacakan: ${code}` : `Tracking code: ${code}`);
+const office = (c: { office: OfficeInfo }) => `${c.office.name}, ${c.office.address}`;
+const documentList = (documents: DocumentToBring[], lang: Language) =>
+  documents
+    .map((d) => {
+      // A row loaded before the Indonesian names existed reads in English rather than not at all.
+      const [name, note] = lang === 'id' && d.documentId ? [d.documentId, d.noteId] : [d.document, d.note];
+      return `- ${name}${note ? ` (${note})` : ''}`;
+    })
+    .join('\n');
+const sessionLine = (s: SessionTimes, f: Fmt) => `${f.day(s.start)}, ${f.time(s.start)} - ${f.time(s.end)}`;
+
+/** The short text: subject, main text and the tracking code, cut at a line when too long. */
+function shortText(subject: string, main: string, trackingCode: string | null, lang: Language): string {
+  const tail = trackingCode ? `\n\n${trackingLine(trackingCode, lang)}` : '';
+  const full = `${subject}\n\n${main}`;
+  if (full.length + tail.length <= SHORT_MAX) return full + tail;
+  const room = SHORT_MAX - tail.length - 2;
+  const cut = full.lastIndexOf('\n', room);
+  return `${full.slice(0, cut > subject.length ? cut : room)}\n…${tail}`;
+}
+
+const assemble = (parts: Parts, opening: string | null, trackingCode: string | null, lang: Language): NoticeText => {
+  const [subject, main, emailOnly] = parts;
+  return {
+    subject,
+    body: [opening, main, emailOnly].filter(Boolean).join('\n\n'),
+    short: shortText(subject, main, trackingCode, lang),
+  };
+};
 
 /** Each template gets one formatter per language, so dates and amounts follow the text; `about` opens every body. */
 const t =
-  <K extends AnyNoticeKind>(build: (c: NoticeContext<K>, id: Fmt, en: Fmt) => { id: [string, string]; en: [string, string] }): Template<K> =>
+  <K extends AnyNoticeKind>(build: (c: NoticeContext<K>, id: Fmt, en: Fmt) => Built): Template<NoticeContext<K>> =>
   (c) => {
-    const fid = formatterFor('id', c.office.timeZone);
-    const fen = formatterFor('en', c.office.timeZone);
-    const texts = build(c, fid, fen);
+    const texts = build(c, formatterFor('id', c.office.timeZone), formatterFor('en', c.office.timeZone));
     return {
-      id: { subject: texts.id[0], body: `${about(c, fid)}\n\n${texts.id[1]}` },
-      en: { subject: texts.en[0], body: `${about(c, fen)}\n\n${texts.en[1]}` },
+      id: assemble(texts.id, about(c, 'id'), c.trackingCode, 'id'),
+      en: assemble(texts.en, about(c, 'en'), c.trackingCode, 'en'),
     };
   };
 
 const booked = (verb: { id: string; en: string }) =>
   t<'BOOKING_CONFIRMED' | 'RESCHEDULED'>((c, id, en) => ({
-    id: [`Jadwal wawancara ${verb.id}: ${c.trackingCode}`, `Jadwal Anda: ${sessionLine(c.session, id)}\nTempat: ${office(c)}\n\nDokumen yang harus dibawa (asli):\n${documentList(c.documents)}\n\nUndangan kalender terlampir.`],
-    en: [`Interview ${verb.en}: ${c.trackingCode}`, `Your session: ${sessionLine(c.session, en)}\nPlace: ${office(c)}\n\nDocuments to bring (originals):\n${documentList(c.documents)}\n\nA calendar invitation is attached.`],
+    id: [
+      `Jadwal wawancara ${verb.id}: ${c.trackingCode}`,
+      `Jadwal Anda: ${sessionLine(c.session, id)}\nTempat: ${office(c)}\n\nDokumen yang harus dibawa (asli):\n${documentList(c.documents, 'id')}`,
+      'Undangan kalender terlampir.',
+    ],
+    en: [
+      `Interview ${verb.en}: ${c.trackingCode}`,
+      `Your session: ${sessionLine(c.session, en)}\nPlace: ${office(c)}\n\nDocuments to bring (originals):\n${documentList(c.documents, 'en')}`,
+      'A calendar invitation is attached.',
+    ],
   }));
 
 export const TEMPLATES: Catalogue = {
@@ -142,9 +196,16 @@ export const TEMPLATES: Catalogue = {
     id: [`Permohonan dibatalkan: ${c.trackingCode}`, `Permohonan Anda dibatalkan.\nAlasan: ${c.reason}`],
     en: [`Application cancelled: ${c.trackingCode}`, `Your application was cancelled.\nReason: ${c.reason}`],
   })),
+  // What activities/compensation.ts records for a missed commitment: the breach itself and a free Pos delivery; no money.
   SLA_BREACHED_FREE_DELIVERY: t((c, id, en) => ({
-    id: [`Paspor terlambat: kompensasi ${id.rp(c.compensation)} dan pengiriman Pos gratis`, `Paspor Anda belum selesai pada batas layanan ${id.when(c.slaDeadline)}. Kami memberi kompensasi ${id.rp(c.compensation)} dan mengirim paspor lewat Pos Indonesia tanpa biaya.`],
-    en: [`Passport late: ${en.rp(c.compensation)} compensation and free Pos delivery`, `Your passport was not ready by the service deadline, ${en.when(c.slaDeadline)}. We pay you ${en.rp(c.compensation)} in compensation and send the passport by Pos Indonesia free of charge.`],
+    id: [
+      `Paspor terlambat: dikirim lewat Pos tanpa biaya (${c.trackingCode})`,
+      `Paspor Anda belum selesai pada batas layanan kami, ${id.when(c.slaDeadline)}. Keterlambatan ini kami catat, dan sebagai kompensasi paspor Anda dikirim oleh Pos Indonesia ke alamat pengiriman Anda tanpa biaya; cara pengambilan tidak dapat diubah kembali. Periksa alamat pengiriman Anda; alamat masih dapat diubah sampai paspor dicetak. Nomor resi Pos dikirim setelah paspor dikirim.`,
+    ],
+    en: [
+      `Passport late: sent by Pos free of charge (${c.trackingCode})`,
+      `Your passport was not ready by our service deadline, ${en.when(c.slaDeadline)}. We have recorded the missed commitment, and as compensation your passport is sent to your delivery address by Pos Indonesia free of charge; the delivery method cannot be changed back. Check your delivery address; you can still change it until the passport is printed. You will receive the Pos tracking number once it is sent.`,
+    ],
   })),
   READY_FOR_PICKUP: t((c, id, en) => ({
     id: [`Paspor siap diambil: ${c.trackingCode}`, `Paspor Anda sudah dicetak. Ambil di ${office(c)} sebelum ${id.when(c.pickupDeadline)}. Bawa KTP-el asli.`],
@@ -182,8 +243,32 @@ export const TEMPLATES: Catalogue = {
     id: [`Dana telah dikembalikan: ${c.trackingCode}`, `Bank mengonfirmasi pengembalian ${id.rp(c.amount)}.`],
     en: [`Refunded: ${c.trackingCode}`, `The bank confirmed the refund of ${en.rp(c.amount)}.`],
   })),
-  REFUND_DECLINED: t((c) => ({
-    id: [`Pengembalian dana ditolak: ${c.trackingCode}`, `Pengembalian dana tidak dapat dilakukan.\nAlasan: ${c.reason}`],
-    en: [`Refund declined: ${c.trackingCode}`, `The refund could not be made.\nReason: ${c.reason}`],
+  REFUND_DECLINED: t((c, id, en) => ({
+    id: [`Pengembalian dana ditolak: ${c.trackingCode}`, `Pengembalian ${id.rp(c.amount)} tidak dapat dilakukan.\nAlasan: ${c.reason}`],
+    en: [`Refund declined: ${c.trackingCode}`, `The refund of ${en.rp(c.amount)} could not be made.\nReason: ${c.reason}`],
   })),
+};
+
+/** Office notices: to the office's staff, about its office; no applicant's application opens them. */
+const o =
+  <K extends OfficeNoticeKind>(build: (c: OfficeNoticeContext<K>, id: Fmt, en: Fmt) => Built, trackingCode: (c: OfficeNoticeContext<K>) => string | null): Template<OfficeNoticeContext<K>> =>
+  (c) => {
+    const texts = build(c, formatterFor('id', c.office.timeZone), formatterFor('en', c.office.timeZone));
+    return { id: assemble(texts.id, c.office.name, trackingCode(c), 'id'), en: assemble(texts.en, c.office.name, trackingCode(c), 'en') };
+  };
+
+export const OFFICE_TEMPLATES: OfficeCatalogue = {
+  REFUND_ESCALATED: o(
+    (c, id, en) => ({
+      id: [
+        `Pengembalian dana belum dikonfirmasi bank: ${c.refundId}`,
+        `Pengembalian ${id.rp(c.amount)} (kode billing ${c.billingCode}${c.trackingCode ? `, permohonan ${c.trackingCode}` : ''}), dibuka ${id.when(c.openedAt)}, belum dikonfirmasi bank setelah ${c.transferAttempts} kali transfer. Mohon hubungi bank; konfirmasi bank tetap ditunggu.`,
+      ],
+      en: [
+        `Refund not confirmed by the bank: ${c.refundId}`,
+        `The refund of ${en.rp(c.amount)} (billing code ${c.billingCode}${c.trackingCode ? `, application ${c.trackingCode}` : ''}), opened ${en.when(c.openedAt)}, is not confirmed by the bank after ${c.transferAttempts} transfers. Please contact the bank; its confirmation is still awaited.`,
+      ],
+    }),
+    (c) => c.trackingCode,
+  ),
 };

@@ -17,6 +17,7 @@ import * as refunds from './2026_11_30_201_refunds.js';
 import * as bankTransactions from './2026_12_01_001_bank_transactions.js';
 import * as settlements from './2026_12_01_301_settlements.js';
 import * as notices from './2026_12_02_001_notices.js';
+import * as referenceTexts from './2026_12_02_002_reference_texts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_001_bank_transactions': bankTransactions,
   '2026_12_01_301_settlements': settlements,
   '2026_12_02_001_notices': notices,
+  '2026_12_02_002_reference_texts': referenceTexts,
 };

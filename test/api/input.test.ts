@@ -75,7 +75,7 @@ describe('what the OpenAPI document says is what the server accepts', () => {
 
   it('says which bodies take no other fields, and refuses an unknown field by name', async () => {
     const document = (await s.call('GET', '/openapi.json')).body;
-    for (const name of ['Credentials', 'Submission', 'IncidentReport', 'BookingRequest', 'DeliveryChoice', 'Cancellation', 'InterviewOutcome', 'Bap', 'Printing']) {
+    for (const name of ['Credentials', 'Submission', 'IncidentReport', 'BookingRequest', 'DeliveryChoice', 'Cancellation', 'InterviewOutcome', 'Bap', 'Printing', 'NoticeSettingsRequest']) {
       expect(document.components.schemas[name].additionalProperties, name).toBe(false);
     }
     // The bank and Pos may add fields to their messages: those bodies allow them, and the server ignores them.
@@ -90,6 +90,9 @@ describe('what the OpenAPI document says is what the server accepts', () => {
         { field: 'oldPassportNumber', reason: expect.stringMatching(/required to renew/) },
       ]),
     );
+    // The notice settings too: a misspelt channel list is named, never taken for the default.
+    const channel = await s.call('POST', '/applications', { ...sampleSubmission(), noticeChannel: ['SMS'] }, auth);
+    expect(channel).toMatchObject({ status: 400, body: { errors: [{ field: 'noticeChannel', reason: 'is not a field of this request' }] } });
     const late = await s.signedCall('pos', '/callbacks/pos/deliveries', { eventId: 'EV-unknown-field', trackingNumber: 'NOPE', status: 'DELIVERED', at: new Date().toISOString(), courier: 'Budi' }).send();
     expect(late).toMatchObject({ status: 404, body: { detail: 'no delivery has this tracking number' } });
   });

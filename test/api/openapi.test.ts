@@ -89,6 +89,8 @@ const ACCESS: Record<string, Rule> = {
   'PUT /applications/{applicationId}/delivery': owner,
   'POST /applications/{applicationId}/cancel': owner,
   'POST /applications/{applicationId}/payment-inquiry': owner,
+  'GET /applications/{applicationId}/notice-settings': owner,
+  'PUT /applications/{applicationId}/notice-settings': owner,
   'GET /officer/queue': anyOfficer,
   'GET /officer/applications/{applicationId}': officeOfficer,
   'POST /officer/applications/{applicationId}/interview': officeOfficer,

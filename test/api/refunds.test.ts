@@ -95,7 +95,7 @@ describe('a refund, end to end', () => {
       ['AWAITING_BANK', 'finance-plu-1'],
       ['REFUNDED', 'bank'],
     ]);
-    const notices = await s.db.selectFrom('notifications').select('kind').where('application_id', '=', applicationId).orderBy('id').execute();
+    const notices = await s.db.selectFrom('notifications').select('kind').where('application_id', '=', applicationId).where('effect_key', 'like', 'refund-%').orderBy('id').execute();
     expect(notices.map((n) => n.kind)).toEqual(['REFUND_OPENED', 'REFUND_APPROVED', 'REFUND_SENT', 'REFUNDED']);
     expect((await s.call('GET', '/finance/refunds?stage=REFUNDED', undefined, finance)).body.items.map((i: { refundId: string }) => i.refundId)).toContain(refundId);
 

@@ -22,6 +22,7 @@ type Service = {
   healthcheck?: { test: string[] };
   volumes?: string[];
   ports?: string[];
+  expose?: string[];
   profiles?: string[];
   restart?: string;
   env_file?: string | string[];
@@ -66,7 +67,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs PostgreSQL, Temporal with its schema and search attributes, the Web UI, the API and the worker', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'setup', 'smoke', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'mailcatcher', 'postgresql', 'setup', 'smoke', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
     expect(services.postgresql!.image).toMatch(/^postgres:/);
     expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
@@ -146,6 +147,42 @@ describe('docker-compose.yml', () => {
     // No login of its own: published on this host only, and read-only (changes go through the API).
     expect(String(services['temporal-ui']!.ports![0])).toMatch(/^127\.0\.0\.1:/);
     expect(services['temporal-ui']!.environment!.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+  });
+
+  it('sends notices through the SMTP server and WhatsApp/SMS providers named in .env, the tokens never in the file', () => {
+    const settings = ['SMTP_URL', 'MAIL_FROM', 'WHATSAPP_API_URL', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_TOKEN', 'SMS_API_URL', 'SMS_TOKEN'];
+    for (const name of settings) expect(String(services.worker!.environment![name]), name).toBe(`\${${name}:-}`);
+    const production = {
+      ...operatorEnv,
+      SMTP_URL: 'smtps://notices:secret@mail.imigrasi.example:465',
+      WHATSAPP_API_URL: 'https://whatsapp.provider.example/v21.0',
+      WHATSAPP_PHONE_NUMBER_ID: '1234567890',
+      WHATSAPP_TOKEN: 'whatsapp-token-from-env',
+      SMS_API_URL: 'https://sms.provider.example/send',
+      SMS_TOKEN: 'sms-token-from-env',
+    };
+    const config = loadConfig(environmentOf('worker', production));
+    expect(config).toMatchObject({ SMTP_URL: production.SMTP_URL, MAIL_FROM: operatorEnv.MAIL_FROM, WHATSAPP_TOKEN: 'whatsapp-token-from-env', SMS_API_URL: production.SMS_API_URL, SMS_TOKEN: 'sms-token-from-env' });
+    // Left empty in .env, each is unset (the worker's own defaults), never an empty string.
+    const unset = loadConfig(environmentOf('worker', { ...operatorEnv, MAIL_FROM: '' }));
+    for (const name of settings.filter((n) => n !== 'MAIL_FROM')) expect(unset[name as keyof typeof unset], name).toBeUndefined();
+    expect(unset.MAIL_FROM).toBe(loadConfig({}).MAIL_FROM);
+  });
+
+  it('catches every email of a staging rehearsal in the mailcatcher (a profile), its inbox on this host only', () => {
+    const catcher = services.mailcatcher!;
+    expect(catcher.image).toMatch(/^maildev\/maildev:\d+\.\d+\.\d+$/);
+    expect(catcher.profiles).toEqual(['staging']);
+    const env = catcher.environment!;
+    expect(catcher.expose).toContain(String(env.MAILDEV_SMTP_PORT));
+    expect(catcher.ports).toEqual([`127.0.0.1:${env.MAILDEV_WEB_PORT}:${env.MAILDEV_WEB_PORT}`]);
+    // What the compose file's header and .env.example tell staging to set is an address the worker accepts.
+    const staging = /SMTP_URL=(smtp:\/\/mailcatcher:\d+) docker compose --profile staging up/.exec(read('docker-compose.yml'))?.[1];
+    expect(staging).toBe(`smtp://mailcatcher:${env.MAILDEV_SMTP_PORT}`);
+    expect(read('.env.example')).toContain(`SMTP_URL=${staging}`);
+    expect(loadConfig(environmentOf('worker', { ...operatorEnv, SMTP_URL: staging! })).SMTP_URL).toBe(staging);
+    // Nothing waits for it: production runs without the profile.
+    for (const [name, service] of Object.entries(services)) expect(Object.keys(service.depends_on ?? {}), name).not.toContain('mailcatcher');
   });
 
   it('runs the smoke check only when asked (a profile), against the stack\'s own Temporal and PostgreSQL', () => {

@@ -177,7 +177,7 @@ describe('setup-database', () => {
       offices.filter((o) => o.code !== 'WSB').map((o) => (o.code === 'PLU' ? { ...o, dailyQuota: { ...o.dailyQuota, regular: 90 } } : o)),
     );
     await editJson(join(dir, 'fees.json'), (fees: Array<{ code: string; amount: number }>) => fees.map((f) => (f.code === 'ORDINARY_5Y' ? { ...f, amount: 360_000 } : f)));
-    await editJson(join(dir, 'requirements.json'), (r: Record<string, Array<{ document: string }>>) => ({ ...r, NEW: [...r.NEW!, { document: 'Surat rekomendasi, for Hajj or Umrah travel' }] }));
+    await editJson(join(dir, 'requirements.json'), (r: Record<string, Array<{ document: string }>>) => ({ ...r, NEW: [...r.NEW!, { document: 'Surat rekomendasi, for Hajj or Umrah travel', documentId: 'Surat rekomendasi untuk perjalanan haji atau umrah' }] }));
     const { code, output } = await setup(url, dir);
     expect(code, output).toBe(0);
     expect(output).toContain('offices.json: 4 offices (1 updated, 3 unchanged)');
@@ -334,6 +334,59 @@ describe('setup-database', () => {
     expect(output).toContain('requirements.json: LOST:');
     expect(output).toContain('calendar/2030.json: holds the year 2031; name it 2031.json');
     expect(await tablesIn(url)).toBe(0); // not even migrated
+  });
+
+  it("loads each office's address, notice email and session hours, and the documents in both languages", async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    await editJson(join(dir, 'offices.json'), (offices: Array<Record<string, unknown>>) =>
+      offices.map((o) => (o.code === 'JPR' ? { ...o, noticeEmail: undefined, sessionHours: { MORNING: ['07:30', '11:30'], AFTERNOON: ['12:30', '15:00'] } } : o)),
+    );
+    expect((await setup(url, dir)).code).toBe(0);
+    await withDb(url, async (db) => {
+      const offices = await db.selectFrom('offices').select(['code', 'address', 'notice_email', 'session_hours']).where('code', 'in', ['PLU', 'JPR']).orderBy('code').execute();
+      expect(offices).toEqual([
+        { code: 'JPR', address: expect.stringContaining('Jayapura'), notice_email: null, session_hours: { MORNING: ['07:30', '11:30'], AFTERNOON: ['12:30', '15:00'] } },
+        { code: 'PLU', address: expect.stringContaining('Palu'), notice_email: 'paspor.plu@imigrasi.example', session_hours: { MORNING: ['08:00', '12:00'], AFTERNOON: ['13:00', '16:00'] } },
+      ]);
+      const ktp = await db.selectFrom('document_requirements').select(['document', 'document_id', 'note_id']).where('application_type', '=', 'NEW').where('position', '=', 1).executeTakeFirstOrThrow();
+      expect(ktp).toEqual({ document: 'KTP-el (electronic identity card), original', document_id: 'KTP-el asli', note_id: null });
+    });
+    const again = await setup(url, dir);
+    expect(again.output).toContain('offices.json: 5 offices (5 unchanged)'); // hours compared as values, not as text
+    await editJson(join(dir, 'offices.json'), (offices: Array<Record<string, unknown>>) => offices.map((o) => (o.code === 'PLU' ? { ...o, address: 'Jl. Baru No. 1, Palu', noticeEmail: null } : o)));
+    const edited = await setup(url, dir);
+    expect(edited.output).toContain('offices.json: 5 offices (1 updated, 4 unchanged)');
+    await withDb(url, async (db) =>
+      expect(await db.selectFrom('offices').select(['address', 'notice_email']).where('code', '=', 'PLU').executeTakeFirstOrThrow()).toEqual({ address: 'Jl. Baru No. 1, Palu', notice_email: null }),
+    );
+  });
+
+  it('refuses an office without an address, a bad notice email or session hours, and a document without its Indonesian name', async () => {
+    const url = await freshDatabase();
+    const dir = await referenceCopy();
+    const hours = (MORNING: unknown, AFTERNOON: unknown) => ({ MORNING, AFTERNOON });
+    await editJson(join(dir, 'offices.json'), (offices: Array<Record<string, unknown>>) => [
+      { ...offices[0], address: undefined },
+      { ...offices[1], noticeEmail: 'not an email' },
+      { ...offices[2], sessionHours: hours(['8:00', '12:00'], ['13:00', '16:00']) },
+      { ...offices[3], sessionHours: hours(['08:00', '12:00'], ['16:00', '13:00']) },
+      { ...offices[4], sessionHours: hours(['08:00', '13:30'], ['13:00', '16:00']) },
+    ]);
+    await editJson(join(dir, 'requirements.json'), (r: Record<string, Array<Record<string, unknown>>>) => ({
+      ...r,
+      NEW: [{ ...r.NEW![0], documentId: undefined }, { ...r.NEW![2], noteId: undefined }],
+    }));
+    const { code, output } = await setup(url, dir);
+    expect(code).toBe(1);
+    expect(output).toMatch(/offices\.json: 0\.address: .*expected string/i);
+    expect(output).toContain('offices.json: 1.noticeEmail: must be an email address');
+    expect(output).toContain('offices.json: 2.sessionHours.MORNING.0: must be a local time HH:MM, e.g. 08:00');
+    expect(output).toContain('offices.json: 3.sessionHours.AFTERNOON: must start before it ends');
+    expect(output).toContain('offices.json: 4.sessionHours.AFTERNOON: the morning session must end before the afternoon session starts');
+    expect(output).toMatch(/requirements\.json: NEW\.0\.documentId: .*expected string/i);
+    expect(output).toContain('requirements.json: NEW.1.noteId: a note needs both languages: give note and noteId, or neither');
+    expect(await tablesIn(url)).toBe(0);
   });
 
   it('applies nothing when one file is refused: an edited office stays as it was', async () => {

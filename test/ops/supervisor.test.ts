@@ -13,7 +13,7 @@ import { freePort } from '../support/ports.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runCommand = promisify(execFile);
-const SHUTDOWN_ORDER = ['API', 'Temporal client', 'worker', 'Temporal dev server', 'database pool', 'PostgreSQL'];
+const SHUTDOWN_ORDER = ['API', 'Temporal client', 'worker', 'WhatsApp/SMS sink', 'mail catcher', 'Temporal dev server', 'database pool', 'PostgreSQL'];
 
 interface Run {
   child: ChildProcess;
@@ -129,6 +129,9 @@ beforeAll(async () => {
     EMBEDDED_PG_PORT: String(await freePort()),
     TEMPORAL_DEV_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
+    MAILDEV_SMTP_PORT: String(await freePort()),
+    MAILDEV_WEB_PORT: String(await freePort()),
+    MESSAGE_SINK_PORT: String(await freePort()),
     SHUTDOWN_GRACE_SECONDS: '5',
   };
 });
@@ -157,7 +160,7 @@ describe('npm start', { timeout: 150_000 }, () => {
 
     run.child.kill('SIGKILL');
     expect(await nothingLeft(dataDir)).toEqual([]);
-    for (const port of [env.EMBEDDED_PG_PORT, env.TEMPORAL_DEV_PORT, env.TEMPORAL_UI_PORT, env.PORT]) expect(await listening(Number(port)), `port ${port}`).toBe(false);
+    for (const port of [env.EMBEDDED_PG_PORT, env.TEMPORAL_DEV_PORT, env.TEMPORAL_UI_PORT, env.PORT, env.MAILDEV_SMTP_PORT, env.MAILDEV_WEB_PORT, env.MESSAGE_SINK_PORT]) expect(await listening(Number(port)), `port ${port}`).toBe(false);
   });
 
   it('starts again over a stale postmaster.pid, refuses a second start on the same data and port, and stops in order on a Ctrl-C', async () => {
@@ -196,6 +199,14 @@ describe('npm start', { timeout: 150_000 }, () => {
   it('stops everything when npm is sent SIGTERM', async () => {
     const run = start(env, { npm: true });
     await run.waitFor('API on');
+    // The banner says where to read the notices, and they are there to read.
+    const output = run.lines.join('\n');
+    const inbox = `http://127.0.0.1:${env.MAILDEV_WEB_PORT}`;
+    const sink = `http://127.0.0.1:${env.MESSAGE_SINK_PORT}`;
+    expect(output).toContain(`read it at ${inbox}, SMTP on smtp://127.0.0.1:${env.MAILDEV_SMTP_PORT}`);
+    expect(output).toContain(`WhatsApp and SMS (local sink, nothing leaves this machine): read them at ${sink}`);
+    expect((await fetch(`${inbox}/api/email`)).status).toBe(200);
+    expect(await (await fetch(`${sink}/api/messages`)).json()).toEqual([]);
     run.child.kill('SIGTERM');
     await run.exited;
     expect(await nothingLeft(dataDir)).toEqual([]);

@@ -1,9 +1,9 @@
 // Every notice reads complete in both languages, with amounts in rupiah and times in the office's own zone.
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow } from '../../activities/notices/format.js';
+import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow, type SessionHours } from '../../activities/notices/format.js';
 import { bookingInvitation } from '../../activities/notices/invitation.js';
-import { renderNotice } from '../../activities/notices/render.js';
-import { ALL_NOTICE_KINDS, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields } from '../../activities/notices/templates.js';
+import { renderNotice, renderOfficeNotice } from '../../activities/notices/render.js';
+import { ALL_NOTICE_KINDS, ALL_OFFICE_NOTICE_KINDS, SHORT_MAX, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields, type OfficeNoticeContext, type OfficeNoticeFields } from '../../activities/notices/templates.js';
 
 const jayapura: BaseContext['office'] = { name: 'Kantor Imigrasi Kelas I TPI Jayapura', address: 'Jl. Percetakan No. 15, Jayapura', timeZone: 'Asia/Jayapura' };
 const palembang: BaseContext['office'] = { name: 'Kantor Imigrasi Kelas I TPI Palembang', address: 'Jl. Parameswara No. 1, Palembang', timeZone: 'Asia/Jakarta' };
@@ -11,10 +11,16 @@ const base: BaseContext = { applicationType: 'LOST', trackingCode: 'TRK-7Q2M9X',
 
 // 2026-12-07T14:59Z is 23:59 in Jayapura (WIT, +9) and 21:59 in Palembang (WIB, +7).
 const deadline = new Date('2026-12-07T14:59:00Z');
-const session = sessionWindow('2026-12-08', 'MORNING', 'Asia/Jayapura');
+const hours: SessionHours = { MORNING: ['08:00', '12:00'], AFTERNOON: ['13:00', '16:00'] };
+const session = sessionWindow('2026-12-08', 'MORNING', 'Asia/Jayapura', hours);
 const documents = [
-  { document: 'KTP-el (electronic identity card), original', note: null },
-  { document: 'Surat keterangan hilang from the police (Polri)', note: 'the report whose number you gave when applying' },
+  { document: 'KTP-el (electronic identity card), original', note: null, documentId: 'KTP-el asli', noteId: null },
+  {
+    document: 'Surat keterangan hilang from the police (Polri)',
+    note: 'the report whose number you gave when applying',
+    documentId: 'Surat keterangan hilang dari Kepolisian (Polri)',
+    noteId: 'surat yang nomornya Anda isi saat mengajukan permohonan',
+  },
 ];
 
 /** One context per kind: a kind without one fails to compile. */
@@ -28,7 +34,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REJECTED: { reason: 'the birth certificate does not match the KTP-el' },
   EXPIRED: { billingCode: '820261207000123' },
   CANCELLED: { reason: 'cancelled by the applicant' },
-  SLA_BREACHED_FREE_DELIVERY: { compensation: 325_000, slaDeadline: deadline },
+  SLA_BREACHED_FREE_DELIVERY: { slaDeadline: deadline },
   READY_FOR_PICKUP: { pickupDeadline: deadline },
   PICKUP_REMINDER: { pickupDeadline: deadline },
   SENT_BY_POS: { posTrackingNumber: 'P2612070042ID' },
@@ -38,7 +44,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUND_APPROVED: { amount: 650_000 },
   REFUND_SENT: { amount: 650_000 },
   REFUNDED: { amount: 650_000 },
-  REFUND_DECLINED: { reason: 'the payment was already refunded' },
+  REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 
@@ -48,7 +54,7 @@ function expectedPieces(fields: object, lang: 'id' | 'en'): string[] {
     if (typeof value === 'string') return [value];
     if (typeof value === 'number') return [formatRupiah(value, lang)];
     if (value instanceof Date) return [formatDateTime(value, lang, jayapura.timeZone)];
-    if (key === 'documents') return documents.flatMap((d) => [d.document, ...(d.note ? [d.note] : [])]);
+    if (key === 'documents') return documents.flatMap((d) => (lang === 'id' ? [d.documentId, ...(d.noteId ? [d.noteId] : [])] : [d.document, ...(d.note ? [d.note] : [])]));
     if (key === 'session' || key === 'missed') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
     return [];
   });
@@ -108,5 +114,67 @@ describe('booking invitation (.ics)', () => {
     expect(ics).toContain('SUMMARY:Passport interview (TRK-7Q2M9X)');
     expect(ics).toContain('08:00 WIT - 12:00 WIT');
     expect(ics).toMatch(/LOCATION:Kantor Imigrasi Kelas I TPI Jayapura\\, Jl. Percetakan No. 15\\, Jayapura/);
+  });
+});
+
+describe('short texts (WhatsApp/SMS)', () => {
+  it.each(ALL_NOTICE_KINDS.flatMap((kind) => LANGUAGES.map((lang) => [kind, lang] as const)))('%s in %s is short, plain and carries the tracking code', (kind, lang) => {
+    const { short } = renderNotice(kind, contextOf(kind), lang);
+    expect(short.length).toBeLessThanOrEqual(SHORT_MAX);
+    expect(short).toContain(lang === 'id' ? `Kode pelacakan: ${base.trackingCode}` : `Tracking code: ${base.trackingCode}`);
+    expect(short).not.toMatch(/terlampir|attached|undefined|<[a-z]/);
+  });
+
+  it('cuts a very long reason at a line, keeping the tracking code', () => {
+    const { short } = renderNotice('REJECTED', { ...contextOf('REJECTED'), reason: `${'x'.repeat(600)}\n${'y'.repeat(600)}` }, 'en');
+    expect(short.length).toBeLessThanOrEqual(SHORT_MAX);
+    expect(short).toContain('x'.repeat(600));
+    expect(short).not.toContain('yyy');
+    expect(short.endsWith(`…\n\nTracking code: ${base.trackingCode}`)).toBe(true);
+  });
+});
+
+describe('the SLA breach notice', () => {
+  it('says what the service records, the breach and a free Pos delivery, and promises no money', () => {
+    const id = renderNotice('SLA_BREACHED_FREE_DELIVERY', contextOf('SLA_BREACHED_FREE_DELIVERY'), 'id');
+    const en = renderNotice('SLA_BREACHED_FREE_DELIVERY', contextOf('SLA_BREACHED_FREE_DELIVERY'), 'en');
+    expect(id.body).toContain('batas layanan kami, Senin, 7 Desember 2026 pukul 23.59 WIT');
+    expect(id.body).toContain('dikirim oleh Pos Indonesia ke alamat pengiriman Anda tanpa biaya');
+    expect(en.body).toContain('sent to your delivery address by Pos Indonesia free of charge');
+    for (const text of [id, en]) expect(`${text.subject}\n${text.body}`).not.toMatch(/Rp|IDR/);
+  });
+});
+
+describe('session hours', () => {
+  it("follow the office's own hours", () => {
+    const afternoon = sessionWindow('2026-12-08', 'AFTERNOON', 'Asia/Makassar', { ...hours, AFTERNOON: ['13:30', '15:30'] });
+    expect(afternoon.start.toISOString()).toBe('2026-12-08T05:30:00.000Z');
+    expect(renderNotice('RESCHEDULED', { ...contextOf('RESCHEDULED', { ...jayapura, timeZone: 'Asia/Makassar' }), session: afternoon }, 'en').body).toContain(
+      'Your session: Tuesday, 8 December 2026, 13:30 WITA - 15:30 WITA',
+    );
+  });
+
+  it('list the documents in Bahasa Indonesia in an Indonesian notice, in English otherwise, and fall back to English when not loaded', () => {
+    expect(renderNotice('BOOKING_CONFIRMED', contextOf('BOOKING_CONFIRMED'), 'id').body).toContain(
+      'Dokumen yang harus dibawa (asli):\n- KTP-el asli\n- Surat keterangan hilang dari Kepolisian (Polri) (surat yang nomornya Anda isi saat mengajukan permohonan)',
+    );
+    const untranslated = documents.map((d) => ({ ...d, documentId: null, noteId: null }));
+    expect(renderNotice('BOOKING_CONFIRMED', { ...contextOf('BOOKING_CONFIRMED'), documents: untranslated }, 'id').body).toContain('- KTP-el (electronic identity card), original');
+  });
+});
+
+describe('office notices', () => {
+  const OFFICE_FIELDS: { [K in (typeof ALL_OFFICE_NOTICE_KINDS)[number]]: OfficeNoticeFields[K] } = {
+    REFUND_ESCALATED: { refundId: 'refund-BRI-42', billingCode: '820261207000123', amount: 650_000, transferAttempts: 3, openedAt: deadline, trackingCode: null },
+  };
+  it.each(ALL_OFFICE_NOTICE_KINDS.flatMap((kind) => LANGUAGES.map((lang) => [kind, lang] as const)))('%s in %s is complete', (kind, lang) => {
+    const context: OfficeNoticeContext<typeof kind> = { office: jayapura, ...OFFICE_FIELDS[kind] };
+    const text = renderOfficeNotice(kind, context, lang);
+    const all = `${text.subject}\n${text.body}\n${text.short}`;
+    expect(all).not.toMatch(/undefined|null|NaN|Invalid Date|\$\{|\[object/);
+    expect(all).toContain('refund-BRI-42');
+    expect(all).toContain(formatRupiah(650_000, lang));
+    expect(all).toContain(formatDateTime(deadline, lang, jayapura.timeZone));
+    expect(text.body.startsWith(jayapura.name)).toBe(true);
   });
 });

@@ -77,6 +77,9 @@ const events = async (refundId: string) =>
   (await t.db.selectFrom('refund_events').select(['stage', 'actor', 'reason']).where('refund_id', '=', refundId).orderBy('seq').execute());
 const notices = async (applicationId: string) =>
   (await t.db.selectFrom('notifications').select('kind').where('application_id', '=', applicationId).where('effect_key', 'like', 'refund-%').orderBy('id').execute()).map((n) => n.kind);
+/** The refund notices with what each tells (the amount; a decline's reason). */
+const noticeDetails = async (applicationId: string) =>
+  (await t.db.selectFrom('notifications').select(['kind', 'details']).where('application_id', '=', applicationId).where('effect_key', 'like', 'refund-%').orderBy('id').execute());
 const transfers = (refundId: string) => t.db.selectFrom('refund_transfers').selectAll().where('refund_id', '=', refundId).orderBy('attempt').execute();
 const refundStage = async (handle: WorkflowHandle) => (await handle.describe()).typedSearchAttributes.get(RefundStageKey);
 
@@ -141,6 +144,8 @@ describe('a refund', () => {
         { stage: 'REFUNDED', actor: 'bank', reason: `confirmed by the bank, reference ${row!.bank_reference}` },
       ]);
       expect(await notices(r.applicationId)).toEqual<NoticeKind[]>(['REFUND_OPENED', 'REFUND_APPROVED', 'REFUND_SENT', 'REFUNDED']);
+      const { amount } = r.input;
+      expect(await noticeDetails(r.applicationId)).toEqual(['REFUND_OPENED', 'REFUND_APPROVED', 'REFUND_SENT', 'REFUNDED'].map((kind) => ({ kind, details: { amount } })));
       expect(await refundStage(r.handle)).toBe('REFUNDED');
     });
   });
@@ -172,8 +177,8 @@ describe('a refund', () => {
       await t.env.sleep(WINDOW + 60_000);
       await stageShown(r.refundId, 'ESCALATED');
       expect(await refundStage(r.handle)).toBe('ESCALATED');
-      const office = await t.db.selectFrom('office_notices').select(['office_code', 'kind']).where('refund_id', '=', r.refundId).execute();
-      expect(office).toEqual([{ office_code: 'PLU', kind: 'REFUND_ESCALATED' }]);
+      const office = await t.db.selectFrom('office_notices').select(['office_code', 'kind', 'details']).where('refund_id', '=', r.refundId).execute();
+      expect(office).toEqual([{ office_code: 'PLU', kind: 'REFUND_ESCALATED', details: { amount: r.input.amount, transferAttempts: 3 } }]);
       // No fourth transfer, however long it waits.
       await t.env.sleep(5 * WINDOW);
       expect(bank.transferOf(r.refundId)!.requests).toBe(3);
@@ -196,7 +201,10 @@ describe('a refund', () => {
       expect(await r.handle.result()).toBe('DECLINED');
       expect(await ledger(r.refundId)).toMatchObject({ stage: 'DECLINED', declined_by: finance.officerId, decline_reason: 'the applicant asked to apply the payment instead', transfer_attempts: 0 });
       expect(bank.transferOf(r.refundId)).toBeUndefined();
-      expect(await notices(r.applicationId)).toEqual<NoticeKind[]>(['REFUND_OPENED', 'REFUND_DECLINED']);
+      expect(await noticeDetails(r.applicationId)).toEqual([
+        { kind: 'REFUND_OPENED', details: { amount: r.input.amount } },
+        { kind: 'REFUND_DECLINED', details: { amount: r.input.amount, reason: 'the applicant asked to apply the payment instead' } },
+      ]);
       expect(await refundStage(r.handle)).toBe('DECLINED');
     });
   });

@@ -31,6 +31,8 @@ describe('replaying recorded histories with the current workflow code', () => {
     for (const scenario of ['unpaid-expires', 'paid-twice-then-cancelled', 'booking-reminders-then-expired', 'rescheduled-then-rejected', 'pos-overdue-failed-then-pickup-lapsed']) {
       expect(fixtures).toContain(`${scenario}.payment-inquiry.json`);
     }
+    // Notices riding with their stage (issue 14): both patches, a Pos failure back at the office, the lapse.
+    expect(fixtures).toContain('pos-overdue-failed-then-pickup-lapsed.notices.json');
     // The money's own workflows (issue 13), each way they end.
     const money = {
       bankTransaction: ['bank-transaction-applied-then-settled', 'bank-transaction-refused-opens-refund', 'bank-transaction-conflict', 'bank-transaction-never-settled'],

@@ -2,29 +2,42 @@
 // then the interview, photo and biometrics by the end of the appointment day. A no-show with a change of
 // session left goes back to booking.
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { ACTORS, bookSession, rescheduleSession, type Actor, type Appointment, type BookingRequest, type InterviewRecord, type RefundPolicy } from '../definitions.js';
+import {
+  ACTORS,
+  bookSession,
+  rescheduleSession,
+  type Actor,
+  type Appointment,
+  type BookingRequest,
+  type InterviewRecord,
+  type NoticeToRecord,
+  type RefundPolicy,
+} from '../definitions.js';
 import { withdrawn } from './cancellation.js';
 import { awaitingPrinting } from './printing.js';
 import { activities, later, nowIso, rejectStep, until, type Lifecycle, type Next } from './state.js';
 
-/** Who sent the application to booking, and why: the bank's payment, or a no-show. */
+/** Who sent the application to booking, and why: the bank's payment, or a no-show; and what the applicant is told. */
 interface BookingEntry {
   actor: Actor;
   reason?: string;
+  /** The notice of the entry, which names the booking deadline. */
+  notice?: (bookingDeadline: string) => NoticeToRecord;
 }
 
 export async function awaitingBooking(lc: Lifecycle, entry: BookingEntry): Promise<Next> {
   // Entered even when the applicant booked the moment the payment arrived, so the record shows every stage.
   const deadline = later(lc.policy.bookingWindowMs);
-  await lc.enterStage('AWAITING_BOOKING', { actor: entry.actor, reason: entry.reason, deadline });
+  await lc.enterStage('AWAITING_BOOKING', { actor: entry.actor, reason: entry.reason, deadline, notice: entry.notice?.(deadline) });
   let actor = entry.actor;
   if (!lc.state.appointment) {
-    await lc.waitWithReminders(() => lc.state.appointment !== undefined || lc.cancelled, deadline, lc.policy.bookingRemindersMs ?? [], 'BOOKING_REMINDER');
+    const reminder: NoticeToRecord = { kind: 'BOOKING_REMINDER', details: { bookingDeadline: deadline } };
+    await lc.waitWithReminders(() => lc.state.appointment !== undefined || lc.cancelled, deadline, lc.policy.bookingRemindersMs ?? [], reminder);
     if (lc.cancelled) return () => withdrawn(lc);
     actor = ACTORS.applicant;
   }
   const appointment = lc.state.appointment;
-  if (!appointment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'no session booked within the booking window' };
+  if (!appointment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'no session booked within the booking window', notice: { kind: 'EXPIRED', details: {} } };
   return () => awaitingInterview(lc, appointment, actor);
 }
 
@@ -32,21 +45,23 @@ const seat = (appointment: Appointment) => ({ appointment: { date: appointment.d
 
 async function awaitingInterview(lc: Lifecycle, booked: Appointment, actor: Actor): Promise<Next> {
   let appointment = booked;
-  await lc.enterStage('AWAITING_INTERVIEW', { actor, deadline: appointment.endsAt, record: seat(appointment) });
+  await lc.enterStage('AWAITING_INTERVIEW', { actor, deadline: appointment.endsAt, record: seat(appointment), notice: { kind: 'BOOKING_CONFIRMED', details: seat(appointment) } });
   for (;;) {
     const seen = appointment;
     await condition(() => lc.interview !== undefined || lc.cancelled || lc.state.appointment !== seen, until(seen.endsAt));
     const current = lc.state.appointment;
     if (lc.interview || lc.cancelled || current === seen || !current) break;
     appointment = current; // rescheduled: the new session's day is the new deadline
-    await lc.enterStage('AWAITING_INTERVIEW', { actor: ACTORS.applicant, reason: `rescheduled to ${current.date} ${current.session}`, deadline: current.endsAt, record: seat(current) });
+    const reason = `rescheduled to ${current.date} ${current.session}`;
+    await lc.enterStage('AWAITING_INTERVIEW', { actor: ACTORS.applicant, reason, deadline: current.endsAt, record: seat(current), notice: { kind: 'RESCHEDULED', details: seat(current) } });
   }
   if (lc.cancelled) return () => withdrawn(lc);
   const { interview } = lc;
-  if (!interview || interview.outcome === 'NO_SHOW') return noShow(lc, interview);
+  if (!interview || interview.outcome === 'NO_SHOW') return noShow(lc, interview, appointment);
   if (interview.outcome === 'REJECTED') {
     if (interview.refundFee) await refundTheFee(lc, interview);
-    return { stage: 'REJECTED', actor: interview.officerId, reason: interview.reason };
+    const reason = interview.reason ?? '';
+    return { stage: 'REJECTED', actor: interview.officerId, reason: interview.reason, notice: { kind: 'REJECTED', details: { reason } } };
   }
   return () => awaitingPrinting(lc, interview);
 }
@@ -75,14 +90,22 @@ async function refundTheFee(lc: Lifecycle, interview: InterviewRecord): Promise<
   });
 }
 
-/** NO_SHOW: the seat was used; one new booking is allowed, then the application is cancelled. */
-function noShow(lc: Lifecycle, recorded: InterviewRecord | undefined): Next {
+/**
+ * NO_SHOW: the seat was used; one new booking is allowed, then the application is cancelled. The applicant's
+ * NO_SHOW notice says which: with the new booking's deadline, or that the application is cancelled (one notice).
+ */
+function noShow(lc: Lifecycle, recorded: InterviewRecord | undefined, missedAppointment: Appointment): Next {
   const recordedBy = recorded?.officerId ?? ACTORS.system;
-  if (lc.state.reschedulesLeft < 1) return { stage: 'CANCELLED', actor: recordedBy, reason: 'no-show on the appointment day, with no change of session left' };
+  const { appointment: missed } = seat(missedAppointment);
+  if (lc.state.reschedulesLeft < 1) {
+    const notice: NoticeToRecord = { kind: 'NO_SHOW', details: { missed, rebookingAllowed: false } };
+    return { stage: 'CANCELLED', actor: recordedBy, reason: 'no-show on the appointment day, with no change of session left', notice };
+  }
   lc.state.reschedulesLeft -= 1;
   lc.state.appointment = undefined;
   lc.interview = undefined;
-  return () => awaitingBooking(lc, { actor: recordedBy, reason: 'no-show on the appointment day; one new booking allowed' });
+  const notice = (bookingDeadline: string): NoticeToRecord => ({ kind: 'NO_SHOW', details: { missed, rebookingAllowed: true, bookingDeadline } });
+  return () => awaitingBooking(lc, { actor: recordedBy, reason: 'no-show on the appointment day; one new booking allowed', notice });
 }
 
 /** Takes a seat for the request (a new key per attempt); the caller says what happens to the previous one. */

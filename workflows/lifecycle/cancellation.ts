@@ -6,7 +6,8 @@ import { activities, nowIso, rejectStep, type Ending, type Lifecycle } from './s
 export async function withdrawn(lc: Lifecycle): Promise<Ending> {
   await lc.savePayment(); // a payment that raced the cancellation is still on record
   if (lc.state.appointment) await activities.releaseSeat({ applicationId: lc.applicationId, attempt: lc.bookingAttempts, at: nowIso() });
-  return { stage: 'CANCELLED', actor: ACTORS.applicant, reason: lc.cancellation?.reason?.trim() || 'cancelled by the applicant' };
+  const reason = lc.cancellation?.reason?.trim() || 'cancelled by the applicant';
+  return { stage: 'CANCELLED', actor: ACTORS.applicant, reason, notice: { kind: 'CANCELLED', details: { reason } } };
 }
 
 /** The applicant withdraws: the stage the workflow is waiting in ends it through `withdrawn`. */

@@ -18,15 +18,17 @@ export async function inDelivery(lc: Lifecycle, printing: PrintingRecord): Promi
     actor: printing.officerId,
     deadline: watchDelivery ? deadline : undefined,
     record: { passportNumber: printing.passportNumber, posTrackingNumber },
+    notice: { kind: 'SENT_BY_POS', details: { posTrackingNumber } },
   });
+  const sentAt = lc.state.stageEnteredAt;
   if (watchDelivery && !(await condition(() => lc.deliveryOutcome !== undefined, until(deadline)))) {
     // Pos has not confirmed in time: the office is told to chase the shipment; the wait goes on.
-    await lc.notify('delivery-overdue-1', 'DELIVERY_OVERDUE');
+    await lc.notify('delivery-overdue-1', { kind: 'DELIVERY_OVERDUE', details: { posTrackingNumber, sentAt } });
   }
   const status = await valueOf(() => lc.deliveryOutcome);
   await activities.recordDeliveryOutcome({ applicationId, attempt: 1, status, at: nowIso() });
   if (status === 'DELIVERED') return { stage: 'COMPLETED', actor: ACTORS.pos, reason: 'delivered by Pos' };
-  return () => readyForPickup(lc, printing, { actor: ACTORS.pos, reason: 'Pos could not deliver; returned to the office' });
+  return () => readyForPickup(lc, printing, { actor: ACTORS.pos, reason: 'Pos could not deliver; returned to the office' }, posTrackingNumber);
 }
 
 /** Why a Pos event cannot be applied, or undefined when it is this delivery's outcome. */

@@ -10,16 +10,23 @@ import { activities, later, until, type AppliedPayment, type Lifecycle, type Nex
 export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
   const deadline = lc.input.paymentDeadline ?? later(lc.policy.paymentWindowMs);
-  await lc.enterStage('AWAITING_PAYMENT', { actor: ACTORS.applicant, deadline });
+  await lc.enterStage('AWAITING_PAYMENT', { actor: ACTORS.applicant, deadline, notice: { kind: 'SUBMITTED', details: {} } });
   const settled = () => lc.payment !== undefined || lc.cancelled;
   // Workflows started before the inquiry (no such policy, or no patch marker in their history) wait as they did.
   if (lc.policy.paymentInquiryBeforeMs !== undefined && patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
   else await condition(settled, until(deadline));
   if (lc.cancelled) return () => withdrawn(lc);
-  if (!lc.payment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired before a payment reached us; a payment made for it is refunded' };
+  if (!lc.payment) {
+    return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired before a payment reached us; a payment made for it is refunded', notice: { kind: 'EXPIRED', details: {} } };
+  }
   await lc.savePayment();
-  await lc.notify('payment-confirmed', 'PAYMENT_CONFIRMED');
-  return () => awaitingBooking(lc, { actor: ACTORS.bank });
+  // The confirmation rides with AWAITING_BOOKING, whose deadline it names. Histories recorded before it notified
+  // here, in an activity of its own (only replays take this branch: the notice is already on record).
+  if (!patched('payment-confirmed-with-booking')) {
+    await lc.notify('payment-confirmed', { kind: 'PAYMENT_CONFIRMED', details: { bookingDeadline: later(lc.policy.bookingWindowMs) } });
+    return () => awaitingBooking(lc, { actor: ACTORS.bank });
+  }
+  return () => awaitingBooking(lc, { actor: ACTORS.bank, notice: (bookingDeadline) => ({ kind: 'PAYMENT_CONFIRMED', details: { bookingDeadline } }) });
 }
 
 /** Asks the bank once the payment window is about to close; the activity's retries are few, the window runs on. */

@@ -13,7 +13,7 @@ import {
   type BankTransaction,
   type CancellationRequest,
   type InterviewRecord,
-  type NoticeKind,
+  type NoticeToRecord,
   type PaymentNotice,
   type PosDeliveryEvent,
   type PrintingRecord,
@@ -51,13 +51,16 @@ export interface Change {
   deadline?: string;
   record?: StageRecord;
   attributes?: SearchAttributeUpdatePair[];
+  /** What the change tells the applicant: recorded with it, in the same activity (key `stage-<seq>`). */
+  notice?: NoticeToRecord;
 }
 
-/** How a lifecycle ends: its final stage, who ended it and why. */
+/** How a lifecycle ends: its final stage, who ended it and why, and what the applicant is told. */
 export interface Ending {
   stage: Stage;
   actor: Actor;
   reason?: string;
+  notice?: NoticeToRecord;
 }
 /** A stage's function: it waits, acts and says what comes next, another stage's function or the ending. */
 export type Next = Step | Ending;
@@ -131,8 +134,8 @@ export class Lifecycle {
     );
     const seq = this.seq;
     const { stageEnteredAt } = this.state;
-    const { actor, reason, deadline: nextDeadline, record } = change;
-    await activities.recordStage({ applicationId: this.applicationId, seq, stage, previousStage, actor, reason, at: nowIso(), stageEnteredAt, nextDeadline, ...record });
+    const { actor, reason, deadline: nextDeadline, record, notice } = change;
+    await activities.recordStage({ applicationId: this.applicationId, seq, stage, previousStage, actor, reason, at: nowIso(), stageEnteredAt, nextDeadline, ...record, notice });
     this.projectedSeq = Math.max(this.projectedSeq, seq);
   }
 
@@ -143,7 +146,7 @@ export class Lifecycle {
 
   /** The lifecycle's end: the final stage recorded, then every message handler allowed to finish. */
   async finish(ending: Ending): Promise<Stage> {
-    await this.enterStage(ending.stage, { actor: ending.actor, reason: ending.reason });
+    await this.enterStage(ending.stage, ending);
     await condition(allHandlersFinished);
     return ending.stage;
   }
@@ -160,20 +163,21 @@ export class Lifecycle {
     await condition(() => this.projectedSeq > before);
   }
 
-  /** Waits for `done` until `deadline`, sending each reminder that falls before it (once per key). */
-  async waitWithReminders(done: () => boolean, deadline: string, remindersMs: number[], kind: NoticeKind): Promise<boolean> {
+  /** Waits for `done` until `deadline`, recording the reminder at each offset that falls before it (once per key). */
+  async waitWithReminders(done: () => boolean, deadline: string, remindersMs: number[], reminder: NoticeToRecord): Promise<boolean> {
     const startedAt = Date.parse(this.state.stageEnteredAt);
     for (const [i, offset] of remindersMs.entries()) {
       const remindAt = new Date(startedAt + offset).toISOString();
       if (remindAt >= deadline || remindAt <= nowIso()) continue;
       if (await condition(done, until(remindAt))) return true;
-      await this.notify(`${kind}-${this.seq}-${i + 1}`, kind);
+      await this.notify(`${reminder.kind}-${this.seq}-${i + 1}`, reminder);
     }
     return condition(done, until(deadline));
   }
 
-  async notify(effectKey: string, kind: NoticeKind): Promise<void> {
-    await activities.notify({ applicationId: this.applicationId, effectKey, kind, at: nowIso() });
+  /** A notice that is not a stage change's own (a reminder, a late delivery): its own activity, once per key. */
+  async notify(effectKey: string, notice: NoticeToRecord): Promise<void> {
+    await activities.notify({ applicationId: this.applicationId, effectKey, at: nowIso(), ...notice });
   }
 
   /**
