@@ -65,13 +65,22 @@ export async function startService(options: { databaseUrl?: string; notices?: No
   // may record the interview. For the applications a test names, the day opens when the seat is booked, as
   // with the demo's short days (DEMO_DAY_SECONDS); every other application keeps the real rule.
   const dayOpensAtBooking = new Set<string>();
+  // And for the applications a test names, the appointment day ends this many ms after the booking: a no-show.
+  const dayEndsAfter = new Map<string, number>();
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: {
       ...activities,
-      reserveSeat: async (req: Parameters<typeof activities.reserveSeat>[0]) => ({ ...(await activities.reserveSeat(req)), ...(dayOpensAtBooking.has(req.applicationId) && { startsAt: req.at }) }),
+      reserveSeat: async (req: Parameters<typeof activities.reserveSeat>[0]) => {
+        const ends = dayEndsAfter.get(req.applicationId);
+        return {
+          ...(await activities.reserveSeat(req)),
+          ...(dayOpensAtBooking.has(req.applicationId) && { startsAt: req.at }),
+          ...(ends !== undefined && { endsAt: new Date(Date.parse(req.at) + ends).toISOString() }),
+        };
+      },
     },
   });
   const running = worker.run();
@@ -112,6 +121,8 @@ export async function startService(options: { databaseUrl?: string; notices?: No
     submitWith: (policy: Partial<Policy>) => submitApplication({ db, temporal: env.client, taskQueue, policy: { ...deps.policy, ...policy } }, sampleSubmission()),
     /** The application's appointment day opens when it is booked (see above): the interview can be recorded at once. */
     comesOnTheDay: (applicationId: string) => void dayOpensAtBooking.add(applicationId),
+    /** The application's appointment day ends `ms` after its booking, with nobody recorded: a no-show. */
+    dayEndsSoon: (applicationId: string, ms: number) => void dayEndsAfter.set(applicationId, ms),
     /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
     async listenWith(overrides: Record<string, string>) {
       const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token, ...overrides }) }), 0, '127.0.0.1');
