@@ -15,14 +15,14 @@ export type NoticeDeliveryResult = Partial<Record<NoticeChannel, 'SENT' | 'FAILE
 const { noticeChannels } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 
 export async function noticeDelivery(input: NoticeDeliveryInput): Promise<NoticeDeliveryResult> {
-  const { channels, retryForMs } = await noticeChannels({ source: input.source, noticeId: input.noticeId });
+  const { channels, retryForMs, firstRetryMs = 10_000 } = await noticeChannels({ source: input.source, noticeId: input.noticeId });
   const { sendNotice } = proxyActivities<Activities>({
     // Each attempt: an SMTP dialogue or an HTTP call, each step under NOTICE_SEND_TIMEOUT_SECONDS.
     startToCloseTimeout: '5 minutes',
     // A worker killed mid-send stops heartbeating: the send is retried within seconds, not minutes.
     heartbeatTimeout: '15 seconds',
     scheduleToCloseTimeout: retryForMs,
-    retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+    retry: { initialInterval: firstRetryMs, backoffCoefficient: 2, maximumInterval: '1 hour' },
   });
   const outcomes = await Promise.all(
     channels.map((channel) =>

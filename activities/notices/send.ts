@@ -15,6 +15,8 @@ export interface NoticeChannelClients {
   whatsapp?: MessagingClient;
   sms?: MessagingClient;
   retryForMs: number;
+  /** The wait before the first retry of a temporary failure (doubling after it); default 10 s. Tests shorten it. */
+  firstRetryMs?: number;
 }
 
 export interface NoticeRef {
@@ -127,11 +129,11 @@ export const createNoticeSendActivities = ({ db, notices }: { db: Kysely<DB>; no
      * The channels a notice goes out on: the applicant's chosen ones (applications.notice_channels), or for a
      * notice to an office, EMAIL to its notice_email (none when it has none); and how long to retry each.
      */
-    async noticeChannels(ref: NoticeRef): Promise<{ channels: NoticeChannel[]; retryForMs: number }> {
-      const retryForMs = notices?.retryForMs ?? 48 * 3_600_000;
+    async noticeChannels(ref: NoticeRef): Promise<{ channels: NoticeChannel[]; retryForMs: number; firstRetryMs?: number }> {
+      const retry = { retryForMs: notices?.retryForMs ?? 48 * 3_600_000, ...(notices?.firstRetryMs && { firstRetryMs: notices.firstRetryMs }) };
       if (ref.source === 'office') {
         const office = await db.selectFrom('office_notices').innerJoin('offices', 'offices.code', 'office_notices.office_code').select('offices.notice_email').where('office_notices.id', '=', ref.noticeId).executeTakeFirst();
-        return { channels: office?.notice_email ? ['EMAIL'] : [], retryForMs };
+        return { channels: office?.notice_email ? ['EMAIL'] : [], ...retry };
       }
       const row = await db
         .selectFrom('notifications')
@@ -140,9 +142,9 @@ export const createNoticeSendActivities = ({ db, notices }: { db: Kysely<DB>; no
         .select(['notifications.kind', 'applications.notice_channels', 'offices.notice_email'])
         .where('notifications.id', '=', ref.noticeId)
         .executeTakeFirst();
-      if (!row) return { channels: [], retryForMs };
-      if (OFFICE_AUDIENCE_KINDS.includes(row.kind)) return { channels: row.notice_email ? ['EMAIL'] : [], retryForMs };
-      return { channels: row.notice_channels, retryForMs };
+      if (!row) return { channels: [], ...retry };
+      if (OFFICE_AUDIENCE_KINDS.includes(row.kind)) return { channels: row.notice_email ? ['EMAIL'] : [], ...retry };
+      return { channels: row.notice_channels, ...retry };
     },
 
     /** Sends the notice on one channel unless it was sent on it already; records the outcome in notice_deliveries. */
