@@ -16,6 +16,7 @@ import { nextWorkingDay } from '../support/read-model.js';
 import { eventually } from '../support/service.js';
 import { defaultPolicy, quietRuntime, sampleSubmission } from '../support/workflows.js';
 import { paymentCallback } from '../support/bank.js';
+import { startMailCatcher, type MailCatcher } from '../support/maildev.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const secrets = { JWT_SECRET: 'processes-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'processes-test-bank', POS_CALLBACK_SECRET: 'processes-test-pos' };
@@ -73,6 +74,7 @@ let env: TestWorkflowEnvironment;
 const db = createDb(inject('databaseUrl'), { max: 4 });
 const taskQueue = `processes-${randomUUID()}`;
 let processEnv: Record<string, string>;
+let catcher: MailCatcher;
 let api: Proc;
 let worker: Proc;
 let apiUrl: string;
@@ -84,12 +86,14 @@ beforeAll(async () => {
     server: { executable: { type: 'existing-path', path: inject('temporalCliPath') }, ip: '127.0.0.1', searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
   });
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
+  catcher = await startMailCatcher();
   processEnv = {
     NODE_ENV: 'production',
     TEMPORAL_UI_URL: 'http://passport-ops.example.go.id:8080',
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: catcher.smtpUrl, // required in production: notices go to a real SMTP server (a local catcher here)
     LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_SECONDS: '60',
     ...secrets,
@@ -104,6 +108,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of [api, worker]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
   await db.destroy();
+  await catcher?.stop();
   await env?.teardown();
 });
 

@@ -53,6 +53,7 @@ const production = (script: 'api' | 'worker', databaseUrl: string) =>
     JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef',
     BANK_CALLBACK_SECRET: 'setup-test-bank-secret',
     POS_CALLBACK_SECRET: 'setup-test-pos-secret',
+    SMTP_URL: 'smtp://127.0.0.1:1', // never reached either
     PORT: '0',
   });
 
@@ -115,6 +116,12 @@ describe('the production API and worker', () => {
     const { code, output } = await runScript('scripts/api.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1', JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'setup-test-bank-secret', POS_CALLBACK_SECRET: 'setup-test-pos-secret' });
     expect(code).toBe(1);
     expect(output).toContain('TEMPORAL_UI_URL: required in production');
+  });
+
+  it('the worker refuses to start in production without SMTP_URL: no applicant would be told anything', async () => {
+    const { code, output } = await runScript('scripts/worker.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1', JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'setup-test-bank-secret', POS_CALLBACK_SECRET: 'setup-test-pos-secret' });
+    expect(code).toBe(1);
+    expect(output).toContain('SMTP_URL: required in production for the worker');
   });
 
   it('refuses to start on an empty catalogue: no office to apply at, no passport to apply for', async () => {
