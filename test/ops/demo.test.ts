@@ -119,12 +119,18 @@ describe('npm run demo', () => {
     expect(output).toMatch(/balanced\n(\s+[A-Z]+\s+\d{4}-\d{2}-\d{2}\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+yes\n)+/);
 
     // The notices of the day, per kind and channel, agree with the ledger, with what was recorded, and with what
-    // the mail catcher and the WhatsApp/SMS sink received (all zero until notices are delivered).
+    // the mail catcher and the WhatsApp/SMS sink received. Every applicant was told of the submission by email and
+    // WhatsApp (the default channels), and nothing failed: both are on.
     const table = noticeTable(output);
     expect(table?.total, output).toBeDefined();
     const { rows: notices, total } = table!;
     expect(total).toEqual({ sent: notices.reduce((t, r) => t + r.sent, 0), failed: notices.reduce((t, r) => t + r.failed, 0) });
     expect(new Set(notices.map((r) => `${r.kind} ${r.channel}`)).size).toBe(notices.length);
+    expect(notices).toEqual(expect.arrayContaining([
+      { kind: 'SUBMITTED', channel: 'EMAIL', sent: 3, failed: 0 },
+      { kind: 'SUBMITTED', channel: 'WHATSAPP', sent: 3, failed: 0 },
+    ]));
+    expect(total?.failed).toBe(0);
     const now = await noticesNow();
     for (const row of notices) {
       expect([...NOTICE_KINDS, ...OFFICE_NOTICE_KINDS], row.kind).toContain(row.kind);
