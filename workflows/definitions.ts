@@ -63,8 +63,10 @@ export interface NoticeDetailsByKind {
   RESCHEDULED: { appointment: NoticeSession };
   NO_SHOW: { missed: NoticeSession; rebookingAllowed: boolean; bookingDeadline?: string };
   REJECTED: { reason: string };
-  EXPIRED: Record<string, never>;
-  CANCELLED: { reason: string };
+  /** Why: never paid, or paid and never booked (absent in notices recorded before the cause was kept: unpaid). */
+  EXPIRED: { cause?: 'UNPAID' | 'NOT_BOOKED' };
+  /** The applicant's own reason, or the system's (a pickup window that ran out: NOT_COLLECTED). */
+  CANCELLED: { reason: string; cause?: 'APPLICANT' | 'NOT_COLLECTED' };
   SLA_BREACHED_FREE_DELIVERY: { slaDeadline: string };
   READY_FOR_PICKUP: { pickupDeadline: string };
   PICKUP_REMINDER: { pickupDeadline: string };

@@ -142,8 +142,8 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
       return { missed: app.session('missed'), rebookingAllowed: read.flag('rebookingAllowed'), ...(bookingDeadline && { bookingDeadline }) };
     },
     REJECTED: () => ({ reason: read.text('reason') }),
-    EXPIRED: () => ({ billingCode: app.billingCode }),
-    CANCELLED: () => ({ reason: read.text('reason') }),
+    EXPIRED: () => ({ billingCode: app.billingCode, cause: read.choice('cause', ['UNPAID', 'NOT_BOOKED'], 'UNPAID') }),
+    CANCELLED: () => ({ reason: read.text('reason'), cause: read.choice('cause', ['APPLICANT', 'NOT_COLLECTED'], 'APPLICANT') }),
     SLA_BREACHED_FREE_DELIVERY: () => ({ slaDeadline: read.instant('slaDeadline') }),
     READY_FOR_PICKUP: () => ({ pickupDeadline: read.instant('pickupDeadline') }),
     PICKUP_REMINDER: () => ({ pickupDeadline: read.instant('pickupDeadline') }),
@@ -182,6 +182,12 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
     amount: (key: string): number => {
       const value = details[key];
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : wrong(key, 'must be whole rupiah');
+    },
+    /** One of `choices`, or `absent` when the notice was recorded without it. */
+    choice: <C extends string>(key: string, choices: readonly C[], absent: C): C => {
+      const value = details[key];
+      if (value === undefined || value === null) return absent;
+      return choices.includes(value as C) ? (value as C) : wrong(key, `must be one of ${choices.join(', ')}`);
     },
     flag: (key: string): boolean => {
       const value = details[key];

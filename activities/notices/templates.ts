@@ -42,8 +42,8 @@ export interface NoticeFields {
   RESCHEDULED: { session: SessionTimes; documents: DocumentToBring[] };
   NO_SHOW: { missed: SessionTimes; rebookingAllowed: boolean; bookingDeadline?: Date };
   REJECTED: { reason: string };
-  EXPIRED: { billingCode: string };
-  CANCELLED: { reason: string };
+  EXPIRED: { billingCode: string; cause: 'UNPAID' | 'NOT_BOOKED' };
+  CANCELLED: { reason: string; cause: 'APPLICANT' | 'NOT_COLLECTED' };
   SLA_BREACHED_FREE_DELIVERY: { slaDeadline: Date };
   READY_FOR_PICKUP: { pickupDeadline: Date };
   PICKUP_REMINDER: { pickupDeadline: Date };
@@ -188,14 +188,28 @@ export const TEMPLATES: Catalogue = {
     id: [`Permohonan ditolak: ${c.trackingCode}`, `Petugas ${c.office.name} menolak permohonan Anda.\nAlasan: ${c.reason}`],
     en: [`Application rejected: ${c.trackingCode}`, `The officer at ${c.office.name} rejected your application.\nReason: ${c.reason}`],
   })),
-  EXPIRED: t((c) => ({
-    id: [`Permohonan berakhir: ${c.trackingCode}`, `Kode billing ${c.billingCode} tidak dibayar sebelum batas waktu. Tidak ada dana yang ditarik. Silakan ajukan permohonan baru.`],
-    en: [`Application expired: ${c.trackingCode}`, `Billing code ${c.billingCode} was not paid in time. Nothing was charged. You may apply again.`],
-  })),
-  CANCELLED: t((c) => ({
-    id: [`Permohonan dibatalkan: ${c.trackingCode}`, `Permohonan Anda dibatalkan.\nAlasan: ${c.reason}`],
-    en: [`Application cancelled: ${c.trackingCode}`, `Your application was cancelled.\nReason: ${c.reason}`],
-  })),
+  EXPIRED: t((c) =>
+    c.cause === 'NOT_BOOKED'
+      ? {
+          id: [`Permohonan berakhir: ${c.trackingCode}`, `Anda tidak memilih jadwal wawancara sebelum batas waktu, sehingga permohonan berakhir. Silakan ajukan permohonan baru.`],
+          en: [`Application expired: ${c.trackingCode}`, `No interview session was booked before the deadline, so the application has ended. You may apply again.`],
+        }
+      : {
+          id: [`Permohonan berakhir: ${c.trackingCode}`, `Kode billing ${c.billingCode} tidak dibayar sebelum batas waktu. Tidak ada dana yang ditarik. Silakan ajukan permohonan baru.`],
+          en: [`Application expired: ${c.trackingCode}`, `Billing code ${c.billingCode} was not paid in time. Nothing was charged. You may apply again.`],
+        },
+  ),
+  CANCELLED: t((c, id, en) =>
+    c.cause === 'NOT_COLLECTED'
+      ? {
+          id: [`Permohonan dibatalkan: ${c.trackingCode}`, `Paspor Anda tidak diambil di ${office(c)} dalam batas waktu pengambilan, sehingga permohonan dibatalkan sesuai peraturan.`],
+          en: [`Application cancelled: ${c.trackingCode}`, `Your passport was not collected at ${office(c)} within the pickup window, so the application is cancelled under the regulation.`],
+        }
+      : {
+          id: [`Permohonan dibatalkan: ${c.trackingCode}`, `Permohonan Anda dibatalkan atas permintaan Anda.\nAlasan: ${c.reason}`],
+          en: [`Application cancelled: ${c.trackingCode}`, `Your application was cancelled at your request.\nReason: ${c.reason}`],
+        },
+  ),
   // What activities/compensation.ts records for a missed commitment: the breach itself and a free Pos delivery; no money.
   SLA_BREACHED_FREE_DELIVERY: t((c, id, en) => ({
     id: [

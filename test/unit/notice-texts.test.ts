@@ -32,8 +32,8 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   RESCHEDULED: { session, documents },
   NO_SHOW: { missed: session, rebookingAllowed: true, bookingDeadline: deadline },
   REJECTED: { reason: 'the birth certificate does not match the KTP-el' },
-  EXPIRED: { billingCode: '820261207000123' },
-  CANCELLED: { reason: 'cancelled by the applicant' },
+  EXPIRED: { billingCode: '820261207000123', cause: 'UNPAID' },
+  CANCELLED: { reason: 'travel plans changed', cause: 'APPLICANT' },
   SLA_BREACHED_FREE_DELIVERY: { slaDeadline: deadline },
   READY_FOR_PICKUP: { pickupDeadline: deadline },
   PICKUP_REMINDER: { pickupDeadline: deadline },
@@ -51,6 +51,7 @@ const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeC
 /** What a reader must find in the text for each field of the context, in that language. */
 function expectedPieces(fields: object, lang: 'id' | 'en'): string[] {
   return Object.entries(fields).flatMap(([key, value]): string[] => {
+    if (key === 'cause') return []; // chooses the text; not quoted
     if (typeof value === 'string') return [value];
     if (typeof value === 'number') return [formatRupiah(value, lang)];
     if (value instanceof Date) return [formatDateTime(value, lang, jayapura.timeZone)];
@@ -131,6 +132,24 @@ describe('short texts (WhatsApp/SMS)', () => {
     expect(short).toContain('x'.repeat(600));
     expect(short).not.toContain('yyy');
     expect(short.endsWith(`…\n\nTracking code: ${base.trackingCode}`)).toBe(true);
+  });
+});
+
+describe('why an application ended', () => {
+  it('tells an applicant who paid and never booked that no session was booked, not that nothing was paid', () => {
+    const unbooked = renderNotice('EXPIRED', { ...contextOf('EXPIRED'), cause: 'NOT_BOOKED' }, 'id');
+    expect(unbooked.body).toContain('tidak memilih jadwal wawancara');
+    expect(unbooked.body).not.toContain('tidak dibayar');
+    expect(renderNotice('EXPIRED', { ...contextOf('EXPIRED'), cause: 'NOT_BOOKED' }, 'en').body).toContain('No interview session was booked');
+    expect(renderNotice('EXPIRED', contextOf('EXPIRED'), 'en').body).toContain('was not paid in time');
+  });
+
+  it('says a passport not collected is cancelled under the regulation in the notice’s language, without the system’s English reason', () => {
+    const reason = 'not collected within the pickup window; cancelled under the regulation';
+    const lapsed = renderNotice('CANCELLED', { ...contextOf('CANCELLED'), reason, cause: 'NOT_COLLECTED' }, 'id');
+    expect(lapsed.body).toContain('tidak diambil');
+    expect(lapsed.body).not.toContain(reason);
+    expect(renderNotice('CANCELLED', contextOf('CANCELLED'), 'id').body).toContain('Alasan: travel plans changed');
   });
 });
 

@@ -106,7 +106,7 @@ describe('the notices of a lifecycle', () => {
         ...(await upToBooked(app.applicationId, app.appointment)),
         { kind: 'NO_SHOW', details: { missed: session(app.appointment), rebookingAllowed: true, bookingDeadline: plus(await entered(app.applicationId, 'AWAITING_BOOKING', 2), bookingWindowMs) } },
         { kind: 'BOOKING_CONFIRMED', details: { appointment: session(second) } },
-        { kind: 'CANCELLED', details: { reason: 'travel postponed' } },
+        { kind: 'CANCELLED', details: { reason: 'travel postponed', cause: 'APPLICANT' } },
       ]);
     });
   });
@@ -152,7 +152,7 @@ describe('the notices of a lifecycle', () => {
       expect(await unpaid.handle.result()).toBe('EXPIRED');
       expect(await noticesOf(unpaid.applicationId)).toEqual([
         { kind: 'SUBMITTED', details: {} },
-        { kind: 'EXPIRED', details: {} },
+        { kind: 'EXPIRED', details: { cause: 'UNPAID' } },
       ]);
 
       const unbooked = await submitted(t);
@@ -166,7 +166,7 @@ describe('the notices of a lifecycle', () => {
         { kind: 'PAYMENT_CONFIRMED', details: { bookingDeadline: bookingDeadline!.toISOString() } },
         reminder,
         reminder,
-        { kind: 'EXPIRED', details: {} },
+        { kind: 'EXPIRED', details: { cause: 'NOT_BOOKED' } },
       ]);
     });
   });
@@ -179,7 +179,7 @@ describe('the notices of a lifecycle', () => {
       await app.handle.executeUpdate(cancelApplication, { args: [{ reason: '  found an earlier flight  ' }] });
       expect(await app.handle.result()).toBe('CANCELLED');
       expect((await noticesOf(app.applicationId)).map((n) => n.kind)).toEqual(['SUBMITTED', 'PAYMENT_CONFIRMED', 'CANCELLED']);
-      expect((await noticesOf(app.applicationId)).at(-1)).toEqual({ kind: 'CANCELLED', details: { reason: 'found an earlier flight' } });
+      expect((await noticesOf(app.applicationId)).at(-1)).toEqual({ kind: 'CANCELLED', details: { reason: 'found an earlier flight', cause: 'APPLICANT' } });
     });
   });
 
@@ -207,7 +207,7 @@ describe('the notices of a lifecycle', () => {
         reminder,
         reminder,
         reminder,
-        { kind: 'CANCELLED', details: { reason: 'not collected within the pickup window; cancelled under the regulation' } },
+        { kind: 'CANCELLED', details: { reason: 'not collected within the pickup window; cancelled under the regulation', cause: 'NOT_COLLECTED' } },
       ]);
       expect(pickupDeadline).toBe(plus(await entered(app.applicationId, 'READY_FOR_PICKUP'), pickupWindowMs));
     });

@@ -37,7 +37,7 @@ export async function awaitingBooking(lc: Lifecycle, entry: BookingEntry): Promi
     actor = ACTORS.applicant;
   }
   const appointment = lc.state.appointment;
-  if (!appointment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'no session booked within the booking window', notice: { kind: 'EXPIRED', details: {} } };
+  if (!appointment) return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'no session booked within the booking window', notice: { kind: 'EXPIRED', details: { cause: 'NOT_BOOKED' } } };
   return () => awaitingInterview(lc, appointment, actor);
 }
 

@@ -7,7 +7,7 @@ export async function withdrawn(lc: Lifecycle): Promise<Ending> {
   await lc.savePayment(); // a payment that raced the cancellation is still on record
   if (lc.state.appointment) await activities.releaseSeat({ applicationId: lc.applicationId, attempt: lc.bookingAttempts, at: nowIso() });
   const reason = lc.cancellation?.reason?.trim() || 'cancelled by the applicant';
-  return { stage: 'CANCELLED', actor: ACTORS.applicant, reason, notice: { kind: 'CANCELLED', details: { reason } } };
+  return { stage: 'CANCELLED', actor: ACTORS.applicant, reason, notice: { kind: 'CANCELLED', details: { reason, cause: 'APPLICANT' } } };
 }
 
 /** The applicant withdraws: the stage the workflow is waiting in ends it through `withdrawn`. */

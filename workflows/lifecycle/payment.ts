@@ -17,7 +17,7 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   else await condition(settled, until(deadline));
   if (lc.cancelled) return () => withdrawn(lc);
   if (!lc.payment) {
-    return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired before a payment reached us; a payment made for it is refunded', notice: { kind: 'EXPIRED', details: {} } };
+    return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired before a payment reached us; a payment made for it is refunded', notice: { kind: 'EXPIRED', details: { cause: 'UNPAID' } } };
   }
   await lc.savePayment();
   // The confirmation rides with AWAITING_BOOKING, whose deadline it names. Histories recorded before it notified

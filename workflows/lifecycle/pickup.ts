@@ -19,7 +19,7 @@ export async function readyForPickup(lc: Lifecycle, printing: PrintingRecord, fr
   const { handedOverBy } = lc;
   if (!collected || !handedOverBy) {
     const reason = 'not collected within the pickup window; cancelled under the regulation';
-    return { stage: 'CANCELLED', actor: ACTORS.system, reason, notice: { kind: 'CANCELLED', details: { reason } } };
+    return { stage: 'CANCELLED', actor: ACTORS.system, reason, notice: { kind: 'CANCELLED', details: { reason, cause: 'NOT_COLLECTED' } } };
   }
   return { stage: 'COMPLETED', actor: handedOverBy, reason: 'handed over at the office' };
 }
