@@ -189,6 +189,8 @@ describe('a payment whose callback never came', () => {
     const lost = paymentCallback(app);
     s.bank.hold(lost);
     await stageBecomes(app.trackingCode, 'AWAITING_BOOKING');
-    expect(await findBankTransaction(s.db, lost)).toMatchObject({ first_source: 'inquiry', outcome: 'APPLIED', application_id: app.applicationId });
+    // The bank transaction records the application's answer just after the application took it.
+    const tx = await eventually(() => findBankTransaction(s.db, lost), (row) => row?.outcome !== 'PENDING');
+    expect(tx).toMatchObject({ first_source: 'inquiry', outcome: 'APPLIED', application_id: app.applicationId });
   });
 });
