@@ -66,7 +66,7 @@ export interface NoticeDetailsByKind {
   /** Why: never paid, or paid and never booked (absent in notices recorded before the cause was kept: unpaid). */
   EXPIRED: { cause?: 'UNPAID' | 'NOT_BOOKED' };
   /** The applicant's own reason, or the system's (a pickup window that ran out: NOT_COLLECTED). */
-  CANCELLED: { reason: string; cause?: 'APPLICANT' | 'NOT_COLLECTED' };
+  CANCELLED: { reason?: string; cause?: 'APPLICANT' | 'NOT_COLLECTED' };
   SLA_BREACHED_FREE_DELIVERY: { slaDeadline: string };
   READY_FOR_PICKUP: { pickupDeadline: string };
   PICKUP_REMINDER: { pickupDeadline: string };

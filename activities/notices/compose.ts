@@ -70,7 +70,7 @@ async function composeApplicationNotice(db: Kysely<DB>, noticeId: string): Promi
   const text = renderNotice(notice.kind, { ...base, ...fields } as never, language);
   const attachments: MailAttachment[] = [];
   if ('session' in fields) {
-    attachments.push({ filename: language === 'id' ? 'jadwal-wawancara.ics' : 'interview.ics', content: bookingInvitation({ ...base, session: fields.session }, language), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
+    attachments.push({ filename: language === 'id' ? 'jadwal-wawancara.ics' : 'interview.ics', content: bookingInvitation({ ...base, session: fields.session }, language, Number(noticeId)), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
   }
   const qr: MailAttachment = { filename: `${app.tracking_code}.png`, content: await trackingQrPng(app.tracking_code), contentType: 'image/png', cid: `qr-${noticeId}@passport-service` };
   attachments.push(qr);
@@ -143,7 +143,10 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     },
     REJECTED: () => ({ reason: read.text('reason') }),
     EXPIRED: () => ({ billingCode: app.billingCode, cause: read.choice('cause', ['UNPAID', 'NOT_BOOKED'], 'UNPAID') }),
-    CANCELLED: () => ({ reason: read.text('reason'), cause: read.choice('cause', ['APPLICANT', 'NOT_COLLECTED'], 'APPLICANT') }),
+    CANCELLED: () => {
+      const reason = read.optionalText('reason');
+      return { ...(reason && { reason }), cause: read.choice('cause', ['APPLICANT', 'NOT_COLLECTED'], 'APPLICANT') };
+    },
     SLA_BREACHED_FREE_DELIVERY: () => ({ slaDeadline: read.instant('slaDeadline') }),
     READY_FOR_PICKUP: () => ({ pickupDeadline: read.instant('pickupDeadline') }),
     PICKUP_REMINDER: () => ({ pickupDeadline: read.instant('pickupDeadline') }),
@@ -172,13 +175,15 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return wrong(key, 'must be an ISO instant');
     return new Date(value);
   };
+  const text = (key: string): string => {
+    const value = details[key];
+    return typeof value === 'string' && value.trim() ? value : wrong(key, 'must be a text');
+  };
   return {
     instant,
     optionalInstant: (key: string): Date | undefined => (details[key] === undefined || details[key] === null ? undefined : instant(key)),
-    text: (key: string): string => {
-      const value = details[key];
-      return typeof value === 'string' && value.trim() ? value : wrong(key, 'must be a text');
-    },
+    optionalText: (key: string): string | undefined => (details[key] === undefined || details[key] === null ? undefined : text(key)),
+    text,
     amount: (key: string): number => {
       const value = details[key];
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : wrong(key, 'must be whole rupiah');

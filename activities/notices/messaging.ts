@@ -16,8 +16,8 @@ export interface MessagingClient {
 }
 
 /**
- * Why a send failed. `permanent`: the provider refused this recipient or message (a 4xx other than 408 and 429,
- * e.g. a number not on WhatsApp); anything else (429, 5xx, no answer, a timeout) is temporary and worth retrying.
+ * Why a send failed. `permanent`: the provider refused this recipient or message (a 4xx other than 401, 403, 404,
+ * 408 and 429, e.g. a number not on WhatsApp); anything else (429, 5xx, no answer, a timeout) is temporary and worth retrying.
  * The message never quotes the phone number (personal data).
  */
 export class MessagingFailure extends Error {
@@ -31,7 +31,12 @@ export class MessagingFailure extends Error {
   }
 }
 
-const isPermanentStatus = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+/**
+ * Statuses about this service's own setup, not the recipient: a token expired or without permission (401, 403), a
+ * wrong phone-number id or URL (404). An operator fixes those; every notice waiting meanwhile is retried, not dropped.
+ */
+const SETUP_STATUSES = new Set([401, 403, 404]);
+const isPermanentStatus = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429 && !SETUP_STATUSES.has(status);
 
 /** The provider's own words for a refusal, shortened, with every digit run that could be the number masked. */
 const reasonOf = (body: string) => {
@@ -102,7 +107,7 @@ export interface SmsHttpOptions {
 /**
  * This adapter's own request, which a gateway (or a small relay before one) must accept: `POST {apiUrl}` with
  * `Authorization: Bearer {token}` and `{to, text, reference}` (`to` in E.164, `reference` the same on every retry
- * of one notice, to deduplicate), answered 2xx `{id}`; a 4xx other than 408/429 refuses it for good.
+ * of one notice, to deduplicate), answered 2xx `{id}`; a 4xx other than 401/403/404/408/429 refuses it for good.
  */
 export function smsHttpClient({ apiUrl, token, timeoutMs = 20_000 }: SmsHttpOptions): MessagingClient {
   return {

@@ -34,6 +34,9 @@ const NOT_CONFIGURED: Record<NoticeChannel, string> = {
 /** Heartbeats this often while a send runs, so a killed worker's send is retried within the heartbeat timeout (15 s). */
 const HEARTBEAT_EVERY_MS = 2_000;
 
+/** An Indonesian mobile number as providers take it, +62…: applicants may type the local form 08…. */
+export const internationalPhone = (phone: string): string => (phone.startsWith('0') ? `+62${phone.slice(1)}` : phone);
+
 /** An error text without the recipient, nor anything that looks like an address or a phone number. */
 export const withoutAddress = (message: string, recipient: string) =>
   message
@@ -62,7 +65,8 @@ export const createNoticeSendActivities = ({ db, notices }: { db: Kysely<DB>; no
       .select(['applications.email', 'applications.phone'])
       .where('notifications.id', '=', ref.noticeId)
       .executeTakeFirst();
-    return (channel === 'EMAIL' ? applicant?.email : applicant?.phone) ?? null;
+    if (!applicant) return null;
+    return channel === 'EMAIL' ? applicant.email : internationalPhone(applicant.phone);
   }
 
   /** Counts the attempt, unless the notice was sent (or refused for good) on this channel already: then its status. */

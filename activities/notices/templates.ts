@@ -43,7 +43,7 @@ export interface NoticeFields {
   NO_SHOW: { missed: SessionTimes; rebookingAllowed: boolean; bookingDeadline?: Date };
   REJECTED: { reason: string };
   EXPIRED: { billingCode: string; cause: 'UNPAID' | 'NOT_BOOKED' };
-  CANCELLED: { reason: string; cause: 'APPLICANT' | 'NOT_COLLECTED' };
+  CANCELLED: { reason?: string; cause: 'APPLICANT' | 'NOT_COLLECTED' };
   SLA_BREACHED_FREE_DELIVERY: { slaDeadline: Date };
   READY_FOR_PICKUP: { pickupDeadline: Date };
   PICKUP_REMINDER: { pickupDeadline: Date };
@@ -195,8 +195,8 @@ export const TEMPLATES: Catalogue = {
           en: [`Application expired: ${c.trackingCode}`, `No interview session was booked before the deadline, so the application has ended. You may apply again.`],
         }
       : {
-          id: [`Permohonan berakhir: ${c.trackingCode}`, `Kode billing ${c.billingCode} tidak dibayar sebelum batas waktu. Tidak ada dana yang ditarik. Silakan ajukan permohonan baru.`],
-          en: [`Application expired: ${c.trackingCode}`, `Billing code ${c.billingCode} was not paid in time. Nothing was charged. You may apply again.`],
+          id: [`Permohonan berakhir: ${c.trackingCode}`, `Pembayaran untuk kode billing ${c.billingCode} tidak kami terima sebelum batas waktu, sehingga permohonan berakhir. Jika Anda sudah membayar dengan kode ini, pembayaran itu dikembalikan secara otomatis setelah bank melaporkannya. Silakan ajukan permohonan baru.`],
+          en: [`Application expired: ${c.trackingCode}`, `No payment for billing code ${c.billingCode} reached us before the deadline, so the application has ended. If you did pay with this code, that payment is refunded automatically once the bank reports it. You may apply again.`],
         },
   ),
   CANCELLED: t((c, id, en) =>
@@ -206,8 +206,8 @@ export const TEMPLATES: Catalogue = {
           en: [`Application cancelled: ${c.trackingCode}`, `Your passport was not collected at ${office(c)} within the pickup window, so the application is cancelled under the regulation.`],
         }
       : {
-          id: [`Permohonan dibatalkan: ${c.trackingCode}`, `Permohonan Anda dibatalkan atas permintaan Anda.\nAlasan: ${c.reason}`],
-          en: [`Application cancelled: ${c.trackingCode}`, `Your application was cancelled at your request.\nReason: ${c.reason}`],
+          id: [`Permohonan dibatalkan: ${c.trackingCode}`, `Permohonan Anda dibatalkan atas permintaan Anda.${c.reason ? `\nAlasan: ${c.reason}` : ''}`],
+          en: [`Application cancelled: ${c.trackingCode}`, `Your application was cancelled at your request.${c.reason ? `\nReason: ${c.reason}` : ''}`],
         },
   ),
   // What activities/compensation.ts records for a missed commitment: the breach itself and a free Pos delivery; no money.

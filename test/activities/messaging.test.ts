@@ -40,9 +40,9 @@ describe('the message sink and the adapters', () => {
     expect(await page.text()).toContain('Payment received');
   });
 
-  it('refuses a wrong token (401) and a number it was told to refuse (400): permanent', async () => {
+  it('retries a wrong token (401: the operator fixes it, no notice is dropped meanwhile); refuses a number it was told to refuse (400) for good', async () => {
     const wrong = whatsappCloudClient({ apiUrl: sink.settings.WHATSAPP_API_URL, phoneNumberId: sink.settings.WHATSAPP_PHONE_NUMBER_ID, token: 'nope' });
-    expect(await wrong.send({ to: '+6281200000003', text: 'x', messageId: 'm' }).catch((e: unknown) => e)).toMatchObject({ permanent: true, status: 401 });
+    expect(await wrong.send({ to: '+6281200000003', text: 'x', messageId: 'm' }).catch((e: unknown) => e)).toMatchObject({ permanent: false, status: 401 });
     sink.refuse('+6281200000004');
     const sms = smsHttpClient({ apiUrl: sink.settings.SMS_API_URL, token: sink.settings.SMS_TOKEN });
     const refused = await sms.send({ to: '+6281200000004', text: 'x', messageId: 'm' }).catch((e: unknown) => e);
@@ -51,8 +51,8 @@ describe('the message sink and the adapters', () => {
     expect((refused as Error).message).not.toContain('6281200000004');
   });
 
-  it('treats 429, 503 and a provider that never answers as temporary, without quoting a number', async () => {
-    for (const status of [429, 503]) {
+  it('treats 403 and 404 (this service’s own setup), 429, 503 and a provider that never answers as temporary, without quoting a number', async () => {
+    for (const status of [403, 404, 429, 503]) {
       const { url, server } = await provider(status);
       const failure = await smsHttpClient({ apiUrl: url, token: 't' }).send({ to: '+6281299990000', text: 'x', messageId: 'm' }).catch((e: unknown) => e);
       await stop(server);

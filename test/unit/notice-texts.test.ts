@@ -116,6 +116,16 @@ describe('booking invitation (.ics)', () => {
     expect(ics).toContain('08:00 WIT - 12:00 WIT');
     expect(ics).toMatch(/LOCATION:Kantor Imigrasi Kelas I TPI Jayapura\\, Jl. Percetakan No. 15\\, Jayapura/);
   });
+
+  it('keeps one event per application: a reschedule replaces the booked session in the calendar (same UID, higher SEQUENCE)', () => {
+    const booked = bookingInvitation(contextOf('BOOKING_CONFIRMED'), 'id', 41);
+    const later = { start: new Date(session.start.getTime() + 86_400_000), end: new Date(session.end.getTime() + 86_400_000) };
+    const moved = bookingInvitation({ ...contextOf('RESCHEDULED'), session: later }, 'id', 57);
+    const uid = (ics: string) => /UID:(.+)\r\n/.exec(ics)?.[1];
+    expect(uid(moved)).toBe(uid(booked));
+    expect(booked).toContain('SEQUENCE:41');
+    expect(moved).toContain('SEQUENCE:57');
+  });
 });
 
 describe('short texts (WhatsApp/SMS)', () => {
@@ -139,9 +149,13 @@ describe('why an application ended', () => {
   it('tells an applicant who paid and never booked that no session was booked, not that nothing was paid', () => {
     const unbooked = renderNotice('EXPIRED', { ...contextOf('EXPIRED'), cause: 'NOT_BOOKED' }, 'id');
     expect(unbooked.body).toContain('tidak memilih jadwal wawancara');
-    expect(unbooked.body).not.toContain('tidak dibayar');
+    expect(unbooked.body).not.toContain('Pembayaran untuk kode billing');
     expect(renderNotice('EXPIRED', { ...contextOf('EXPIRED'), cause: 'NOT_BOOKED' }, 'en').body).toContain('No interview session was booked');
-    expect(renderNotice('EXPIRED', contextOf('EXPIRED'), 'en').body).toContain('was not paid in time');
+    // Unpaid: never "nothing was charged" (a payment whose callback was lost is refunded once the bank reports it).
+    const unpaid = renderNotice('EXPIRED', contextOf('EXPIRED'), 'en').body;
+    expect(unpaid).toContain('No payment for billing code');
+    expect(unpaid).toContain('refunded automatically');
+    expect(unpaid).not.toMatch(/nothing was charged/i);
   });
 
   it('says a passport not collected is cancelled under the regulation in the notice’s language, without the system’s English reason', () => {
@@ -150,6 +164,9 @@ describe('why an application ended', () => {
     expect(lapsed.body).toContain('tidak diambil');
     expect(lapsed.body).not.toContain(reason);
     expect(renderNotice('CANCELLED', contextOf('CANCELLED'), 'id').body).toContain('Alasan: travel plans changed');
+    // An applicant who gave no reason is quoted nothing, not the audit log's English default.
+    const { reason: _none, ...noReason } = contextOf('CANCELLED');
+    expect(renderNotice('CANCELLED', noReason, 'id').body).not.toContain('Alasan');
   });
 });
 

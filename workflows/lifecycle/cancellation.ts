@@ -6,8 +6,10 @@ import { activities, nowIso, rejectStep, type Ending, type Lifecycle } from './s
 export async function withdrawn(lc: Lifecycle): Promise<Ending> {
   await lc.savePayment(); // a payment that raced the cancellation is still on record
   if (lc.state.appointment) await activities.releaseSeat({ applicationId: lc.applicationId, attempt: lc.bookingAttempts, at: nowIso() });
-  const reason = lc.cancellation?.reason?.trim() || 'cancelled by the applicant';
-  return { stage: 'CANCELLED', actor: ACTORS.applicant, reason, notice: { kind: 'CANCELLED', details: { reason, cause: 'APPLICANT' } } };
+  const given = lc.cancellation?.reason?.trim();
+  // The notice quotes the applicant's own reason, never the audit log's English default.
+  const notice = { kind: 'CANCELLED' as const, details: { cause: 'APPLICANT' as const, ...(given && { reason: given }) } };
+  return { stage: 'CANCELLED', actor: ACTORS.applicant, reason: given || 'cancelled by the applicant', notice };
 }
 
 /** The applicant withdraws: the stage the workflow is waiting in ends it through `withdrawn`. */
