@@ -128,10 +128,13 @@ export const createNoticeSendActivities = ({ db, notices }: { db: Kysely<DB>; no
     }
   }
 
+  const isConfigured = (channel: NoticeChannel): boolean => Boolean(channel === 'EMAIL' ? notices?.email : channel === 'WHATSAPP' ? notices?.whatsapp : notices?.sms);
+
   return {
     /**
-     * The channels a notice goes out on: the applicant's chosen ones (applications.notice_channels), or for a
-     * notice to an office, EMAIL to its notice_email (none when it has none); and how long to retry each.
+     * The channels a notice goes out on: the applicant's chosen ones (applications.notice_channels) that this
+     * worker is configured for (else email), or for a notice to an office, EMAIL to its notice_email (none when it
+     * has none); and how long to retry each.
      */
     async noticeChannels(ref: NoticeRef): Promise<{ channels: NoticeChannel[]; retryForMs: number; firstRetryMs?: number }> {
       const retry = { retryForMs: notices?.retryForMs ?? 48 * 3_600_000, ...(notices?.firstRetryMs && { firstRetryMs: notices.firstRetryMs }) };
@@ -148,7 +151,11 @@ export const createNoticeSendActivities = ({ db, notices }: { db: Kysely<DB>; no
         .executeTakeFirst();
       if (!row) return { channels: [], ...retry };
       if (OFFICE_AUDIENCE_KINDS.includes(row.kind)) return { channels: row.notice_email ? ['EMAIL'] : [], ...retry };
-      return { channels: row.notice_channels, ...retry };
+      // The applicant's channels this deployment sends on; none of them (WhatsApp chosen where only email is set
+      // up): email, so the applicant is still told. Only when email is missing too is a channel tried and refused.
+      const offered = row.notice_channels.filter(isConfigured);
+      const channels: NoticeChannel[] = offered.length ? offered : isConfigured('EMAIL') ? ['EMAIL'] : row.notice_channels;
+      return { channels, ...retry };
     },
 
     /** Sends the notice on one channel unless it was sent on it already; records the outcome in notice_deliveries. */

@@ -37,7 +37,8 @@ async function undeliverable(officeCode: string) {
   const noticeId = String(id);
   await s.startDelivery('application', noticeId);
   const outcome = await s.env.client.workflow.getHandle(noticeDeliveryWorkflowId('application', noticeId)).result();
-  expect(outcome).toEqual({ EMAIL: 'FAILED', WHATSAPP: 'FAILED' });
+  // WhatsApp (a default channel) is not set up on this worker: the notice goes by email alone, which fails.
+  expect(outcome).toEqual({ EMAIL: 'FAILED' });
   return { noticeId, trackingCode, email };
 }
 
@@ -50,11 +51,9 @@ describe('GET /manager/notice-failures', () => {
     expect(plu.status).toBe(200);
     expect(plu.body.scope).toBe('PLU');
     const mine = plu.body.items.filter((i: { noticeId: string }) => i.noticeId === palu.noticeId);
-    expect(mine).toHaveLength(2);
-    expect(mine).toEqual(expect.arrayContaining([
+    expect(mine).toEqual([
       expect.objectContaining({ source: 'application', kind: 'SUBMITTED', channel: 'EMAIL', attempts: 1, permanent: true, trackingCode: palu.trackingCode, officeCode: 'PLU', lastError: expect.stringContaining('550') }),
-      expect.objectContaining({ channel: 'WHATSAPP', attempts: 1, permanent: true, lastError: 'WHATSAPP is not configured: set WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_TOKEN' }),
-    ]));
+    ]);
     expect(plu.body.items.map((i: { officeCode: string }) => i.officeCode)).not.toContain('WSB');
     expect(JSON.stringify(plu.body)).not.toContain(palu.email);
     expect(JSON.stringify(plu.body)).not.toContain(sampleSubmission().phone);

@@ -169,16 +169,22 @@ describe('noticeDelivery', () => {
     expect(rows[1]?.provider_message_id).toBe(messages[0]?.id);
   });
 
-  it('records a number WhatsApp refuses as permanent, without the number, and an unconfigured SMS as not configured', async () => {
+  it('records a number WhatsApp refuses as permanent, without the number; skips SMS, which this worker is not set up for', async () => {
     const { noticeId, phone } = await recordedNotice(['WHATSAPP', 'SMS']);
     sink.refuse(phone);
     const whatsapp = whatsappCloudClient({ apiUrl: sink.settings.WHATSAPP_API_URL, phoneNumberId: sink.settings.WHATSAPP_PHONE_NUMBER_ID, token: sink.settings.WHATSAPP_TOKEN });
-    expect(await deliver(noticeId, { whatsapp, retryForMs: RETRY_MS })).toEqual({ WHATSAPP: 'FAILED', SMS: 'FAILED' });
-    const [sms, wa] = await ledger(noticeId);
+    expect(await deliver(noticeId, { whatsapp, retryForMs: RETRY_MS })).toEqual({ WHATSAPP: 'FAILED' });
+    const [wa, ...others] = await ledger(noticeId);
+    expect(others).toEqual([]);
     expect(wa).toMatchObject({ channel: 'WHATSAPP', status: 'FAILED', attempts: 1, permanent_failure: true });
     expect(wa?.last_error).toContain('400');
     expect(wa?.last_error).not.toContain(phone.slice(1));
-    expect(sms).toMatchObject({ channel: 'SMS', status: 'FAILED', attempts: 1, permanent_failure: true, last_error: 'SMS is not configured: set SMS_API_URL and SMS_TOKEN' });
+  });
+
+  it('sends by email when none of the applicant’s channels is set up here (SMS chosen, only email configured)', async () => {
+    const { noticeId, email } = await recordedNotice(['SMS']);
+    expect(await deliver(noticeId, emailOnly(catcher.smtpUrl))).toEqual({ EMAIL: 'SENT' });
+    expect(await mailsTo(email)).toHaveLength(1);
   });
 
   it('carries no email, phone or name in the delivery workflows’ histories', async () => {
