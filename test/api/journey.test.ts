@@ -1,6 +1,7 @@
 // End to end: the HTTP API against the Temporal dev server and PostgreSQL, as applicants, officers,
 // the bank and Pos Indonesia would use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBankTransaction } from '../../db/queries/bank-transactions.js';
 import { OfficeCode, PassportStage, SlaDeadline, workflowIdFor } from '../../workflows/definitions.js';
 import { countRows, nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
@@ -158,6 +159,9 @@ describe('what the API refuses', () => {
     expect(replay).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/replay/) } });
 
     await eventually(() => stageOf(submitted.trackingCode), (stage) => stage === 'AWAITING_BOOKING');
+    // The ledger records the decision just after the application took the payment; a repeat before that is handed
+    // to the same workflow (answered `accepted`, and changes nothing either).
+    await eventually(() => findBankTransaction(s.db, payment), (row) => row?.outcome === 'APPLIED');
     const again = await s.signedCall('bank', '/callbacks/bank/payments', payment, Date.now() + 1000).send();
     expect(again).toMatchObject({ status: 202, body: { status: 'duplicate' } });
     const stale = await s.signedCall('bank', '/callbacks/bank/payments', payment, Date.now() - 3_600_000).send();
