@@ -27,6 +27,13 @@ const ROLE_NAMES: Record<Role, string> = { applicant: 'an applicant', officer: '
 /** The directorate's scope (workflows/definitions.ts). */
 export { ALL_OFFICES };
 
+/** The office a manager asks about (`requested`, else their own): any for the directorate (`*`), only their own otherwise (403). */
+export function managerScope(own: string, requested: string | undefined): string {
+  const scope = requested ?? own;
+  if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
+  return scope;
+}
+
 const mint = (secret: string, claims: Record<string, string>, ttlSeconds: number): Promise<string> =>
   sign({ ...claims, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + ttlSeconds }, secret, 'HS256');
 

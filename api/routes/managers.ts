@@ -12,7 +12,7 @@ import { bookingWindow, calendarWarning, calendarYears, windowOf } from '../../d
 import * as visibility from '../../managers/visibility.js';
 import { addDays, localDate } from '../../workflows/calendar.js';
 import { STAGES, TERMINAL_STAGES, workflowIdFor } from '../../workflows/definitions.js';
-import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
+import { ALL_OFFICES, managerScope, requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
@@ -97,9 +97,7 @@ export const managerRoutes = (deps: ApiDeps) => {
 
   /** The manager's scope: their own office, or any one office (or all) for the directorate. */
   const scopeOf = (c: Context<ManagerEnv>, requested: string | undefined) => {
-    const own = c.get('claims').office;
-    const scope = requested ?? own;
-    if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
+    const scope = managerScope(c.get('claims').office, requested);
     const temporal = (query: string) => {
       const scoped = visibility.inOffice(query, scope === ALL_OFFICES ? undefined : scope);
       return { query: scoped, url: visibility.webUiLink(uiBase, config.TEMPORAL_NAMESPACE, scoped) };

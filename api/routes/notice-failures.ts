@@ -2,8 +2,7 @@
 // first. Says what and why, never to whom: no email address or phone number.
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
-import { ALL_OFFICES, requireRole, type StaffClaims } from '../auth.js';
-import { HttpProblem } from '../problems.js';
+import { ALL_OFFICES, managerScope, requireRole, type StaffClaims } from '../auth.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { scopeQuery } from '../schemas.js';
 
@@ -58,9 +57,7 @@ export const noticeFailureRoutes = ({ db, config }: ApiDeps) => {
   const router = newRouter<ManagerEnv>();
   router.use('/manager/notice-failures', requireRole(config.JWT_SECRET, 'manager'));
   return router.openapi(noticeFailures, async (c) => {
-    const own = c.get('claims').office;
-    const scope = c.req.valid('query').office ?? own;
-    if (own !== ALL_OFFICES && scope !== own) throw new HttpProblem('forbidden', `your scope is office ${own}`);
+    const scope = managerScope(c.get('claims').office, c.req.valid('query').office);
     const { rows } = await sql<FailureRow>`
       select d.source, d.notice_id::text as notice_id, coalesce(n.kind, o.kind) as kind, d.channel, d.attempts, d.last_error,
              d.permanent_failure, a.tracking_code, coalesce(a.office_code, o.office_code) as office_code, d.updated_at
