@@ -11,7 +11,7 @@ import { localDate } from '../workflows/calendar.js';
 import { APPLICATION_TYPES, SESSIONS, TERMINAL_STAGES, type Session } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
 import { pendingMigrations, unknownMigrations } from './connect.js';
-import { sessionCapacity } from './queries/sessions.js';
+import { sessionCapacity, splitDailyQuotas } from './queries/sessions.js';
 import type { DB } from './schema.js';
 
 /** Where the shipped reference files are, from the project folder (the image's /app). */
@@ -282,6 +282,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
       regular_quota: o.dailyQuota.regular,
       same_day_quota: o.dailyQuota.sameDay,
       priority_quota: o.dailyQuota.priority,
+      session_quotas: JSON.stringify(splitDailyQuotas({ REGULAR: o.dailyQuota.regular, PRIORITY: o.dailyQuota.priority, SAME_DAY: o.dailyQuota.sameDay })),
     }));
     await tx
       .insertInto('offices')
@@ -297,6 +298,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
           regular_quota: eb.ref('excluded.regular_quota'),
           same_day_quota: eb.ref('excluded.same_day_quota'),
           priority_quota: eb.ref('excluded.priority_quota'),
+          session_quotas: eb.ref('excluded.session_quotas'),
           retired_at: null,
         })),
       )

@@ -1,6 +1,20 @@
 // Kysely types of the read model, the audit log and the reference data (see migrations/).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { ApplicationInput, NoticeChannel, NoticeKind, NoticeLanguage, NoticeSource, OfficeNoticeKind, RefundStage, Session } from '../workflows/definitions.js';
+import type {
+  ApplicationInput,
+  NoticeChannel,
+  NoticeKind,
+  NoticeLanguage,
+  NoticeSource,
+  OfficeNoticeKind,
+  PriorityGround,
+  PriorityStatus,
+  RefundStage,
+  SeatKind,
+  ServiceLevel,
+  Session,
+  SessionQuotas,
+} from '../workflows/definitions.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default. */
@@ -27,6 +41,10 @@ export interface OfficesTable {
   notice_email: ColumnType<string | null, string | null | undefined, string | null>;
   /** Local opening hours of each session, e.g. { MORNING: ['08:00', '12:00'], AFTERNOON: ['13:00', '16:00'] }. */
   session_hours: ColumnType<Record<Session, [string, string]>, string | undefined, string>;
+  /** Seats per session and kind on the office's service days (JSON on insert). */
+  session_quotas: ColumnType<SessionQuotas, string, string>;
+  /** Weekend days the office also serves on, with its usual quotas: 'SAT', 'SUN'. */
+  weekend_days: ColumnType<string[], string[] | undefined, string[]>;
   /** Set when the office left offices.json: no new applications; open ones continue. */
   retired_at: RetiredAt;
 }
@@ -73,6 +91,9 @@ export interface ApplicationsTable {
   email: string;
   phone: string;
   delivery_method: 'PICKUP' | 'POS';
+  service: ColumnType<ServiceLevel, ServiceLevel | undefined, ServiceLevel>;
+  priority_ground: ColumnType<PriorityGround | null, PriorityGround | null | undefined, PriorityGround | null>;
+  priority_status: ColumnType<PriorityStatus | null, PriorityStatus | null | undefined, PriorityStatus | null>;
   /** When the workflow last recorded a change of delivery method (null: as submitted). */
   delivery_method_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The workflow's count of delivery-method changes; null for choices recorded before it was kept. */
@@ -182,6 +203,7 @@ export interface AppointmentSlotsTable {
   office_code: string;
   date: DateOnly;
   session: 'MORNING' | 'AFTERNOON';
+  kind: ColumnType<SeatKind, SeatKind | undefined, SeatKind>;
   capacity: number;
   booked: Generated<number>;
 }
@@ -192,6 +214,7 @@ export interface BookingsTable {
   office_code: string;
   date: DateOnly;
   session: string;
+  kind: ColumnType<SeatKind, SeatKind | undefined, SeatKind>;
   released_at: Timestamp | null;
   created_at: DefaultedTimestamp;
 }

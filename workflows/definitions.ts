@@ -111,6 +111,37 @@ export type Session = (typeof SESSIONS)[number];
 export const DELIVERY_METHODS = ['PICKUP', 'POS'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
+// Issue 15: seats of every kind. Each office session has a quota per kind of seat (offices.session_quotas).
+export const SEAT_KINDS = ['REGULAR', 'PRIORITY', 'SAME_DAY'] as const;
+export type SeatKind = (typeof SEAT_KINDS)[number];
+/** Seats per session and kind: an office's regular days (offices.session_quotas), or a special day's own. */
+export type SessionQuotas = Record<Session, Record<SeatKind, number>>;
+/**
+ * The service chosen before payment: REGULAR (printed within the SLA's working days of the interview) or
+ * SAME_DAY (percepatan: the SAME_DAY fee is billed too, a same-day seat is taken, and the passport is printed by
+ * the end of the interview day, office time, or the breach is compensated as any other).
+ */
+export const SERVICE_LEVELS = ['REGULAR', 'SAME_DAY'] as const;
+export type ServiceLevel = (typeof SERVICE_LEVELS)[number];
+/**
+ * Why an applicant may take a priority seat: known from the birth date the NIK carries (60 and over, under
+ * five, on the day of submission), or declared at submission and confirmed by the officer at the counter.
+ */
+export const PRIORITY_GROUNDS = ['ELDERLY', 'UNDER_FIVE', 'DISABILITY', 'PREGNANCY'] as const;
+export type PriorityGround = (typeof PRIORITY_GROUNDS)[number];
+export const DECLARED_PRIORITY_GROUNDS: readonly PriorityGround[] = ['DISABILITY', 'PREGNANCY'];
+/** AUTOMATIC: from the birth date; DECLARED: until the officer reviews it; then CONFIRMED or NOT_CONFIRMED (a false declaration, on the record). */
+export const PRIORITY_STATUSES = ['AUTOMATIC', 'DECLARED', 'CONFIRMED', 'NOT_CONFIRMED'] as const;
+export type PriorityStatus = (typeof PRIORITY_STATUSES)[number];
+/**
+ * The seat kinds an application may take, in the order tried: same-day seats only for percepatan; priority,
+ * then regular when the priority seats are full, for a priority ground; else regular.
+ */
+export function seatKindsFor(input: { service?: ServiceLevel; priority?: PriorityGround }): SeatKind[] {
+  if (input.service === 'SAME_DAY') return ['SAME_DAY'];
+  return input.priority ? ['PRIORITY', 'REGULAR'] : ['REGULAR'];
+}
+
 export const WORKFLOW_TYPE = 'passportApplication';
 export const workflowIdFor = (applicationId: string): string => `passport-${applicationId}`;
 
@@ -144,6 +175,10 @@ export interface ApplicationInput {
   policy: Policy;
   /** The billing code's end of validity as published to the applicant (absent in early workflows). */
   paymentDeadline?: string;
+  /** Absent: REGULAR (every workflow started before issue 15). */
+  service?: ServiceLevel;
+  /** The applicant's ground for a priority seat, if any (derived or declared at submission). */
+  priority?: PriorityGround;
 }
 
 /** Who moved an application: an officer id, or one of the system's own actors. */
@@ -232,6 +267,8 @@ export interface BookingRequest {
 }
 export interface Appointment extends BookingRequest {
   officeCode: string;
+  /** The kind of seat taken (absent in appointments booked before seat kinds: REGULAR). */
+  kind?: SeatKind;
   /** Start of the appointment day in the office's time zone (absent in appointments booked before it was added). */
   startsAt?: string;
   /** End of the appointment day in the office's time zone: the no-show deadline. */
@@ -297,8 +334,54 @@ export interface ApplicationState {
   bapRecorded: boolean;
   /** Rupiah, from the fee schedule, set by the BAP for LOST or DAMAGED. */
   fineAmount: number;
+  /** Absent in workflows started before issue 15: REGULAR. */
+  service?: ServiceLevel;
+  /** The application's priority ground and where it stands (absent: none). */
+  priority?: { ground: PriorityGround; status: PriorityStatus };
 }
 export const getState = defineQuery<ApplicationState>('getState');
+
+// Issue 15 messages.
+/**
+ * The officer at the counter, on the appointment day, confirms a declared priority ground (DISABILITY,
+ * PREGNANCY) or records it as false: the applicant is then moved to a regular seat of the same session if one
+ * is free, or asked to book again (a regular seat), and the false declaration stays on the record.
+ */
+export interface PriorityReview extends OfficerAction {
+  confirmed: boolean;
+  note?: string;
+}
+export const reviewPriority = defineUpdate<ApplicationState, [PriorityReview]>('reviewPriority');
+
+/** An office closed for a day moves each application booked on it to the nearest free session (workflows/office-closure.ts). */
+export interface ClosureMove {
+  /** The closed day (office local) and why, as the office declared it. */
+  date: string;
+  reason: string;
+}
+export const moveForClosure = defineUpdate<ApplicationState, [ClosureMove]>('moveForClosure');
+export const OFFICE_CLOSURE_WORKFLOW = 'officeClosure';
+export const officeClosureIdFor = (officeCode: string, date: string): string => `office-closure-${officeCode}-${date}`;
+
+/** A waitlist per office, date and session (workflows/seat-waitlist.ts): seats freed there are offered in queue order. */
+export const SEAT_WAITLIST_WORKFLOW = 'seatWaitlist';
+export const seatWaitlistIdFor = (officeCode: string, date: string, session: Session): string => `waitlist-${officeCode}-${date}-${session}`;
+export interface WaitlistRequest {
+  date: string;
+  session: Session;
+}
+export interface WaitlistPosition extends WaitlistRequest {
+  entryId: string;
+  /** 1 = the next seat freed there is offered to this application. */
+  position: number;
+}
+export interface SeatOfferAcceptance {
+  offerId: string;
+}
+export const joinWaitlist = defineUpdate<WaitlistPosition, [WaitlistRequest]>('joinWaitlist');
+export const leaveWaitlist = defineUpdate<ApplicationState, []>('leaveWaitlist');
+/** The applicant takes the seat offered to this application (never to another): booked like any other seat. */
+export const acceptSeatOffer = defineUpdate<Appointment, [SeatOfferAcceptance]>('acceptSeatOffer');
 
 // A refund's own messages (workflows/refund.ts): a finance officer of the refund's office approves or declines
 // it (updates whose validators refuse a step out of order); the bank confirms the transfer (a signal carrying

@@ -18,6 +18,7 @@ import * as bankTransactions from './2026_12_01_001_bank_transactions.js';
 import * as settlements from './2026_12_01_301_settlements.js';
 import * as notices from './2026_12_02_001_notices.js';
 import * as referenceTexts from './2026_12_02_002_reference_texts.js';
+import * as seatKinds from './2026_12_03_001_seat_kinds.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_301_settlements': settlements,
   '2026_12_02_001_notices': notices,
   '2026_12_02_002_reference_texts': referenceTexts,
+  '2026_12_03_001_seat_kinds': seatKinds,
 };

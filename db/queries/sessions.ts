@@ -2,7 +2,7 @@
 // booking activity takes and gives back seats (activities/booking.ts); the API shows what is left.
 import type { Kysely } from 'kysely';
 import { addDays, datesBetween, isWorkingDay } from '../../workflows/calendar.js';
-import { SESSIONS, type Session } from '../../workflows/definitions.js';
+import { SEAT_KINDS, SESSIONS, type SeatKind, type Session, type SessionQuotas } from '../../workflows/definitions.js';
 import { bookingWindow } from '../calendar.js';
 import type { DB, Office } from '../schema.js';
 import { loadHolidays } from './holidays.js';
@@ -14,6 +14,12 @@ import { getOffice } from './offices.js';
  */
 export const sessionCapacity = (regularQuota: number, session: Session): number =>
   session === 'MORNING' ? Math.ceil(regularQuota / 2) : Math.floor(regularQuota / 2);
+
+/** An office's daily quota per kind of seat split between its two sessions, the morning taking the odd seat. */
+export function splitDailyQuotas(daily: Record<SeatKind, number>): SessionQuotas {
+  const split = (round: (n: number) => number) => Object.fromEntries(SEAT_KINDS.map((kind) => [kind, round(daily[kind] / 2)])) as Record<SeatKind, number>;
+  return { MORNING: split(Math.ceil), AFTERNOON: split(Math.floor) };
+}
 
 export interface SessionSeats {
   date: string;

@@ -50,10 +50,17 @@ async function awaitingInterview(lc: Lifecycle, booked: Appointment, actor: Acto
     const seen = appointment;
     await condition(() => lc.interview !== undefined || lc.cancelled || lc.state.appointment !== seen, until(seen.endsAt));
     const current = lc.state.appointment;
-    if (lc.interview || lc.cancelled || current === seen || !current) break;
-    appointment = current; // rescheduled: the new session's day is the new deadline
-    const reason = `rescheduled to ${current.date} ${current.session}`;
-    await lc.enterStage('AWAITING_INTERVIEW', { actor: ACTORS.applicant, reason, deadline: current.endsAt, record: seat(current), notice: { kind: 'RESCHEDULED', details: seat(current) } });
+    if (lc.interview || lc.cancelled || current === seen) break;
+    if (!current) {
+      const { rebooking } = lc;
+      lc.rebooking = undefined;
+      if (!rebooking) break;
+      return () => awaitingBooking(lc, rebooking);
+    }
+    appointment = current; // moved: the new session's day is the new deadline
+    const move = lc.appointmentMove ?? { actor: ACTORS.applicant, reason: `rescheduled to ${current.date} ${current.session}`, notice: { kind: 'RESCHEDULED', details: seat(current) } };
+    lc.appointmentMove = undefined;
+    await lc.enterStage('AWAITING_INTERVIEW', { actor: move.actor, reason: move.reason, deadline: current.endsAt, record: seat(current), notice: move.notice });
   }
   if (lc.cancelled) return () => withdrawn(lc);
   const { interview } = lc;

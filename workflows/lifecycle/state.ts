@@ -4,6 +4,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, StageChange } from '../../activities/index.js';
 import {
+  DECLARED_PRIORITY_GROUNDS,
   PassportStage,
   REJECTIONS,
   StageEnteredAt,
@@ -73,6 +74,20 @@ export async function valueOf<T>(get: () => T | undefined): Promise<T> {
   return value === undefined ? valueOf(get) : value;
 }
 
+/** A change of appointment someone other than the applicant made (a closure, a false priority declaration). */
+export interface AppointmentMove {
+  actor: Actor;
+  reason: string;
+  notice: NoticeToRecord;
+}
+/** Why the application goes back to booking from AWAITING_INTERVIEW, and what the applicant is told. */
+export interface Rebooking {
+  actor: Actor;
+  reason: string;
+  /** The notice, which names the new booking deadline. */
+  notice: (bookingDeadline: string) => NoticeToRecord;
+}
+
 /** The payment an application took: a bank transaction, or a notice of the callbacks that did not name their bank. */
 export type AppliedPayment = PaymentNotice & Partial<Pick<BankTransaction, 'bank' | 'ntpn'>>;
 
@@ -90,6 +105,13 @@ export class Lifecycle {
   seatChangeInProgress = false;
   /** Seat reservations made so far: each one's key, so a release names the seat it frees. */
   bookingAttempts = 0;
+  /**
+   * Set together with a new `state.appointment` by a handler that moved the applicant (not a reschedule of
+   * theirs): AWAITING_INTERVIEW records its actor, reason and notice instead of RESCHEDULED's. Read once.
+   */
+  appointmentMove?: AppointmentMove;
+  /** Set together with clearing `state.appointment`: AWAITING_INTERVIEW goes back to AWAITING_BOOKING. Read once. */
+  rebooking?: Rebooking;
   /** Changes of the delivery method so far: each write's order in the read model. */
   private deliveryChanges = 0;
   /** Changes recorded so far (the audit log's seq), and the latest one the read model shows. */
@@ -106,6 +128,8 @@ export class Lifecycle {
       reschedulesLeft: 1,
       bapRecorded: false,
       fineAmount: 0,
+      service: input.service ?? 'REGULAR',
+      ...(input.priority && { priority: { ground: input.priority, status: DECLARED_PRIORITY_GROUNDS.includes(input.priority) ? 'DECLARED' : 'AUTOMATIC' } }),
     };
   }
 
