@@ -3,12 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 import { beyondWindow, bookingWindow } from '../db/calendar.js';
-import { loadHolidays } from '../db/queries/holidays.js';
 import { getOffice } from '../db/queries/offices.js';
-import { sessionCapacity } from '../db/queries/sessions.js';
+import { serviceDay } from '../db/queries/service-days.js';
 import type { DB } from '../db/schema.js';
-import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from '../workflows/calendar.js';
-import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
+import { addDays, endOfLocalDay, isCalendarDate, localDate } from '../workflows/calendar.js';
+import { REJECTIONS, type Appointment, type BookingRequest, type SeatKind, type Session } from '../workflows/definitions.js';
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 /** A date the rules refuse: the API answers 400 naming `details[0].field`. */
@@ -16,25 +15,27 @@ const invalidDate = (reason: string) => ApplicationFailure.create({ type: REJECT
 
 export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS }: { db: Kysely<DB>; bookingHorizonDays?: number }) => ({
   /**
-   * Takes one seat for (application, attempt). A retry returns the seat already taken; a full
-   * session fails with SlotFull and takes nothing: `booked < capacity` and a CHECK guard it.
+   * Takes one seat for (application, attempt): of the first of `kinds` (absent: REGULAR) with a seat free in the
+   * session. A retry returns the seat already taken; a session with none of those kinds free fails with SlotFull
+   * and takes nothing: `booked < capacity` and a CHECK guard it.
    */
-  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number; at: string }): Promise<Appointment> {
+  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number; at: string; kinds?: SeatKind[] }): Promise<Appointment> {
     const office = await getOffice(db, req.officeCode);
-    const appointment = (date: string, session: Session): Appointment => ({
+    const appointment = (date: string, session: Session, kind: SeatKind): Appointment => ({
       officeCode: office.code,
       date,
       session,
+      kind,
       startsAt: endOfLocalDay(addDays(date, -1), office.time_zone).toISOString(),
       endsAt: endOfLocalDay(date, office.time_zone).toISOString(),
     });
     const existing = await db
       .selectFrom('bookings')
-      .select(['date', 'session'])
+      .select(['date', 'session', 'kind'])
       .where('application_id', '=', req.applicationId)
       .where('attempt', '=', req.attempt)
       .executeTakeFirst();
-    if (existing) return appointment(existing.date, existing.session as Session);
+    if (existing) return appointment(existing.date, existing.session as Session, existing.kind);
 
     // A message sent past the API may carry anything: a non-date is refused, never retried.
     if (!isCalendarDate(req.date)) throw invalidDate(`${JSON.stringify(req.date)} is not a calendar date (YYYY-MM-DD)`);
@@ -44,34 +45,41 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     // The authority on the horizon and the loaded calendar: no path around the API's own check books past them.
     const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
     if (beyond) throw invalidDate(beyond);
-    if (!isWorkingDay(req.date, await loadHolidays(db))) throw invalidDate(`${req.date} is not a working day at ${office.code}`);
+    const quotas = await serviceDay(db, office, req.date);
+    if (!quotas) throw invalidDate(`${req.date} is not a service day at ${office.code}`);
 
-    await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('appointment_slots')
-        .values({ office_code: office.code, date: req.date, session: req.session, capacity: sessionCapacity(office.regular_quota, req.session) })
-        .onConflict((oc) => oc.columns(['office_code', 'date', 'session']).doNothing())
-        .execute();
-      const taken = await tx
-        .updateTable('appointment_slots')
-        .set({ booked: sql`booked + 1` })
-        .where('office_code', '=', office.code)
-        .where('date', '=', req.date)
-        .where('session', '=', req.session)
-        .where(sql<boolean>`booked < capacity`)
-        .executeTakeFirst();
-      if (taken.numUpdatedRows === 0n) {
-        throw reject(REJECTIONS.slotFull, `session: ${office.code} ${req.date} ${req.session} is full`);
+    const kinds = req.kinds?.length ? req.kinds : (['REGULAR'] as SeatKind[]);
+    const kind = await db.transaction().execute(async (tx) => {
+      for (const kind of kinds) {
+        const capacity = quotas[req.session][kind];
+        if (capacity <= 0) continue;
+        await tx
+          .insertInto('appointment_slots')
+          .values({ office_code: office.code, date: req.date, session: req.session, kind, capacity })
+          .onConflict((oc) => oc.columns(['office_code', 'date', 'session', 'kind']).doNothing())
+          .execute();
+        const taken = await tx
+          .updateTable('appointment_slots')
+          .set({ booked: sql`booked + 1` })
+          .where('office_code', '=', office.code)
+          .where('date', '=', req.date)
+          .where('session', '=', req.session)
+          .where('kind', '=', kind)
+          .where(sql<boolean>`booked < capacity`)
+          .executeTakeFirst();
+        if (taken.numUpdatedRows === 0n) continue;
+        await tx
+          .insertInto('bookings')
+          .values({ application_id: req.applicationId, attempt: req.attempt, office_code: office.code, date: req.date, session: req.session, kind })
+          .execute();
+        return kind;
       }
-      await tx
-        .insertInto('bookings')
-        .values({ application_id: req.applicationId, attempt: req.attempt, office_code: office.code, date: req.date, session: req.session })
-        .execute();
+      throw reject(REJECTIONS.slotFull, `session: ${office.code} ${req.date} ${req.session} has no ${kinds.join(' or ')} seat left`);
     });
-    return appointment(req.date, req.session);
+    return appointment(req.date, req.session, kind);
   },
 
-  /** Gives the seat of (application, attempt) back, once. */
+  /** Gives the seat of (application, attempt) back to its kind's count, once. */
   async releaseSeat(req: { applicationId: string; attempt: number; at: string }): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const released = await tx
@@ -80,7 +88,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('application_id', '=', req.applicationId)
         .where('attempt', '=', req.attempt)
         .where('released_at', 'is', null)
-        .returning(['office_code', 'date', 'session'])
+        .returning(['office_code', 'date', 'session', 'kind'])
         .executeTakeFirst();
       if (!released) return;
       await tx
@@ -89,6 +97,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('office_code', '=', released.office_code)
         .where('date', '=', released.date)
         .where('session', '=', released.session as Session)
+        .where('kind', '=', released.kind)
         .execute();
     });
   },

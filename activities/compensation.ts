@@ -3,13 +3,17 @@ import type { Kysely } from 'kysely';
 import { loadHolidays } from '../db/queries/holidays.js';
 import { getOffice } from '../db/queries/offices.js';
 import type { DB } from '../db/schema.js';
-import { slaDeadline } from '../workflows/calendar.js';
+import { endOfLocalDay, localDate, slaDeadline } from '../workflows/calendar.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
 export const createCompensationActivities = ({ db, startDelivery }: { db: Kysely<DB>; startDelivery?: StartDelivery }) => ({
-  /** The end of the n-th working day after approval, in the office's zone, skipping its holidays. */
-  async computeSlaDeadline(req: { officeCode: string; approvedAt: string; workingDays: number }): Promise<string> {
+  /**
+   * The end of the n-th working day after approval, in the office's zone, skipping its holidays; for same-day
+   * service (percepatan), the end of the approval day itself.
+   */
+  async computeSlaDeadline(req: { officeCode: string; approvedAt: string; workingDays: number; sameDay?: boolean }): Promise<string> {
     const office = await getOffice(db, req.officeCode);
+    if (req.sameDay) return endOfLocalDay(localDate(new Date(req.approvedAt), office.time_zone), office.time_zone).toISOString();
     return slaDeadline(new Date(req.approvedAt), office.time_zone, req.workingDays, await loadHolidays(db)).toISOString();
   },
 

@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { Actor, NoticeToRecord, Stage } from '../workflows/definitions.js';
+import type { Actor, NoticeToRecord, PriorityStatus, Stage } from '../workflows/definitions.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
 export interface StageChange {
@@ -28,6 +28,8 @@ export interface StageChange {
   deliveryMethodVersion?: number;
   passportNumber?: string;
   posTrackingNumber?: string;
+  /** The officer's review of a declared priority ground (CONFIRMED or NOT_CONFIRMED), recorded once. */
+  priorityStatus?: Extract<PriorityStatus, 'CONFIRMED' | 'NOT_CONFIRMED'>;
   /** What the change tells the applicant (absent in workflows started before notices rode with their stage): key `stage-<seq>`. */
   notice?: NoticeToRecord;
 }
@@ -96,6 +98,10 @@ export const createProjectionActivities = ({ db, startDelivery }: { db: Kysely<D
         .where('id', '=', change.applicationId)
         .where('stage_seq', '<', change.seq)
         .execute();
+      // A review decides a declared ground once: set whatever the order of the writes.
+      if (change.priorityStatus) {
+        await tx.updateTable('applications').set({ priority_status: change.priorityStatus }).where('id', '=', change.applicationId).where('priority_status', '=', 'DECLARED').execute();
+      }
       const { notice } = change;
       return notice && recordNotice(tx, undefined, { applicationId: change.applicationId, effectKey: `stage-${change.seq}`, at: change.at, ...notice });
     });

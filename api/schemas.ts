@@ -6,11 +6,16 @@ import {
   APPLICATION_TYPES,
   BANK_CODE,
   BAP_CAUSES,
+  DECLARED_PRIORITY_GROUNDS,
   DELIVERY_METHODS,
   INTERVIEW_OUTCOMES,
   NOTICE_CHANNELS,
   NOTICE_LANGUAGES,
+  PRIORITY_GROUNDS,
+  PRIORITY_STATUSES,
   REFUND_STAGES,
+  SEAT_KINDS,
+  SERVICE_LEVELS,
   SESSIONS,
   STAGES,
 } from '../workflows/definitions.js';
@@ -141,8 +146,21 @@ export const submissionSchema = z
     incidentReport: incidentReportSchema.optional(),
     language: noticeLanguage.optional().openapi({ description: 'The language of the notices: `id` Bahasa Indonesia (the default), `en` English' }),
     noticeChannels: noticeChannels.optional().openapi({ description: 'Where notices are sent (default EMAIL and WHATSAPP): email to `email`, WhatsApp or SMS to `phone`' }),
+    service: z
+      .enum(SERVICE_LEVELS, { error: `must be one of ${SERVICE_LEVELS.join(', ')}` })
+      .optional()
+      .openapi({ description: 'REGULAR (the default), or SAME_DAY (percepatan): the SAME_DAY service fee is billed too, a same-day seat is booked, and the passport is printed by the end of the interview day' }),
+    priority: z
+      .enum(DECLARED_PRIORITY_GROUNDS as ['DISABILITY', 'PREGNANCY'], { error: `must be one of ${DECLARED_PRIORITY_GROUNDS.join(', ')}` })
+      .optional()
+      .openapi({
+        description:
+          'A declared ground for a priority seat, confirmed by the officer on the appointment day (a false one is recorded and the seat becomes a regular one). ' +
+          'Applicants 60 and over and children under five need not declare: their priority comes from the birth date',
+      }),
   })
   .superRefine((v, ctx) => {
+    if (v.priority === 'PREGNANCY' && v.sex === 'M') ctx.addIssue({ code: 'custom', path: ['priority'], message: 'PREGNANCY cannot be declared for sex M' });
     for (const reason of nikMismatches(v.nik, v.birthDate, v.sex)) {
       ctx.addIssue({ code: 'custom', path: ['nik'], message: `does not agree with the birth date and sex: ${reason}` });
     }
@@ -319,6 +337,11 @@ export const applicationDetailSchema = applicationSummarySchema
     deliveryAddress: z.string().nullable(),
     oldPassportNumber: z.string().nullable(),
     incidentReport: incidentReportSchema.nullable(),
+    service: z.enum(SERVICE_LEVELS).openapi({ description: 'REGULAR, or SAME_DAY (percepatan)' }),
+    priority: z
+      .object({ ground: z.enum(PRIORITY_GROUNDS), status: z.enum(PRIORITY_STATUSES) })
+      .nullable()
+      .openapi({ description: 'The ground for a priority seat: AUTOMATIC from the birth date, or DECLARED until the officer CONFIRMED it or found it NOT_CONFIRMED' }),
     timeline: z.array(z.object({ stage: stageSchema, at: z.iso.datetime(), actor: z.string(), reason: z.string().nullable() })),
     payments: z
       .array(

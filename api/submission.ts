@@ -7,7 +7,19 @@ import type { Config } from '../config.js';
 import type { DB, IncidentReport, WorkflowStart } from '../db/schema.js';
 import { withStepDeadline } from './steps.js';
 import { confirmStarted, startWorkflow } from './workflow-starts.js';
-import { TERMINAL_STAGES, type ApplicationType, type DeliveryMethod, type NoticeChannel, type NoticeLanguage, type Policy } from '../workflows/definitions.js';
+import { localDate } from '../workflows/calendar.js';
+import {
+  TERMINAL_STAGES,
+  type ApplicationType,
+  type DeliveryMethod,
+  type NoticeChannel,
+  type NoticeLanguage,
+  type Policy,
+  type PriorityGround,
+  type PriorityStatus,
+  type ServiceLevel,
+  type SessionQuotas,
+} from '../workflows/definitions.js';
 
 export interface Submission {
   applicationType: ApplicationType;
@@ -26,6 +38,10 @@ export interface Submission {
   /** The notices' language and channels; unset: Bahasa Indonesia, by email and WhatsApp (the column defaults). */
   language?: NoticeLanguage;
   noticeChannels?: NoticeChannel[];
+  /** REGULAR (unset) or SAME_DAY (percepatan: its service fee billed too). */
+  service?: ServiceLevel;
+  /** A declared ground for a priority seat; one the birth date gives (ELDERLY, UNDER_FIVE) wins over it. */
+  priority?: 'DISABILITY' | 'PREGNANCY';
 }
 
 export interface Submitted {
@@ -73,19 +89,52 @@ type SubmissionDeps = {
 /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
 type Account = { id: string; maxPeople: number };
 
-/** The office and the product's fee; a retired office or product is refused as an unknown one: it takes no new application. */
-async function officeAndFee(db: Kysely<DB>, submission: Submission): Promise<{ officeCode: string; amount: number }> {
-  const office = await db.selectFrom('offices').select('code').where('code', '=', submission.officeCode).where('retired_at', 'is', null).executeTakeFirst();
-  if (!office) throw new UnknownReference('officeCode', `no immigration office with code ${submission.officeCode}`);
-  const fee = await db
-    .selectFrom('fee_schedule')
-    .select('amount')
-    .where('code', '=', submission.product)
-    .where('kind', '=', 'PRODUCT')
+/**
+ * The office, the product's fee and, for same-day service (percepatan), the SAME_DAY service fee added to it. A
+ * retired office or product is refused as an unknown one: it takes no new application. So is same-day service at
+ * an office with no same-day seats, or while the fee schedule has no SAME_DAY fee in force.
+ */
+async function officeAndFee(db: Kysely<DB>, submission: Submission): Promise<{ officeCode: string; timeZone: string; amount: number }> {
+  const office = await db
+    .selectFrom('offices')
+    .select(['code', 'time_zone', 'session_quotas'])
+    .where('code', '=', submission.officeCode)
     .where('retired_at', 'is', null)
     .executeTakeFirst();
-  if (!fee) throw new UnknownReference('product', `no passport product ${submission.product}`);
-  return { officeCode: office.code, amount: fee.amount };
+  if (!office) throw new UnknownReference('officeCode', `no immigration office with code ${submission.officeCode}`);
+  const fee = (code: string, kind: 'PRODUCT' | 'SERVICE') =>
+    db.selectFrom('fee_schedule').select('amount').where('code', '=', code).where('kind', '=', kind).where('retired_at', 'is', null).executeTakeFirst();
+  const product = await fee(submission.product, 'PRODUCT');
+  if (!product) throw new UnknownReference('product', `no passport product ${submission.product}`);
+  let amount = product.amount;
+  if (submission.service === 'SAME_DAY') {
+    if (!sameDaySeats(office.session_quotas)) throw new UnknownReference('service', `office ${office.code} offers no same-day service (percepatan)`);
+    const sameDay = await fee('SAME_DAY', 'SERVICE');
+    if (!sameDay) throw new UnknownReference('service', 'same-day service (percepatan) has no fee in force in the fee schedule');
+    amount += sameDay.amount;
+  }
+  return { officeCode: office.code, timeZone: office.time_zone, amount };
+}
+
+const sameDaySeats = (quotas: SessionQuotas): boolean => quotas.MORNING.SAME_DAY + quotas.AFTERNOON.SAME_DAY > 0;
+
+/** Whole years from `birthDate` to `today` (both YYYY-MM-DD): a birthday today counts; 29 February's is 1 March in other years. */
+export function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const before = tm < bm || (tm === bm && td < bd);
+  return ty - by - (before ? 1 : 0);
+}
+
+/**
+ * The ground for a priority seat: from the birth date on the day of submission (office local), 60 and over or
+ * under five, AUTOMATIC; else the declared one, until the officer reviews it.
+ */
+export function priorityOf(birthDate: string, today: string, declared: PriorityGround | undefined): { ground: PriorityGround; status: PriorityStatus } | undefined {
+  const age = ageOn(birthDate, today);
+  if (age >= 60) return { ground: 'ELDERLY', status: 'AUTOMATIC' };
+  if (age < 5) return { ground: 'UNDER_FIVE', status: 'AUTOMATIC' };
+  return declared && { ground: declared, status: 'DECLARED' };
 }
 
 /** Stores the application in one transaction, under the rules on who may apply (one active per NIK, people per account). */
@@ -141,17 +190,30 @@ async function firstStart(deps: SubmissionDeps, start: WorkflowStart): Promise<b
  * confirm answers `workflowStarted: false` (the API's 202) and happens shortly.
  */
 export async function submitApplication(deps: SubmissionDeps, submission: Submission, account?: Account): Promise<Submitted & { workflowStarted: boolean }> {
-  const { officeCode, amount } = await officeAndFee(deps.db, submission);
+  const { officeCode, timeZone, amount } = await officeAndFee(deps.db, submission);
   const applicationId = randomUUID();
   const trackingCode = newTrackingCode();
   const billingCode = newBillingCode();
   const now = deps.now ? await deps.now() : new Date();
+  const service = submission.service ?? 'REGULAR';
+  const priority = priorityOf(submission.birthDate, localDate(now, timeZone), submission.priority);
   const paymentDeadline = new Date(now.getTime() + deps.policy.paymentWindowMs).toISOString();
   const { applicationType, deliveryMethod } = submission;
   const start: WorkflowStart = {
     taskQueue: deps.taskQueue,
     summary: `${applicationType} passport (${submission.product}) at ${officeCode}`,
-    input: { applicationId, officeCode, applicationType, billingCode, amount, deliveryMethod, policy: deps.policy, paymentDeadline },
+    input: {
+      applicationId,
+      officeCode,
+      applicationType,
+      billingCode,
+      amount,
+      deliveryMethod,
+      policy: deps.policy,
+      paymentDeadline,
+      ...(service !== 'REGULAR' && { service }),
+      ...(priority && { priority: priority.ground }),
+    },
   };
   await storeApplication(
     deps.db,
@@ -176,6 +238,9 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       incident_report: submission.incidentReport ? JSON.stringify(submission.incidentReport) : null,
       language: submission.language,
       notice_channels: submission.noticeChannels,
+      service,
+      priority_ground: priority?.ground ?? null,
+      priority_status: priority?.status ?? null,
       stage: 'AWAITING_PAYMENT',
       stage_entered_at: now,
       next_deadline: paymentDeadline,

@@ -8,10 +8,10 @@ import { join, resolve } from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { localDate } from '../workflows/calendar.js';
-import { APPLICATION_TYPES, SESSIONS, TERMINAL_STAGES, type Session } from '../workflows/definitions.js';
+import { APPLICATION_TYPES, SEAT_KINDS, SESSIONS, TERMINAL_STAGES, type Session, type SessionQuotas } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
 import { pendingMigrations, unknownMigrations } from './connect.js';
-import { sessionCapacity, splitDailyQuotas } from './queries/sessions.js';
+import { splitDailyQuotas } from './queries/sessions.js';
 import type { DB } from './schema.js';
 
 /** Where the shipped reference files are, from the project folder (the image's /app). */
@@ -207,25 +207,29 @@ async function retire(tx: Transaction<DB>, table: 'offices' | 'fee_schedule', be
 }
 
 /**
- * A quota change reaches the sessions already opened (appointment_slots copies the capacity when a session's
- * first seat is taken): from tomorrow (office local), each session whose capacity came from the old quota
- * (or was kept above it by its bookings) gets the new one, never fewer than the seats booked in it.
+ * A quota change reaches the sessions already opened (appointment_slots copies the capacity of its kind when a
+ * session's first seat of that kind is taken): from tomorrow (office local), each session and kind whose capacity
+ * came from the old quota (or was kept above it by its bookings) gets the new one, never fewer than the seats booked.
  */
-async function resizeFutureSessions(tx: Transaction<DB>, office: { code: string; time_zone: string; regular_quota: number }, oldQuota: number, now: Date): Promise<number> {
+async function resizeFutureSessions(tx: Transaction<DB>, office: { code: string; time_zone: string }, oldQuotas: SessionQuotas, quotas: SessionQuotas, now: Date): Promise<number> {
   let resized = 0;
   for (const session of SESSIONS) {
-    const oldCapacity = sessionCapacity(oldQuota, session);
-    const capacity = sessionCapacity(office.regular_quota, session);
-    const result = await tx
-      .updateTable('appointment_slots')
-      .set({ capacity: sql<number>`greatest(booked, ${capacity})` })
-      .where('office_code', '=', office.code)
-      .where('session', '=', session)
-      .where('date', '>', localDate(now, office.time_zone))
-      .where((eb) => eb.or([eb('capacity', '=', oldCapacity), eb.and([eb('capacity', '>', oldCapacity), eb('capacity', '=', eb.ref('booked'))])]))
-      .where(sql<boolean>`capacity <> greatest(booked, ${capacity})`)
-      .executeTakeFirst();
-    resized += Number(result.numUpdatedRows);
+    for (const kind of SEAT_KINDS) {
+      const oldCapacity = oldQuotas[session][kind];
+      const capacity = quotas[session][kind];
+      if (oldCapacity === capacity) continue;
+      const result = await tx
+        .updateTable('appointment_slots')
+        .set({ capacity: sql<number>`greatest(booked, ${capacity})` })
+        .where('office_code', '=', office.code)
+        .where('session', '=', session)
+        .where('kind', '=', kind)
+        .where('date', '>', localDate(now, office.time_zone))
+        .where((eb) => eb.or([eb('capacity', '=', oldCapacity), eb.and([eb('capacity', '>', oldCapacity), eb('capacity', '=', eb.ref('booked'))])]))
+        .where(sql<boolean>`capacity <> greatest(booked, ${capacity})`)
+        .executeTakeFirst();
+      resized += Number(result.numUpdatedRows);
+    }
   }
   return resized;
 }
@@ -307,7 +311,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     for (const office of offices) {
       const before = officesBefore.get(office.code);
       if (!before) continue;
-      if (before.regular_quota !== office.regular_quota) resized += await resizeFutureSessions(tx, office, before.regular_quota, now);
+      resized += await resizeFutureSessions(tx, office, before.session_quotas, JSON.parse(office.session_quotas) as SessionQuotas, now);
       if (before.time_zone !== office.time_zone) {
         const booked = await futureBookings(tx, office.code, before.time_zone, now);
         if (booked) {

@@ -7,12 +7,13 @@ import { cancellationMessages } from './lifecycle/cancellation.js';
 import { deliveryMessages } from './lifecycle/delivery.js';
 import { deliveryChoiceMessages, OFFICER_STEPS } from './lifecycle/messages.js';
 import { awaitingPayment, paymentMessages } from './lifecycle/payment.js';
+import { priorityMessages } from './lifecycle/priority.js';
 import { Lifecycle, type Next } from './lifecycle/state.js';
 
 export async function passportApplication(input: ApplicationInput): Promise<Stage> {
   const lc = new Lifecycle(input);
   setHandler(getState, () => ({ ...lc.state }));
-  for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages]) register(lc);
+  for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages, priorityMessages]) register(lc);
 
   let next: Next = () => awaitingPayment(lc);
   while (typeof next === 'function') next = await next();

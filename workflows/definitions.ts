@@ -41,6 +41,8 @@ export const NOTICE_KINDS = [
   'REFUND_SENT',
   'REFUNDED',
   'REFUND_DECLINED',
+  // Issue 15: a declared priority ground the officer did not confirm: moved to a regular seat, or asked to book one.
+  'PRIORITY_NOT_CONFIRMED',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
@@ -78,6 +80,8 @@ export interface NoticeDetailsByKind {
   REFUND_SENT: { amount: number };
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
+  /** Either the regular seat of the same session the applicant now has, or the deadline to book one. */
+  PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: NoticeSession; bookingDeadline?: string };
 }
 export type NoticeDetails<K extends NoticeKind = NoticeKind> = NoticeDetailsByKind[K];
 /** A notice as a workflow hands it to the activity that records it: a kind and that kind's details. */

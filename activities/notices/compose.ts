@@ -3,7 +3,7 @@
 // or NIK): the sending activity reads the recipient itself.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { OFFICE_AUDIENCE_KINDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
+import { OFFICE_AUDIENCE_KINDS, PRIORITY_GROUNDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
 import type { MailAttachment } from '../mail.js';
 import { sessionWindow, type Language, type SessionHours } from './format.js';
 import { bookingInvitation } from './invitation.js';
@@ -158,6 +158,11 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     REFUND_SENT: () => ({ amount: read.amount('amount') }),
     REFUNDED: () => ({ amount: read.amount('amount') }),
     REFUND_DECLINED: () => ({ amount: read.amount('amount'), reason: read.text('reason') }),
+    PRIORITY_NOT_CONFIRMED: () => {
+      const bookingDeadline = read.optionalInstant('bookingDeadline');
+      const ground = read.oneOf('ground', PRIORITY_GROUNDS);
+      return { ground, ...(read.present('movedTo') ? { movedTo: app.session('movedTo') } : bookingDeadline ? { bookingDeadline } : {}) };
+    },
   };
   return builders[kind]();
 }
@@ -194,6 +199,8 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
       if (value === undefined || value === null) return absent;
       return choices.includes(value as C) ? (value as C) : wrong(key, `must be one of ${choices.join(', ')}`);
     },
+    present: (key: string): boolean => details[key] !== undefined && details[key] !== null,
+    oneOf: <C extends string>(key: string, choices: readonly C[]): C => (choices.includes(details[key] as C) ? (details[key] as C) : wrong(key, `must be one of ${choices.join(', ')}`)),
     flag: (key: string): boolean => {
       const value = details[key];
       return typeof value === 'boolean' ? value : wrong(key, 'must be true or false');

@@ -1,6 +1,6 @@
 // The text of every notice, in Bahasa Indonesia (the default) and English, built from a small typed context.
 // Pure: compose.ts reads the notice, application, office and documents, builds the context and renders.
-import { NOTICE_KINDS, OFFICE_NOTICE_KINDS, type ApplicationType, type NoticeKind, type OfficeNoticeKind } from '../../workflows/definitions.js';
+import { NOTICE_KINDS, OFFICE_NOTICE_KINDS, type ApplicationType, type NoticeKind, type OfficeNoticeKind, type PriorityGround } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime, formatRupiah, formatTime, type Language } from './format.js';
 
 /** Every notice about an application this module can write. */
@@ -55,6 +55,7 @@ export interface NoticeFields {
   REFUND_SENT: { amount: number };
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
+  PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: SessionTimes; bookingDeadline?: Date };
 }
 export type NoticeContext<K extends AnyNoticeKind> = BaseContext & NoticeFields[K];
 
@@ -119,6 +120,12 @@ const documentList = (documents: DocumentToBring[], lang: Language) =>
       return `- ${name}${note ? ` (${note})` : ''}`;
     })
     .join('\n');
+const GROUND_NAMES: Record<PriorityGround, Record<Language, string>> = {
+  ELDERLY: { id: 'lanjut usia (60 tahun ke atas)', en: 'aged 60 or over' },
+  UNDER_FIVE: { id: 'anak di bawah lima tahun', en: 'a child under five' },
+  DISABILITY: { id: 'penyandang disabilitas', en: 'a person with a disability' },
+  PREGNANCY: { id: 'ibu hamil', en: 'pregnancy' },
+};
 const sessionLine = (s: SessionTimes, f: Fmt) => `${f.day(s.start)}, ${f.time(s.start)} - ${f.time(s.end)}`;
 
 /** The short text: subject, main text and the tracking code, cut at a line when too long. */
@@ -260,6 +267,22 @@ export const TEMPLATES: Catalogue = {
   REFUND_DECLINED: t((c, id, en) => ({
     id: [`Pengembalian dana ditolak: ${c.trackingCode}`, `Pengembalian ${id.rp(c.amount)} tidak dapat dilakukan.\nAlasan: ${c.reason}`],
     en: [`Refund declined: ${c.trackingCode}`, `The refund of ${en.rp(c.amount)} could not be made.\nReason: ${c.reason}`],
+  })),
+  PRIORITY_NOT_CONFIRMED: t((c, id, en) => ({
+    id: [
+      `Prioritas tidak dikonfirmasi: ${c.trackingCode}`,
+      `Petugas ${c.office.name} tidak dapat mengonfirmasi alasan prioritas yang Anda nyatakan (${GROUND_NAMES[c.ground].id}).\n` +
+        (c.movedTo
+          ? `Jadwal Anda tetap ${sessionLine(c.movedTo, id)} di ${office(c)}, kini pada kursi reguler.`
+          : `Tidak ada kursi reguler tersisa pada sesi itu: pilih jadwal baru (kursi reguler) sebelum ${c.bookingDeadline ? id.when(c.bookingDeadline) : 'batas waktu pemesanan'}. Satu kali perubahan jadwal Anda tetap tersedia.`),
+    ],
+    en: [
+      `Priority not confirmed: ${c.trackingCode}`,
+      `The officer at ${c.office.name} could not confirm the priority ground you declared (${GROUND_NAMES[c.ground].en}).\n` +
+        (c.movedTo
+          ? `Your session stays ${sessionLine(c.movedTo, en)} at ${office(c)}, now on a regular seat.`
+          : `No regular seat is left in that session: book a new session (a regular seat) before ${c.bookingDeadline ? en.when(c.bookingDeadline) : 'the booking deadline'}. Your one change of session is still available.`),
+    ],
   })),
 };
 

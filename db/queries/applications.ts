@@ -50,6 +50,9 @@ const FIELDS = {
   deliveryAddress: column('delivery_address'),
   oldPassportNumber: column('old_passport_number'),
   incidentReport: column('incident_report'),
+  service: column('service'),
+  // Personal too (a disability, a pregnancy): the ground for a priority seat and where its review stands.
+  priority: field(['priority_ground', 'priority_status'], (a) => (a.priority_ground && a.priority_status ? { ground: a.priority_ground, status: a.priority_status } : null)),
 };
 
 type Fields = typeof FIELDS;
@@ -77,7 +80,7 @@ export const SUMMARY = pick(
   'billingCode', 'amount', 'paymentDeadline', 'appointment', 'deliveryMethod', 'slaDeadline', 'slaBreached', 'posTrackingNumber', 'createdAt',
 );
 /** Everything, personal data included: for the applicant and the application's office. */
-export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport');
+export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport', 'service', 'priority');
 /** Anyone with the tracking code: nothing personal, no ids. */
 export const TRACKING = pick('trackingCode', 'stage', 'stageEnteredAt', 'nextDeadline', 'officeCode', 'appointment', 'slaBreached', 'deliveryMethod', 'posTrackingNumber');
 /** An office's queue of the day: the applicant's name to call, no other personal data. */

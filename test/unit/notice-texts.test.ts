@@ -45,6 +45,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUND_SENT: { amount: 650_000 },
   REFUNDED: { amount: 650_000 },
   REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
+  PRIORITY_NOT_CONFIRMED: { ground: 'PREGNANCY', movedTo: session },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 
@@ -56,6 +57,8 @@ function expectedPieces(fields: object, lang: 'id' | 'en'): string[] {
     if (typeof value === 'number') return [formatRupiah(value, lang)];
     if (value instanceof Date) return [formatDateTime(value, lang, jayapura.timeZone)];
     if (key === 'documents') return documents.flatMap((d) => (lang === 'id' ? [d.documentId, ...(d.noteId ? [d.noteId] : [])] : [d.document, ...(d.note ? [d.note] : [])]));
+    if (key === 'ground') return [lang === 'id' ? 'ibu hamil' : 'pregnancy']; // the ground in the reader's words, not its code
+    if (key === 'movedTo') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
     if (key === 'session' || key === 'missed') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
     return [];
   });

@@ -6,12 +6,14 @@ import {
   ACTORS,
   bookSession,
   rescheduleSession,
+  seatKindsFor,
   type Actor,
   type Appointment,
   type BookingRequest,
   type InterviewRecord,
   type NoticeToRecord,
   type RefundPolicy,
+  type SeatKind,
 } from '../definitions.js';
 import { withdrawn } from './cancellation.js';
 import { awaitingPrinting } from './printing.js';
@@ -115,15 +117,21 @@ function noShow(lc: Lifecycle, recorded: InterviewRecord | undefined, missedAppo
   return () => awaitingBooking(lc, { actor: recordedBy, reason: 'no-show on the appointment day; one new booking allowed', notice });
 }
 
+/** The kinds of seat the application may take, in the order tried: a declaration found false takes regular seats only. */
+export function seatKinds(lc: Lifecycle): SeatKind[] {
+  const { priority } = lc.state;
+  return seatKindsFor({ service: lc.state.service, priority: priority?.status === 'NOT_CONFIRMED' ? undefined : priority?.ground });
+}
+
 /** Takes a seat for the request (a new key per attempt); the caller says what happens to the previous one. */
-async function takeSeat(lc: Lifecycle, request: BookingRequest): Promise<Appointment> {
+export async function takeSeat(lc: Lifecycle, request: BookingRequest, kinds: SeatKind[] = seatKinds(lc)): Promise<Appointment> {
   lc.bookingAttempts += 1;
   const { applicationId, officeCode } = lc.input;
-  return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso() });
+  return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso(), kinds });
 }
 
 /** One seat change at a time: a second booking, a change or a cancellation waits for it to end. */
-async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
+export async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
   lc.seatChangeInProgress = true;
   try {
     return await change();

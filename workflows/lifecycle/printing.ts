@@ -1,5 +1,5 @@
-// AWAITING_PRINTING: the three-working-day commitment runs from interview approval; missed, it is
-// compensated without anyone having to notice, and the passport goes by Pos at no cost.
+// AWAITING_PRINTING: the three-working-day commitment runs from interview approval (percepatan: the end of the
+// interview day); missed, it is compensated without anyone having to notice, and the passport goes by Pos at no cost.
 import { condition } from '@temporalio/workflow';
 import { ACTORS, SlaBreached, SlaDeadline, type InterviewRecord } from '../definitions.js';
 import { inDelivery } from './delivery.js';
@@ -8,7 +8,8 @@ import { activities, nowIso, until, valueOf, type Lifecycle, type Next } from '.
 
 export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord): Promise<Next> {
   const approvedAt = nowIso();
-  const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays });
+  const sameDay = lc.state.service === 'SAME_DAY';
+  const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays, ...(sameDay && { sameDay }) });
   lc.state.slaDeadline = slaDeadline;
   await lc.enterStage('AWAITING_PRINTING', {
     actor: approval.officerId,

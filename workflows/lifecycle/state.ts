@@ -43,7 +43,7 @@ export const rejectOffice = (officeCode: string): never => fail(REJECTIONS.wrong
 /** What a stage change records in the read model beyond the stage itself: the projection's own columns. */
 export type StageRecord = Pick<
   StageChange,
-  'appointment' | 'interviewApprovedAt' | 'slaDeadline' | 'slaBreached' | 'deliveryMethod' | 'deliveryMethodVersion' | 'passportNumber' | 'posTrackingNumber'
+  'appointment' | 'interviewApprovedAt' | 'slaDeadline' | 'slaBreached' | 'deliveryMethod' | 'deliveryMethodVersion' | 'passportNumber' | 'posTrackingNumber' | 'priorityStatus'
 >;
 
 export interface Change {
@@ -164,8 +164,8 @@ export class Lifecycle {
   }
 
   /** An officer's action that is not a stage change (a BAP): in the audit log with who made it, the stage unchanged. */
-  async recordAction(actor: Actor, reason: string): Promise<void> {
-    await this.enterStage(this.state.stage, { actor, reason, deadline: this.state.nextDeadline });
+  async recordAction(actor: Actor, reason: string, record?: StageRecord): Promise<void> {
+    await this.enterStage(this.state.stage, { actor, reason, deadline: this.state.nextDeadline, ...(record && { record }) });
   }
 
   /** The lifecycle's end: the final stage recorded, then every message handler allowed to finish. */
