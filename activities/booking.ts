@@ -19,7 +19,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
    * session. A retry returns the seat already taken; a session with none of those kinds free fails with SlotFull
    * and takes nothing: `booked < capacity` and a CHECK guard it.
    */
-  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number; at: string; kinds?: SeatKind[] }): Promise<Appointment> {
+  async reserveSeat(req: BookingRequest & { applicationId: string; officeCode: string; attempt: number; at: string; kinds?: SeatKind[]; atTheCounter?: boolean }): Promise<Appointment> {
     const office = await getOffice(db, req.officeCode);
     const appointment = (date: string, session: Session, kind: SeatKind): Appointment => ({
       officeCode: office.code,
@@ -41,7 +41,8 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     if (!isCalendarDate(req.date)) throw invalidDate(`${JSON.stringify(req.date)} is not a calendar date (YYYY-MM-DD)`);
     // `at` is the workflow's clock, so the rule holds the same under replay and time skipping.
     const today = localDate(new Date(req.at), office.time_zone);
-    if (req.date <= today) throw invalidDate(`appointments can be booked from tomorrow (${office.code} local date is ${today})`);
+    // A change the officer makes at the counter (a priority declaration found false) keeps the appointment's own day.
+    if (req.date < today || (req.date === today && !req.atTheCounter)) throw invalidDate(`appointments can be booked from tomorrow (${office.code} local date is ${today})`);
     // The authority on the horizon and the loaded calendar: no path around the API's own check books past them.
     const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
     if (beyond) throw invalidDate(beyond);

@@ -264,6 +264,13 @@ export const bapSchema = z
 
 export const printingSchema = z.strictObject({ passportNumber }).openapi('Printing');
 
+export const priorityReviewSchema = z
+  .strictObject({
+    confirmed: z.boolean({ error: 'must be true (the declared ground is confirmed) or false (it is not)' }),
+    note: text({ multiline: true }).trim().min(3, { error: 'must be a few words' }).max(500).optional(),
+  })
+  .openapi('PriorityReview', { description: "The officer's review of the applicant's declared priority ground, on the appointment day" });
+
 export const actionResultSchema = z
   .object({
     stage: stageSchema,
@@ -397,8 +404,17 @@ export const queueSchema = z
   })
   .openapi('OfficeQueue', { description: "Today's work: interviews booked for the day, passports to print, passports to hand over" });
 
+const kindSeatsSchema = z.object({ capacity: z.number().int(), seatsLeft: z.number().int() });
 export const sessionSeatsSchema = z
-  .object({ date: z.string(), session: z.enum(SESSIONS), capacity: z.number().int(), seatsLeft: z.number().int() })
+  .object({
+    date: z.string(),
+    session: z.enum(SESSIONS),
+    capacity: z.number().int().openapi({ description: 'Regular seats' }),
+    seatsLeft: z.number().int().openapi({ description: 'Regular seats left' }),
+    seats: z
+      .object(Object.fromEntries(SEAT_KINDS.map((kind) => [kind, kindSeatsSchema])) as Record<(typeof SEAT_KINDS)[number], typeof kindSeatsSchema>)
+      .openapi({ description: 'Per kind of seat: REGULAR, PRIORITY (the elderly, people with disabilities, pregnant women, children under five), SAME_DAY (percepatan)' }),
+  })
   .openapi('SessionSeats');
 
 export const availabilitySchema = z
@@ -415,7 +431,7 @@ export const availabilitySchema = z
       .openapi('BookableWindow'),
     days: z.array(z.object({ date: z.string(), sessions: z.array(sessionSeatsSchema) })),
   })
-  .openapi('Availability', { description: 'Working days only; seats of the regular quota' });
+  .openapi('Availability', { description: "The office's service days only (working days, and the weekend days it serves); seats per session and kind" });
 
 export const officeSchema = z
   .object({

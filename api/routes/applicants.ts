@@ -18,8 +18,10 @@ import {
   chooseDelivery,
   paymentInquiryIdFor,
   rescheduleSession,
+  seatKindsFor,
   type BankTransaction,
   type PaymentInquiryInput,
+  type SeatKind,
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
@@ -161,6 +163,12 @@ async function saveDeliveryAddress(db: Kysely<DB>, id: string, address: string, 
   if (!BEFORE_PRINTING_STAGES.includes(stage as Stage)) throw new HttpProblem('out-of-order', 'the passport is already printed; the delivery can no longer change');
 }
 
+/** The kinds of seat an application may take, as its workflow asks for them (a declaration found false: regular only). */
+async function seatKindsOf(db: Kysely<DB>, id: string): Promise<SeatKind[]> {
+  const row = await db.selectFrom('applications').select(['service', 'priority_ground', 'priority_status']).where('id', '=', id).executeTakeFirstOrThrow();
+  return seatKindsFor({ service: row.service, priority: row.priority_status === 'NOT_CONFIRMED' ? undefined : (row.priority_ground ?? undefined) });
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
@@ -181,15 +189,16 @@ export const applicantRoutes = (deps: ApiDeps) => {
   /** A step with the caller's Idempotency-Key (checked first, against `request`), under the step deadline. */
   const step = async <Ret, Arg>(c: Context, id: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg], retry?: { updateId?: string }) =>
     runStep(deps, { applicationId: id, applicationUrl: `/applications/${id}`, update, args, retry: retry ?? (await retrySafe(c, db, update, args[0])) });
-  /** A full session: say which ones still have seats. */
-  const withNextAvailable = async <T>(officeCode: string, date: string, action: () => Promise<T>): Promise<T> => {
+  /** A full session: say which ones still have seats of the kinds the application may take. */
+  const withNextAvailable = async <T>(application: OwnApplication, date: string, action: () => Promise<T>): Promise<T> => {
     try {
       return await action();
     } catch (error) {
       const rejection = rejectionOf(error);
       if (rejection?.type !== REJECTIONS.slotFull) throw error;
+      const kinds = await seatKindsOf(db, application.id);
       throw new HttpProblem('slot-full', `${rejection.message}; choose another session`, undefined, {
-        nextAvailable: await nextAvailableSessions(db, officeCode, date, deps.config.BOOKING_HORIZON_DAYS),
+        nextAvailable: await nextAvailableSessions(db, application.office_code, date, deps.config.BOOKING_HORIZON_DAYS, { kinds }),
       });
     }
   };
@@ -247,17 +256,17 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(list, async (c) => c.json(await applicationsOfAccount(db, c.get('claims').sub), 200))
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.get('application').id), 200))
     .openapi(book, async (c) => {
-      const { id, office_code } = c.get('application');
+      const application = c.get('application');
       const request = c.req.valid('json');
-      requireBookable('date', request.date, await officeWindow(db, office_code, deps.config.BOOKING_HORIZON_DAYS));
-      const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, bookSession, [request]));
+      requireBookable('date', request.date, await officeWindow(db, application.office_code, deps.config.BOOKING_HORIZON_DAYS));
+      const appointment = await withNextAvailable(application, request.date, () => step(c, application.id, bookSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
-      const { id, office_code } = c.get('application');
+      const application = c.get('application');
       const request = c.req.valid('json');
-      requireBookable('date', request.date, await officeWindow(db, office_code, deps.config.BOOKING_HORIZON_DAYS));
-      const appointment = await withNextAvailable(office_code, request.date, () => step(c, id, rescheduleSession, [request]));
+      requireBookable('date', request.date, await officeWindow(db, application.office_code, deps.config.BOOKING_HORIZON_DAYS));
+      const appointment = await withNextAvailable(application, request.date, () => step(c, application.id, rescheduleSession, [request]));
       return c.json(appointment, 200);
     })
     .openapi(delivery, async (c) => {

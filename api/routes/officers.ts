@@ -1,4 +1,4 @@
-// Officers of one office: today's queue, and the stage actions (interview, BAP, printing, hand-over).
+// Officers of one office: today's queue, and the stage actions (interview, BAP, printing, hand-over, the review of a declared priority).
 // The officer's id travels with each update, so the audit log says who moved the application.
 import { createRoute } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { applicationDetail, officeQueue } from '../../db/queries/applications.js';
 import { findOffice } from '../../db/queries/offices.js';
 import { localDate } from '../../workflows/calendar.js';
-import { recordBap, recordHandover, recordInterview, recordPrinting } from '../../workflows/definitions.js';
+import { recordBap, recordHandover, recordInterview, recordPrinting, reviewPriority } from '../../workflows/definitions.js';
 import { requireRole, type StaffClaims } from '../auth.js';
 import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
@@ -20,6 +20,7 @@ import {
   idempotencyHeaders,
   interviewSchema,
   printingSchema,
+  priorityReviewSchema,
   queueQuery,
   queueSchema,
 } from '../schemas.js';
@@ -67,6 +68,16 @@ const printing = createRoute({
   summary: 'Record that the passport is printed, with its number',
   request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(printingSchema) },
 });
+const priorityReview = createRoute({
+  ...officerAction,
+  path: '/officer/applications/{applicationId}/priority-review',
+  summary: "Confirm the applicant's declared priority ground (DISABILITY, PREGNANCY) on the appointment day, or record it as false",
+  description:
+    'Only while the application waits for its interview, the declaration is not yet reviewed, and on the appointment day (office local); else 409. ' +
+    'A false declaration is recorded; a priority seat is then changed for a regular seat of the same session if one is free, else the applicant ' +
+    'is sent back to book a regular seat (their one change of session is not used). The interview is refused until the declaration is reviewed.',
+  request: { params: applicationIdParams, headers: idempotencyHeaders, body: jsonBody(priorityReviewSchema) },
+});
 const handover = createRoute({
   ...officerAction,
   path: '/officer/applications/{applicationId}/handover',
@@ -113,5 +124,8 @@ export const officerRoutes = (deps: ApiDeps) => {
     .openapi(interview, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordInterview, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))
     .openapi(bap, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordBap, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))
     .openapi(printing, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordPrinting, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))
+    .openapi(priorityReview, async (c) =>
+      c.json(await step(c, c.req.valid('param').applicationId, reviewPriority, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200),
+    )
     .openapi(handover, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordHandover, [by(c)], undefined), 200));
 };

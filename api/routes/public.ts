@@ -6,7 +6,7 @@ import { trackApplication } from '../../db/queries/applications.js';
 import { findOffice, officesInService } from '../../db/queries/offices.js';
 import { seatsBetween } from '../../db/queries/sessions.js';
 import { addDays } from '../../workflows/calendar.js';
-import type { ApplicationType } from '../../workflows/definitions.js';
+import { SESSIONS, type ApplicationType } from '../../workflows/definitions.js';
 import { requireBookable } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { rateLimited } from '../rate-limit.js';
@@ -45,7 +45,7 @@ const availability = createRoute({
   method: 'get',
   path: '/offices/{officeCode}/availability',
   tags: ['public'],
-  summary: "Sessions with seats left, per working day, from tomorrow (office local) or 'from'",
+  summary: "Seats left per session and kind, on each day the office serves, from tomorrow (office local) or 'from'",
   description:
     'Only days inside the published booking horizon (BOOKING_HORIZON_DAYS, default 60 days from today, office local) and inside the loaded ' +
     "holiday calendar are offered; `bookable` says which. A 'from' past either is a 400.",
@@ -97,11 +97,8 @@ export const publicRoutes = (deps: ApiDeps) => {
           name: o.name,
           city: o.city,
           timeZone: o.time_zone,
-          services: [
-            ...(o.regular_quota > 0 ? (['REGULAR'] as const) : []),
-            ...(o.same_day_quota > 0 ? (['SAME_DAY'] as const) : []),
-            ...(o.priority_quota > 0 ? (['PRIORITY'] as const) : []),
-          ],
+          // A kind with no seat in either session is not offered.
+          services: (['REGULAR', 'SAME_DAY', 'PRIORITY'] as const).filter((kind) => SESSIONS.some((session) => o.session_quotas[session][kind] > 0)),
           dailyQuota: { regular: o.regular_quota, sameDay: o.same_day_quota, priority: o.priority_quota },
         })),
         200,

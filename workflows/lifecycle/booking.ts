@@ -123,11 +123,11 @@ export function seatKinds(lc: Lifecycle): SeatKind[] {
   return seatKindsFor({ service: lc.state.service, priority: priority?.status === 'NOT_CONFIRMED' ? undefined : priority?.ground });
 }
 
-/** Takes a seat for the request (a new key per attempt); the caller says what happens to the previous one. */
-export async function takeSeat(lc: Lifecycle, request: BookingRequest, kinds: SeatKind[] = seatKinds(lc)): Promise<Appointment> {
+/** Takes a seat for the request (a new key per attempt) of the application's kinds unless told; the caller says what happens to the previous one. */
+export async function takeSeat(lc: Lifecycle, request: BookingRequest, seat: { kinds?: SeatKind[]; atTheCounter?: boolean } = {}): Promise<Appointment> {
   lc.bookingAttempts += 1;
   const { applicationId, officeCode } = lc.input;
-  return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso(), kinds });
+  return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso(), kinds: seat.kinds ?? seatKinds(lc), ...(seat.atTheCounter && { atTheCounter: true }) });
 }
 
 /** One seat change at a time: a second booking, a change or a cancellation waits for it to end. */

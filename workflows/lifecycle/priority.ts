@@ -11,7 +11,7 @@ const slotFull = (error: unknown): boolean => error instanceof ActivityFailure &
 /** The same date and session as a regular seat, or undefined when none is free there. */
 async function regularSeatOf(lc: Lifecycle, appointment: Appointment): Promise<Appointment | undefined> {
   try {
-    return await takeSeat(lc, { date: appointment.date, session: appointment.session }, ['REGULAR']);
+    return await takeSeat(lc, { date: appointment.date, session: appointment.session }, { kinds: ['REGULAR'], atTheCounter: true });
   } catch (error) {
     if (slotFull(error)) return undefined;
     throw error;
