@@ -226,7 +226,14 @@ export const bookingSchema = z
   .openapi('BookingRequest');
 
 export const appointmentSchema = z
-  .object({ officeCode: z.string(), date: z.string(), session: z.enum(SESSIONS), startsAt: z.iso.datetime().optional(), endsAt: z.iso.datetime() })
+  .object({
+    officeCode: z.string(),
+    date: z.string(),
+    session: z.enum(SESSIONS),
+    kind: z.enum(SEAT_KINDS).optional().openapi({ description: 'The kind of seat taken: REGULAR, PRIORITY or SAME_DAY (absent in appointments booked before seat kinds: REGULAR)' }),
+    startsAt: z.iso.datetime().optional(),
+    endsAt: z.iso.datetime(),
+  })
   .openapi('Appointment');
 
 export const deliveryChoiceSchema = z
@@ -284,6 +291,8 @@ export const actionResultSchema = z
     reschedulesLeft: z.number().int(),
     bapRecorded: z.boolean(),
     fineAmount: z.number().int().openapi({ description: 'Rupiah' }),
+    service: z.enum(SERVICE_LEVELS).optional(),
+    priority: z.object({ ground: z.enum(PRIORITY_GROUNDS), status: z.enum(PRIORITY_STATUSES) }).optional(),
   })
   .openapi('ActionResult');
 

@@ -53,11 +53,11 @@ const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeC
 function expectedPieces(fields: object, lang: 'id' | 'en'): string[] {
   return Object.entries(fields).flatMap(([key, value]): string[] => {
     if (key === 'cause') return []; // chooses the text; not quoted
+    if (key === 'ground') return [lang === 'id' ? 'ibu hamil' : 'pregnancy']; // the ground in the reader's words, not its code
     if (typeof value === 'string') return [value];
     if (typeof value === 'number') return [formatRupiah(value, lang)];
     if (value instanceof Date) return [formatDateTime(value, lang, jayapura.timeZone)];
     if (key === 'documents') return documents.flatMap((d) => (lang === 'id' ? [d.documentId, ...(d.noteId ? [d.noteId] : [])] : [d.document, ...(d.note ? [d.note] : [])]));
-    if (key === 'ground') return [lang === 'id' ? 'ibu hamil' : 'pregnancy']; // the ground in the reader's words, not its code
     if (key === 'movedTo') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
     if (key === 'session' || key === 'missed') return [formatTime(session.start, lang, jayapura.timeZone), formatTime(session.end, lang, jayapura.timeZone)];
     return [];
