@@ -47,7 +47,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
     if (beyond) throw invalidDate(beyond);
     const quotas = await serviceDay(db, office, req.date);
-    if (!quotas) throw invalidDate(`${req.date} is not a service day at ${office.code}`);
+    if (!quotas) throw invalidDate(`${req.date} is not a working day at ${office.code}`);
 
     const kinds = req.kinds?.length ? req.kinds : (['REGULAR'] as SeatKind[]);
     const kind = await db.transaction().execute(async (tx) => {
