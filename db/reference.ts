@@ -274,7 +274,9 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     await sql`select pg_advisory_xact_lock(hashtext('passport reference data'))`.execute(tx);
 
     const now = new Date();
-    const officesBefore = new Map((await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, { ...o, session_hours: sessionHoursJson(o.session_hours) }]));
+    const officesBefore = new Map(
+      (await tx.selectFrom('offices').selectAll().execute()).map((o) => [o.code, { ...o, session_hours: sessionHoursJson(o.session_hours), session_quotas: sessionQuotasJson(o.session_quotas) }]),
+    );
     const offices = data.offices.map((o) => ({
       code: o.code,
       name: o.name,
@@ -286,7 +288,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
       regular_quota: o.dailyQuota.regular,
       same_day_quota: o.dailyQuota.sameDay,
       priority_quota: o.dailyQuota.priority,
-      session_quotas: JSON.stringify(splitDailyQuotas({ REGULAR: o.dailyQuota.regular, PRIORITY: o.dailyQuota.priority, SAME_DAY: o.dailyQuota.sameDay })),
+      session_quotas: sessionQuotasJson(splitDailyQuotas({ REGULAR: o.dailyQuota.regular, PRIORITY: o.dailyQuota.priority, SAME_DAY: o.dailyQuota.sameDay })),
     }));
     await tx
       .insertInto('offices')
@@ -311,7 +313,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
     for (const office of offices) {
       const before = officesBefore.get(office.code);
       if (!before) continue;
-      resized += await resizeFutureSessions(tx, office, before.session_quotas, JSON.parse(office.session_quotas) as SessionQuotas, now);
+      if (before.session_quotas !== office.session_quotas) resized += await resizeFutureSessions(tx, office, JSON.parse(before.session_quotas) as SessionQuotas, JSON.parse(office.session_quotas) as SessionQuotas, now);
       if (before.time_zone !== office.time_zone) {
         const booked = await futureBookings(tx, office.code, before.time_zone, now);
         if (booked) {
@@ -382,6 +384,9 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
 
 /** Session hours as stored (jsonb) and compared: morning first, whatever order the file or the database gives. */
 const sessionHoursJson = (hours: Record<Session, [string, string]>) => JSON.stringify({ MORNING: hours.MORNING, AFTERNOON: hours.AFTERNOON });
+/** Seats per session and kind in one key order, so a reload compares them as text. */
+const sessionQuotasJson = (quotas: SessionQuotas) =>
+  JSON.stringify(Object.fromEntries(SESSIONS.map((session) => [session, Object.fromEntries(SEAT_KINDS.map((kind) => [kind, quotas[session][kind]]))])));
 
 /** Whether a row differs from the file's version of it, field by field of the file's. */
 const differs = <T extends object>(row: { [K in keyof T]?: unknown }, wanted: T) => (Object.keys(wanted) as (keyof T)[]).some((key) => row[key] !== wanted[key]);
