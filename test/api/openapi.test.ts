@@ -97,6 +97,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /officer/applications/{applicationId}/bap': officeOfficer,
   'POST /officer/applications/{applicationId}/printing': officeOfficer,
   'POST /officer/applications/{applicationId}/handover': officeOfficer,
+  'POST /officer/applications/{applicationId}/priority-review': officeOfficer,
   'GET /manager/summary': manager,
   'GET /manager/past-sla': manager,
   'GET /manager/stuck': manager,
