@@ -1,10 +1,10 @@
 // Seats of every kind through the HTTP API, end to end: same-day service billed and refused where there are no
 // same-day seats, priority grounds from the birth date or declared, availability per kind, and the officer's review.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../workflows/calendar.js';
 import { SESSIONS, type SeatKind, type Session } from '../../workflows/definitions.js';
 import { paymentCallback } from '../support/bank.js';
+import { officeWith, retireOffices } from '../support/offices.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { nikFor, sampleSubmission } from '../support/workflows.js';
@@ -16,25 +16,10 @@ const QUOTAS: Record<Session, Record<SeatKind, number>> = { MORNING: { REGULAR: 
 
 beforeAll(async () => {
   s = await startService();
-  // An office of this file's own, with no same-day seats: what it books is this file's doing.
-  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  for (;;) {
-    const code = `R${letters[randomInt(26)]}${letters[randomInt(26)]}`;
-    const inserted = await s.db
-      .insertInto('offices')
-      .values({ code, name: `Seats API office ${code}`, city: 'Jakarta', address: 'Jl. Uji No. 2, Jakarta', time_zone: TIME_ZONE, regular_quota: 3, same_day_quota: 0, priority_quota: 1, session_quotas: JSON.stringify(QUOTAS) })
-      .onConflict((oc) => oc.column('code').doNothing())
-      .returning('code')
-      .executeTakeFirst();
-    if (inserted) {
-      office = inserted.code;
-      break;
-    }
-  }
+  office = await officeWith(s.db, 'R', TIME_ZONE, QUOTAS);
 });
 afterAll(async () => {
-  // Out of /offices for the files that share the database; the row stays for the applications that name it.
-  if (office) await s?.db.updateTable('offices').set({ retired_at: new Date() }).where('code', '=', office).execute();
+  if (s && office) await retireOffices(s.db, [office]);
   await s?.stop();
 });
 

@@ -1,22 +1,20 @@
 // Seats of every kind on the time-skipping server: priority seats (derived from the birth date or declared and
 // reviewed at the counter), same-day service (percepatan) and its end-of-day commitment. Each test has an office
 // of its own with a handful of seats, so what it books and what it finds full are its own doing.
-import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../../api/problems.js';
 import type { Submission } from '../../api/submission.js';
 import { endOfLocalDay, localDate } from '../../workflows/calendar.js';
 import {
-  SESSIONS,
   bookSession,
   getState,
   recordInterview,
   recordPrinting,
   reviewPriority,
-  type SeatKind,
   type Session,
 } from '../../workflows/definitions.js';
+import { officeWith as newOffice, retireOffices } from '../support/offices.js';
 import { applicationRow, countRows } from '../support/read-model.js';
 import { onAppointmentDay, pay, skipTo, stageReached, submitted, workingDayAhead } from '../support/scenarios.js';
 import { nikFor, startTimeSkipping } from '../support/workflows.js';
@@ -27,30 +25,16 @@ beforeAll(async () => {
   t = await startTimeSkipping();
 });
 afterAll(async () => {
-  // Out of /offices for the files that share the database; their rows stay for the applications that name them.
-  if (offices.length) await t?.db.updateTable('offices').set({ retired_at: new Date() }).where('code', 'in', offices).execute();
+  if (t) await retireOffices(t.db, offices);
   await t?.teardown();
 });
 
 const TIME_ZONE = 'Asia/Makassar';
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** A new office with only the seats given (every other kind and session: none). */
-async function officeWith(quotas: Partial<Record<Session, Partial<Record<SeatKind, number>>>>): Promise<string> {
-  const sessionQuotas = Object.fromEntries(SESSIONS.map((s) => [s, { REGULAR: 0, PRIORITY: 0, SAME_DAY: 0, ...quotas[s] }]));
-  for (;;) {
-    const code = `Q${LETTERS[randomInt(26)]}${LETTERS[randomInt(26)]}`;
-    const inserted = await t.db
-      .insertInto('offices')
-      .values({ code, name: `Seats test office ${code}`, city: 'Palu', address: 'Jl. Uji No. 1, Palu', time_zone: TIME_ZONE, regular_quota: 0, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify(sessionQuotas) })
-      .onConflict((oc) => oc.column('code').doNothing())
-      .returning('code')
-      .executeTakeFirst();
-    if (inserted) {
-      offices.push(code);
-      return code;
-    }
-  }
+/** A new office of this test's own with only the seats given. */
+async function officeWith(quotas: Parameters<typeof newOffice>[3]): Promise<string> {
+  const code = await newOffice(t.db, 'Q', TIME_ZONE, quotas);
+  offices.push(code);
+  return code;
 }
 
 /** An applicant born on `birthDate` (60 and over, under five, or neither), with a NIK of their own. */
