@@ -179,6 +179,8 @@ export interface ApplicationInput {
   service?: ServiceLevel;
   /** The applicant's ground for a priority seat, if any (derived or declared at submission). */
   priority?: PriorityGround;
+  /** PENDING: the population registry did not answer at submission; checked again while awaiting payment (absent: nothing to do). */
+  registryCheck?: 'PENDING';
 }
 
 /** Who moved an application: an officer id, or one of the system's own actors. */
