@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { sameName } from '../api/registry.js';
+import { readJson } from './message-sink.js';
 
 const resident = z.object({ nik: z.string().regex(/^\d{16}$/), fullName: z.string().min(1), birthDate: z.iso.date() });
 export type FakeResident = z.infer<typeof resident>;
@@ -30,7 +31,6 @@ export interface FakeDukcapil {
 }
 
 const TOKEN = 'fake-dukcapil-token';
-const MAX_BODY = 16 * 1024;
 
 /** The birth date a NIK's digits carry, as a verdict on a submitted one: day (a woman's + 40), month, two-digit year. */
 function nikCarries(nik: string, birthDate: string): boolean {
@@ -38,21 +38,6 @@ function nikCarries(nik: string, birthDate: string): boolean {
   if (!year || !month || !day || !/^\d{16}$/.test(nik)) return false;
   const nikDay = Number(nik.slice(6, 8));
   return [nikDay, nikDay - 40].includes(Number(day)) && nik.slice(8, 10) === month && nik.slice(10, 12) === year.slice(2);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 const send = (res: ServerResponse, status: number, body: unknown) => {
