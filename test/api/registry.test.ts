@@ -78,6 +78,8 @@ describe('the civil-registry check at submission', () => {
     const described = await s.env.client.workflow.getHandle(workflowIdFor(submitted.body.applicationId)).describe();
     expect(described.status.name).toBe('RUNNING');
     await eventually(async () => (await stored(submission.nik))[0]?.registry_check, (check) => check === 'MATCH', 30_000);
+    // The recheck read the identity from PostgreSQL: none of it is in the workflow's history.
+    expect(await s.personalDataInHistories()).toEqual([]);
   });
 
   it('answers within the timeout when the registry hangs, with the check pending', async () => {

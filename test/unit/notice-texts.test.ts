@@ -159,6 +159,16 @@ describe('why an application ended', () => {
     expect(unpaid).not.toMatch(/nothing was charged/i);
   });
 
+  it('names the data the registry did not confirm and what to do, in both languages', () => {
+    const id = renderNotice('REGISTRY_MISMATCH', contextOf('REGISTRY_MISMATCH'), 'id');
+    expect(id.body).toContain('nama lengkap dan tanggal lahir');
+    expect(id.body).toContain('ajukan permohonan baru');
+    const en = renderNotice('REGISTRY_MISMATCH', { ...contextOf('REGISTRY_MISMATCH'), fields: ['nik'] }, 'en');
+    expect(en.body).toContain('does not confirm the NIK you gave');
+    expect(en.body).toContain('apply again');
+    expect(en.short).toContain(base.trackingCode);
+  });
+
   it('says a passport not collected is cancelled under the regulation in the notice’s language, without the system’s English reason', () => {
     const reason = 'not collected within the pickup window; cancelled under the regulation';
     const lapsed = renderNotice('CANCELLED', { ...contextOf('CANCELLED'), reason, cause: 'NOT_COLLECTED' }, 'id');
