@@ -197,6 +197,7 @@ async function main() {
   const port = await freePort();
   // A stand-in population registry on loopback: the smoke check's made-up applicants are nobody a real registry knows.
   registryFake = await startFakeDukcapil();
+  step(`population registry (Dukcapil): a local fake on ${registryFake.url}, which confirms the smoke check's applicants`);
   const staging = { ...production, NODE_ENV: 'staging', DEMO_DAY_SECONDS: String(daySeconds), TRACKING_RATE_PER_MINUTE: '100000', TRACKING_BURST: '100000', ...registryFake.settings };
   processes.push(run('worker', staging), run('api', { ...staging, HOST: '127.0.0.1', PORT: String(port) }));
   step(`worker (pid ${processes[0]!.child.pid}) and API (pid ${processes[1]!.child.pid}) starting on task queue ${taskQueue}; logs in ${logDir}`);
