@@ -79,7 +79,7 @@ describe('the registry check made again before payment is due', () => {
       expect(rejected.stage_entered_at.getTime()).toBeLessThan(Date.parse(app.paymentDeadline));
       expect(rejected.registry_check).toBe('MISMATCH');
       const audit = await t.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', app.applicationId).orderBy('seq').execute();
-      expect(audit.at(-1)).toEqual({ stage: 'REJECTED', actor: 'system', reason: 'the population registry (Dukcapil) does not confirm the identity (fullName differ)' });
+      expect(audit.at(-1)).toEqual({ stage: 'REJECTED', actor: 'system', reason: 'the population registry (Dukcapil) does not confirm the identity (fullName differs)' });
       const notices = await t.db.selectFrom('notifications').select(['kind', 'details']).where('application_id', '=', app.applicationId).execute();
       expect(notices).toContainEqual({ kind: 'REGISTRY_MISMATCH', details: { fields: ['fullName'] } });
 

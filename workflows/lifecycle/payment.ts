@@ -21,7 +21,7 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   if (lc.cancelled) return () => withdrawn(lc);
   if (lc.registryRefused) {
     const fields = lc.registryRefused;
-    const reason = `the population registry (Dukcapil) does not confirm the identity (${fields.includes('nik') ? 'no resident with this NIK' : `${fields.join(' and ')} differ`})`;
+    const reason = `the population registry (Dukcapil) does not confirm the identity (${fields.includes('nik') ? 'no resident with this NIK' : `${fields.join(' and ')} ${fields.length > 1 ? 'differ' : 'differs'}`})`;
     return { stage: 'REJECTED', actor: ACTORS.system, reason, notice: { kind: 'REGISTRY_MISMATCH', details: { fields } } };
   }
   if (!lc.payment) {
