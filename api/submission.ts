@@ -5,6 +5,7 @@ import { sql, type InsertObject, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DB, IncidentReport, WorkflowStart } from '../db/schema.js';
+import { RegistryUnavailable, type PopulationRegistry, type RegistryField } from './registry.js';
 import { withStepDeadline } from './steps.js';
 import { confirmStarted, startWorkflow } from './workflow-starts.js';
 import { TERMINAL_STAGES, type ApplicationType, type DeliveryMethod, type NoticeChannel, type NoticeLanguage, type Policy } from '../workflows/definitions.js';
@@ -34,6 +35,8 @@ export interface Submitted {
   billingCode: string;
   amount: number;
   paymentDeadline: string;
+  /** The civil-registry check: MATCH, or PENDING when the registry did not answer (checked again before payment is due). */
+  registryCheck?: 'MATCH' | 'PENDING';
 }
 
 /** Thrown for a submission that names something that does not exist. */
@@ -47,6 +50,13 @@ export class UnknownReference extends Error {
 export class SubmissionRefused extends Error {
   constructor(readonly reason: 'active-application' | 'account-limit', message: string) {
     super(message);
+  }
+}
+
+/** Thrown when the population registry does not confirm the identity: the fields it disagrees with (nik: no such resident). */
+export class RegistryRefused extends Error {
+  constructor(readonly fields: Array<RegistryField | 'nik'>) {
+    super(fields.includes('nik') ? 'the population registry (Dukcapil) has no resident with this NIK' : `the population registry (Dukcapil) does not confirm ${fields.join(' and ')} for this NIK`);
   }
 }
 
@@ -69,6 +79,8 @@ type SubmissionDeps = {
   /** The clock the billing's deadline counts from: the wall clock, or a time-skipping test server's. */
   now?: () => Promise<Date>;
   log?: Logger;
+  /** The population registry (Dukcapil); without it no check is made (only outside production: scripts/api.ts). */
+  registry?: PopulationRegistry;
 };
 /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
 type Account = { id: string; maxPeople: number };
@@ -86,6 +98,24 @@ async function officeAndFee(db: Kysely<DB>, submission: Submission): Promise<{ o
     .executeTakeFirst();
   if (!fee) throw new UnknownReference('product', `no passport product ${submission.product}`);
   return { officeCode: office.code, amount: fee.amount };
+}
+
+/**
+ * The registry's word on the identity, before anything is stored: a MISMATCH or NOT_FOUND refuses the submission;
+ * a registry that cannot answer (down, slow, unreadable) leaves the check PENDING. Undefined: no registry to ask.
+ */
+async function registryCheck(deps: SubmissionDeps, submission: Submission, applicationId: string): Promise<'MATCH' | 'PENDING' | undefined> {
+  if (!deps.registry) return undefined;
+  try {
+    const verdict = await deps.registry.verify({ nik: submission.nik, fullName: submission.fullName, birthDate: submission.birthDate });
+    if (verdict.status === 'NOT_FOUND') throw new RegistryRefused(['nik']);
+    if (verdict.status === 'MISMATCH') throw new RegistryRefused(verdict.fields);
+    return 'MATCH';
+  } catch (error) {
+    if (!(error instanceof RegistryUnavailable)) throw error;
+    deps.log?.warn({ applicationId, reason: error.message }, 'population registry unavailable at submission; the check is pending and is made again before payment is due');
+    return 'PENDING';
+  }
 }
 
 /** Stores the application in one transaction, under the rules on who may apply (one active per NIK, people per account). */
@@ -143,6 +173,7 @@ async function firstStart(deps: SubmissionDeps, start: WorkflowStart): Promise<b
 export async function submitApplication(deps: SubmissionDeps, submission: Submission, account?: Account): Promise<Submitted & { workflowStarted: boolean }> {
   const { officeCode, amount } = await officeAndFee(deps.db, submission);
   const applicationId = randomUUID();
+  const registry = await registryCheck(deps, submission, applicationId);
   const trackingCode = newTrackingCode();
   const billingCode = newBillingCode();
   const now = deps.now ? await deps.now() : new Date();
@@ -153,6 +184,8 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
     summary: `${applicationType} passport (${submission.product}) at ${officeCode}`,
     input: { applicationId, officeCode, applicationType, billingCode, amount, deliveryMethod, policy: deps.policy, paymentDeadline },
   };
+  // The workflow checks again while it waits for the payment (workflows/lifecycle/payment.ts).
+  if (registry === 'PENDING') start.input.registryCheck = 'PENDING';
   await storeApplication(
     deps.db,
     {
@@ -182,9 +215,10 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       payment_deadline: paymentDeadline,
       workflow_start: JSON.stringify(start),
       workflow_start_tried_at: sql`now()`,
+      ...(registry && { registry_check: registry, registry_checked_at: registry === 'MATCH' ? sql`now()` : null }),
     },
     account,
   );
   const workflowStarted = await firstStart(deps, start);
-  return { applicationId, trackingCode, billingCode, amount, paymentDeadline, workflowStarted };
+  return { applicationId, trackingCode, billingCode, amount, paymentDeadline, ...(registry && { registryCheck: registry }), workflowStarted };
 }

@@ -3,7 +3,7 @@
 // or NIK): the sending activity reads the recipient itself.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { OFFICE_AUDIENCE_KINDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
+import { OFFICE_AUDIENCE_KINDS, REGISTRY_MISMATCH_FIELDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
 import type { MailAttachment } from '../mail.js';
 import { sessionWindow, type Language, type SessionHours } from './format.js';
 import { bookingInvitation } from './invitation.js';
@@ -158,6 +158,7 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     REFUND_SENT: () => ({ amount: read.amount('amount') }),
     REFUNDED: () => ({ amount: read.amount('amount') }),
     REFUND_DECLINED: () => ({ amount: read.amount('amount'), reason: read.text('reason') }),
+    REGISTRY_MISMATCH: () => ({ fields: read.choices('fields', REGISTRY_MISMATCH_FIELDS) }),
   };
   return builders[kind]();
 }
@@ -193,6 +194,11 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
       const value = details[key];
       if (value === undefined || value === null) return absent;
       return choices.includes(value as C) ? (value as C) : wrong(key, `must be one of ${choices.join(', ')}`);
+    },
+    /** A non-empty list of `choices`. */
+    choices: <C extends string>(key: string, choices: readonly C[]): C[] => {
+      const value = details[key];
+      return Array.isArray(value) && value.length > 0 && value.every((v) => choices.includes(v as C)) ? (value as C[]) : wrong(key, `must be a list of ${choices.join(', ')}`);
     },
     flag: (key: string): boolean => {
       const value = details[key];

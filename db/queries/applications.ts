@@ -50,6 +50,8 @@ const FIELDS = {
   deliveryAddress: column('delivery_address'),
   oldPassportNumber: column('old_passport_number'),
   incidentReport: column('incident_report'),
+  // The civil-registry (Dukcapil) check: null when none was made.
+  registryCheck: column('registry_check'),
 };
 
 type Fields = typeof FIELDS;
@@ -77,7 +79,7 @@ export const SUMMARY = pick(
   'billingCode', 'amount', 'paymentDeadline', 'appointment', 'deliveryMethod', 'slaDeadline', 'slaBreached', 'posTrackingNumber', 'createdAt',
 );
 /** Everything, personal data included: for the applicant and the application's office. */
-export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport');
+export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport', 'registryCheck');
 /** Anyone with the tracking code: nothing personal, no ids. */
 export const TRACKING = pick('trackingCode', 'stage', 'stageEnteredAt', 'nextDeadline', 'officeCode', 'appointment', 'slaBreached', 'deliveryMethod', 'posTrackingNumber');
 /** An office's queue of the day: the applicant's name to call, no other personal data. */
