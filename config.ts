@@ -45,6 +45,11 @@ const schema = z.object({
   /** The bank's API (payment inquiry, refund transfers) and its bearer token; without it no inquiry can be made. */
   BANK_API_URL: z.url().optional(),
   BANK_API_TOKEN: z.string().optional(),
+  /** The population registry's (Dukcapil) verification API and its bearer token; required in production by the API (`npm start` runs a fake). */
+  DUKCAPIL_API_URL: z.url().optional(),
+  DUKCAPIL_API_TOKEN: z.string().optional(),
+  /** The longest wait for the registry's answer (fractions allowed): past it, the submission is kept with the check pending. */
+  DUKCAPIL_TIMEOUT_SECONDS: z.coerce.number().positive().default(5),
   CALLBACK_MAX_SKEW_SECONDS: duration.default(300),
   /** Email: the SMTP server (`smtp://user:pass@host:587`, `smtps://host:465`) and the sender; without SMTP_URL no notice goes by email. */
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' }).optional(),
@@ -64,6 +69,8 @@ const schema = z.object({
   MAILDEV_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   MAILDEV_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   MESSAGE_SINK_PORT: z.coerce.number().int().min(1).max(65535).default(1090),
+  /** `npm start`'s fake population registry (scripts/fake-dukcapil.ts), on loopback, only without DUKCAPIL_API_URL. */
+  DUKCAPIL_FAKE_PORT: z.coerce.number().int().min(1).max(65535).default(1095),
   /** Applicant tokens are short-lived; officers' and managers' last a shift. */
   APPLICANT_TOKEN_MINUTES: duration.default(15),
   STAFF_TOKEN_HOURS: duration.default(8),

@@ -16,6 +16,8 @@ import type { StartDelivery } from './notices/record.js';
 import { createPosActivities, type PosClient } from './pos.js';
 import { createProjectionActivities } from './projection.js';
 import { createRefundActivities } from './refunds.js';
+import { createRegistryActivities } from './registry.js';
+import type { PopulationRegistry } from '../api/registry.js';
 import { createSettlementActivities } from './settlements.js';
 import { createUnappliedActivities } from './unapplied.js';
 
@@ -36,6 +38,8 @@ export interface ActivityDeps {
   notices?: NoticeChannelClients;
   /** Starts a recorded notice's delivery (activities/notices/start.ts); absent when no channel is configured: recorded only. */
   startDelivery?: StartDelivery;
+  /** The population registry (Dukcapil) the recheck asks; without it, every recheck fails as unavailable. */
+  registry?: PopulationRegistry;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -52,6 +56,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createBankActivities(deps),
   ...createSettlementActivities(deps),
   ...createNoticeSendActivities(deps),
+  ...createRegistryActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -35,6 +35,7 @@ const TYPES = {
   'active-application': { title: 'This NIK already has an application in progress', status: 409 },
   'account-limit': { title: 'This account applies for as many people as it may', status: 409 },
   'idempotency-key-reused': { title: 'This Idempotency-Key was used with a different request', status: 422 },
+  'registry-mismatch': { title: 'The population registry (Dukcapil) does not confirm this identity', status: 422 },
   'method-not-allowed': { title: 'This method is not allowed on this path', status: 405 },
   'rate-limited': { title: 'Too many requests; try again shortly', status: 429 },
   'unsupported-media-type': { title: 'The body is not of a media type this route takes', status: 415 },

@@ -183,6 +183,9 @@ export const submittedSchema = z
     billingCode: z.string().openapi({ description: '15-digit code to pay at a bank before paymentDeadline' }),
     amount: z.number().int().openapi({ description: 'Rupiah' }),
     paymentDeadline: z.iso.datetime(),
+    registryCheck: z.enum(['MATCH', 'PENDING']).optional().openapi({
+      description: 'The civil-registry (Dukcapil) check: MATCH, or PENDING when the registry did not answer in time (the submission is kept and checked again before payment is due; if the registry then does not confirm the identity, the application is rejected and told why)',
+    }),
   })
   .openapi('Submitted');
 
@@ -358,6 +361,9 @@ export const applicationDetailSchema = applicationSummarySchema
       .object({ ground: z.enum(PRIORITY_GROUNDS), status: z.enum(PRIORITY_STATUSES) })
       .nullable()
       .openapi({ description: 'The ground for a priority seat: AUTOMATIC from the birth date, or DECLARED until the officer CONFIRMED it or found it NOT_CONFIRMED' }),
+    registryCheck: z.enum(['MATCH', 'PENDING', 'MISMATCH']).nullable().openapi({
+      description: 'The civil-registry (Dukcapil) check of the NIK, name and birth date: PENDING while the registry has not answered (checked again before payment is due; still PENDING after it, the officer checks the identity at the counter); null when no check was made',
+    }),
     timeline: z.array(z.object({ stage: stageSchema, at: z.iso.datetime(), actor: z.string(), reason: z.string().nullable() })),
     payments: z
       .array(

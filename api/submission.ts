@@ -5,6 +5,7 @@ import { sql, type InsertObject, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DB, IncidentReport, WorkflowStart } from '../db/schema.js';
+import { RegistryUnavailable, type PopulationRegistry, type RegistryField } from './registry.js';
 import { withStepDeadline } from './steps.js';
 import { confirmStarted, startWorkflow } from './workflow-starts.js';
 import { localDate } from '../workflows/calendar.js';
@@ -50,6 +51,8 @@ export interface Submitted {
   billingCode: string;
   amount: number;
   paymentDeadline: string;
+  /** The civil-registry check: MATCH, or PENDING when the registry did not answer (checked again before payment is due). */
+  registryCheck?: 'MATCH' | 'PENDING';
 }
 
 /** Thrown for a submission that names something that does not exist. */
@@ -63,6 +66,13 @@ export class UnknownReference extends Error {
 export class SubmissionRefused extends Error {
   constructor(readonly reason: 'active-application' | 'account-limit', message: string) {
     super(message);
+  }
+}
+
+/** Thrown when the population registry does not confirm the identity: the fields it disagrees with (nik: no such resident). */
+export class RegistryRefused extends Error {
+  constructor(readonly fields: Array<RegistryField | 'nik'>) {
+    super(fields.includes('nik') ? 'the population registry (Dukcapil) has no resident with this NIK' : `the population registry (Dukcapil) does not confirm ${fields.join(' and ')} for this NIK`);
   }
 }
 
@@ -85,6 +95,8 @@ type SubmissionDeps = {
   /** The clock the billing's deadline counts from: the wall clock, or a time-skipping test server's. */
   now?: () => Promise<Date>;
   log?: Logger;
+  /** The population registry (Dukcapil); without it no check is made (only outside production: scripts/api.ts). */
+  registry?: PopulationRegistry;
 };
 /** The applicant's account, which may apply for at most `maxPeople` people at a time. */
 type Account = { id: string; maxPeople: number };
@@ -135,6 +147,24 @@ export function priorityOf(birthDate: string, today: string, declared: PriorityG
   if (age >= 60) return { ground: 'ELDERLY', status: 'AUTOMATIC' };
   if (age < 5) return { ground: 'UNDER_FIVE', status: 'AUTOMATIC' };
   return declared && { ground: declared, status: 'DECLARED' };
+}
+
+/**
+ * The registry's word on the identity, before anything is stored: a MISMATCH or NOT_FOUND refuses the submission;
+ * a registry that cannot answer (down, slow, unreadable) leaves the check PENDING. Undefined: no registry to ask.
+ */
+async function registryCheck(deps: SubmissionDeps, submission: Submission, applicationId: string): Promise<'MATCH' | 'PENDING' | undefined> {
+  if (!deps.registry) return undefined;
+  try {
+    const verdict = await deps.registry.verify({ nik: submission.nik, fullName: submission.fullName, birthDate: submission.birthDate });
+    if (verdict.status === 'NOT_FOUND') throw new RegistryRefused(['nik']);
+    if (verdict.status === 'MISMATCH') throw new RegistryRefused(verdict.fields);
+    return 'MATCH';
+  } catch (error) {
+    if (!(error instanceof RegistryUnavailable)) throw error;
+    deps.log?.warn({ applicationId, reason: error.message }, 'population registry unavailable at submission; the check is pending and is made again before payment is due');
+    return 'PENDING';
+  }
 }
 
 /** Stores the application in one transaction, under the rules on who may apply (one active per NIK, people per account). */
@@ -192,6 +222,7 @@ async function firstStart(deps: SubmissionDeps, start: WorkflowStart): Promise<b
 export async function submitApplication(deps: SubmissionDeps, submission: Submission, account?: Account): Promise<Submitted & { workflowStarted: boolean }> {
   const { officeCode, timeZone, amount } = await officeAndFee(deps.db, submission);
   const applicationId = randomUUID();
+  const registry = await registryCheck(deps, submission, applicationId);
   const trackingCode = newTrackingCode();
   const billingCode = newBillingCode();
   const now = deps.now ? await deps.now() : new Date();
@@ -215,6 +246,8 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       ...(priority && { priority: priority.ground }),
     },
   };
+  // The workflow checks again while it waits for the payment (workflows/lifecycle/payment.ts).
+  if (registry === 'PENDING') start.input.registryCheck = 'PENDING';
   await storeApplication(
     deps.db,
     {
@@ -247,9 +280,10 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       payment_deadline: paymentDeadline,
       workflow_start: JSON.stringify(start),
       workflow_start_tried_at: sql`now()`,
+      ...(registry && { registry_check: registry, registry_checked_at: registry === 'MATCH' ? sql`now()` : null }),
     },
     account,
   );
   const workflowStarted = await firstStart(deps, start);
-  return { applicationId, trackingCode, billingCode, amount, paymentDeadline, workflowStarted };
+  return { applicationId, trackingCode, billingCode, amount, paymentDeadline, ...(registry && { registryCheck: registry }), workflowStarted };
 }

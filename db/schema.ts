@@ -132,7 +132,13 @@ export interface ApplicationsTable {
   /** The channels notices go out on (at least one), changeable by the applicant. */
   notice_channels: ColumnType<NoticeChannel[], NoticeChannel[] | undefined, NoticeChannel[]>;
   notice_settings_at: OptionalTimestamp;
+  /** The civil-registry (Dukcapil) check: null when none was made (before the check existed, or no registry configured). */
+  registry_check: ColumnType<RegistryCheck | null, RegistryCheck | null | undefined, RegistryCheck | null>;
+  /** When the registry last answered about it. */
+  registry_checked_at: OptionalTimestamp;
 }
+
+export type RegistryCheck = 'MATCH' | 'PENDING' | 'MISMATCH';
 
 /** What starts an application's workflow: ids, codes, amounts and policy, nothing personal. */
 export interface WorkflowStart {

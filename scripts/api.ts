@@ -17,6 +17,10 @@ import { onShutdownSignal } from './signals.js';
 const config = loadConfig(process.env, [...REQUIRED_IN_PRODUCTION, 'TEMPORAL_UI_URL']);
 const log = createLogger(config);
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('the API needs DATABASE_URL and TEMPORAL_ADDRESS');
+// Without the registry every submission would go unchecked: production names it rather than start so.
+if (config.NODE_ENV === 'production' && !config.DUKCAPIL_API_URL) {
+  throw new Error('Invalid configuration:\n  DUKCAPIL_API_URL: required in production for the API (without it no NIK, name or birth date is checked against the population registry)');
+}
 
 const db = await openSetUpDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, log, 'API');
 const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);

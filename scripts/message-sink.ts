@@ -33,7 +33,8 @@ const MAX_BODY = 64 * 1024;
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const digitsOf = (phone: string) => phone.replace(/\D/g, '');
 
-async function readJson(req: IncomingMessage): Promise<Record<string, any> | undefined> {
+/** A request's JSON object, at most MAX_BODY bytes; undefined for anything else (also used by scripts/fake-dukcapil.ts). */
+export async function readJson(req: IncomingMessage): Promise<Record<string, any> | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {

@@ -36,6 +36,7 @@ import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 import { managerQueries } from '../managers/visibility.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { onShutdownSignal } from './signals.js';
+import { startFakeDukcapil, type FakeDukcapil } from './fake-dukcapil.js';
 
 const USAGE = `usage: npm run smoke -- --temporal-address HOST:PORT --database-url postgres://USER:PASSWORD@HOST:PORT/DB
   [--applications 5] [--namespace passport-smoke] [--day-seconds 20] [--keep]
@@ -133,6 +134,7 @@ const output = async (proc: Proc) => {
 
 /** Every process started, and the long-running ones (the worker and the API), which must exit 0 on SIGTERM. */
 const spawned: Proc[] = [];
+let registryFake: FakeDukcapil | undefined;
 const processes: Proc[] = [];
 /** Set once this run's database exists: only that one is ever dropped. */
 let smokeDb: string | undefined;
@@ -193,7 +195,10 @@ async function main() {
 
   // 3. The compiled worker and API.
   const port = await freePort();
-  const staging = { ...production, NODE_ENV: 'staging', DEMO_DAY_SECONDS: String(daySeconds), TRACKING_RATE_PER_MINUTE: '100000', TRACKING_BURST: '100000' };
+  // A stand-in population registry on loopback: the smoke check's made-up applicants are nobody a real registry knows.
+  registryFake = await startFakeDukcapil();
+  step(`population registry (Dukcapil): a local fake on ${registryFake.url}, which confirms the smoke check's applicants`);
+  const staging = { ...production, NODE_ENV: 'staging', DEMO_DAY_SECONDS: String(daySeconds), TRACKING_RATE_PER_MINUTE: '100000', TRACKING_BURST: '100000', ...registryFake.settings };
   processes.push(run('worker', staging), run('api', { ...staging, HOST: '127.0.0.1', PORT: String(port) }));
   step(`worker (pid ${processes[0]!.child.pid}) and API (pid ${processes[1]!.child.pid}) starting on task queue ${taskQueue}; logs in ${logDir}`);
   for (const proc of processes) void proc.exited.then((code) => !stopping && console.error(`${proc.name} exited (${code}) early: see ${join(logDir, `${proc.name}.log`)}`));
@@ -310,6 +315,7 @@ async function end(passed: boolean): Promise<void> {
       }
     }
     if (ok) step('worker and API stopped on SIGTERM, each with exit code 0');
+    await registryFake?.stop();
     if (!ok && processes.some((p) => p.name === 'api')) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 30 s')), 30_000)));

@@ -1,7 +1,7 @@
 // `npm start`: the whole service on one machine. PostgreSQL (embedded unless DATABASE_URL), the Temporal
 // dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations and reference data (deploy/reference/), a mail
 // catcher with a web inbox (unless SMTP_URL) and a WhatsApp/SMS sink (unless both provider URLs are set) that the
-// worker's notices go to, the worker and the API.
+// worker's notices go to, a fake population registry (unless DUKCAPIL_API_URL), the worker and the API.
 // It supervises them: any signal, a crash, or the end of its parent (npm) stops everything, in order; and its
 // children are guarded (scripts/guarded.ts), so even a SIGKILL of this process leaves nothing behind.
 import { mkdir } from 'node:fs/promises';
@@ -20,6 +20,7 @@ import { embeddedPostgresProblems, SetupError, startEmbeddedPostgres } from '../
 import { seed } from '../db/reference.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from './dev-server.js';
+import { startFakeDukcapil } from './fake-dukcapil.js';
 import { startMessageSink } from './message-sink.js';
 import { portProblems } from './ports.js';
 import { onShutdownSignal } from './signals.js';
@@ -48,6 +49,7 @@ async function preflight(): Promise<string[]> {
     ports.push({ port: config.MAILDEV_WEB_PORT, host: local, what: 'mail catcher (web inbox)', envVar: 'MAILDEV_WEB_PORT' });
   }
   if (needsSink) ports.push({ port: config.MESSAGE_SINK_PORT, host: local, what: 'WhatsApp/SMS sink', envVar: 'MESSAGE_SINK_PORT' });
+  if (!config.DUKCAPIL_API_URL) ports.push({ port: config.DUKCAPIL_FAKE_PORT, host: local, what: 'population registry fake', envVar: 'DUKCAPIL_FAKE_PORT' });
   const [metricsHost, metricsPort] = config.WORKER_METRICS_ADDRESS?.split(':') ?? [];
   if (metricsHost && metricsPort) ports.push({ port: Number(metricsPort), host: metricsHost, what: 'worker metrics', envVar: 'WORKER_METRICS_ADDRESS' });
   return [...(config.DATABASE_URL ? [] : await embeddedPostgresProblems(pgDir)), ...(await portProblems(ports))];
@@ -77,6 +79,16 @@ async function startNoticeCatchers(): Promise<Partial<Config>> {
     log.info(`${standsFor} (local sink, nothing leaves this machine): read them at ${sink.url}`);
   }
   return settings;
+}
+
+/** The population registry the API and the worker ask: DUKCAPIL_API_URL, or else the fake (its residents in DATA_DIR/dukcapil.json). */
+async function startRegistryFake(): Promise<Partial<Config>> {
+  if (config.DUKCAPIL_API_URL) return {};
+  const file = join(config.dataDir, 'dukcapil.json');
+  const fake = await startFakeDukcapil({ port: config.DUKCAPIL_FAKE_PORT, file });
+  stops.unshift(['population registry fake', () => fake.stop()]);
+  log.info(`Population registry (Dukcapil, a local fake: any NIK exists with the birth date its digits carry; residents and absent NIKs from ${file}) on ${fake.url}`);
+  return fake.settings;
 }
 
 /** A child that ends by itself takes the service down: a supervisor never runs half a service. */
@@ -135,7 +147,8 @@ async function main() {
   // The SDK's own logs go through the same structured logger, warnings and up; this script orders the shutdown itself.
   installRuntime({ log, level: 'WARN', metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
   const notices = await startNoticeCatchers();
-  const { worker, connection: workerConnection, schedule } = await createPassportWorker({ ...workerSettingsFrom({ ...config, ...notices }), address, db });
+  const registry = await startRegistryFake();
+  const { worker, connection: workerConnection, schedule } = await createPassportWorker({ ...workerSettingsFrom({ ...config, ...notices, ...registry }), address, db });
   const running = worker.run();
   stops.unshift(['worker', async () => { worker.shutdown(); await running; await workerConnection.close(); }, (config.SHUTDOWN_GRACE_SECONDS + 10) * 1000]);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');
@@ -145,7 +158,7 @@ async function main() {
   const connection = await Connection.connect({ address });
   stops.unshift(['Temporal client', () => connection.close()]);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const deps = { db, temporal, config, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log };
+  const deps = { db, temporal, config: { ...config, ...registry }, taskQueue: config.TEMPORAL_TASK_QUEUE, policy: policyFrom(config), log };
   const api = await listen(createApp(deps), config.PORT, config.HOST);
   const starter = runWorkflowStarter(deps); // the starts a submission could not confirm (api/workflow-starts.ts)
   stops.unshift(['API', async () => { await starter.stop(); await api.close(); }]);
@@ -170,7 +183,7 @@ async function shutdown(reason: string, code = 0) {
   process.exit(code);
 }
 
-// This script stops everything itself, in order (API, Temporal client, worker, WhatsApp/SMS sink, mail catcher, Temporal, pool, PostgreSQL):
+// This script stops everything itself, in order (API, Temporal client, worker, registry fake, WhatsApp/SMS sink, mail catcher, Temporal, pool, PostgreSQL):
 // on a signal (SIGHUP too: the terminal went away), on a crash of its own, and when its parent ends. Under
 // `npm start`, npm's SIGTERM kills only the shell between npm and this process; the parent check catches it.
 onShutdownSignal((signal) => shutdown(signal), ['SIGTERM', 'SIGINT', 'SIGHUP']);

@@ -12,6 +12,7 @@ import { smsHttpClient, whatsappCloudClient } from '../activities/notices/messag
 import type { NoticeChannelClients } from '../activities/notices/send.js';
 import { noticeDeliveryStarter } from '../activities/notices/start.js';
 import { posFromConfig, type PosClient } from '../activities/pos.js';
+import { registryFromConfig, type PopulationRegistry } from '../api/registry.js';
 import { bankTransactionPolicyFrom, type Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import type { BankTransactionPolicy } from '../workflows/definitions.js';
@@ -23,7 +24,7 @@ import { ensureReconciliationSchedule } from './schedule.js';
 export const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** The notice channels the configuration sets up: each one only when all of its settings are given. */
-export function noticeChannelsFrom(config: Config): NoticeChannelClients {
+function noticeChannelsFrom(config: Config): NoticeChannelClients {
   const timeoutMs = config.NOTICE_SEND_TIMEOUT_SECONDS * 1000;
   const { SMTP_URL, WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, SMS_API_URL, SMS_TOKEN } = config;
   return {
@@ -48,6 +49,7 @@ export const workerSettingsFrom = (config: Config) => ({
   settlements: { dir: config.settlementDir, maxBytes: config.SETTLEMENT_MAX_BYTES },
   reconciliationTime: config.RECONCILIATION_TIME,
   notices: noticeChannelsFrom(config),
+  registry: registryFromConfig(config),
 });
 
 export async function createPassportWorker(opts: {
@@ -69,6 +71,8 @@ export async function createPassportWorker(opts: {
   reconciliationTime: string;
   /** The notice channels (noticeChannelsFrom); with none configured, notices are recorded and not delivered. */
   notices?: NoticeChannelClients;
+  /** The population registry (Dukcapil) that the recheck of a pending check asks. */
+  registry?: PopulationRegistry;
   /** Tests: the workflow bundle built once for the run, instead of bundling workflows/ again. */
   workflowBundle?: { codePath: string };
 }): Promise<{ worker: Worker; connection: NativeConnection; schedule: 'created' | 'updated' }> {
@@ -81,6 +85,7 @@ export async function createPassportWorker(opts: {
   });
   const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays, settlements: opts.settlements,
     notices: opts.notices,
+    registry: opts.registry,
     ...(anyChannel(opts.notices) && { startDelivery: noticeDeliveryStarter(temporal, opts.taskQueue) }),
   });
   const worker = await Worker.create({

@@ -43,6 +43,8 @@ export const NOTICE_KINDS = [
   'REFUND_DECLINED',
   // Issue 15: a declared priority ground the officer did not confirm: moved to a regular seat, or asked to book one.
   'PRIORITY_NOT_CONFIRMED',
+  // The population registry (Dukcapil) did not confirm the identity on its recheck: rejected before payment.
+  'REGISTRY_MISMATCH',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
@@ -82,7 +84,12 @@ export interface NoticeDetailsByKind {
   REFUND_DECLINED: { amount: number; reason: string };
   /** Either the regular seat of the same session the applicant now has, or the deadline to book one. */
   PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: NoticeSession; bookingDeadline?: string };
+  /** The submitted fields the registry did not confirm (nik: no such resident); never the registry's own data. */
+  REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
 }
+/** What the population registry (Dukcapil) may not confirm: the NIK itself (not found), the name, the birth date. */
+export const REGISTRY_MISMATCH_FIELDS = ['nik', 'fullName', 'birthDate'] as const;
+export type RegistryMismatchField = (typeof REGISTRY_MISMATCH_FIELDS)[number];
 export type NoticeDetails<K extends NoticeKind = NoticeKind> = NoticeDetailsByKind[K];
 /** A notice as a workflow hands it to the activity that records it: a kind and that kind's details. */
 export type NoticeToRecord = { [K in NoticeKind]: { kind: K; details: NoticeDetailsByKind[K] } }[NoticeKind];
@@ -183,6 +190,8 @@ export interface ApplicationInput {
   service?: ServiceLevel;
   /** The applicant's ground for a priority seat, if any (derived or declared at submission). */
   priority?: PriorityGround;
+  /** PENDING: the population registry did not answer at submission; checked again while awaiting payment (absent: nothing to do). */
+  registryCheck?: 'PENDING';
 }
 
 /** Who moved an application: an officer id, or one of the system's own actors. */

@@ -3,7 +3,7 @@
 // or NIK): the sending activity reads the recipient itself.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { OFFICE_AUDIENCE_KINDS, PRIORITY_GROUNDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
+import { OFFICE_AUDIENCE_KINDS, PRIORITY_GROUNDS, REGISTRY_MISMATCH_FIELDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
 import type { MailAttachment } from '../mail.js';
 import { sessionWindow, type Language, type SessionHours } from './format.js';
 import { bookingInvitation } from './invitation.js';
@@ -163,6 +163,7 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
       const ground = read.oneOf('ground', PRIORITY_GROUNDS);
       return { ground, ...(read.present('movedTo') ? { movedTo: app.session('movedTo') } : bookingDeadline ? { bookingDeadline } : {}) };
     },
+    REGISTRY_MISMATCH: () => ({ fields: read.choices('fields', REGISTRY_MISMATCH_FIELDS) }),
   };
   return builders[kind]();
 }
@@ -201,6 +202,11 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
     },
     present: (key: string): boolean => details[key] !== undefined && details[key] !== null,
     oneOf: <C extends string>(key: string, choices: readonly C[]): C => (choices.includes(details[key] as C) ? (details[key] as C) : wrong(key, `must be one of ${choices.join(', ')}`)),
+    /** A non-empty list of `choices`. */
+    choices: <C extends string>(key: string, choices: readonly C[]): C[] => {
+      const value = details[key];
+      return Array.isArray(value) && value.length > 0 && value.every((v) => choices.includes(v as C)) ? (value as C[]) : wrong(key, `must be a list of ${choices.join(', ')}`);
+    },
     flag: (key: string): boolean => {
       const value = details[key];
       return typeof value === 'boolean' ? value : wrong(key, 'must be true or false');

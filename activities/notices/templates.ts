@@ -1,6 +1,6 @@
 // The text of every notice, in Bahasa Indonesia (the default) and English, built from a small typed context.
 // Pure: compose.ts reads the notice, application, office and documents, builds the context and renders.
-import { NOTICE_KINDS, OFFICE_NOTICE_KINDS, type ApplicationType, type NoticeKind, type OfficeNoticeKind, type PriorityGround } from '../../workflows/definitions.js';
+import { NOTICE_KINDS, OFFICE_NOTICE_KINDS, type ApplicationType, type RegistryMismatchField, type NoticeKind, type OfficeNoticeKind, type PriorityGround } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime, formatRupiah, formatTime, type Language } from './format.js';
 
 /** Every notice about an application this module can write. */
@@ -56,6 +56,7 @@ export interface NoticeFields {
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
   PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: SessionTimes; bookingDeadline?: Date };
+  REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
 }
 export type NoticeContext<K extends AnyNoticeKind> = BaseContext & NoticeFields[K];
 
@@ -284,6 +285,26 @@ export const TEMPLATES: Catalogue = {
           : `No regular seat is left in that session: book a new session (a regular seat) before ${c.bookingDeadline ? en.when(c.bookingDeadline) : 'the booking deadline'}. Your one change of session is still available.`),
     ],
   })),
+  REGISTRY_MISMATCH: t((c) => {
+    const named = (lang: 'id' | 'en') => c.fields.map((f) => REGISTRY_FIELD_NAMES[f][lang]).join(lang === 'id' ? ' dan ' : ' and ');
+    return {
+      id: [
+        `Permohonan ditolak: data kependudukan tidak sesuai (${c.trackingCode})`,
+        `Dukcapil (data kependudukan) tidak membenarkan ${named('id')} yang Anda isi, sehingga permohonan ditolak sebelum pembayaran. Jangan membayar kode billing ini; pembayaran yang tetap masuk dikembalikan secara otomatis.\nPeriksa NIK, nama lengkap dan tanggal lahir sesuai KTP-el Anda (atau perbaiki data Anda di Dukcapil), lalu ajukan permohonan baru.`,
+      ],
+      en: [
+        `Application rejected: identity not confirmed by the population registry (${c.trackingCode})`,
+        `The population registry (Dukcapil) does not confirm the ${named('en')} you gave, so the application is rejected before payment. Do not pay its billing code; a payment that still comes is refunded automatically.\nCheck your NIK, full name and birth date against your KTP-el (or have your record corrected at Dukcapil), then apply again.`,
+      ],
+    };
+  }),
+};
+
+/** The submitted fields the registry may not confirm, as the applicant knows them from the form. */
+const REGISTRY_FIELD_NAMES: Record<RegistryMismatchField, { id: string; en: string }> = {
+  nik: { id: 'NIK', en: 'NIK' },
+  fullName: { id: 'nama lengkap', en: 'full name' },
+  birthDate: { id: 'tanggal lahir', en: 'birth date' },
 };
 
 /** Office notices: to the office's staff, about its office; no applicant's application opens them. */

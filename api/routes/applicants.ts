@@ -43,9 +43,11 @@ import {
   paymentInquirySchema,
   submissionSchema,
   submittedSchema,
+  problemSchema,
   submittedStartingSchema,
 } from '../schemas.js';
-import { SubmissionRefused, submitApplication, UnknownReference } from '../submission.js';
+import { registryFromConfig } from '../registry.js';
+import { RegistryRefused, SubmissionRefused, submitApplication, UnknownReference } from '../submission.js';
 
 type OwnApplication = Pick<Application, 'id' | 'office_code' | 'stage'>;
 type ApplicantEnv = { Variables: { claims: ApplicantClaims; application: OwnApplication } };
@@ -65,6 +67,10 @@ const submit = createRoute({
       submittedStartingSchema,
     ),
     ...problems(400, 401, 403, 409),
+    422: {
+      description: 'The population registry (Dukcapil) does not confirm the identity: `errors` names each field it disagrees with (`nik`: no such resident); nothing is stored',
+      content: { 'application/problem+json': { schema: problemSchema } },
+    },
   },
 });
 
@@ -169,6 +175,15 @@ async function seatKindsOf(db: Kysely<DB>, id: string): Promise<SeatKind[]> {
   return seatKindsFor({ service: row.service, priority: row.priority_status === 'NOT_CONFIRMED' ? undefined : (row.priority_ground ?? undefined) });
 }
 
+/** The registry's refusal as the applicant reads it: the fields to check against their KTP, never the registry's own data. */
+function registryProblem(refused: RegistryRefused): HttpProblem {
+  const errors = refused.fields.map((field) => ({
+    field,
+    reason: field === 'nik' ? 'is not found in the population registry (Dukcapil)' : 'does not match the population registry (Dukcapil) record for this NIK',
+  }));
+  return new HttpProblem('registry-mismatch', `${refused.message}: check the ${refused.fields.join(' and ')} against the identity card (KTP) and submit again; nothing was stored`, errors);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const applicantRoutes = (deps: ApiDeps) => {
@@ -220,6 +235,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
     }
   };
 
+  const registry = registryFromConfig(deps.config);
   const router = newRouter<ApplicantEnv>();
   router.use('/applications/*', requireRole(deps.config.JWT_SECRET, 'applicant'), own);
   router.use('/applications/:applicationId/payment-inquiry', async (_c, next) => {
@@ -243,13 +259,14 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(submit, async (c) => {
       try {
         const account = { id: c.get('claims').sub, maxPeople: deps.config.MAX_PEOPLE_PER_ACCOUNT };
-        const { workflowStarted, ...submitted } = await submitApplication(deps, c.req.valid('json'), account);
+        const { workflowStarted, ...submitted } = await submitApplication({ ...deps, registry }, c.req.valid('json'), account);
         if (workflowStarted) return c.json(submitted, 201);
         c.header('location', `/applications/${submitted.applicationId}`);
         return c.json({ ...submitted, status: 'starting' as const, detail: STARTS_SHORTLY }, 202);
       } catch (error) {
         if (error instanceof UnknownReference) throw new HttpProblem('validation', error.message, [{ field: error.field, reason: error.message }]);
         if (error instanceof SubmissionRefused) throw new HttpProblem(error.reason, error.message);
+        if (error instanceof RegistryRefused) throw registryProblem(error);
         throw error;
       }
     })

@@ -53,6 +53,8 @@ const FIELDS = {
   service: column('service'),
   // Personal too (a disability, a pregnancy): the ground for a priority seat and where its review stands.
   priority: field(['priority_ground', 'priority_status'], (a) => (a.priority_ground && a.priority_status ? { ground: a.priority_ground, status: a.priority_status } : null)),
+  // The civil-registry (Dukcapil) check: null when none was made.
+  registryCheck: column('registry_check'),
 };
 
 type Fields = typeof FIELDS;
@@ -80,7 +82,7 @@ export const SUMMARY = pick(
   'billingCode', 'amount', 'paymentDeadline', 'appointment', 'deliveryMethod', 'slaDeadline', 'slaBreached', 'posTrackingNumber', 'createdAt',
 );
 /** Everything, personal data included: for the applicant and the application's office. */
-export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport', 'service', 'priority');
+export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email', 'phone', 'deliveryAddress', 'oldPassportNumber', 'incidentReport', 'registryCheck', 'service', 'priority');
 /** Anyone with the tracking code: nothing personal, no ids. */
 export const TRACKING = pick('trackingCode', 'stage', 'stageEnteredAt', 'nextDeadline', 'officeCode', 'appointment', 'slaBreached', 'deliveryMethod', 'posTrackingNumber');
 /** An office's queue of the day: the applicant's name to call, no other personal data. */

@@ -169,6 +169,15 @@ describe('docker-compose.yml', () => {
     expect(unset.MAIL_FROM).toBe(loadConfig({}).MAIL_FROM);
   });
 
+  it('gives the API and the worker the population registry named in .env, its token never in the file', () => {
+    const registry = { ...operatorEnv, DUKCAPIL_API_URL: 'https://dukcapil.registry.example/api', DUKCAPIL_API_TOKEN: 'dukcapil-token-from-env' };
+    for (const name of ['api', 'worker']) {
+      expect(String(services[name]!.environment!.DUKCAPIL_API_TOKEN), name).toBe('${DUKCAPIL_API_TOKEN:-}');
+      expect(loadConfig(environmentOf(name, registry)), name).toMatchObject({ DUKCAPIL_API_URL: registry.DUKCAPIL_API_URL, DUKCAPIL_API_TOKEN: 'dukcapil-token-from-env' });
+    }
+    expect(envExample).toMatchObject({ DUKCAPIL_API_URL: '', DUKCAPIL_API_TOKEN: '' });
+  });
+
   it('catches every email of a staging rehearsal in the mailcatcher (a profile), its inbox on this host only', () => {
     const catcher = services.mailcatcher!;
     expect(catcher.image).toMatch(/^maildev\/maildev:\d+\.\d+\.\d+$/);

@@ -17,6 +17,7 @@ import { eventually } from '../support/service.js';
 import { defaultPolicy, quietRuntime, sampleSubmission } from '../support/workflows.js';
 import { paymentCallback } from '../support/bank.js';
 import { startMailCatcher, type MailCatcher } from '../support/maildev.js';
+import { startFakeDukcapil, type FakeDukcapil } from '../../scripts/fake-dukcapil.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const secrets = { JWT_SECRET: 'processes-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'processes-test-bank', POS_CALLBACK_SECRET: 'processes-test-pos' };
@@ -75,6 +76,7 @@ const db = createDb(inject('databaseUrl'), { max: 4 });
 const taskQueue = `processes-${randomUUID()}`;
 let processEnv: Record<string, string>;
 let catcher: MailCatcher;
+let dukcapil: FakeDukcapil;
 let api: Proc;
 let worker: Proc;
 let apiUrl: string;
@@ -87,6 +89,7 @@ beforeAll(async () => {
   });
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   catcher = await startMailCatcher();
+  dukcapil = await startFakeDukcapil(); // required in production by the API: the population registry (a fake here)
   processEnv = {
     NODE_ENV: 'production',
     TEMPORAL_UI_URL: 'http://passport-ops.example.go.id:8080',
@@ -96,6 +99,7 @@ beforeAll(async () => {
     SMTP_URL: catcher.smtpUrl, // required in production: notices go to a real SMTP server (a local catcher here)
     LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_SECONDS: '60',
+    ...dukcapil.settings,
     ...secrets,
   };
   apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -109,6 +113,7 @@ afterAll(async () => {
   for (const p of [api, worker]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
   await db.destroy();
   await catcher?.stop();
+  await dukcapil?.stop();
   await env?.teardown();
 });
 

@@ -54,6 +54,7 @@ const production = (script: 'api' | 'worker', databaseUrl: string) =>
     BANK_CALLBACK_SECRET: 'setup-test-bank-secret',
     POS_CALLBACK_SECRET: 'setup-test-pos-secret',
     SMTP_URL: 'smtp://127.0.0.1:1', // never reached either
+    DUKCAPIL_API_URL: 'http://127.0.0.1:1', // nor this
     PORT: '0',
   });
 
@@ -116,6 +117,12 @@ describe('the production API and worker', () => {
     const { code, output } = await runScript('scripts/api.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1', JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'setup-test-bank-secret', POS_CALLBACK_SECRET: 'setup-test-pos-secret' });
     expect(code).toBe(1);
     expect(output).toContain('TEMPORAL_UI_URL: required in production');
+  });
+
+  it('refuses to start in production without the population registry: no identity would be checked', async () => {
+    const { code, output } = await runScript('scripts/api.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_UI_URL: 'http://passport-ops.example.go.id:8080', JWT_SECRET: 'setup-test-jwt-secret-0123456789abcdef', BANK_CALLBACK_SECRET: 'setup-test-bank-secret', POS_CALLBACK_SECRET: 'setup-test-pos-secret' });
+    expect(code).toBe(1);
+    expect(output).toContain('DUKCAPIL_API_URL: required in production for the API');
   });
 
   it('the worker refuses to start in production without SMTP_URL: no applicant would be told anything', async () => {

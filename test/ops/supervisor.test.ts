@@ -13,7 +13,7 @@ import { freePort } from '../support/ports.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runCommand = promisify(execFile);
-const SHUTDOWN_ORDER = ['API', 'Temporal client', 'worker', 'WhatsApp/SMS sink', 'mail catcher', 'Temporal dev server', 'database pool', 'PostgreSQL'];
+const SHUTDOWN_ORDER = ['API', 'Temporal client', 'worker', 'population registry fake', 'WhatsApp/SMS sink', 'mail catcher', 'Temporal dev server', 'database pool', 'PostgreSQL'];
 
 interface Run {
   child: ChildProcess;
@@ -132,6 +132,7 @@ beforeAll(async () => {
     MAILDEV_SMTP_PORT: String(await freePort()),
     MAILDEV_WEB_PORT: String(await freePort()),
     MESSAGE_SINK_PORT: String(await freePort()),
+    DUKCAPIL_FAKE_PORT: String(await freePort()),
     SHUTDOWN_GRACE_SECONDS: '5',
   };
 });
@@ -160,7 +161,7 @@ describe('npm start', { timeout: 150_000 }, () => {
 
     run.child.kill('SIGKILL');
     expect(await nothingLeft(dataDir)).toEqual([]);
-    for (const port of [env.EMBEDDED_PG_PORT, env.TEMPORAL_DEV_PORT, env.TEMPORAL_UI_PORT, env.PORT, env.MAILDEV_SMTP_PORT, env.MAILDEV_WEB_PORT, env.MESSAGE_SINK_PORT]) expect(await listening(Number(port)), `port ${port}`).toBe(false);
+    for (const port of [env.EMBEDDED_PG_PORT, env.TEMPORAL_DEV_PORT, env.TEMPORAL_UI_PORT, env.PORT, env.MAILDEV_SMTP_PORT, env.MAILDEV_WEB_PORT, env.MESSAGE_SINK_PORT, env.DUKCAPIL_FAKE_PORT]) expect(await listening(Number(port)), `port ${port}`).toBe(false);
   });
 
   it('starts again over a stale postmaster.pid, refuses a second start on the same data and port, and stops in order on a Ctrl-C', async () => {
@@ -207,6 +208,7 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(output).toContain(`WhatsApp and SMS (local sink, nothing leaves this machine): read them at ${sink}`);
     expect((await fetch(`${inbox}/api/email`)).status).toBe(200);
     expect(await (await fetch(`${sink}/api/messages`)).json()).toEqual([]);
+    expect(output).toContain(`Population registry (Dukcapil, a local fake: any NIK exists with the birth date its digits carry; residents and absent NIKs from ${join(dataDir, 'dukcapil.json')}) on http://127.0.0.1:${env.DUKCAPIL_FAKE_PORT}`);
     run.child.kill('SIGTERM');
     await run.exited;
     expect(await nothingLeft(dataDir)).toEqual([]);

@@ -10,6 +10,7 @@ import { httpPos } from '../../activities/pos.js';
 import type { NoticeChannelClients } from '../../activities/notices/send.js';
 import { noticeDeliveryStarter } from '../../activities/notices/start.js';
 import { createApp } from '../../api/app.js';
+import { registryFromConfig } from '../../api/registry.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
 import { runWorkflowStarter } from '../../api/workflow-starts.js';
@@ -21,6 +22,7 @@ import { SEARCH_ATTRIBUTES, workflowIdFor, type Policy } from '../../workflows/d
 import { signedCallback, startFakeBank } from './fake-bank.js';
 import { startFakePos } from './fake-pos.js';
 import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js';
+import { startFakeDukcapil } from '../../scripts/fake-dukcapil.js';
 
 /**
  * Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`).
@@ -48,7 +50,9 @@ export async function startService(options: { databaseUrl?: string; notices?: No
   const callbackSecret = loadConfig(TEST_CONFIG).BANK_CALLBACK_SECRET;
   // The bank answers inquiries, takes refund transfers and confirms them by its signed callback to this service's API.
   const bank = await startFakeBank({ confirm: signedCallback(() => apiUrl, callbackSecret) });
-  const config = loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token });
+  // The population registry, faked over HTTP: any NIK exists with the birth date its digits carry (scripts/fake-dukcapil.ts).
+  const dukcapil = await startFakeDukcapil();
+  const config = loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token, ...dukcapil.settings });
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { max: 30 });
   const pos = await startFakePos();
   const taskQueue = `api-${randomUUID()}`;
@@ -59,6 +63,7 @@ export async function startService(options: { databaseUrl?: string; notices?: No
     bank: httpBank(bank.url, bank.token),
     bankTransactions: bankTransactionPolicyFrom(config),
     bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+    registry: registryFromConfig(config),
     ...(options.notices && { notices: options.notices, startDelivery: noticeDeliveryStarter(env.client, taskQueue) }),
   });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
@@ -108,6 +113,7 @@ export async function startService(options: { databaseUrl?: string; notices?: No
     db,
     config,
     bank,
+    dukcapil,
     taskQueue,
     url: api.url,
     call,
@@ -125,7 +131,7 @@ export async function startService(options: { databaseUrl?: string; notices?: No
     dayEndsSoon: (applicationId: string, ms: number) => void dayEndsAfter.set(applicationId, ms),
     /** The same service behind another listener with other settings (e.g. a tight tracking rate limit). */
     async listenWith(overrides: Record<string, string>) {
-      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token, ...overrides }) }), 0, '127.0.0.1');
+      const other = await listen(createApp({ ...deps, config: loadConfig({ ...TEST_CONFIG, BANK_API_URL: bank.url, BANK_API_TOKEN: bank.token, ...dukcapil.settings, ...overrides }) }), 0, '127.0.0.1');
       extra.push(other);
       return { url: other.url, call: caller(other.url) };
     },
@@ -163,6 +169,7 @@ export async function startService(options: { databaseUrl?: string; notices?: No
       await running;
       await pos.stop();
       await bank.stop();
+      await dukcapil.stop();
       await db.destroy();
       await env.teardown();
     },

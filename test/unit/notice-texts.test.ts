@@ -46,6 +46,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUNDED: { amount: 650_000 },
   REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
   PRIORITY_NOT_CONFIRMED: { ground: 'PREGNANCY', movedTo: session },
+  REGISTRY_MISMATCH: { fields: ['fullName', 'birthDate'] },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 
@@ -159,6 +160,16 @@ describe('why an application ended', () => {
     expect(unpaid).toContain('No payment for billing code');
     expect(unpaid).toContain('refunded automatically');
     expect(unpaid).not.toMatch(/nothing was charged/i);
+  });
+
+  it('names the data the registry did not confirm and what to do, in both languages', () => {
+    const id = renderNotice('REGISTRY_MISMATCH', contextOf('REGISTRY_MISMATCH'), 'id');
+    expect(id.body).toContain('nama lengkap dan tanggal lahir');
+    expect(id.body).toContain('ajukan permohonan baru');
+    const en = renderNotice('REGISTRY_MISMATCH', { ...contextOf('REGISTRY_MISMATCH'), fields: ['nik'] }, 'en');
+    expect(en.body).toContain('does not confirm the NIK you gave');
+    expect(en.body).toContain('apply again');
+    expect(en.short).toContain(base.trackingCode);
   });
 
   it('says a passport not collected is cancelled under the regulation in the notice’s language, without the system’s English reason', () => {

@@ -1,6 +1,6 @@
 // AWAITING_PAYMENT: the bank's payment, within the billing code's validity. Every money decision about this
 // application is taken here: the bankTransaction workflow asks (applyPayment) and refunds what is refused.
-import { condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { ACTORS, BANK_CLOCK_TOLERANCE_MS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
@@ -11,11 +11,19 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   // The deadline the applicant was shown, not one counted from whenever a worker first runs this workflow.
   const deadline = lc.input.paymentDeadline ?? later(lc.policy.paymentWindowMs);
   await lc.enterStage('AWAITING_PAYMENT', { actor: ACTORS.applicant, deadline, notice: { kind: 'SUBMITTED', details: {} } });
-  const settled = () => lc.payment !== undefined || lc.cancelled;
+  // Only an application whose registry check is pending (none before issue 15) asks the registry again.
+  const recheck = lc.input.registryCheck === 'PENDING' ? recheckRegistry(lc, deadline) : undefined;
+  const settled = () => lc.payment !== undefined || lc.cancelled || lc.registryRefused !== undefined;
   // Workflows started before the inquiry (no such policy, or no patch marker in their history) wait as they did.
   if (lc.policy.paymentInquiryBeforeMs !== undefined && patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
   else await condition(settled, until(deadline));
+  recheck?.cancel();
   if (lc.cancelled) return () => withdrawn(lc);
+  if (lc.registryRefused) {
+    const fields = lc.registryRefused;
+    const reason = `the population registry (Dukcapil) does not confirm the identity (${fields.includes('nik') ? 'no resident with this NIK' : `${fields.join(' and ')} ${fields.length > 1 ? 'differ' : 'differs'}`})`;
+    return { stage: 'REJECTED', actor: ACTORS.system, reason, notice: { kind: 'REGISTRY_MISMATCH', details: { fields } } };
+  }
   if (!lc.payment) {
     return { stage: 'EXPIRED', actor: ACTORS.system, reason: 'billing code expired before a payment reached us; a payment made for it is refunded', notice: { kind: 'EXPIRED', details: { cause: 'UNPAID' } } };
   }
@@ -27,6 +35,34 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
     return () => awaitingBooking(lc, { actor: ACTORS.bank });
   }
   return () => awaitingBooking(lc, { actor: ACTORS.bank, notice: (bookingDeadline) => ({ kind: 'PAYMENT_CONFIRMED', details: { bookingDeadline } }) });
+}
+
+/** How long before the payment deadline the registry recheck gives up (at most; a quarter of a short window). */
+const RECHECK_MARGIN_MS = 15 * 60_000;
+
+/**
+ * The registry check made again while the payment is awaited: retried with backoff until shortly before the deadline,
+ * in a scope of its own, so a payment that comes meanwhile never waits for it (the caller cancels it once the stage is
+ * decided). MATCH is recorded by the activity; a mismatch or an unknown NIK before any payment ends the wait.
+ */
+function recheckRegistry(lc: Lifecycle, deadline: string): CancellationScope | undefined {
+  const giveUpAt = Date.parse(deadline) - Math.min(RECHECK_MARGIN_MS, lc.policy.paymentWindowMs / 4);
+  if (giveUpAt <= Date.now()) return undefined;
+  const registry = proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: giveUpAt - Date.now(),
+    retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
+  const scope = new CancellationScope();
+  scope
+    .run(async () => {
+      const verdict = await registry.recheckRegistry({ applicationId: lc.applicationId });
+      if (verdict.status !== 'MATCH' && !lc.payment && !lc.cancelled) lc.registryRefused = verdict.status === 'NOT_FOUND' ? ['nik'] : verdict.fields;
+    })
+    .catch((error: unknown) => {
+      if (!isCancellation(error)) log.warn('the population registry gave no answer before the payment deadline; the check stays pending', { error: String(error) });
+    });
+  return scope;
 }
 
 /** Asks the bank once the payment window is about to close; the activity's retries are few, the window runs on. */
@@ -51,12 +87,15 @@ async function waitAskingTheBank(lc: Lifecycle, deadline: string, settled: () =>
   if (await activities.paymentPending({ billingCode, amount, deadline })) await condition(settled, Math.max(1, paymentInquiryGraceMs));
 }
 
+const REGISTRY_REFUSAL = 'the application is rejected: the population registry (Dukcapil) does not confirm the identity';
+
 /** Why a bank payment cannot be applied, or undefined when it is the payment this application waits for. */
 function refusal(lc: Lifecycle, notice: PaymentNotice): string | undefined {
   const { input, payment, state } = lc;
   if (payment || state.stage !== 'AWAITING_PAYMENT' || lc.cancelled) {
     return `not awaiting payment (the application is ${lc.cancelled ? 'being cancelled' : payment ? 'already paid' : state.stage})`;
   }
+  if (lc.registryRefused) return REGISTRY_REFUSAL;
   if (notice.billingCode !== input.billingCode || notice.amount !== input.amount) return 'the billing code or amount differs from the billing';
   if (input.paymentDeadline && Date.parse(notice.paidAt) > Date.parse(input.paymentDeadline)) {
     return `paid at ${notice.paidAt}, after the billing code expired at ${input.paymentDeadline}`;
@@ -69,6 +108,7 @@ function transactionRefusal(lc: Lifecycle, tx: BankTransaction): string | undefi
   const { input, payment, state } = lc;
   if (payment) return `the billing code is already paid by ${payment.bank ?? 'the bank'} transaction ${payment.transactionId}`;
   if (lc.cancelled || state.stage !== 'AWAITING_PAYMENT') return `the application is ${lc.cancelled ? 'being cancelled' : state.stage}`;
+  if (lc.registryRefused) return REGISTRY_REFUSAL;
   if (tx.billingCode !== input.billingCode) return `the billing code differs (${input.billingCode})`;
   if (tx.amount !== input.amount) return `the amount differs from the billing (${input.amount} rupiah)`;
   if (input.paymentDeadline) {

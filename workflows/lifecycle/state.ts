@@ -18,6 +18,7 @@ import {
   type PaymentNotice,
   type PosDeliveryEvent,
   type PrintingRecord,
+  type RegistryMismatchField,
   type Stage,
 } from '../definitions.js';
 
@@ -112,6 +113,8 @@ export class Lifecycle {
   appointmentMove?: AppointmentMove;
   /** Set together with clearing `state.appointment`: AWAITING_INTERVIEW goes back to AWAITING_BOOKING. Read once. */
   rebooking?: Rebooking;
+  /** Set by the registry's recheck before any payment: the fields it did not confirm; no payment is applied after it. */
+  registryRefused?: RegistryMismatchField[];
   /** Changes of the delivery method so far: each write's order in the read model. */
   private deliveryChanges = 0;
   /** Changes recorded so far (the audit log's seq), and the latest one the read model shows. */
