@@ -3,11 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 import { beyondWindow, bookingWindow } from '../db/calendar.js';
-import { loadHolidays } from '../db/queries/holidays.js';
 import { getOffice } from '../db/queries/offices.js';
-import { sessionCapacity } from '../db/queries/sessions.js';
+import { serviceDay } from '../db/queries/service-days.js';
 import type { DB } from '../db/schema.js';
-import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from '../workflows/calendar.js';
+import { addDays, endOfLocalDay, isCalendarDate, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -44,12 +43,14 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     // The authority on the horizon and the loaded calendar: no path around the API's own check books past them.
     const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
     if (beyond) throw invalidDate(beyond);
-    if (!isWorkingDay(req.date, await loadHolidays(db))) throw invalidDate(`${req.date} is not a working day at ${office.code}`);
+    // Service days: working days, the office's weekend days and declared OPEN days, never a declared CLOSED day.
+    const seats = await serviceDay(db, office, req.date);
+    if (!seats) throw invalidDate(`${req.date} is not a working day at ${office.code}`);
 
     await db.transaction().execute(async (tx) => {
       await tx
         .insertInto('appointment_slots')
-        .values({ office_code: office.code, date: req.date, session: req.session, capacity: sessionCapacity(office.regular_quota, req.session) })
+        .values({ office_code: office.code, date: req.date, session: req.session, capacity: seats[req.session].REGULAR })
         .onConflict((oc) => oc.columns(['office_code', 'date', 'session']).doNothing())
         .execute();
       const taken = await tx

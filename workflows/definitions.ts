@@ -41,6 +41,8 @@ export const NOTICE_KINDS = [
   'REFUND_SENT',
   'REFUNDED',
   'REFUND_DECLINED',
+  // The office closed on the applicant's day (workflows/office-closure.ts): moved to another session, or asked to book again.
+  'SESSION_MOVED_BY_CLOSURE',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
@@ -78,6 +80,8 @@ export interface NoticeDetailsByKind {
   REFUND_SENT: { amount: number };
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
+  /** `from`: the closed day's session; `appointment`: the session moved to, or `bookingDeadline` when none was free. */
+  SESSION_MOVED_BY_CLOSURE: { from: NoticeSession; reason: string; appointment?: NoticeSession; bookingDeadline?: string };
 }
 export type NoticeDetails<K extends NoticeKind = NoticeKind> = NoticeDetailsByKind[K];
 /** A notice as a workflow hands it to the activity that records it: a kind and that kind's details. */

@@ -69,7 +69,7 @@ async function composeApplicationNotice(db: Kysely<DB>, noticeId: string): Promi
   const language: Language = audience === 'office' ? 'id' : app.language;
   const text = renderNotice(notice.kind, { ...base, ...fields } as never, language);
   const attachments: MailAttachment[] = [];
-  if ('session' in fields) {
+  if ('session' in fields && fields.session) {
     attachments.push({ filename: language === 'id' ? 'jadwal-wawancara.ics' : 'interview.ics', content: bookingInvitation({ ...base, session: fields.session }, language, Number(noticeId)), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
   }
   const qr: MailAttachment = { filename: `${app.tracking_code}.png`, content: await trackingQrPng(app.tracking_code), contentType: 'image/png', cid: `qr-${noticeId}@passport-service` };
@@ -158,6 +158,11 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     REFUND_SENT: () => ({ amount: read.amount('amount') }),
     REFUNDED: () => ({ amount: read.amount('amount') }),
     REFUND_DECLINED: () => ({ amount: read.amount('amount'), reason: read.text('reason') }),
+    SESSION_MOVED_BY_CLOSURE: () => {
+      const bookingDeadline = read.optionalInstant('bookingDeadline');
+      const moved = read.optionalSession('appointment');
+      return { from: app.session('from'), reason: read.text('reason'), ...(moved && { session: app.session('appointment') }), ...(bookingDeadline && { bookingDeadline }) };
+    },
   };
   return builders[kind]();
 }
@@ -179,6 +184,13 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
     const value = details[key];
     return typeof value === 'string' && value.trim() ? value : wrong(key, 'must be a text');
   };
+  const session = (key: string): NoticeSession => {
+    const value = details[key] as Partial<NoticeSession> | undefined;
+    if (typeof value?.date !== 'string' || !LOCAL_DATE.test(value.date) || !SESSIONS.includes(value.session as never)) {
+      return wrong(key, 'must be { date: YYYY-MM-DD, session: MORNING|AFTERNOON }');
+    }
+    return value as NoticeSession;
+  };
   return {
     instant,
     optionalInstant: (key: string): Date | undefined => (details[key] === undefined || details[key] === null ? undefined : instant(key)),
@@ -198,12 +210,7 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
       const value = details[key];
       return typeof value === 'boolean' ? value : wrong(key, 'must be true or false');
     },
-    session: (key: string): NoticeSession => {
-      const value = details[key] as Partial<NoticeSession> | undefined;
-      if (typeof value?.date !== 'string' || !LOCAL_DATE.test(value.date) || !SESSIONS.includes(value.session as never)) {
-        return wrong(key, 'must be { date: YYYY-MM-DD, session: MORNING|AFTERNOON }');
-      }
-      return value as NoticeSession;
-    },
+    session,
+    optionalSession: (key: string): NoticeSession | undefined => (details[key] === undefined || details[key] === null ? undefined : session(key)),
   };
 }

@@ -1,12 +1,12 @@
 // Appointment sessions: how many seats each has and how many are left, per office, day and session. The
 // booking activity takes and gives back seats (activities/booking.ts); the API shows what is left.
 import type { Kysely } from 'kysely';
-import { addDays, datesBetween, isWorkingDay } from '../../workflows/calendar.js';
+import { addDays } from '../../workflows/calendar.js';
 import { SEAT_KINDS, SESSIONS, type SeatKind, type Session, type SessionQuotas } from '../../workflows/definitions.js';
 import { bookingWindow } from '../calendar.js';
-import type { DB, Office } from '../schema.js';
-import { loadHolidays } from './holidays.js';
+import type { DB } from '../schema.js';
 import { getOffice } from './offices.js';
+import { serviceDays, type ServiceDayOffice } from './service-days.js';
 
 /**
  * A day's regular quota is split between the morning and the afternoon session. A session's row is created
@@ -28,37 +28,33 @@ export interface SessionSeats {
   seatsLeft: number;
 }
 
-/** Every session of the working days from `from` to `last` (both included): at most a bounded run of dates. */
+/** Every session of the office's service days from `from` to `last` (both included): at most a bounded run of dates. */
 export async function seatsBetween(
   db: Kysely<DB>,
-  office: Pick<Office, 'code' | 'regular_quota'>,
+  office: ServiceDayOffice,
   from: string,
   last: string,
 ): Promise<{ date: string; sessions: SessionSeats[] }[]> {
   if (from > last) return [];
   const until = addDays(last, 1);
-  const holidays = await loadHolidays(db);
+  const days = await serviceDays(db, office, from, last);
   const rows = await db
     .selectFrom('appointment_slots')
     .select(['date', 'session', 'capacity', 'booked'])
     .where('office_code', '=', office.code)
+    .where('kind', '=', 'REGULAR')
     .where('date', '>=', from)
     .where('date', '<', until)
     .execute();
   const taken = new Map(rows.map((r) => [`${r.date}/${r.session}`, r]));
-  const result: { date: string; sessions: SessionSeats[] }[] = [];
-  for (const date of datesBetween(from, until)) {
-    if (!isWorkingDay(date, holidays)) continue;
-    result.push({
-      date,
-      sessions: SESSIONS.map((session) => {
-        const row = taken.get(`${date}/${session}`);
-        const capacity = row?.capacity ?? sessionCapacity(office.regular_quota, session);
-        return { date, session, capacity, seatsLeft: Math.max(0, capacity - (row?.booked ?? 0)) };
-      }),
-    });
-  }
-  return result;
+  return [...days].map(([date, quotas]) => ({
+    date,
+    sessions: SESSIONS.map((session) => {
+      const row = taken.get(`${date}/${session}`);
+      const capacity = row?.capacity ?? quotas[session].REGULAR;
+      return { date, session, capacity, seatsLeft: Math.max(0, capacity - (row?.booked ?? 0)) };
+    }),
+  }));
 }
 
 /** Up to `limit` sessions with seats left, from `date` on (the full one excluded), inside the booking window. */

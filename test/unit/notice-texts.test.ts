@@ -45,6 +45,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUND_SENT: { amount: 650_000 },
   REFUNDED: { amount: 650_000 },
   REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
+  SESSION_MOVED_BY_CLOSURE: { from: session, reason: 'the building lost power', session: sessionWindow('2026-12-09', 'AFTERNOON', 'Asia/Jayapura', hours) },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 

@@ -116,14 +116,14 @@ function noShow(lc: Lifecycle, recorded: InterviewRecord | undefined, missedAppo
 }
 
 /** Takes a seat for the request (a new key per attempt); the caller says what happens to the previous one. */
-async function takeSeat(lc: Lifecycle, request: BookingRequest): Promise<Appointment> {
+export async function takeSeat(lc: Lifecycle, request: BookingRequest): Promise<Appointment> {
   lc.bookingAttempts += 1;
   const { applicationId, officeCode } = lc.input;
   return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso() });
 }
 
 /** One seat change at a time: a second booking, a change or a cancellation waits for it to end. */
-async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
+export async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
   lc.seatChangeInProgress = true;
   try {
     return await change();
