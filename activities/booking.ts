@@ -51,7 +51,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
       await tx
         .insertInto('appointment_slots')
         .values({ office_code: office.code, date: req.date, session: req.session, capacity: seats[req.session].REGULAR })
-        .onConflict((oc) => oc.columns(['office_code', 'date', 'session']).doNothing())
+        .onConflict((oc) => oc.columns(['office_code', 'date', 'session', 'kind']).doNothing())
         .execute();
       const taken = await tx
         .updateTable('appointment_slots')
@@ -59,6 +59,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('office_code', '=', office.code)
         .where('date', '=', req.date)
         .where('session', '=', req.session)
+        .where('kind', '=', 'REGULAR')
         .where(sql<boolean>`booked < capacity`)
         .executeTakeFirst();
       if (taken.numUpdatedRows === 0n) {
@@ -81,7 +82,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('application_id', '=', req.applicationId)
         .where('attempt', '=', req.attempt)
         .where('released_at', 'is', null)
-        .returning(['office_code', 'date', 'session'])
+        .returning(['office_code', 'date', 'session', 'kind'])
         .executeTakeFirst();
       if (!released) return;
       await tx
@@ -90,6 +91,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('office_code', '=', released.office_code)
         .where('date', '=', released.date)
         .where('session', '=', released.session as Session)
+        .where('kind', '=', released.kind)
         .execute();
     });
   },
