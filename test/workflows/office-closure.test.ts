@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { composeNotice } from '../../activities/notices/compose.js';
 import { createOfficeClosureActivities } from '../../activities/office-closure.js';
 import { loadHolidays } from '../../db/queries/holidays.js';
 import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
@@ -102,6 +103,12 @@ describe('an office closed for a day', () => {
             outcomes.push('to booking');
           }
           expect((await auditStages(t.db, app.applicationId)).filter((s) => s === 'AWAITING_INTERVIEW')).toHaveLength(state.appointment ? 2 : 1);
+          // What the applicant reads: the reason, and the new session with its invitation or the deadline to book again.
+          const { id } = await t.db.selectFrom('notifications').select('id').where('application_id', '=', app.applicationId).where('kind', '=', 'SESSION_MOVED_BY_CLOSURE').executeTakeFirstOrThrow();
+          const composed = await composeNotice(t.db, { source: 'application', noticeId: String(id) });
+          expect(composed?.text).toContain('Alasan: banjir');
+          expect(composed?.text).toContain(state.appointment ? 'Jadwal baru Anda:' : 'Silakan pilih jadwal baru sebelum');
+          expect(composed?.attachments.some((a) => a.filename.endsWith('.ics'))).toBe(!!state.appointment);
         }
         expect(outcomes.sort()).toEqual([`${next} MORNING`, `${later} AFTERNOON`, 'to booking'].sort());
         // The closed day's seats are back; each seat taken once.
