@@ -2,7 +2,7 @@
 // SIGTERM (docker stop, a scale-down) stops polling, lets in-flight activities finish within
 // SHUTDOWN_GRACE_SECONDS, then exits 0; anything cut off is retried by Temporal on another worker.
 // Like the API, it refuses to start on a database the setup step (scripts/setup-database.ts) has not prepared.
-import { createPassportWorker, noticeChannelsFrom, workerSettingsFrom } from '../worker/index.js';
+import { createPassportWorker, workerSettingsFrom } from '../worker/index.js';
 import { installRuntime } from '../worker/runtime.js';
 import { loadConfig } from '../config.js';
 import { createLogger, sdkLevel } from '../logger.js';
@@ -21,14 +21,15 @@ if (config.NODE_ENV === 'production' && !config.SMTP_URL) {
 // This process orders its own shutdown (below), so the SDK installs no signal handlers.
 installRuntime({ log, level: sdkLevel(config.LOG_LEVEL), metricsAddress: config.WORKER_METRICS_ADDRESS, shutdownSignals: [] });
 const db = await openSetUpDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, log, 'worker');
-const { worker, connection, schedule } = await createPassportWorker({ ...workerSettingsFrom(config), address: config.TEMPORAL_ADDRESS, db });
+const settings = workerSettingsFrom(config);
+const { worker, connection, schedule } = await createPassportWorker({ ...settings, address: config.TEMPORAL_ADDRESS, db });
 log.info({ schedule: RECONCILIATION_SCHEDULE_ID, at: config.RECONCILIATION_TIME, settlementDir: config.settlementDir }, `schedule ${RECONCILIATION_SCHEDULE_ID} ${schedule}: every day at ${config.RECONCILIATION_TIME} WIB`);
 
 onShutdownSignal((signal) => {
   log.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'draining: no new tasks, finishing in-flight activities');
   worker.shutdown();
 });
-const channels = noticeChannelsFrom(config);
+const channels = settings.notices;
 log.info({ email: Boolean(channels.email), whatsapp: Boolean(channels.whatsapp), sms: Boolean(channels.sms) }, 'notice channels');
 log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off' }, 'worker polling');
 await worker.run(); // resolves once every in-flight task has finished or been cancelled

@@ -23,7 +23,7 @@ import { ensureReconciliationSchedule } from './schedule.js';
 export const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** The notice channels the configuration sets up: each one only when all of its settings are given. */
-export function noticeChannelsFrom(config: Config): NoticeChannelClients {
+function noticeChannelsFrom(config: Config): NoticeChannelClients {
   const timeoutMs = config.NOTICE_SEND_TIMEOUT_SECONDS * 1000;
   const { SMTP_URL, WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, SMS_API_URL, SMS_TOKEN } = config;
   return {

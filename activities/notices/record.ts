@@ -35,12 +35,15 @@ export interface OfficeNotice {
  */
 export async function recordNotice(db: Kysely<DB>, startDelivery: StartDelivery | undefined, notice: ApplicationNotice): Promise<string> {
   const { applicationId, effectKey, kind, at, details } = notice;
-  await db
+  const inserted = await db
     .insertInto('notifications')
     .values({ application_id: applicationId, effect_key: effectKey, kind, created_at: at, details: details ? JSON.stringify(details) : null })
     .onConflict((oc) => oc.columns(['application_id', 'effect_key']).doNothing())
-    .execute();
-  const { id } = await db.selectFrom('notifications').select('id').where('application_id', '=', applicationId).where('effect_key', '=', effectKey).executeTakeFirstOrThrow();
+    .returning('id')
+    .executeTakeFirst();
+  // A repeat (a retried activity, a replayed effect) inserts nothing: the first recording's id.
+  const { id } =
+    inserted ?? (await db.selectFrom('notifications').select('id').where('application_id', '=', applicationId).where('effect_key', '=', effectKey).executeTakeFirstOrThrow());
   if (details) await startDelivery?.('application', id);
   return id;
 }
@@ -48,12 +51,14 @@ export async function recordNotice(db: Kysely<DB>, startDelivery: StartDelivery 
 /** The same for a notice to an office's staff (office_notices, delivered to the office's notice address). */
 export async function recordOfficeNotice(db: Kysely<DB>, startDelivery: StartDelivery | undefined, notice: OfficeNotice): Promise<string> {
   const { officeCode, effectKey, kind, refundId, at, details } = notice;
-  await db
+  const inserted = await db
     .insertInto('office_notices')
     .values({ office_code: officeCode, effect_key: effectKey, kind, refund_id: refundId ?? null, created_at: at, details: JSON.stringify(details) })
     .onConflict((oc) => oc.columns(['office_code', 'effect_key']).doNothing())
-    .execute();
-  const { id } = await db.selectFrom('office_notices').select('id').where('office_code', '=', officeCode).where('effect_key', '=', effectKey).executeTakeFirstOrThrow();
+    .returning('id')
+    .executeTakeFirst();
+  const { id } =
+    inserted ?? (await db.selectFrom('office_notices').select('id').where('office_code', '=', officeCode).where('effect_key', '=', effectKey).executeTakeFirstOrThrow());
   await startDelivery?.('office', id);
   return id;
 }

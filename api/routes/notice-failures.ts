@@ -1,8 +1,8 @@
 // Managers: notices that could not be delivered on a channel (notice_deliveries FAILED), in their scope, newest
 // first. Says what and why, never to whom: no email address or phone number.
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import { ALL_OFFICES, managerScope, requireRole, type StaffClaims } from '../auth.js';
+import { listFailedDeliveries } from '../../db/queries/notice-deliveries.js';
+import { managerScope, requireRole, type StaffClaims } from '../auth.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { scopeQuery } from '../schemas.js';
 
@@ -40,34 +40,12 @@ const noticeFailures = createRoute({
   responses: { 200: jsonResponse('Failed deliveries', noticeFailuresSchema), ...problems(400, 401, 403) },
 });
 
-interface FailureRow {
-  source: 'application' | 'office';
-  notice_id: string;
-  kind: string;
-  channel: 'EMAIL' | 'WHATSAPP' | 'SMS';
-  attempts: number;
-  last_error: string | null;
-  permanent_failure: boolean;
-  tracking_code: string | null;
-  office_code: string;
-  updated_at: Date;
-}
-
 export const noticeFailureRoutes = ({ db, config }: ApiDeps) => {
   const router = newRouter<ManagerEnv>();
   router.use('/manager/notice-failures', requireRole(config.JWT_SECRET, 'manager'));
   return router.openapi(noticeFailures, async (c) => {
     const scope = managerScope(c.get('claims').office, c.req.valid('query').office);
-    const { rows } = await sql<FailureRow>`
-      select d.source, d.notice_id::text as notice_id, coalesce(n.kind, o.kind) as kind, d.channel, d.attempts, d.last_error,
-             d.permanent_failure, a.tracking_code, coalesce(a.office_code, o.office_code) as office_code, d.updated_at
-      from notice_deliveries d
-      left join notifications n on d.source = 'application' and n.id = d.notice_id
-      left join applications a on a.id = n.application_id
-      left join office_notices o on d.source = 'office' and o.id = d.notice_id
-      where d.status = 'FAILED' and (${scope} = ${ALL_OFFICES} or coalesce(a.office_code, o.office_code) = ${scope})
-      order by d.updated_at desc
-      limit ${LIST_LIMIT}`.execute(db);
+    const rows = await listFailedDeliveries(db, scope, LIST_LIMIT);
     return c.json(
       {
         scope,
