@@ -1,7 +1,7 @@
 // Managers: the days an office declares (office_days). OPEN: a special service day with its own seats, even on a
 // weekend or a holiday; CLOSED: no service that day, and the officeClosure workflow moves every application
 // booked on it. An office's manager declares their own office's days, the directorate any office's.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { sql, type Transaction } from 'kysely';
 import { beyondWindow, bookingWindow } from '../../db/calendar.js';
@@ -15,7 +15,6 @@ import { managerScope, requireRole, type StaffClaims } from '../auth.js';
 import { HttpProblem } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { officeDayDeclaration, officeDayParams, officeDaySchema, officeDaysQuery, officeParams } from '../schemas.js';
-import { z } from '@hono/zod-openapi';
 
 type ManagerEnv = { Variables: { claims: StaffClaims } };
 type Declaration = z.infer<typeof officeDayDeclaration>;

@@ -60,7 +60,7 @@ export function closureMessages(lc: Lifecycle): void {
     if (!booked(move) || !appointment) return { ...lc.state };
     await oneSeatChange(lc, () => moveOffClosedDay(lc, move, { date: appointment.date, session: appointment.session }));
     // AWAITING_INTERVIEW records the move (or the return to booking) and tells the applicant.
-    await condition(() => lc.appointmentMove === undefined && lc.rebooking === undefined);
+    await condition(() => (lc.appointmentMove === undefined && lc.rebooking === undefined) || lc.cancelled || lc.interview !== undefined);
     return { ...lc.state };
   });
 }
