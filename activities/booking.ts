@@ -46,6 +46,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     // The authority on the horizon and the loaded calendar: no path around the API's own check books past them.
     const beyond = beyondWindow(req.date, await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays }));
     if (beyond) throw invalidDate(beyond);
+    // Service days: working days, the office's weekend days and declared OPEN days, never a declared CLOSED day.
     const quotas = await serviceDay(db, office, req.date);
     if (!quotas) throw invalidDate(`${req.date} is not a working day at ${office.code}`);
 

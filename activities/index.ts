@@ -11,6 +11,7 @@ import { createBookingActivities } from './booking.js';
 import { createCompensationActivities } from './compensation.js';
 import { createPaymentActivities } from './payments.js';
 import { createNotifyActivities } from './notify.js';
+import { createOfficeClosureActivities } from './office-closure.js';
 import { createNoticeSendActivities, type NoticeChannelClients } from './notices/send.js';
 import type { StartDelivery } from './notices/record.js';
 import { createPosActivities, type PosClient } from './pos.js';
@@ -57,6 +58,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createSettlementActivities(deps),
   ...createNoticeSendActivities(deps),
   ...createRegistryActivities(deps),
+  ...createOfficeClosureActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

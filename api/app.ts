@@ -13,6 +13,7 @@ import { applicantRoutes } from './routes/applicants.js';
 import { callbackRoutes, SETTLEMENT_UPLOAD_PATH } from './routes/callbacks.js';
 import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
+import { officeDayRoutes } from './routes/office-days.js';
 import { noticeFailureRoutes } from './routes/notice-failures.js';
 import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', noticeSettingsRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', managerRoutes(deps));
+  app.route('/', officeDayRoutes(deps));
   app.route('/', noticeFailureRoutes(deps));
   app.route('/', financeRoutes(deps));
   app.route('/', callbackRoutes(deps));

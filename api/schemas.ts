@@ -18,6 +18,7 @@ import {
   SERVICE_LEVELS,
   SESSIONS,
   STAGES,
+  type SeatKind,
 } from '../workflows/definitions.js';
 import { bankCodeProblem, settlementDateProblem } from '../db/settlements.js';
 import { nikMismatches } from './nik.js';
@@ -728,3 +729,37 @@ export const reconciliationSchema = z
       .openapi({ description: 'Reports stored for the day that the next daily run will send to their transactions and compare' }),
   })
   .openapi('Reconciliation', { description: "Each bank's settlement report of the day compared with the payments recorded, as the daily run last compared it" });
+
+// Office days (issue 15, api/routes/office-days.ts) ---------------------------------------------
+
+const seatQuota = z.number({ error: 'must be a whole number of seats' }).int({ error: 'must be a whole number of seats' }).min(0, { error: 'must be 0 or more' }).max(100_000, { error: 'must be at most 100000' });
+const seatsOfSession = z.strictObject(Object.fromEntries(SEAT_KINDS.map((kind) => [kind, seatQuota])) as Record<SeatKind, typeof seatQuota>);
+export const sessionQuotasSchema = z
+  .strictObject({ MORNING: seatsOfSession, AFTERNOON: seatsOfSession })
+  .openapi('SessionQuotas', { description: 'Seats per session and kind of seat (REGULAR, PRIORITY, SAME_DAY)' });
+const dayReason = text().trim().min(1, { error: 'is required' }).max(300, { error: 'must be at most 300 characters' });
+export const officeDayParams = z.object({ officeCode, date: isoDate.openapi({ description: 'Office local; from tomorrow to the end of the booking horizon and the loaded holiday calendar' }) });
+export const officeDayDeclaration = z
+  .discriminatedUnion('status', [
+    z.strictObject({ status: z.literal('OPEN'), quotas: sessionQuotasSchema, reason: dayReason }),
+    z.strictObject({ status: z.literal('CLOSED'), reason: dayReason }),
+  ], { error: 'must be OPEN (with quotas) or CLOSED' })
+  .openapi('OfficeDayDeclaration', {
+    description: 'OPEN: a service day with these seats, even on a weekend or a holiday. CLOSED: no service; every application booked that day is moved to the nearest free session (or asked to book again)',
+  });
+export const officeDaySchema = z
+  .object({
+    officeCode: z.string(),
+    date: z.string(),
+    status: z.enum(['OPEN', 'CLOSED']),
+    quotas: sessionQuotasSchema.nullable().openapi({ description: 'OPEN only' }),
+    reason: z.string(),
+    declaredBy: z.string(),
+    declaredAt: z.iso.datetime(),
+    closureWorkflowId: z.string().nullable().openapi({ description: 'CLOSED: the workflow moving its bookings (officeClosure), in the Temporal Web UI' }),
+  })
+  .openapi('OfficeDay');
+export const officeDaysQuery = z.object({
+  from: isoDate.optional().openapi({ description: 'First day, office local; default: today' }),
+  until: isoDate.optional().openapi({ description: 'Last day, office local; default: the end of the booking horizon. At most 400 days after `from`' }),
+});

@@ -11,6 +11,7 @@ import { localDate } from '../workflows/calendar.js';
 import { APPLICATION_TYPES, SEAT_KINDS, SESSIONS, TERMINAL_STAGES, type Session, type SessionQuotas } from '../workflows/definitions.js';
 import { calendarFileSchema, importCalendarYear, printableText } from './calendar.js';
 import { pendingMigrations, unknownMigrations } from './connect.js';
+import { OFFICES_CSV, officeCsvColumn, officeCsvRows } from './offices-csv.js';
 import { splitDailyQuotas } from './queries/sessions.js';
 import type { DB } from './schema.js';
 
@@ -27,6 +28,8 @@ const REQUIRED_FINES = ['FINE_LOST', 'FINE_DAMAGED'] as const;
 
 const text = (max: number) => printableText(1, max);
 const quota = z.number().int('must be a whole number').min(0).max(100_000);
+const sessionsAddUp = (q: SessionQuotas, daily: { regular: number; sameDay: number; priority: number }) =>
+  q.MORNING.REGULAR + q.AFTERNOON.REGULAR === daily.regular && q.MORNING.PRIORITY + q.AFTERNOON.PRIORITY === daily.priority && q.MORNING.SAME_DAY + q.AFTERNOON.SAME_DAY === daily.sameDay;
 /** Array-wide checks run even when an item is invalid, so one run names every problem. */
 const always = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
 const uniqueCodes = (what: string) => (items: Array<{ code: string }>, ctx: z.RefinementCtx) => {
@@ -45,9 +48,10 @@ const sessionHoursSchema = z
   .strictObject({ MORNING: hours, AFTERNOON: hours })
   .refine((h) => h.MORNING[1] <= h.AFTERNOON[0], { message: 'the morning session must end before the afternoon session starts', path: ['AFTERNOON'] });
 
-const officesSchema = z
-  .array(
-    z.strictObject({
+const seatsOfSession = z.strictObject({ REGULAR: quota, PRIORITY: quota, SAME_DAY: quota });
+/** An office as offices.json lists it (and offices.csv, read by db/offices-csv.ts, gives it). */
+export const officeEntrySchema = z
+    .strictObject({
       code: z.string().regex(/^[A-Z]{3}$/, 'must be three capital letters, e.g. PLU'),
       name: text(200),
       city: text(100),
@@ -58,8 +62,14 @@ const officesSchema = z
       noticeEmail: z.email({ error: 'must be an email address, e.g. paspor@kanim.example' }).max(254).nullable().optional(),
       sessionHours: sessionHoursSchema.optional(),
       dailyQuota: z.strictObject({ regular: quota, sameDay: quota, priority: quota }),
-    }),
-  )
+      /** Seats per session and kind; absent: the daily quotas split, the morning taking the odd seat. */
+      sessionQuotas: z.strictObject({ MORNING: seatsOfSession, AFTERNOON: seatsOfSession }).optional(),
+      /** Weekend days the office also serves on, with its usual seats. */
+      weekendDays: z.array(z.enum(['SAT', 'SUN'], { error: 'must be SAT or SUN' })).max(2).refine((days) => new Set(days).size === days.length, 'must not name a day twice').optional(),
+    })
+    .refine((o) => !o.sessionQuotas || sessionsAddUp(o.sessionQuotas, o.dailyQuota), { message: "must add up to dailyQuota: each kind's MORNING and AFTERNOON seats together are its daily quota", path: ['sessionQuotas'] });
+const officesSchema = z
+  .array(officeEntrySchema)
   .min(1, 'must list at least one office')
   .max(1000)
   .superRefine(uniqueCodes('office'), always);
@@ -97,6 +107,8 @@ type Calendar = z.infer<typeof calendarFileSchema>;
 export interface ReferenceData {
   dir: string;
   offices: z.infer<typeof officesSchema>;
+  /** The file the offices came from: offices.json or offices.csv. */
+  officesFile: string;
   fees: z.infer<typeof feesSchema>;
   requirements: z.infer<typeof requirementsSchema>;
   /** One file per year: its name in the folder (calendar/2027.json), content hash and content. */
@@ -111,28 +123,54 @@ export class ReferenceDataError extends Error {
   }
 }
 
+/** A reference file's text: a regular file of a sane size (never a FIFO that blocks, a device, or a runaway file). */
+export async function readReferenceText(path: string, name: string, problems: string[]): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) {
+      problems.push(`${name}: not a regular file`);
+      return undefined;
+    }
+    if (info.size > MAX_FILE_BYTES) {
+      problems.push(`${name}: ${info.size} bytes, more than the ${MAX_FILE_BYTES} a reference file may have`);
+      return undefined;
+    }
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    problems.push(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}) in ${resolve(path, '..')}`);
+    return undefined;
+  }
+}
+
+/** The offices of an offices.csv (db/offices-csv.ts), each problem named by its line and column. */
+export function officesFromCsv(text: string, name: string, problems: string[]): ReferenceData['offices'] | undefined {
+  const before = problems.length;
+  const { rows, problems: csvProblems } = officeCsvRows(text);
+  problems.push(...csvProblems.map((p) => `${name}: ${p}`));
+  const offices: ReferenceData['offices'] = [];
+  const seen = new Map<string, number>();
+  for (const { line, entry } of rows) {
+    const parsed = officeEntrySchema.safeParse(entry);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${name}: line ${line}, column ${officeCsvColumn(issue.path)}: ${issue.message}`);
+      continue;
+    }
+    const first = seen.get(parsed.data.code);
+    if (first) problems.push(`${name}: line ${line}, column code: office ${parsed.data.code} is listed twice (first on line ${first})`);
+    seen.set(parsed.data.code, line);
+    offices.push(parsed.data);
+  }
+  if (!csvProblems.length && rows.length === 0) problems.push(`${name}: must list at least one office`);
+  return problems.length > before ? undefined : offices;
+}
+
 /** Reads and checks every file of the reference folder; throws a ReferenceDataError naming each problem. */
 export async function readReferenceData(dir: string = DEFAULT_REFERENCE_DIR): Promise<ReferenceData> {
   const folder = resolve(dir);
   const problems: string[] = [];
   const read = async <S extends z.ZodType>(name: string, schema: S): Promise<{ value?: z.infer<S>; sha256: string }> => {
-    let raw: string;
-    try {
-      // A regular file of a sane size: never a FIFO that blocks, a device, or a runaway file.
-      const info = await stat(join(folder, name));
-      if (!info.isFile()) {
-        problems.push(`${name}: not a regular file`);
-        return { sha256: '' };
-      }
-      if (info.size > MAX_FILE_BYTES) {
-        problems.push(`${name}: ${info.size} bytes, more than the ${MAX_FILE_BYTES} a reference file may have`);
-        return { sha256: '' };
-      }
-      raw = await readFile(join(folder, name), 'utf8');
-    } catch (error) {
-      problems.push(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}) in ${folder}`);
-      return { sha256: '' };
-    }
+    const raw = await readReferenceText(join(folder, name), name, problems);
+    if (raw === undefined) return { sha256: '' };
     const sha256 = createHash('sha256').update(raw).digest('hex');
     let json: unknown;
     try {
@@ -148,8 +186,19 @@ export async function readReferenceData(dir: string = DEFAULT_REFERENCE_DIR): Pr
     }
     return { value: parsed.data, sha256 };
   };
+  /** offices.csv (what `npm run offices -- import` writes) or offices.json, never both. */
+  const readOffices = async (): Promise<{ value?: ReferenceData['offices']; file: string }> => {
+    const [csv, json] = await Promise.all([OFFICES_CSV, 'offices.json'].map((name) => stat(join(folder, name)).then(() => true, () => false)));
+    if (csv && json) {
+      problems.push(`offices.csv and offices.json are both in ${folder}: keep one (offices.csv is what \`npm run offices -- import\` writes)`);
+      return { file: OFFICES_CSV };
+    }
+    if (!csv) return { ...(await read('offices.json', officesSchema)), file: 'offices.json' };
+    const text = await readReferenceText(join(folder, OFFICES_CSV), OFFICES_CSV, problems);
+    return { value: text === undefined ? undefined : officesFromCsv(text, OFFICES_CSV, problems), file: OFFICES_CSV };
+  };
 
-  const offices = await read('offices.json', officesSchema);
+  const offices = await readOffices();
   const fees = await read('fees.json', feesSchema);
   const requirements = await read('requirements.json', requirementsSchema);
   const calendar: ReferenceData['calendar'] = [];
@@ -167,7 +216,7 @@ export async function readReferenceData(dir: string = DEFAULT_REFERENCE_DIR): Pr
     else calendar.push({ name, sha256, year: value });
   }
   if (problems.length) throw new ReferenceDataError(problems);
-  return { dir: folder, offices: offices.value!, fees: fees.value!, requirements: requirements.value!, calendar };
+  return { dir: folder, offices: offices.value!, officesFile: offices.file, fees: fees.value!, requirements: requirements.value!, calendar };
 }
 
 export interface LoadReport {
@@ -288,7 +337,8 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
       regular_quota: o.dailyQuota.regular,
       same_day_quota: o.dailyQuota.sameDay,
       priority_quota: o.dailyQuota.priority,
-      session_quotas: sessionQuotasJson(splitDailyQuotas({ REGULAR: o.dailyQuota.regular, PRIORITY: o.dailyQuota.priority, SAME_DAY: o.dailyQuota.sameDay })),
+      session_quotas: sessionQuotasJson(o.sessionQuotas ?? splitDailyQuotas({ REGULAR: o.dailyQuota.regular, PRIORITY: o.dailyQuota.priority, SAME_DAY: o.dailyQuota.sameDay })),
+      weekend_days: WEEKEND_DAYS.filter((day) => o.weekendDays?.includes(day)),
     }));
     await tx
       .insertInto('offices')
@@ -305,6 +355,7 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
           same_day_quota: eb.ref('excluded.same_day_quota'),
           priority_quota: eb.ref('excluded.priority_quota'),
           session_quotas: eb.ref('excluded.session_quotas'),
+          weekend_days: eb.ref('excluded.weekend_days'),
           retired_at: null,
         })),
       )
@@ -325,11 +376,11 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
       }
     }
     const officesRetired = await retire(tx, 'offices', [...officesBefore.values()], offices, now);
-    lines.push(`offices.json: ${offices.length} offices (${tally(officesBefore, offices)})${resized ? `, ${resized} future sessions resized` : ''}${officesRetired.line}`);
+    lines.push(`${data.officesFile}: ${offices.length} offices (${tally(officesBefore, offices)})${resized ? `, ${resized} future sessions resized` : ''}${officesRetired.line}`);
     if (officesRetired.newly.length) {
       const open = await openApplications(tx, officesRetired.newly);
       warnings.push(
-        `offices in the database but not in offices.json, retired (no new applications; applications already open there continue): ${officesRetired.newly.map((code) => `${code} (${open.get(code) ?? 0} open)`).join(', ')}`,
+        `offices in the database but not in ${data.officesFile}, retired (no new applications; applications already open there continue): ${officesRetired.newly.map((code) => `${code} (${open.get(code) ?? 0} open)`).join(', ')}`,
       );
     }
 
@@ -382,6 +433,8 @@ export async function loadReferenceData(db: Kysely<DB>, data: ReferenceData): Pr
   return { lines, warnings };
 }
 
+const WEEKEND_DAYS = ['SAT', 'SUN'] as const;
+
 /** Session hours as stored (jsonb) and compared: morning first, whatever order the file or the database gives. */
 const sessionHoursJson = (hours: Record<Session, [string, string]>) => JSON.stringify({ MORNING: hours.MORNING, AFTERNOON: hours.AFTERNOON });
 /** Seats per session and kind in one key order, so a reload compares them as text. */
@@ -389,7 +442,8 @@ const sessionQuotasJson = (quotas: SessionQuotas) =>
   JSON.stringify(Object.fromEntries(SESSIONS.map((session) => [session, Object.fromEntries(SEAT_KINDS.map((kind) => [kind, quotas[session][kind]]))])));
 
 /** Whether a row differs from the file's version of it, field by field of the file's. */
-const differs = <T extends object>(row: { [K in keyof T]?: unknown }, wanted: T) => (Object.keys(wanted) as (keyof T)[]).some((key) => row[key] !== wanted[key]);
+const differs = <T extends object>(row: { [K in keyof T]?: unknown }, wanted: T) =>
+  (Object.keys(wanted) as (keyof T)[]).some((key) => (Array.isArray(wanted[key]) ? JSON.stringify(row[key]) !== JSON.stringify(wanted[key]) : row[key] !== wanted[key]));
 
 const byTypeAndPosition = (a: { application_type: string; position: number }, b: { application_type: string; position: number }) =>
   a.application_type.localeCompare(b.application_type) || a.position - b.position;

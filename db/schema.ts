@@ -498,6 +498,19 @@ export interface ReconciliationReportsTable {
   reconciled_at: DefaultedTimestamp;
 }
 
+/** A day an office declared (issue 15): OPEN with its own seats (a special service day), or CLOSED. */
+export interface OfficeDaysTable {
+  office_code: string;
+  date: DateOnly;
+  status: 'OPEN' | 'CLOSED';
+  /** OPEN only: that day's seats per session and kind (JSON on insert). */
+  session_quotas: ColumnType<SessionQuotas | null, string | null, string | null>;
+  reason: string;
+  /** The manager's id (the token's subject). */
+  declared_by: string;
+  declared_at: DefaultedTimestamp;
+}
+
 export interface DB {
   accounts: AccountsTable;
   baps: BapsTable;
@@ -531,8 +544,10 @@ export interface DB {
   settlement_reports: SettlementReportsTable;
   settlement_lines: SettlementLinesTable;
   reconciliation_reports: ReconciliationReportsTable;
+  office_days: OfficeDaysTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;
 export type NewApplication = Insertable<ApplicationsTable>;
 export type Office = Selectable<OfficesTable>;
+export type OfficeDay = Selectable<OfficeDaysTable>;

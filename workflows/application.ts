@@ -4,6 +4,7 @@ import { setHandler } from '@temporalio/workflow';
 import { getState, type ApplicationInput, type Stage } from './definitions.js';
 import { bookingMessages } from './lifecycle/booking.js';
 import { cancellationMessages } from './lifecycle/cancellation.js';
+import { closureMessages } from './lifecycle/closure.js';
 import { deliveryMessages } from './lifecycle/delivery.js';
 import { deliveryChoiceMessages, OFFICER_STEPS } from './lifecycle/messages.js';
 import { awaitingPayment, paymentMessages } from './lifecycle/payment.js';
@@ -13,7 +14,7 @@ import { Lifecycle, type Next } from './lifecycle/state.js';
 export async function passportApplication(input: ApplicationInput): Promise<Stage> {
   const lc = new Lifecycle(input);
   setHandler(getState, () => ({ ...lc.state }));
-  for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages, priorityMessages]) register(lc);
+  for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages, priorityMessages, closureMessages]) register(lc);
 
   let next: Next = () => awaitingPayment(lc);
   while (typeof next === 'function') next = await next();

@@ -45,6 +45,8 @@ export const NOTICE_KINDS = [
   'PRIORITY_NOT_CONFIRMED',
   // The population registry (Dukcapil) did not confirm the identity on its recheck: rejected before payment.
   'REGISTRY_MISMATCH',
+  // The office closed on the applicant's day (workflows/office-closure.ts): moved to another session, or asked to book again.
+  'SESSION_MOVED_BY_CLOSURE',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
@@ -86,6 +88,8 @@ export interface NoticeDetailsByKind {
   PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: NoticeSession; bookingDeadline?: string };
   /** The submitted fields the registry did not confirm (nik: no such resident); never the registry's own data. */
   REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
+  /** `from`: the closed day's session; `appointment`: the session moved to, or `bookingDeadline` when none was free. */
+  SESSION_MOVED_BY_CLOSURE: { from: NoticeSession; reason: string; appointment?: NoticeSession; bookingDeadline?: string };
 }
 /** What the population registry (Dukcapil) may not confirm: the NIK itself (not found), the name, the birth date. */
 export const REGISTRY_MISMATCH_FIELDS = ['nik', 'fullName', 'birthDate'] as const;

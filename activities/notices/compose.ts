@@ -69,7 +69,7 @@ async function composeApplicationNotice(db: Kysely<DB>, noticeId: string): Promi
   const language: Language = audience === 'office' ? 'id' : app.language;
   const text = renderNotice(notice.kind, { ...base, ...fields } as never, language);
   const attachments: MailAttachment[] = [];
-  if ('session' in fields) {
+  if ('session' in fields && fields.session) {
     attachments.push({ filename: language === 'id' ? 'jadwal-wawancara.ics' : 'interview.ics', content: bookingInvitation({ ...base, session: fields.session }, language, Number(noticeId)), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
   }
   const qr: MailAttachment = { filename: `${app.tracking_code}.png`, content: await trackingQrPng(app.tracking_code), contentType: 'image/png', cid: `qr-${noticeId}@passport-service` };
@@ -164,6 +164,11 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
       return { ground, ...(read.present('movedTo') ? { movedTo: app.session('movedTo') } : bookingDeadline ? { bookingDeadline } : {}) };
     },
     REGISTRY_MISMATCH: () => ({ fields: read.choices('fields', REGISTRY_MISMATCH_FIELDS) }),
+    SESSION_MOVED_BY_CLOSURE: () => {
+      const bookingDeadline = read.optionalInstant('bookingDeadline');
+      const moved = read.optionalSession('appointment');
+      return { from: app.session('from'), reason: read.text('reason'), ...(moved && { session: app.session('appointment') }), ...(bookingDeadline && { bookingDeadline }) };
+    },
   };
   return builders[kind]();
 }
@@ -184,6 +189,13 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
   const text = (key: string): string => {
     const value = details[key];
     return typeof value === 'string' && value.trim() ? value : wrong(key, 'must be a text');
+  };
+  const session = (key: string): NoticeSession => {
+    const value = details[key] as Partial<NoticeSession> | undefined;
+    if (typeof value?.date !== 'string' || !LOCAL_DATE.test(value.date) || !SESSIONS.includes(value.session as never)) {
+      return wrong(key, 'must be { date: YYYY-MM-DD, session: MORNING|AFTERNOON }');
+    }
+    return value as NoticeSession;
   };
   return {
     instant,
@@ -211,12 +223,7 @@ function detailsReader(kind: NoticeKind, noticeId: string, details: Record<strin
       const value = details[key];
       return typeof value === 'boolean' ? value : wrong(key, 'must be true or false');
     },
-    session: (key: string): NoticeSession => {
-      const value = details[key] as Partial<NoticeSession> | undefined;
-      if (typeof value?.date !== 'string' || !LOCAL_DATE.test(value.date) || !SESSIONS.includes(value.session as never)) {
-        return wrong(key, 'must be { date: YYYY-MM-DD, session: MORNING|AFTERNOON }');
-      }
-      return value as NoticeSession;
-    },
+    session,
+    optionalSession: (key: string): NoticeSession | undefined => (details[key] === undefined || details[key] === null ? undefined : session(key)),
   };
 }

@@ -57,6 +57,8 @@ export interface NoticeFields {
   REFUND_DECLINED: { amount: number; reason: string };
   PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: SessionTimes; bookingDeadline?: Date };
   REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
+  /** `session`: the session moved to (with its calendar invitation); without one, `bookingDeadline` to book again. */
+  SESSION_MOVED_BY_CLOSURE: { from: SessionTimes; reason: string; session?: SessionTimes; bookingDeadline?: Date };
 }
 export type NoticeContext<K extends AnyNoticeKind> = BaseContext & NoticeFields[K];
 
@@ -298,6 +300,26 @@ export const TEMPLATES: Catalogue = {
       ],
     };
   }),
+  SESSION_MOVED_BY_CLOSURE: t((c, id, en) => ({
+    id: [
+      `Kantor tutup, jadwal wawancara ${c.session ? 'dipindahkan' : 'perlu dipilih ulang'}: ${c.trackingCode}`,
+      `${c.office.name} tutup pada ${id.day(c.from.start)} (jadwal Anda ${sessionLine(c.from, id)}).\nAlasan: ${c.reason}\n${
+        c.session
+          ? `Jadwal baru Anda: ${sessionLine(c.session, id)}\nTempat: ${office(c)}\nPemindahan ini tidak mengurangi jatah satu kali perubahan jadwal Anda.`
+          : `Tidak ada jadwal kosong dalam masa pemesanan. Silakan pilih jadwal baru sebelum ${id.when(c.bookingDeadline ?? c.from.end)}.`
+      }`,
+      ...(c.session ? ['Undangan kalender terlampir.'] : []),
+    ] as [string, string, string?],
+    en: [
+      `Office closed, your interview ${c.session ? 'is moved' : 'needs a new session'}: ${c.trackingCode}`,
+      `${c.office.name} is closed on ${en.day(c.from.start)} (your session ${sessionLine(c.from, en)}).\nReason: ${c.reason}\n${
+        c.session
+          ? `Your new session: ${sessionLine(c.session, en)}\nPlace: ${office(c)}\nThis move does not use up your one change of session.`
+          : `No session is free within the booking horizon. Please book a new session before ${en.when(c.bookingDeadline ?? c.from.end)}.`
+      }`,
+      ...(c.session ? ['A calendar invitation is attached.'] : []),
+    ] as [string, string, string?],
+  })),
 };
 
 /** The submitted fields the registry may not confirm, as the applicant knows them from the form. */

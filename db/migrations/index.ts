@@ -19,6 +19,7 @@ import * as settlements from './2026_12_01_301_settlements.js';
 import * as notices from './2026_12_02_001_notices.js';
 import * as referenceTexts from './2026_12_02_002_reference_texts.js';
 import * as seatKinds from './2026_12_03_001_seat_kinds.js';
+import * as officeDays from './2026_12_03_101_office_days.js';
 import * as registry from './2026_12_03_301_registry.js';
 
 export const migrations: Record<string, Migration> = {
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_001_notices': notices,
   '2026_12_02_002_reference_texts': referenceTexts,
   '2026_12_03_001_seat_kinds': seatKinds,
+  '2026_12_03_101_office_days': officeDays,
   '2026_12_03_301_registry': registry,
 };

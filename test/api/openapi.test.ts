@@ -104,6 +104,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/unapplied-callbacks': manager,
   'GET /manager/calendar': manager,
   'GET /manager/notice-failures': manager,
+  'PUT /manager/offices/{officeCode}/days/{date}': manager,
+  'GET /manager/offices/{officeCode}/days': manager,
   'GET /finance/refunds': anyFinance,
   'GET /finance/refunds/{refundId}': officeFinance,
   'POST /finance/refunds/{refundId}/approve': officeFinance,
@@ -148,7 +150,7 @@ describe('who may call each route', () => {
     };
     // A declined refund of PLU: a decision on it is refused (409), so nobody's call changes it.
     const refundId = await declinedRefund(applicationId);
-    const values: Record<string, string> = { applicationId, trackingCode, officeCode: 'PLU', applicationType: 'NEW', refundId };
+    const values: Record<string, string> = { applicationId, trackingCode, officeCode: 'PLU', applicationType: 'NEW', refundId, date: '2030-01-02' };
 
     const document = (await s.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) =>

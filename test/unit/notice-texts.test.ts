@@ -47,6 +47,7 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
   PRIORITY_NOT_CONFIRMED: { ground: 'PREGNANCY', movedTo: session },
   REGISTRY_MISMATCH: { fields: ['fullName', 'birthDate'] },
+  SESSION_MOVED_BY_CLOSURE: { from: session, reason: 'the building lost power', session: sessionWindow('2026-12-09', 'AFTERNOON', 'Asia/Jayapura', hours) },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 
