@@ -9,12 +9,13 @@ import { sessionCapacity } from '../db/queries/sessions.js';
 import type { DB } from '../db/schema.js';
 import { addDays, endOfLocalDay, isCalendarDate, isWorkingDay, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type Session } from '../workflows/definitions.js';
+import { announceHeldSeat, holdForWaitlist, type WaitlistDeps } from './waitlist.js';
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 /** A date the rules refuse: the API answers 400 naming `details[0].field`. */
 const invalidDate = (reason: string) => ApplicationFailure.create({ type: REJECTIONS.invalid, message: reason, details: [{ field: 'date' }], nonRetryable: true });
 
-export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS }: { db: Kysely<DB>; bookingHorizonDays?: number }) => ({
+export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS, ...waitlist }: WaitlistDeps) => ({
   /**
    * Takes one seat for (application, attempt). A retry returns the seat already taken; a full
    * session fails with SlotFull and takes nothing: `booked < capacity` and a CHECK guard it.
@@ -71,7 +72,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     return appointment(req.date, req.session);
   },
 
-  /** Gives the seat of (application, attempt) back, once. */
+  /** Gives the seat of (application, attempt) back, once: to the session's waitlist when someone there can take it. */
   async releaseSeat(req: { applicationId: string; attempt: number; at: string }): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const released = await tx
@@ -82,7 +83,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('released_at', 'is', null)
         .returning(['office_code', 'date', 'session'])
         .executeTakeFirst();
-      if (!released) return;
+      if (!released || (await holdForWaitlist(tx, req))) return;
       await tx
         .updateTable('appointment_slots')
         .set({ booked: sql`booked - 1` })
@@ -91,5 +92,6 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('session', '=', released.session as Session)
         .execute();
     });
+    await announceHeldSeat({ db, ...waitlist }, req);
   },
 });

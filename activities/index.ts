@@ -18,6 +18,7 @@ import { createProjectionActivities } from './projection.js';
 import { createRefundActivities } from './refunds.js';
 import { createSettlementActivities } from './settlements.js';
 import { createUnappliedActivities } from './unapplied.js';
+import { createWaitlistActivities } from './waitlist.js';
 
 export interface ActivityDeps {
   db: Kysely<DB>;
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   bankTransactions: BankTransactionPolicy;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
+  /** How long a seat freed for a waitlist is offered to one application (config WAITLIST_OFFER_HOURS); default 12. */
+  waitlistOfferHours?: number;
   /** The settlement drop folder (SETTLEMENT_DIR) and its file limit (SETTLEMENT_MAX_BYTES); without it, no folder is scanned. */
   settlements?: { dir: string; maxBytes: number };
   /** The channels notices are sent on (each only when configured); without it, every send fails as not configured. */
@@ -52,6 +55,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createBankActivities(deps),
   ...createSettlementActivities(deps),
   ...createNoticeSendActivities(deps),
+  ...createWaitlistActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -8,11 +8,13 @@ import { deliveryMessages } from './lifecycle/delivery.js';
 import { deliveryChoiceMessages, OFFICER_STEPS } from './lifecycle/messages.js';
 import { awaitingPayment, paymentMessages } from './lifecycle/payment.js';
 import { Lifecycle, type Next } from './lifecycle/state.js';
+import { waitlistMessages } from './lifecycle/waitlist.js';
 
 export async function passportApplication(input: ApplicationInput): Promise<Stage> {
   const lc = new Lifecycle(input);
   setHandler(getState, () => ({ ...lc.state }));
   for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages]) register(lc);
+  waitlistMessages(lc);
 
   let next: Next = () => awaitingPayment(lc);
   while (typeof next === 'function') next = await next();

@@ -41,6 +41,9 @@ export const NOTICE_KINDS = [
   'REFUND_SENT',
   'REFUNDED',
   'REFUND_DECLINED',
+  // A seat freed in a session the application waits for is offered to it (workflows/seat-waitlist.ts), or the offer lapsed.
+  'WAITLIST_OFFER',
+  'WAITLIST_OFFER_LAPSED',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
@@ -78,6 +81,8 @@ export interface NoticeDetailsByKind {
   REFUND_SENT: { amount: number };
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
+  WAITLIST_OFFER: { appointment: NoticeSession; offerExpiresAt: string };
+  WAITLIST_OFFER_LAPSED: { appointment: NoticeSession };
 }
 export type NoticeDetails<K extends NoticeKind = NoticeKind> = NoticeDetailsByKind[K];
 /** A notice as a workflow hands it to the activity that records it: a kind and that kind's details. */
@@ -382,6 +387,16 @@ export const joinWaitlist = defineUpdate<WaitlistPosition, [WaitlistRequest]>('j
 export const leaveWaitlist = defineUpdate<ApplicationState, []>('leaveWaitlist');
 /** The applicant takes the seat offered to this application (never to another): booked like any other seat. */
 export const acceptSeatOffer = defineUpdate<Appointment, [SeatOfferAcceptance]>('acceptSeatOffer');
+/** What a session's waitlist workflow is started with (by the activity that holds a freed seat for it). */
+export interface SeatWaitlistInput extends WaitlistRequest {
+  officeCode: string;
+  /** How long an offer is held for the application it is made to (config WAITLIST_OFFER_HOURS). */
+  offerHoldMs: number;
+  /** Start of the session's day, office time: from then on no seat is offered, every hold goes back. */
+  dayStartsAt: string;
+}
+/** A seat of the session was held for its waitlist (sent with signalWithStart, so a repeat only wakes it). */
+export const seatFreed = defineSignal<[]>('seatFreed');
 
 // A refund's own messages (workflows/refund.ts): a finance officer of the refund's office approves or declines
 // it (updates whose validators refuse a step out of order); the bank confirms the transfer (a signal carrying

@@ -5,3 +5,4 @@ export { bankTransaction } from './bank-transaction.js';
 export { paymentInquiry } from './payment-inquiry.js';
 export { reconciliation } from './reconciliation.js';
 export { noticeDelivery } from './notice-delivery.js';
+export { seatWaitlist } from './seat-waitlist.js';

@@ -158,6 +158,8 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     REFUND_SENT: () => ({ amount: read.amount('amount') }),
     REFUNDED: () => ({ amount: read.amount('amount') }),
     REFUND_DECLINED: () => ({ amount: read.amount('amount'), reason: read.text('reason') }),
+    WAITLIST_OFFER: () => ({ offered: app.session('appointment'), offerExpiresAt: read.instant('offerExpiresAt') }),
+    WAITLIST_OFFER_LAPSED: () => ({ offered: app.session('appointment') }),
   };
   return builders[kind]();
 }

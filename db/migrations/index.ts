@@ -19,6 +19,7 @@ import * as settlements from './2026_12_01_301_settlements.js';
 import * as notices from './2026_12_02_001_notices.js';
 import * as referenceTexts from './2026_12_02_002_reference_texts.js';
 import * as seatKinds from './2026_12_03_001_seat_kinds.js';
+import * as waitlist from './2026_12_03_201_waitlist.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_001_notices': notices,
   '2026_12_02_002_reference_texts': referenceTexts,
   '2026_12_03_001_seat_kinds': seatKinds,
+  '2026_12_03_201_waitlist': waitlist,
 };

@@ -45,6 +45,8 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   REFUND_SENT: { amount: 650_000 },
   REFUNDED: { amount: 650_000 },
   REFUND_DECLINED: { amount: 650_000, reason: 'the payment was already refunded' },
+  WAITLIST_OFFER: { offered: session, offerExpiresAt: deadline },
+  WAITLIST_OFFER_LAPSED: { offered: session },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 

@@ -123,7 +123,7 @@ async function takeSeat(lc: Lifecycle, request: BookingRequest): Promise<Appoint
 }
 
 /** One seat change at a time: a second booking, a change or a cancellation waits for it to end. */
-async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
+export async function oneSeatChange<T>(lc: Lifecycle, change: () => Promise<T>): Promise<T> {
   lc.seatChangeInProgress = true;
   try {
     return await change();
