@@ -51,7 +51,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
       await tx
         .insertInto('appointment_slots')
         .values({ office_code: office.code, date: req.date, session: req.session, capacity: sessionCapacity(office.regular_quota, req.session) })
-        .onConflict((oc) => oc.columns(['office_code', 'date', 'session']).doNothing())
+        .onConflict((oc) => oc.columns(['office_code', 'date', 'session', 'kind']).doNothing())
         .execute();
       const taken = await tx
         .updateTable('appointment_slots')
