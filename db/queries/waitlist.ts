@@ -37,6 +37,7 @@ export async function latestWaitlistEntry(db: Kysely<DB>, applicationId: string)
     .executeTakeFirst();
   if (!entry) return undefined;
   const place = await waitlistPosition(db, entry.id);
+  if (!place) return undefined;
   return { ...place, status: entry.status, joinedAt: entry.joined_at.toISOString(), offer: entry.status === 'OFFERED' && entry.offer_id && entry.offer_expires_at ? { offerId: entry.offer_id, expiresAt: entry.offer_expires_at.toISOString() } : null };
 }
 
@@ -52,4 +53,10 @@ export async function waitingCounts(db: Kysely<DB>, officeCode: string, from: st
     .groupBy(['date', 'session'])
     .execute();
   return new Map(rows.map((r) => [`${r.day}/${r.session as Session}`, Number(r.n)]));
+}
+
+/** Each session of `days` with the number of applications waiting for it (`waitlist`). */
+export async function withWaitlist<S extends { date: string; session: Session }>(db: Kysely<DB>, officeCode: string, days: { date: string; sessions: S[] }[]) {
+  const counts = days.length ? await waitingCounts(db, officeCode, days[0]!.date, days[days.length - 1]!.date) : new Map<string, number>();
+  return days.map((day) => ({ ...day, sessions: day.sessions.map((s) => ({ ...s, waitlist: counts.get(`${s.date}/${s.session}`) ?? 0 })) }));
 }
