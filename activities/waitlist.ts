@@ -182,7 +182,6 @@ export const createWaitlistActivities = (deps: WaitlistDeps) => {
       const office = await getOffice(db, req.officeCode);
       await requireServedDate(office, req.date, req.at);
       const key = { officeCode: office.code, date: req.date, session: req.session };
-      if (await seatsFree(db, office, key, req.kinds)) throw outOfOrder(`session ${office.code} ${req.date} ${req.session} has seats free: book it instead`);
       await db.transaction().execute(async (tx) => {
         const live = await tx
           .selectFrom('waitlist_entries')
@@ -197,6 +196,7 @@ export const createWaitlistActivities = (deps: WaitlistDeps) => {
         } else if (live) {
           throw outOfOrder(`the application already waits for session ${live.date} ${live.session}: leave that waitlist first`);
         }
+        if (await seatsFree(tx, office, key, req.kinds)) throw outOfOrder(`session ${office.code} ${req.date} ${req.session} has seats free: book it instead`);
         await tx
           .insertInto('waitlist_entries')
           .values({ id: req.entryId, office_code: office.code, date: req.date, session: req.session, application_id: req.applicationId, kinds: req.kinds, joined_at: req.at })
