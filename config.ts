@@ -12,6 +12,8 @@ const dayList = z
 
 /** How far ahead appointments are offered, in days from today (office local). */
 export const DEFAULT_BOOKING_HORIZON_DAYS = 60;
+/** How long a seat freed for a session's waitlist is held for the application it is offered to. */
+export const DEFAULT_WAITLIST_OFFER_HOURS = 12;
 
 const schema = z.object({
   /**
@@ -90,6 +92,8 @@ const schema = z.object({
   BOOKING_REMINDER_DAYS: dayList.default([7, 21]),
   /** The published booking horizon: appointments up to this many days ahead, and never past the loaded holiday calendar. */
   BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(DEFAULT_BOOKING_HORIZON_DAYS),
+  /** How long a freed seat offered to the first in a session's waitlist is held for it, then offered to the next (fractions allowed). */
+  WAITLIST_OFFER_HOURS: z.coerce.number().positive().max(24 * 30).default(DEFAULT_WAITLIST_OFFER_HOURS),
   SLA_WORKING_DAYS: duration.default(3),
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),

@@ -8,12 +8,13 @@ import { serviceDay } from '../db/queries/service-days.js';
 import type { DB } from '../db/schema.js';
 import { addDays, endOfLocalDay, isCalendarDate, localDate } from '../workflows/calendar.js';
 import { REJECTIONS, type Appointment, type BookingRequest, type SeatKind, type Session } from '../workflows/definitions.js';
+import { announceHeldSeat, holdForWaitlist, type WaitlistDeps } from './waitlist.js';
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 /** A date the rules refuse: the API answers 400 naming `details[0].field`. */
 const invalidDate = (reason: string) => ApplicationFailure.create({ type: REJECTIONS.invalid, message: reason, details: [{ field: 'date' }], nonRetryable: true });
 
-export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS }: { db: Kysely<DB>; bookingHorizonDays?: number }) => ({
+export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKING_HORIZON_DAYS, ...waitlist }: WaitlistDeps) => ({
   /**
    * Takes one seat for (application, attempt): of the first of `kinds` (absent: REGULAR) with a seat free in the
    * session. A retry returns the seat already taken; a session with none of those kinds free fails with SlotFull
@@ -81,7 +82,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
     return appointment(req.date, req.session, kind);
   },
 
-  /** Gives the seat of (application, attempt) back to its kind's count, once. */
+  /** Gives the seat of (application, attempt) back, once: to the session's waitlist when someone there can take it. */
   async releaseSeat(req: { applicationId: string; attempt: number; at: string }): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const released = await tx
@@ -92,7 +93,7 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('released_at', 'is', null)
         .returning(['office_code', 'date', 'session', 'kind'])
         .executeTakeFirst();
-      if (!released) return;
+      if (!released || (await holdForWaitlist(tx, req))) return;
       await tx
         .updateTable('appointment_slots')
         .set({ booked: sql`booked - 1` })
@@ -102,5 +103,6 @@ export const createBookingActivities = ({ db, bookingHorizonDays = DEFAULT_BOOKI
         .where('kind', '=', released.kind)
         .execute();
     });
+    await announceHeldSeat({ db, ...waitlist }, req);
   },
 });

@@ -21,6 +21,7 @@ import { createRegistryActivities } from './registry.js';
 import type { PopulationRegistry } from '../api/registry.js';
 import { createSettlementActivities } from './settlements.js';
 import { createUnappliedActivities } from './unapplied.js';
+import { createWaitlistActivities } from './waitlist.js';
 
 export interface ActivityDeps {
   db: Kysely<DB>;
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   bankTransactions: BankTransactionPolicy;
   /** The published booking horizon (config BOOKING_HORIZON_DAYS); default 60. */
   bookingHorizonDays?: number;
+  /** How long a seat freed for a waitlist is offered to one application (config WAITLIST_OFFER_HOURS); default 12. */
+  waitlistOfferHours?: number;
   /** The settlement drop folder (SETTLEMENT_DIR) and its file limit (SETTLEMENT_MAX_BYTES); without it, no folder is scanned. */
   settlements?: { dir: string; maxBytes: number };
   /** The channels notices are sent on (each only when configured); without it, every send fails as not configured. */
@@ -59,6 +62,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createNoticeSendActivities(deps),
   ...createRegistryActivities(deps),
   ...createOfficeClosureActivities(deps),
+  ...createWaitlistActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

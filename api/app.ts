@@ -18,6 +18,7 @@ import { noticeFailureRoutes } from './routes/notice-failures.js';
 import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
 import { publicRoutes } from './routes/public.js';
+import { waitlistRoutes } from './routes/waitlist.js';
 import { SIGNATURE_HEADER } from './signatures.js';
 import { StepStillRunning, stepRunningBody } from './steps.js';
 
@@ -66,6 +67,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', noticeFailureRoutes(deps));
   app.route('/', financeRoutes(deps));
   app.route('/', callbackRoutes(deps));
+  app.route('/', waitlistRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -433,6 +433,8 @@ export const sessionSeatsSchema = z
   })
   .openapi('SessionSeats');
 
+export const availabilitySessionSchema = sessionSeatsSchema.extend({ waitlist: z.number().int().openapi({ description: 'Applications waiting for a seat freed in this session' }) }).openapi('AvailabilitySession');
+
 export const availabilitySchema = z
   .object({
     officeCode: z.string(),
@@ -445,7 +447,7 @@ export const availabilitySchema = z
         calendarUntil: z.string().openapi({ description: 'The last day the loaded holiday calendar covers' }),
       })
       .openapi('BookableWindow'),
-    days: z.array(z.object({ date: z.string(), sessions: z.array(sessionSeatsSchema) })),
+    days: z.array(z.object({ date: z.string(), sessions: z.array(availabilitySessionSchema) })),
   })
   .openapi('Availability', { description: "The office's service days only (working days, and the weekend days it serves); seats per session and kind" });
 
@@ -763,3 +765,24 @@ export const officeDaysQuery = z.object({
   from: isoDate.optional().openapi({ description: 'First day, office local; default: today' }),
   until: isoDate.optional().openapi({ description: 'Last day, office local; default: the end of the booking horizon. At most 400 days after `from`' }),
 });
+// The waitlist of a full session (api/routes/waitlist.ts).
+export const seatOfferAcceptanceSchema = z.strictObject({ offerId: z.string().min(1).max(64).openapi({ description: 'The offer this application was sent (GET …/waitlist)' }) }).openapi('SeatOfferAcceptance');
+export const waitlistPositionSchema = z
+  .object({
+    entryId: z.string(),
+    date: z.string(),
+    session: sessionSchema,
+    position: z.number().int().openapi({ description: '1: the next seat freed in the session is offered to this application; 0 once it no longer waits' }),
+  })
+  .openapi('WaitlistPosition');
+export const waitlistEntrySchema = z
+  .object({
+    entry: waitlistPositionSchema
+      .extend({
+        status: z.enum(['WAITING', 'OFFERED', 'BOOKED', 'LAPSED', 'LEFT']),
+        joinedAt: z.iso.datetime(),
+        offer: z.object({ offerId: z.string(), expiresAt: z.iso.datetime() }).nullable().openapi({ description: 'The seat held for this application until expiresAt: accept it with POST …/waitlist/accept' }),
+      })
+      .nullable(),
+  })
+  .openapi('WaitlistEntry');

@@ -225,6 +225,41 @@ export interface BookingsTable {
   created_at: DefaultedTimestamp;
 }
 
+/** An application waiting for a full session (migration 2026_12_03_201), in queue order (seq). */
+export interface WaitlistEntriesTable {
+  id: string;
+  seq: ColumnType<string, never, never>;
+  office_code: string;
+  date: DateOnly;
+  session: Session;
+  application_id: string;
+  /** The seat kinds it may take (seatKindsFor). */
+  kinds: SeatKind[];
+  status: ColumnType<WaitlistStatus, WaitlistStatus | undefined, WaitlistStatus>;
+  joined_at: Timestamp;
+  offer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  offered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  offer_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+export type WaitlistStatus = 'WAITING' | 'OFFERED' | 'BOOKED' | 'LAPSED' | 'LEFT';
+
+/** A freed seat kept for the waitlist: still counted in appointment_slots.booked until TAKEN or RETURNED. */
+export interface SeatHoldsTable {
+  id: Generated<string>;
+  office_code: string;
+  date: DateOnly;
+  session: Session;
+  kind: SeatKind;
+  status: ColumnType<SeatHoldStatus, SeatHoldStatus | undefined, SeatHoldStatus>;
+  entry_id: ColumnType<string | null, string | null | undefined, string | null>;
+  released_application_id: string;
+  released_attempt: number;
+  held_at: Timestamp;
+  settled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+export type SeatHoldStatus = 'HELD' | 'OFFERED' | 'TAKEN' | 'RETURNED';
+
 export interface PaymentsTable {
   id: Generated<string>;
   application_id: string;
@@ -545,6 +580,8 @@ export interface DB {
   settlement_lines: SettlementLinesTable;
   reconciliation_reports: ReconciliationReportsTable;
   office_days: OfficeDaysTable;
+  waitlist_entries: WaitlistEntriesTable;
+  seat_holds: SeatHoldsTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

@@ -156,7 +156,10 @@ export async function globalViolations(db: Kysely<DB>, graceMs = 60_000): Promis
   const slots = await sql<{ office_code: string; date: string; session: string; booked: number; taken: number }>`
     select s.office_code, s.date::text as date, s.session, s.booked,
            (select count(*)::int from bookings b
-             where b.office_code = s.office_code and b.date = s.date and b.session = s.session and b.released_at is null) as taken
+             where b.office_code = s.office_code and b.date = s.date and b.session = s.session and b.released_at is null)
+           -- a seat held for the session's waitlist stays counted until taken or given back
+           + (select count(*)::int from seat_holds h
+             where h.office_code = s.office_code and h.date = s.date and h.session = s.session and h.kind = s.kind and h.status in ('HELD', 'OFFERED')) as taken
       from appointment_slots s`.execute(db);
   for (const s of slots.rows) {
     if (s.booked !== s.taken) found.push({ applicationId: null, invariant: 'seat counter equals seats taken', detail: `${s.office_code} ${s.date} ${s.session}: booked=${s.booked}, unreleased bookings=${s.taken}` });

@@ -46,6 +46,7 @@ export const workerSettingsFrom = (config: Config) => ({
   shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   demoDaySeconds: config.DEMO_DAY_SECONDS,
   bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+  waitlistOfferHours: config.WAITLIST_OFFER_HOURS,
   settlements: { dir: config.settlementDir, maxBytes: config.SETTLEMENT_MAX_BYTES },
   reconciliationTime: config.RECONCILIATION_TIME,
   notices: noticeChannelsFrom(config),
@@ -65,6 +66,8 @@ export async function createPassportWorker(opts: {
   /** Demo and staging only: see worker/demo-clock.ts. */
   demoDaySeconds?: number;
   bookingHorizonDays?: number;
+  /** How long a waitlist offer is held (WAITLIST_OFFER_HOURS). */
+  waitlistOfferHours?: number;
   /** The settlement drop folder the reconciliation scans, and its file limit. */
   settlements?: { dir: string; maxBytes: number };
   /** When the daily reconciliation runs, HH:MM WIB; the schedule is made sure of before the worker polls. */
@@ -86,6 +89,7 @@ export async function createPassportWorker(opts: {
   const activities = createActivities({ db: opts.db, pos: opts.pos, temporal, bank: opts.bank, bankTransactions: opts.bankTransactions, bookingHorizonDays: opts.bookingHorizonDays, settlements: opts.settlements,
     notices: opts.notices,
     registry: opts.registry,
+    waitlistOfferHours: opts.waitlistOfferHours,
     ...(anyChannel(opts.notices) && { startDelivery: noticeDeliveryStarter(temporal, opts.taskQueue) }),
   });
   const worker = await Worker.create({

@@ -10,11 +10,12 @@ import { deliveryChoiceMessages, OFFICER_STEPS } from './lifecycle/messages.js';
 import { awaitingPayment, paymentMessages } from './lifecycle/payment.js';
 import { priorityMessages } from './lifecycle/priority.js';
 import { Lifecycle, type Next } from './lifecycle/state.js';
+import { waitlistMessages } from './lifecycle/waitlist.js';
 
 export async function passportApplication(input: ApplicationInput): Promise<Stage> {
   const lc = new Lifecycle(input);
   setHandler(getState, () => ({ ...lc.state }));
-  for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages, priorityMessages, closureMessages]) register(lc);
+  for (const register of [paymentMessages, bookingMessages, cancellationMessages, deliveryChoiceMessages, ...OFFICER_STEPS, deliveryMessages, priorityMessages, closureMessages, waitlistMessages]) register(lc);
 
   let next: Next = () => awaitingPayment(lc);
   while (typeof next === 'function') next = await next();

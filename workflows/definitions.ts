@@ -47,6 +47,9 @@ export const NOTICE_KINDS = [
   'REGISTRY_MISMATCH',
   // The office closed on the applicant's day (workflows/office-closure.ts): moved to another session, or asked to book again.
   'SESSION_MOVED_BY_CLOSURE',
+  // A seat freed in a session the application waits for is offered to it (workflows/seat-waitlist.ts), or the offer lapsed.
+  'WAITLIST_OFFER',
+  'WAITLIST_OFFER_LAPSED',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
@@ -90,6 +93,8 @@ export interface NoticeDetailsByKind {
   REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
   /** `from`: the closed day's session; `appointment`: the session moved to, or `bookingDeadline` when none was free. */
   SESSION_MOVED_BY_CLOSURE: { from: NoticeSession; reason: string; appointment?: NoticeSession; bookingDeadline?: string };
+  WAITLIST_OFFER: { appointment: NoticeSession; offerExpiresAt: string };
+  WAITLIST_OFFER_LAPSED: { appointment: NoticeSession };
 }
 /** What the population registry (Dukcapil) may not confirm: the NIK itself (not found), the name, the birth date. */
 export const REGISTRY_MISMATCH_FIELDS = ['nik', 'fullName', 'birthDate'] as const;
@@ -399,6 +404,16 @@ export const joinWaitlist = defineUpdate<WaitlistPosition, [WaitlistRequest]>('j
 export const leaveWaitlist = defineUpdate<ApplicationState, []>('leaveWaitlist');
 /** The applicant takes the seat offered to this application (never to another): booked like any other seat. */
 export const acceptSeatOffer = defineUpdate<Appointment, [SeatOfferAcceptance]>('acceptSeatOffer');
+/** What a session's waitlist workflow is started with (by the activity that holds a freed seat for it). */
+export interface SeatWaitlistInput extends WaitlistRequest {
+  officeCode: string;
+  /** How long an offer is held for the application it is made to (config WAITLIST_OFFER_HOURS). */
+  offerHoldMs: number;
+  /** Start of the session's day, office time: from then on no seat is offered, every hold goes back. */
+  dayStartsAt: string;
+}
+/** A seat of the session was held for its waitlist (sent with signalWithStart, so a repeat only wakes it). */
+export const seatFreed = defineSignal<[]>('seatFreed');
 
 // A refund's own messages (workflows/refund.ts): a finance officer of the refund's office approves or declines
 // it (updates whose validators refuse a step out of order); the bank confirms the transfer (a signal carrying

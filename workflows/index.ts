@@ -6,3 +6,4 @@ export { paymentInquiry } from './payment-inquiry.js';
 export { reconciliation } from './reconciliation.js';
 export { noticeDelivery } from './notice-delivery.js';
 export { officeClosure } from './office-closure.js';
+export { seatWaitlist } from './seat-waitlist.js';

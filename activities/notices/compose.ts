@@ -169,6 +169,8 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
       const moved = read.optionalSession('appointment');
       return { from: app.session('from'), reason: read.text('reason'), ...(moved && { session: app.session('appointment') }), ...(bookingDeadline && { bookingDeadline }) };
     },
+    WAITLIST_OFFER: () => ({ offered: app.session('appointment'), offerExpiresAt: read.instant('offerExpiresAt') }),
+    WAITLIST_OFFER_LAPSED: () => ({ offered: app.session('appointment') }),
   };
   return builders[kind]();
 }

@@ -59,6 +59,8 @@ export interface NoticeFields {
   REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
   /** `session`: the session moved to (with its calendar invitation); without one, `bookingDeadline` to book again. */
   SESSION_MOVED_BY_CLOSURE: { from: SessionTimes; reason: string; session?: SessionTimes; bookingDeadline?: Date };
+  WAITLIST_OFFER: { offered: SessionTimes; offerExpiresAt: Date };
+  WAITLIST_OFFER_LAPSED: { offered: SessionTimes };
 }
 export type NoticeContext<K extends AnyNoticeKind> = BaseContext & NoticeFields[K];
 
@@ -319,6 +321,26 @@ export const TEMPLATES: Catalogue = {
       }`,
       ...(c.session ? ['A calendar invitation is attached.'] : []),
     ] as [string, string, string?],
+  })),
+  WAITLIST_OFFER: t((c, id, en) => ({
+    id: [
+      `Kursi tersedia untuk Anda: ${c.trackingCode}`,
+      `Ada kursi kosong pada jadwal yang Anda tunggu: ${sessionLine(c.offered, id)} di ${office(c)}.\nKursi ini disimpan hanya untuk permohonan ini sampai ${id.when(c.offerExpiresAt)}. Terima tawaran ini pada permohonan Anda sebelum batas itu; setelahnya kursi ditawarkan kepada antrean berikutnya.`,
+    ],
+    en: [
+      `A seat is free for you: ${c.trackingCode}`,
+      `A seat is free in the session you are waiting for: ${sessionLine(c.offered, en)} at ${office(c)}.\nIt is held for this application only until ${en.when(c.offerExpiresAt)}. Accept the offer on your application before then; after that the seat is offered to the next in line.`,
+    ],
+  })),
+  WAITLIST_OFFER_LAPSED: t((c, id, en) => ({
+    id: [
+      `Tawaran kursi berakhir: ${c.trackingCode}`,
+      `Tawaran kursi pada jadwal ${sessionLine(c.offered, id)} di ${office(c)} tidak diterima tepat waktu dan sudah ditutup. Anda masih dapat memilih jadwal lain yang tersedia.`,
+    ],
+    en: [
+      `Seat offer closed: ${c.trackingCode}`,
+      `The seat offered in the session ${sessionLine(c.offered, en)} at ${office(c)} was not accepted in time and is closed. You can still book another session with seats free.`,
+    ],
   })),
 };
 

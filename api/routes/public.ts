@@ -5,6 +5,7 @@ import { bookingWindow } from '../../db/calendar.js';
 import { trackApplication } from '../../db/queries/applications.js';
 import { findOffice, officesInService } from '../../db/queries/offices.js';
 import { seatsBetween } from '../../db/queries/sessions.js';
+import { withWaitlist } from '../../db/queries/waitlist.js';
 import { addDays } from '../../workflows/calendar.js';
 import { SESSIONS, type ApplicationType } from '../../workflows/definitions.js';
 import { requireBookable } from '../horizon.js';
@@ -119,7 +120,7 @@ export const publicRoutes = (deps: ApiDeps) => {
           officeCode: office.code,
           timeZone: office.time_zone,
           bookable: { from: window.from, until: window.until, horizonDays: window.horizonDays, calendarUntil: window.calendarUntil },
-          days: await seatsBetween(deps.db, office, from, last),
+          days: await withWaitlist(deps.db, office.code, await seatsBetween(deps.db, office, from, last)),
         },
         200,
       );

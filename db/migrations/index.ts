@@ -20,6 +20,7 @@ import * as notices from './2026_12_02_001_notices.js';
 import * as referenceTexts from './2026_12_02_002_reference_texts.js';
 import * as seatKinds from './2026_12_03_001_seat_kinds.js';
 import * as officeDays from './2026_12_03_101_office_days.js';
+import * as waitlist from './2026_12_03_201_waitlist.js';
 import * as registry from './2026_12_03_301_registry.js';
 
 export const migrations: Record<string, Migration> = {
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_002_reference_texts': referenceTexts,
   '2026_12_03_001_seat_kinds': seatKinds,
   '2026_12_03_101_office_days': officeDays,
+  '2026_12_03_201_waitlist': waitlist,
   '2026_12_03_301_registry': registry,
 };

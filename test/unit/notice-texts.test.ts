@@ -48,6 +48,8 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   PRIORITY_NOT_CONFIRMED: { ground: 'PREGNANCY', movedTo: session },
   REGISTRY_MISMATCH: { fields: ['fullName', 'birthDate'] },
   SESSION_MOVED_BY_CLOSURE: { from: session, reason: 'the building lost power', session: sessionWindow('2026-12-09', 'AFTERNOON', 'Asia/Jayapura', hours) },
+  WAITLIST_OFFER: { offered: session, offerExpiresAt: deadline },
+  WAITLIST_OFFER_LAPSED: { offered: session },
 };
 const contextOf = <K extends AnyNoticeKind>(kind: K, office = jayapura): NoticeContext<K> => ({ ...base, office, ...FIELDS[kind] });
 
