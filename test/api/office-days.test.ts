@@ -83,8 +83,8 @@ describe("managers' office days", () => {
     const days = availability.body.days.map((d: { date: string }) => d.date);
     expect(days).not.toContain(weekday);
     expect(availability.body.days.find((d: { date: string }) => d.date === saturday).sessions).toEqual([
-      { date: saturday, session: 'MORNING', capacity: 3, seatsLeft: 3 },
-      { date: saturday, session: 'AFTERNOON', capacity: 0, seatsLeft: 0 },
+      expect.objectContaining({ date: saturday, session: 'MORNING', capacity: 3, seatsLeft: 3 }),
+      expect.objectContaining({ date: saturday, session: 'AFTERNOON', capacity: 0, seatsLeft: 0 }),
     ]);
   });
 

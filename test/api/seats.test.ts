@@ -107,6 +107,7 @@ describe('seats per kind and the review of a declared priority', () => {
           PRIORITY: { capacity: QUOTAS[session].PRIORITY, seatsLeft: session === 'MORNING' ? 0 : QUOTAS[session].PRIORITY },
           SAME_DAY: { capacity: 0, seatsLeft: 0 },
         },
+        waitlist: 0,
       })),
     );
 
