@@ -129,6 +129,8 @@ const schema = z.object({
    * the appointment day, so `npm run demo` shows late printing, breaches and no-shows in minutes.
    */
   DEMO_DAY_SECONDS: duration.optional(),
+  /** The worker: a workflow bundle built beforehand (bundleWorkflowCode), instead of bundling workflows/ at every start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });
 
 /** Every setting's name: the README's configuration section names each of them (test/unit/readme.test.ts). */

@@ -48,6 +48,7 @@ export const workerSettingsFrom = (config: Config) => ({
   settlements: { dir: config.settlementDir, maxBytes: config.SETTLEMENT_MAX_BYTES },
   reconciliationTime: config.RECONCILIATION_TIME,
   notices: noticeChannelsFrom(config),
+  ...(config.WORKFLOW_BUNDLE_PATH && { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }),
 });
 
 export async function createPassportWorker(opts: {
@@ -69,7 +70,7 @@ export async function createPassportWorker(opts: {
   reconciliationTime: string;
   /** The notice channels (noticeChannelsFrom); with none configured, notices are recorded and not delivered. */
   notices?: NoticeChannelClients;
-  /** Tests: the workflow bundle built once for the run, instead of bundling workflows/ again. */
+  /** A workflow bundle built beforehand (tests: once for the run; WORKFLOW_BUNDLE_PATH), instead of bundling workflows/ again. */
   workflowBundle?: { codePath: string };
 }): Promise<{ worker: Worker; connection: NativeConnection; schedule: 'created' | 'updated' }> {
   const connection = await NativeConnection.connect({ address: opts.address });

@@ -111,6 +111,7 @@ async function startWorker(): Promise<ChildProcess> {
       SMTP_URL: proxy.url,
       MAIL_FROM: 'Layanan Paspor <no-reply@passport.test>',
       NOTICE_SEND_TIMEOUT_SECONDS: '120',
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     },
   });
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

@@ -96,6 +96,7 @@ beforeAll(async () => {
     SMTP_URL: catcher.smtpUrl, // required in production: notices go to a real SMTP server (a local catcher here)
     LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_SECONDS: '60',
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'), // the run's bundle: the workers start without bundling again
     ...secrets,
   };
   apiUrl = `http://127.0.0.1:${apiPort}`;
