@@ -31,6 +31,7 @@ export function noticeChannelsFrom(config: Config): NoticeChannelClients {
     whatsapp: WHATSAPP_API_URL && WHATSAPP_PHONE_NUMBER_ID && WHATSAPP_TOKEN ? whatsappCloudClient({ apiUrl: WHATSAPP_API_URL, phoneNumberId: WHATSAPP_PHONE_NUMBER_ID, token: WHATSAPP_TOKEN, timeoutMs }) : undefined,
     sms: SMS_API_URL && SMS_TOKEN ? smsHttpClient({ apiUrl: SMS_API_URL, token: SMS_TOKEN, timeoutMs }) : undefined,
     retryForMs: Math.round(config.NOTICE_RETRY_HOURS * 3_600_000),
+    firstRetryMs: Math.round(config.NOTICE_FIRST_RETRY_SECONDS * 1000),
   };
 }
 const anyChannel = (notices: NoticeChannelClients | undefined) => Boolean(notices && (notices.email ?? notices.whatsapp ?? notices.sms));
