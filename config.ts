@@ -67,6 +67,8 @@ const schema = z.object({
   NOTICE_SEND_TIMEOUT_SECONDS: duration.default(20),
   /** How long a notice's temporary failures (server down, 429, 5xx) are retried, with backoff, before it is given up (fractions allowed). */
   NOTICE_RETRY_HOURS: z.coerce.number().positive().default(48),
+  /** The wait before a failed send's first retry (then doubling, at most an hour), in seconds; fractions allowed. */
+  NOTICE_FIRST_RETRY_SECONDS: z.coerce.number().positive().default(10),
   /** `npm start`'s local mail catcher (SMTP and web inbox) and WhatsApp/SMS sink, on loopback; each only without SMTP_URL, resp. the provider URLs. */
   MAILDEV_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   MAILDEV_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
@@ -140,6 +142,8 @@ const schema = z.object({
    * the appointment day, so `npm run demo` shows late printing, breaches and no-shows in minutes.
    */
   DEMO_DAY_SECONDS: duration.optional(),
+  /** The worker: a workflow bundle built beforehand (bundleWorkflowCode), instead of bundling workflows/ at every start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });
 
 /** Every setting's name: the README's configuration section names each of them (test/unit/readme.test.ts). */

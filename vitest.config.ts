@@ -1,4 +1,40 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take longest, longest first (per-file times of CI runs, in seconds, rounded). Vitest runs
+ * larger files first when it has no timings of its own (a fresh clone, CI after `npm ci`), and the fault
+ * tests are among the smallest files and the longest to run: started last, the run ended with one of them
+ * alone on a core. Started first, the short files fill in beside them. Two files that each run the whole
+ * service as processes (faults/processes, faults/servers) are kept apart, so they do not both start at once.
+ * A file missing from the list runs after these, in Vitest's own order; a stale entry only orders worse.
+ */
+const LONGEST_FIRST = [
+  'test/faults/processes.test.ts', // 145
+  'test/ops/supervisor.test.ts', // 86
+  'test/faults/servers.test.ts', // 107
+  'test/ops/smoke.test.ts', // 84
+  'test/api/booking.test.ts', // 76
+  'test/ops/demo.test.ts', // 68
+  'test/ops/setup.test.ts', // 61
+  'test/api/failures.test.ts', // 50
+  'test/api/reconciliation.test.ts', // 43
+  'test/faults/notice-send.test.ts', // 34
+  'test/workflows/branches.test.ts', // 25
+  'test/api/refunds.test.ts', // 23
+];
+
+class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification) => {
+      const index = LONGEST_FIRST.findIndex((path) => file.moduleId.endsWith(`/${path}`));
+      return index < 0 ? LONGEST_FIRST.length : index;
+    };
+    // Array.prototype.sort is stable: the files off the list keep Vitest's order.
+    return sorted.sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -9,5 +45,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

@@ -188,7 +188,9 @@ async function main() {
   const databaseUrl = url.toString();
   step(`database ${smokeDb} created`);
   // Its own API and worker take DATABASE_POOL_MAX connections each (5 unless given): the README's connection budget.
-  const production = { NODE_ENV: 'production', TEMPORAL_UI_URL: 'http://localhost:8080', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '5', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress!, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', ...secrets };
+  // SHUTDOWN_GRACE_SECONDS and WORKFLOW_BUNDLE_PATH reach them too when the smoke's own environment sets them.
+  const passedOn = Object.fromEntries(['SHUTDOWN_GRACE_SECONDS', 'WORKFLOW_BUNDLE_PATH'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+  const production = { NODE_ENV: 'production', TEMPORAL_UI_URL: 'http://localhost:8080', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '5', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress!, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', ...passedOn, ...secrets };
   const setup = await output(run('setup-database', { ...production, REFERENCE_DATA_DIR: process.env.REFERENCE_DATA_DIR ?? 'deploy/reference' }));
   for (const line of setup.text.trim().split('\n')) step(`  setup-database: ${line}`);
   if (setup.code !== 0) fail(`setup-database exited ${setup.code}`);

@@ -32,6 +32,7 @@ function noticeChannelsFrom(config: Config): NoticeChannelClients {
     whatsapp: WHATSAPP_API_URL && WHATSAPP_PHONE_NUMBER_ID && WHATSAPP_TOKEN ? whatsappCloudClient({ apiUrl: WHATSAPP_API_URL, phoneNumberId: WHATSAPP_PHONE_NUMBER_ID, token: WHATSAPP_TOKEN, timeoutMs }) : undefined,
     sms: SMS_API_URL && SMS_TOKEN ? smsHttpClient({ apiUrl: SMS_API_URL, token: SMS_TOKEN, timeoutMs }) : undefined,
     retryForMs: Math.round(config.NOTICE_RETRY_HOURS * 3_600_000),
+    firstRetryMs: Math.round(config.NOTICE_FIRST_RETRY_SECONDS * 1000),
   };
 }
 const anyChannel = (notices: NoticeChannelClients | undefined) => Boolean(notices && (notices.email ?? notices.whatsapp ?? notices.sms));
@@ -51,6 +52,7 @@ export const workerSettingsFrom = (config: Config) => ({
   reconciliationTime: config.RECONCILIATION_TIME,
   notices: noticeChannelsFrom(config),
   registry: registryFromConfig(config),
+  ...(config.WORKFLOW_BUNDLE_PATH && { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }),
 });
 
 export async function createPassportWorker(opts: {
@@ -76,7 +78,7 @@ export async function createPassportWorker(opts: {
   notices?: NoticeChannelClients;
   /** The population registry (Dukcapil) that the recheck of a pending check asks. */
   registry?: PopulationRegistry;
-  /** Tests: the workflow bundle built once for the run, instead of bundling workflows/ again. */
+  /** A workflow bundle built beforehand (tests: once for the run; WORKFLOW_BUNDLE_PATH), instead of bundling workflows/ again. */
   workflowBundle?: { codePath: string };
 }): Promise<{ worker: Worker; connection: NativeConnection; schedule: 'created' | 'updated' }> {
   const connection = await NativeConnection.connect({ address: opts.address });

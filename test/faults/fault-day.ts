@@ -1,6 +1,6 @@
 // A few applicants driven through the cluster's API (as in the demo, with clients that retry as real
 // ones do) while a test injects faults at chosen moments; then the facts each application left behind.
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { createDb } from '../../db/connect.js';
 import { startCluster, type Cluster, type Component } from '../../scripts/cluster.js';
 import { serviceClient } from '../../scripts/demo-client.js';
@@ -17,7 +17,8 @@ export const FAULT_ENV = { PAYMENT_WINDOW_MINUTES: '1', DEMO_DAY_SECONDS: '50', 
 export function useCluster(): () => Cluster {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
-    cluster = await startCluster({ env: FAULT_ENV });
+    // The run's workflow bundle: a worker restarted mid-day polls again in seconds instead of bundling again.
+    cluster = await startCluster({ env: { ...FAULT_ENV, WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath') } });
   }, 240_000);
   afterAll(async () => {
     await cluster?.shutdown();

@@ -111,6 +111,8 @@ async function startWorker(): Promise<ChildProcess> {
       SMTP_URL: proxy.url,
       MAIL_FROM: 'Layanan Paspor <no-reply@passport.test>',
       NOTICE_SEND_TIMEOUT_SECONDS: '120',
+      NOTICE_FIRST_RETRY_SECONDS: '1', // the send cut off by the kill is retried 1 s after its heartbeat times out, not 10 s
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     },
   });
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connect.js';
 import { startCluster, type Cluster } from '../../scripts/cluster.js';
 import { DEMO_NIK_PREFIX } from '../../scripts/demo-day.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'demo-bank-'));
   mail = await startMailCatcher();
   sink = await startMessageSink({ port: 0, dir: join(dataDir, 'messages') });
-  cluster = await startCluster({ env: { ...DAY_ENV, SMTP_URL: mail.smtpUrl, ...sink.settings } });
+  cluster = await startCluster({ env: { ...DAY_ENV, SMTP_URL: mail.smtpUrl, ...sink.settings, WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath') } });
 }, 240_000);
 afterAll(async () => {
   await cluster?.shutdown();

@@ -100,6 +100,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_SECONDS: '60',
     ...dukcapil.settings,
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'), // the run's bundle: the workers start without bundling again
     ...secrets,
   };
   apiUrl = `http://127.0.0.1:${apiPort}`;

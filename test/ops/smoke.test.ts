@@ -18,15 +18,21 @@ const root = resolve(import.meta.dirname, '../..');
 let env: TestWorkflowEnvironment;
 const admin = createDb(inject('databaseUrl'), { max: 1 });
 
+/**
+ * As an operator's shell runs it, with two settings it hands on to its worker and API: the run's workflow bundle
+ * (the worker starts without bundling workflows/ again), and a grace of 5 s on SIGTERM. Interrupted, the smoke's
+ * applicants go on polling the API while it drains, so the API waits out the whole grace (30 s by default).
+ */
+const SMOKE_ENV = { PATH: process.env.PATH ?? '', WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'), SHUTDOWN_GRACE_SECONDS: '5' };
 const smoke = (args: string[]) =>
   new Promise<{ code: number; output: string }>((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' }, timeout: 240_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: root, env: SMOKE_ENV, timeout: 240_000 }, (error, stdout, stderr) =>
       done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 /** The smoke as a terminal runs it: a process group of its own (the foreground job), its output collected. */
 function startSmoke(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: root, env: SMOKE_ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/ports.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -134,6 +134,8 @@ beforeAll(async () => {
     MESSAGE_SINK_PORT: String(await freePort()),
     DUKCAPIL_FAKE_PORT: String(await freePort()),
     SHUTDOWN_GRACE_SECONDS: '5',
+    // The run's workflow bundle: each start skips bundling workflows/ (what these tests check comes after it).
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
   };
 });
 
