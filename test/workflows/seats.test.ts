@@ -8,9 +8,11 @@ import type { Submission } from '../../api/submission.js';
 import { endOfLocalDay, localDate } from '../../workflows/calendar.js';
 import {
   bookSession,
+  cancelApplication,
   getState,
   recordInterview,
   recordPrinting,
+  rescheduleSession,
   reviewPriority,
   type Session,
 } from '../../workflows/definitions.js';
@@ -106,6 +108,24 @@ describe('seats of every kind', () => {
       expect((await underFive.handle.query(getState)).appointment?.kind).toBe('REGULAR');
 
       expect(await slotsOf(office)).toEqual({ 'MORNING REGULAR': 1, 'AFTERNOON PRIORITY': 1, 'AFTERNOON REGULAR': 1 });
+    });
+  });
+
+  it('keeps the seat held when a change of session finds the new one full, and gives that seat back when the applicant cancels', async () => {
+    const office = await officeWith({ MORNING: { REGULAR: 1 }, AFTERNOON: { REGULAR: 1 } });
+    await t.withWorker(async () => {
+      const [mover, other] = await Promise.all([paidAt(office), paidAt(office)]);
+      const date = await workingDayAhead(t, 2, office);
+      await mover.handle.executeUpdate(bookSession, { args: [{ date, session: 'MORNING' }] });
+      await other.handle.executeUpdate(bookSession, { args: [{ date, session: 'AFTERNOON' }] });
+      expect(await outcome(mover.handle.executeUpdate(rescheduleSession, { args: [{ date, session: 'AFTERNOON' }] }))).toBe('SlotFull');
+      expect((await mover.handle.query(getState)).appointment).toMatchObject({ date, session: 'MORNING' });
+      expect(await slotsOf(office)).toEqual({ 'MORNING REGULAR': 1, 'AFTERNOON REGULAR': 1 });
+
+      // The refused change's reservation held nothing: the cancellation frees the morning seat the applicant had.
+      await mover.handle.executeUpdate(cancelApplication, { args: [{}] });
+      await stageReached(t, mover.applicationId, 'CANCELLED');
+      expect(await slotsOf(office)).toEqual({ 'MORNING REGULAR': 0, 'AFTERNOON REGULAR': 1 });
     });
   });
 

@@ -126,8 +126,11 @@ export function seatKinds(lc: Lifecycle): SeatKind[] {
 /** Takes a seat for the request (a new key per attempt) of the application's kinds unless told; the caller says what happens to the previous one. */
 export async function takeSeat(lc: Lifecycle, request: BookingRequest, seat: { kinds?: SeatKind[]; atTheCounter?: boolean } = {}): Promise<Appointment> {
   lc.bookingAttempts += 1;
+  const attempt = lc.bookingAttempts;
   const { applicationId, officeCode } = lc.input;
-  return activities.reserveSeat({ ...request, applicationId, officeCode, attempt: lc.bookingAttempts, at: nowIso(), kinds: seat.kinds ?? seatKinds(lc), ...(seat.atTheCounter && { atTheCounter: true }) });
+  const appointment = await activities.reserveSeat({ ...request, applicationId, officeCode, attempt, at: nowIso(), kinds: seat.kinds ?? seatKinds(lc), ...(seat.atTheCounter && { atTheCounter: true }) });
+  lc.seatAttempt = attempt;
+  return appointment;
 }
 
 /** One seat change at a time: a second booking, a change or a cancellation waits for it to end. */
@@ -167,7 +170,7 @@ export function bookingMessages(lc: Lifecycle): void {
     rescheduleSession,
     (request) =>
       oneSeatChange(lc, async () => {
-        const previousAttempt = lc.bookingAttempts;
+        const previousAttempt = lc.seatAttempt;
         const appointment = await takeSeat(lc, request);
         await activities.releaseSeat({ applicationId: lc.applicationId, attempt: previousAttempt, at: nowIso() });
         state.reschedulesLeft -= 1;

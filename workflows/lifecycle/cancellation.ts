@@ -5,7 +5,7 @@ import { activities, nowIso, rejectStep, type Ending, type Lifecycle } from './s
 
 export async function withdrawn(lc: Lifecycle): Promise<Ending> {
   await lc.savePayment(); // a payment that raced the cancellation is still on record
-  if (lc.state.appointment) await activities.releaseSeat({ applicationId: lc.applicationId, attempt: lc.bookingAttempts, at: nowIso() });
+  if (lc.state.appointment) await activities.releaseSeat({ applicationId: lc.applicationId, attempt: lc.seatAttempt, at: nowIso() });
   const given = lc.cancellation?.reason?.trim();
   // The notice quotes the applicant's own reason, never the audit log's English default.
   const notice = { kind: 'CANCELLED' as const, details: { cause: 'APPLICANT' as const, ...(given && { reason: given }) } };

@@ -33,7 +33,7 @@ async function nearestFreeSession(lc: Lifecycle, move: ClosureMove, kinds: SeatK
 }
 
 async function moveOffClosedDay(lc: Lifecycle, move: ClosureMove, from: NoticeSession): Promise<void> {
-  const heldAttempt = lc.bookingAttempts;
+  const heldAttempt = lc.seatAttempt;
   const reason = `office closed on ${move.date}: ${move.reason}`;
   const moved = await nearestFreeSession(lc, move, kindsOf(lc));
   await activities.releaseSeat({ applicationId: lc.applicationId, attempt: heldAttempt, at: nowIso() });

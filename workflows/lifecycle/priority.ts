@@ -20,7 +20,7 @@ async function regularSeatOf(lc: Lifecycle, appointment: Appointment): Promise<A
 
 /** A false declaration gives its priority seat up: moved to a regular seat of the session, or back to booking. */
 async function givePrioritySeatUp(lc: Lifecycle, review: PriorityReview, ground: PriorityGround, appointment: Appointment): Promise<void> {
-  const previousAttempt = lc.bookingAttempts;
+  const previousAttempt = lc.seatAttempt;
   const regular = await regularSeatOf(lc, appointment);
   const seat = { date: appointment.date, session: appointment.session };
   await activities.releaseSeat({ applicationId: lc.applicationId, attempt: previousAttempt, at: nowIso() });

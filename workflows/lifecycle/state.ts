@@ -104,8 +104,13 @@ export class Lifecycle {
   readonly seenPosEvents = new Set<string>();
   /** A booking or a change of session is running: another one (or a cancellation) waits its turn. */
   seatChangeInProgress = false;
-  /** Seat reservations made so far: each one's key, so a release names the seat it frees. */
+  /** Seat reservations made so far, taken or refused: each one's key. */
   bookingAttempts = 0;
+  /**
+   * The reservation that holds the booked seat: the key a release names. Not `bookingAttempts`, which also
+   * counts reservations refused (a full session), whose key holds nothing.
+   */
+  seatAttempt = 0;
   /**
    * Set together with a new `state.appointment` by a handler that moved the applicant (not a reschedule of
    * theirs): AWAITING_INTERVIEW records its actor, reason and notice instead of RESCHEDULED's. Read once.

@@ -50,7 +50,9 @@ export function waitlistMessages(lc: Lifecycle): void {
     (offer) =>
       oneSeatChange(lc, async () => {
         lc.bookingAttempts += 1;
-        const appointment = await activities.takeOfferedSeat({ applicationId, officeCode, offerId: offer.offerId, attempt: lc.bookingAttempts, at: nowIso() });
+        const attempt = lc.bookingAttempts;
+        const appointment = await activities.takeOfferedSeat({ applicationId, officeCode, offerId: offer.offerId, attempt, at: nowIso() });
+        lc.seatAttempt = attempt;
         lc.state.appointment = appointment;
         await lc.settledAfter('AWAITING_BOOKING');
         return appointment;
