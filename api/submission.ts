@@ -243,7 +243,8 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       policy: deps.policy,
       paymentDeadline,
       ...(service !== 'REGULAR' && { service }),
-      ...(priority && { priority: priority.ground }),
+      // The workflow learns only that a ground was declared or comes from the birth date: never the ground (health data).
+      ...(priority && { priority: priority.status === 'DECLARED' ? 'DECLARED' : 'BIRTH_DATE' }),
     },
   };
   // The workflow checks again while it waits for the payment (workflows/lifecycle/payment.ts).

@@ -88,7 +88,7 @@ export interface NoticeDetailsByKind {
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
   /** Either the regular seat of the same session the applicant now has, or the deadline to book one. */
-  PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: NoticeSession; bookingDeadline?: string };
+  PRIORITY_NOT_CONFIRMED: { movedTo?: NoticeSession; bookingDeadline?: string };
   /** The submitted fields the registry did not confirm (nik: no such resident); never the registry's own data. */
   REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
   /** `from`: the closed day's session; `appointment`: the session moved to, or `bookingDeadline` when none was free. */
@@ -154,10 +154,17 @@ export const DECLARED_PRIORITY_GROUNDS: readonly PriorityGround[] = ['DISABILITY
 export const PRIORITY_STATUSES = ['AUTOMATIC', 'DECLARED', 'CONFIRMED', 'NOT_CONFIRMED'] as const;
 export type PriorityStatus = (typeof PRIORITY_STATUSES)[number];
 /**
- * The seat kinds an application may take, in the order tried: same-day seats only for percepatan; priority,
- * then regular when the priority seats are full, for a priority ground; else regular.
+ * What the workflow knows of a priority ground: that the birth date gives it, or that it was declared. The
+ * ground itself (a disability, a pregnancy) is health data: it stays in PostgreSQL (applications.priority_ground)
+ * and never enters a workflow's input, state or history.
  */
-export function seatKindsFor(input: { service?: ServiceLevel; priority?: PriorityGround }): SeatKind[] {
+export const PRIORITY_BASES = ['BIRTH_DATE', 'DECLARED'] as const;
+export type PriorityBasis = (typeof PRIORITY_BASES)[number];
+/**
+ * The seat kinds an application may take, in the order tried: same-day seats only for percepatan; priority,
+ * then regular when the priority seats are full, for an application with a priority ground (or basis); else regular.
+ */
+export function seatKindsFor(input: { service?: ServiceLevel; priority?: PriorityGround | PriorityBasis }): SeatKind[] {
   if (input.service === 'SAME_DAY') return ['SAME_DAY'];
   return input.priority ? ['PRIORITY', 'REGULAR'] : ['REGULAR'];
 }
@@ -197,8 +204,8 @@ export interface ApplicationInput {
   paymentDeadline?: string;
   /** Absent: REGULAR (every workflow started before issue 15). */
   service?: ServiceLevel;
-  /** The applicant's ground for a priority seat, if any (derived or declared at submission). */
-  priority?: PriorityGround;
+  /** Whether the applicant has a ground for a priority seat, and how it is known (never the ground itself). */
+  priority?: PriorityBasis;
   /** PENDING: the population registry did not answer at submission; checked again while awaiting payment (absent: nothing to do). */
   registryCheck?: 'PENDING';
 }
@@ -358,8 +365,8 @@ export interface ApplicationState {
   fineAmount: number;
   /** Absent in workflows started before issue 15: REGULAR. */
   service?: ServiceLevel;
-  /** The application's priority ground and where it stands (absent: none). */
-  priority?: { ground: PriorityGround; status: PriorityStatus };
+  /** Where the application's priority ground stands (absent: none); the ground itself is in PostgreSQL only. */
+  priority?: { status: PriorityStatus };
 }
 export const getState = defineQuery<ApplicationState>('getState');
 

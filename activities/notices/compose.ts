@@ -3,7 +3,7 @@
 // or NIK): the sending activity reads the recipient itself.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { OFFICE_AUDIENCE_KINDS, PRIORITY_GROUNDS, REGISTRY_MISMATCH_FIELDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind } from '../../workflows/definitions.js';
+import { OFFICE_AUDIENCE_KINDS, PRIORITY_GROUNDS, REGISTRY_MISMATCH_FIELDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind, type PriorityGround } from '../../workflows/definitions.js';
 import type { MailAttachment } from '../mail.js';
 import { sessionWindow, type Language, type SessionHours } from './format.js';
 import { bookingInvitation } from './invitation.js';
@@ -44,7 +44,7 @@ async function composeApplicationNotice(db: Kysely<DB>, noticeId: string): Promi
   // Only what a notice may say: codes, amount, type, deadline, office. Never full_name, email, phone, nik.
   const app = await db
     .selectFrom('applications')
-    .select(['tracking_code', 'billing_code', 'amount', 'application_type', 'language', 'payment_deadline', 'office_code'])
+    .select(['tracking_code', 'billing_code', 'amount', 'application_type', 'language', 'payment_deadline', 'office_code', 'priority_ground'])
     .where('id', '=', notice.application_id)
     .executeTakeFirstOrThrow();
   const { office, hours } = await readOffice(db, app.office_code);
@@ -63,6 +63,7 @@ async function composeApplicationNotice(db: Kysely<DB>, noticeId: string): Promi
     paymentDeadline: new Date(app.payment_deadline),
     session,
     documents: documents.map((d) => ({ document: d.document, note: d.note, documentId: d.document_id, noteId: d.note_id })),
+    priorityGround: app.priority_ground ?? undefined,
   });
   const audience = OFFICE_AUDIENCE_KINDS.includes(notice.kind) ? 'office' : 'applicant';
   // The office's staff read Bahasa Indonesia, whatever the applicant chose.
@@ -127,6 +128,8 @@ interface FromApplication {
   paymentDeadline: Date;
   session: (key: string) => SessionTimes;
   documents: DocumentToBring[];
+  /** applications.priority_ground: said only in the applicant's own notice (PRIORITY_NOT_CONFIRMED). */
+  priorityGround?: PriorityGround;
 }
 
 /** The fields of each kind: its recorded details, and the application's codes where the kind names them. */
@@ -160,7 +163,8 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     REFUND_DECLINED: () => ({ amount: read.amount('amount'), reason: read.text('reason') }),
     PRIORITY_NOT_CONFIRMED: () => {
       const bookingDeadline = read.optionalInstant('bookingDeadline');
-      const ground = read.oneOf('ground', PRIORITY_GROUNDS);
+      // The ground is health data: the application row has it, the notice's details never do.
+      const ground = app.priorityGround ?? read.oneOf('ground', PRIORITY_GROUNDS);
       return { ground, ...(read.present('movedTo') ? { movedTo: app.session('movedTo') } : bookingDeadline ? { bookingDeadline } : {}) };
     },
     REGISTRY_MISMATCH: () => ({ fields: read.choices('fields', REGISTRY_MISMATCH_FIELDS) }),

@@ -55,6 +55,7 @@ export interface NoticeFields {
   REFUND_SENT: { amount: number };
   REFUNDED: { amount: number };
   REFUND_DECLINED: { amount: number; reason: string };
+  /** `ground`: read from the application row when sending (never in the notice's details or a workflow). */
   PRIORITY_NOT_CONFIRMED: { ground: PriorityGround; movedTo?: SessionTimes; bookingDeadline?: Date };
   REGISTRY_MISMATCH: { fields: RegistryMismatchField[] };
   /** `session`: the session moved to (with its calendar invitation); without one, `bookingDeadline` to book again. */

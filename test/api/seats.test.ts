@@ -123,7 +123,7 @@ describe('seats per kind and the review of a declared priority', () => {
     expect(found.body).toMatchObject({ stage: 'AWAITING_INTERVIEW', reschedulesLeft: 1, appointment: { date, session: 'MORNING', kind: 'REGULAR' } });
     const after = await s.call('GET', `/applications/${applicationId}`, undefined, auth);
     expect(after.body.priority).toEqual({ ground: 'DISABILITY', status: 'NOT_CONFIRMED' });
-    expect(after.body.timeline.map((e: { actor: string; reason: string | null }) => e.reason)).toContain('declared priority ground DISABILITY not confirmed at the counter: no disability card shown');
+    expect(after.body.timeline.map((e: { actor: string; reason: string | null }) => e.reason)).toContain('declared priority ground not confirmed at the counter: no disability card shown');
     const morning = (await seats())[0];
     expect(morning.seats).toMatchObject({ REGULAR: { seatsLeft: QUOTAS.MORNING.REGULAR - 1 }, PRIORITY: { seatsLeft: QUOTAS.MORNING.PRIORITY } });
     expect((await review(applicationId, { confirmed: true })).status).toBe(409); // reviewed once

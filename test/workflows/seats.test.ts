@@ -19,7 +19,7 @@ import {
 import { officeWith as newOffice, retireOffices } from '../support/offices.js';
 import { applicationRow, countRows } from '../support/read-model.js';
 import { onAppointmentDay, pay, skipTo, stageReached, submitted, workingDayAhead } from '../support/scenarios.js';
-import { nikFor, startTimeSkipping } from '../support/workflows.js';
+import { findPersonalData, nikFor, startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 const offices: string[] = [];
@@ -174,17 +174,17 @@ describe('seats of every kind', () => {
       await expect(early).rejects.toMatchObject({ cause: { message: 'review the declared priority first (DISABILITY)' } });
 
       const after = await declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: false, note: 'no disability card, none seen' }] });
-      expect(after).toMatchObject({ stage: 'AWAITING_INTERVIEW', reschedulesLeft: 1, priority: { ground: 'DISABILITY', status: 'NOT_CONFIRMED' } });
+      expect(after).toMatchObject({ stage: 'AWAITING_INTERVIEW', reschedulesLeft: 1, priority: { status: 'NOT_CONFIRMED' } });
       expect(after.appointment).toMatchObject({ date: appointment.date, session: 'MORNING', kind: 'REGULAR' });
       expect(await slotsOf(office)).toEqual({ 'MORNING PRIORITY': 0, 'MORNING REGULAR': 1 });
 
       expect((await applicationRow(t.db, declared.applicationId)).priority_status).toBe('NOT_CONFIRMED');
       const audit = await t.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', declared.applicationId).orderBy('seq').execute();
       expect(audit.slice(-2)).toEqual([
-        { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: 'declared priority ground DISABILITY not confirmed at the counter: no disability card, none seen' },
+        { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: 'declared priority ground not confirmed at the counter: no disability card, none seen' },
         { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: `declared priority (DISABILITY) not confirmed: moved to a regular seat of ${appointment.date} MORNING` },
       ]);
-      expect((await notices(declared.applicationId)).at(-1)).toEqual({ kind: 'PRIORITY_NOT_CONFIRMED', details: { ground: 'DISABILITY', movedTo: { date: appointment.date, session: 'MORNING' } } });
+      expect((await notices(declared.applicationId)).at(-1)).toEqual({ kind: 'PRIORITY_NOT_CONFIRMED', details: { movedTo: { date: appointment.date, session: 'MORNING' } } });
       expect(await outcome(declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: true }] }))).toBe('StepOutOfOrder');
 
       const interviewed = await declared.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
@@ -207,12 +207,14 @@ describe('seats of every kind', () => {
       const row = await applicationRow(t.db, declared.applicationId);
       expect(row).toMatchObject({ stage: 'AWAITING_BOOKING', priority_status: 'NOT_CONFIRMED' });
       const notice = (await notices(declared.applicationId)).at(-1);
-      expect(notice).toEqual({ kind: 'PRIORITY_NOT_CONFIRMED', details: { ground: 'PREGNANCY', bookingDeadline: row.next_deadline?.toISOString() } });
+      expect(notice).toEqual({ kind: 'PRIORITY_NOT_CONFIRMED', details: { bookingDeadline: row.next_deadline?.toISOString() } });
       expect(await slotsOf(office)).toEqual({ 'MORNING PRIORITY': 0, 'MORNING REGULAR': 1 });
 
       // The next day's morning has both kinds free: a declaration found false takes the regular seat.
       const rebooked = await bookAt(declared, office);
       expect(rebooked).toMatchObject({ session: 'MORNING', kind: 'REGULAR' });
+      // The ground is health data: PostgreSQL has it, the workflow's history (input, state, notices, records) never does.
+      expect(await findPersonalData(t.client, [{ workflowId: declared.handle.workflowId, personal: ['PREGNANCY', 'pregnan', 'hamil'] }])).toEqual([]);
       expect(rebooked.date > appointment.date).toBe(true);
       await stageReached(t, declared.applicationId, 'AWAITING_INTERVIEW');
     });
@@ -226,10 +228,10 @@ describe('seats of every kind', () => {
       await onAppointmentDay(t, appointment);
       const officer = officerAt(office);
       const after = await declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: true }] });
-      expect(after).toMatchObject({ stage: 'AWAITING_INTERVIEW', priority: { ground: 'DISABILITY', status: 'CONFIRMED' }, appointment: { kind: 'PRIORITY' } });
+      expect(after).toMatchObject({ stage: 'AWAITING_INTERVIEW', priority: { status: 'CONFIRMED' }, appointment: { kind: 'PRIORITY' } });
       expect((await applicationRow(t.db, declared.applicationId)).priority_status).toBe('CONFIRMED');
       const last = await t.db.selectFrom('audit_log').select(['actor', 'reason']).where('application_id', '=', declared.applicationId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
-      expect(last).toEqual({ actor: officer.officerId, reason: 'declared priority ground DISABILITY confirmed at the counter' });
+      expect(last).toEqual({ actor: officer.officerId, reason: 'declared priority ground confirmed at the counter' });
       expect(await outcome(declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: false }] }))).toBe('StepOutOfOrder');
       expect((await declared.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] })).stage).toBe('AWAITING_PRINTING');
       expect(await slotsOf(office)).toEqual({ 'MORNING PRIORITY': 1 });

@@ -12,6 +12,7 @@ import {
   type BookingRequest,
   type InterviewRecord,
   type NoticeToRecord,
+  type PriorityBasis,
   type RefundPolicy,
   type SeatKind,
 } from '../definitions.js';
@@ -117,10 +118,16 @@ function noShow(lc: Lifecycle, recorded: InterviewRecord | undefined, missedAppo
   return () => awaitingBooking(lc, { actor: recordedBy, reason: 'no-show on the appointment day; one new booking allowed', notice });
 }
 
+/** Whether the application's priority ground counts, and how it is known: not once a declaration is found false. */
+function priorityBasisOf(lc: Lifecycle): PriorityBasis | undefined {
+  const { priority } = lc.state;
+  if (!priority || priority.status === 'NOT_CONFIRMED') return undefined;
+  return priority.status === 'AUTOMATIC' ? 'BIRTH_DATE' : 'DECLARED';
+}
+
 /** The kinds of seat the application may take, in the order tried: a declaration found false takes regular seats only. */
 export function seatKinds(lc: Lifecycle): SeatKind[] {
-  const { priority } = lc.state;
-  return seatKindsFor({ service: lc.state.service, priority: priority?.status === 'NOT_CONFIRMED' ? undefined : priority?.ground });
+  return seatKindsFor({ service: lc.state.service, priority: priorityBasisOf(lc) });
 }
 
 /** Takes a seat for the request (a new key per attempt) of the application's kinds unless told; the caller says what happens to the previous one. */

@@ -3,15 +3,10 @@
 // inside the booking horizon; with none free, the seat is given back and the application returns to booking. The
 // move is the office's, so it does not use up the applicant's one change of session.
 import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { ACTORS, REJECTIONS, moveForClosure, seatKindsFor, type Appointment, type ClosureMove, type NoticeSession, type SeatKind } from '../definitions.js';
-import { oneSeatChange, takeSeat } from './booking.js';
+import { ACTORS, REJECTIONS, moveForClosure, type Appointment, type ClosureMove, type NoticeSession, type SeatKind } from '../definitions.js';
+import { oneSeatChange, seatKinds, takeSeat } from './booking.js';
 import { activities, nowIso, type Lifecycle } from './state.js';
 
-/** The seat kinds of the application as it stands: a priority ground found false no longer counts. */
-function kindsOf(lc: Lifecycle): SeatKind[] {
-  const { service, priority } = lc.state;
-  return seatKindsFor({ service, priority: priority && priority.status !== 'NOT_CONFIRMED' ? priority.ground : undefined });
-}
 
 /** A session another booking filled (or a day no longer bookable) since the candidates were read: try the next. */
 const takenMeanwhile = (error: unknown) =>
@@ -35,7 +30,7 @@ async function nearestFreeSession(lc: Lifecycle, move: ClosureMove, kinds: SeatK
 async function moveOffClosedDay(lc: Lifecycle, move: ClosureMove, from: NoticeSession): Promise<void> {
   const heldAttempt = lc.seatAttempt;
   const reason = `office closed on ${move.date}: ${move.reason}`;
-  const moved = await nearestFreeSession(lc, move, kindsOf(lc));
+  const moved = await nearestFreeSession(lc, move, seatKinds(lc));
   await activities.releaseSeat({ applicationId: lc.applicationId, attempt: heldAttempt, at: nowIso() });
   if (moved) {
     const appointment: NoticeSession = { date: moved.date, session: moved.session };

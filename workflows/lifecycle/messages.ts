@@ -75,7 +75,7 @@ export const OFFICER_STEPS = [
       if (record.outcome === 'REJECTED' && !record.reason?.trim()) rejectField('reason', 'a rejection needs a reason');
       if (record.refundFee && record.outcome !== 'REJECTED') rejectField('refundFee', 'only a rejection can refund the fee');
       if (record.outcome === 'APPROVED' && needsBap(lc) && !lc.state.bapRecorded) rejectStep(`a ${lc.input.applicationType} passport needs the BAP recorded before approval`);
-      if (lc.state.priority?.status === 'DECLARED') rejectStep(`review the declared priority first (${lc.state.priority.ground})`);
+      if (lc.state.priority?.status === 'DECLARED') rejectStep('review the declared priority ground first');
       if (lc.seatChangeInProgress) rejectStep('a change of seat is in progress; try again in a moment');
       // Every outcome belongs to the appointment day (office local): an early approval would start the SLA clock early.
       const dayStarts = lc.appointmentDayStarts();

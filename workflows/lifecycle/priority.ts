@@ -2,7 +2,7 @@
 // (DISABILITY, PREGNANCY). Confirmed, it is on the record. Found false, it is on the record too, and a priority
 // seat is given up: for a regular seat of the same session if one is free, else the applicant books again.
 import { ActivityFailure, ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { REJECTIONS, reviewPriority, type Appointment, type ApplicationState, type PriorityGround, type PriorityReview } from '../definitions.js';
+import { REJECTIONS, reviewPriority, type Appointment, type ApplicationState, type PriorityReview } from '../definitions.js';
 import { oneSeatChange, takeSeat } from './booking.js';
 import { activities, nowIso, rejectOffice, rejectStep, type Lifecycle } from './state.js';
 
@@ -19,7 +19,7 @@ async function regularSeatOf(lc: Lifecycle, appointment: Appointment): Promise<A
 }
 
 /** A false declaration gives its priority seat up: moved to a regular seat of the session, or back to booking. */
-async function givePrioritySeatUp(lc: Lifecycle, review: PriorityReview, ground: PriorityGround, appointment: Appointment): Promise<void> {
+async function givePrioritySeatUp(lc: Lifecycle, review: PriorityReview, appointment: Appointment): Promise<void> {
   const previousAttempt = lc.seatAttempt;
   const regular = await regularSeatOf(lc, appointment);
   const seat = { date: appointment.date, session: appointment.session };
@@ -27,8 +27,8 @@ async function givePrioritySeatUp(lc: Lifecycle, review: PriorityReview, ground:
   if (regular) {
     lc.appointmentMove = {
       actor: review.officerId,
-      reason: `declared priority (${ground}) not confirmed: moved to a regular seat of ${seat.date} ${seat.session}`,
-      notice: { kind: 'PRIORITY_NOT_CONFIRMED', details: { ground, movedTo: seat } },
+      reason: `declared priority ground not confirmed: moved to a regular seat of ${seat.date} ${seat.session}`,
+      notice: { kind: 'PRIORITY_NOT_CONFIRMED', details: { movedTo: seat } },
     };
     lc.state.appointment = regular;
     await lc.nextChangeShown();
@@ -36,8 +36,8 @@ async function givePrioritySeatUp(lc: Lifecycle, review: PriorityReview, ground:
   }
   lc.rebooking = {
     actor: review.officerId,
-    reason: `declared priority (${ground}) not confirmed and no regular seat free on ${seat.date} ${seat.session}: a regular seat is to be booked`,
-    notice: (bookingDeadline) => ({ kind: 'PRIORITY_NOT_CONFIRMED', details: { ground, bookingDeadline } }),
+    reason: `declared priority ground not confirmed and no regular seat free on ${seat.date} ${seat.session}: a regular seat is to be booked`,
+    notice: (bookingDeadline) => ({ kind: 'PRIORITY_NOT_CONFIRMED', details: { bookingDeadline } }),
   };
   lc.state.appointment = undefined;
   await lc.settledAfter('AWAITING_INTERVIEW');
@@ -45,14 +45,14 @@ async function givePrioritySeatUp(lc: Lifecycle, review: PriorityReview, ground:
 
 async function reviewed(lc: Lifecycle, review: PriorityReview): Promise<ApplicationState> {
   const { state } = lc;
-  const ground = state.priority?.ground ?? rejectStep('the application declares no priority ground');
+  if (!state.priority) rejectStep('the application declares no priority ground');
   const appointment = state.appointment ?? rejectStep('no session is booked');
   return oneSeatChange(lc, async () => {
     const status = review.confirmed ? 'CONFIRMED' : 'NOT_CONFIRMED';
-    state.priority = { ground, status };
+    state.priority = { status };
     const note = review.note?.trim() ? `: ${review.note.trim()}` : '';
-    await lc.recordAction(review.officerId, `declared priority ground ${ground} ${review.confirmed ? 'confirmed' : 'not confirmed'} at the counter${note}`, { priorityStatus: status });
-    if (!review.confirmed && appointment.kind === 'PRIORITY') await givePrioritySeatUp(lc, review, ground, appointment);
+    await lc.recordAction(review.officerId, `declared priority ground ${review.confirmed ? 'confirmed' : 'not confirmed'} at the counter${note}`, { priorityStatus: status });
+    if (!review.confirmed && appointment.kind === 'PRIORITY') await givePrioritySeatUp(lc, review, appointment);
     return { ...state };
   });
 }
@@ -65,7 +65,7 @@ export function priorityMessages(lc: Lifecycle): void {
       if (lc.cancelled || lc.interview) rejectStep('the interview is already recorded');
       const { priority } = lc.state;
       if (!priority) rejectStep('the application declares no priority ground');
-      else if (priority.status !== 'DECLARED') rejectStep(`the priority ground ${priority.ground} is ${priority.status}, not awaiting review`);
+      else if (priority.status !== 'DECLARED') rejectStep(`the priority ground is ${priority.status}, not awaiting review`);
       if (lc.seatChangeInProgress) rejectStep('a change of seat is in progress; try again in a moment');
       const dayStarts = lc.appointmentDayStarts();
       if (Date.now() < dayStarts) rejectStep(`a declared priority is reviewed only on the appointment day, which starts at ${new Date(dayStarts).toISOString()}`);

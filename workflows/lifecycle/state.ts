@@ -4,7 +4,6 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, StageChange } from '../../activities/index.js';
 import {
-  DECLARED_PRIORITY_GROUNDS,
   PassportStage,
   REJECTIONS,
   StageEnteredAt,
@@ -137,7 +136,7 @@ export class Lifecycle {
       bapRecorded: false,
       fineAmount: 0,
       service: input.service ?? 'REGULAR',
-      ...(input.priority && { priority: { ground: input.priority, status: DECLARED_PRIORITY_GROUNDS.includes(input.priority) ? 'DECLARED' : 'AUTOMATIC' } }),
+      ...(input.priority && { priority: { status: input.priority === 'DECLARED' ? 'DECLARED' : 'AUTOMATIC' } }),
     };
   }
 

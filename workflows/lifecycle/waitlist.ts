@@ -1,8 +1,8 @@
 // AWAITING_BOOKING: an applicant who finds a session full may wait for it (one entry per application), leave the
 // line, and take a seat offered to this application (workflows/seat-waitlist.ts), which books it as any booking.
 import { setHandler, uuid4 } from '@temporalio/workflow';
-import { acceptSeatOffer, joinWaitlist, leaveWaitlist, seatKindsFor, type SeatOfferAcceptance, type WaitlistRequest } from '../definitions.js';
-import { oneSeatChange } from './booking.js';
+import { acceptSeatOffer, joinWaitlist, leaveWaitlist, type SeatOfferAcceptance, type WaitlistRequest } from '../definitions.js';
+import { oneSeatChange, seatKinds } from './booking.js';
 import { activities, nowIso, rejectStep, type Lifecycle } from './state.js';
 
 /** Paid, nothing booked, still waiting to book: the only time a waitlist means anything. */
@@ -22,8 +22,7 @@ export function waitlistMessages(lc: Lifecycle): void {
   setHandler(
     joinWaitlist,
     async (request) => {
-      const { priority, service } = lc.state;
-      const kinds = seatKindsFor({ service, priority: priority && priority.status !== 'NOT_CONFIRMED' ? priority.ground : undefined });
+      const kinds = seatKinds(lc);
       const joining = uuid4();
       const position = await activities.joinWaitlist({ ...request, applicationId, officeCode, entryId: joining, kinds, at: nowIso() });
       entryId = joining;
