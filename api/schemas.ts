@@ -296,7 +296,10 @@ export const actionResultSchema = z
     bapRecorded: z.boolean(),
     fineAmount: z.number().int().openapi({ description: 'Rupiah' }),
     service: z.enum(SERVICE_LEVELS).optional(),
-    priority: z.object({ ground: z.enum(PRIORITY_GROUNDS), status: z.enum(PRIORITY_STATUSES) }).optional(),
+    priority: z
+      .object({ status: z.enum(PRIORITY_STATUSES) })
+      .optional()
+      .openapi({ description: 'Where a priority ground stands; the ground itself is in GET /applications/{id} (it never enters a workflow)' }),
   })
   .openapi('ActionResult');
 

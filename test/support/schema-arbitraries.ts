@@ -9,6 +9,8 @@ export interface Schema {
   enum?: unknown[];
   const?: unknown;
   anyOf?: Schema[];
+  /** A $ref with its own description beside it (zod-openapi's shape for a described reference): all must hold. */
+  allOf?: Schema[];
   oneOf?: Schema[];
   pattern?: string;
   format?: string;
@@ -33,6 +35,10 @@ export class SchemaArbitraries {
   constructor(private readonly components: Record<string, Schema>) {}
 
   resolve(schema: Schema): Schema {
+    if (schema.allOf) {
+      const { allOf, ...rest } = schema;
+      return this.resolve(Object.assign({}, rest, ...allOf.map((part) => this.resolve(part))));
+    }
     if (!schema.$ref) return schema;
     const name = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)?.[1];
     const target = name ? this.components[name] : undefined;
