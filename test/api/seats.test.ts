@@ -112,7 +112,7 @@ describe('seats per kind and the review of a declared priority', () => {
     );
 
     const interview = await s.call('POST', `/officer/applications/${applicationId}/interview`, { outcome: 'APPROVED' }, own);
-    expect(interview).toMatchObject({ status: 409, body: { detail: expect.stringContaining('review the declared priority first (DISABILITY)') } });
+    expect(interview).toMatchObject({ status: 409, body: { detail: expect.stringContaining('review the declared priority ground first') } });
     expect((await review(applicationId, { confirmed: false }, {})).status).toBe(401);
     const elsewhere = await review(applicationId, { confirmed: false }, await bearer(s.officerToken('PLU')));
     expect(elsewhere).toMatchObject({ status: 403, body: { detail: `the application belongs to office ${office}` } });

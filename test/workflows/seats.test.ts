@@ -171,7 +171,7 @@ describe('seats of every kind', () => {
 
       await onAppointmentDay(t, appointment);
       const early = declared.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
-      await expect(early).rejects.toMatchObject({ cause: { message: 'review the declared priority first (DISABILITY)' } });
+      await expect(early).rejects.toMatchObject({ cause: { message: 'review the declared priority ground first' } });
 
       const after = await declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: false, note: 'no disability card, none seen' }] });
       expect(after).toMatchObject({ stage: 'AWAITING_INTERVIEW', reschedulesLeft: 1, priority: { status: 'NOT_CONFIRMED' } });
@@ -182,7 +182,7 @@ describe('seats of every kind', () => {
       const audit = await t.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', declared.applicationId).orderBy('seq').execute();
       expect(audit.slice(-2)).toEqual([
         { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: 'declared priority ground not confirmed at the counter: no disability card, none seen' },
-        { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: `declared priority (DISABILITY) not confirmed: moved to a regular seat of ${appointment.date} MORNING` },
+        { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: `declared priority ground not confirmed: moved to a regular seat of ${appointment.date} MORNING` },
       ]);
       expect((await notices(declared.applicationId)).at(-1)).toEqual({ kind: 'PRIORITY_NOT_CONFIRMED', details: { movedTo: { date: appointment.date, session: 'MORNING' } } });
       expect(await outcome(declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: true }] }))).toBe('StepOutOfOrder');
