@@ -6,10 +6,10 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_BOOKING_HORIZON_DAYS } from '../config.js';
 import { bookingWindow } from '../db/calendar.js';
 import { getOffice } from '../db/queries/offices.js';
-import { serviceDays } from '../db/queries/service-days.js';
+import { seatsBetween } from '../db/queries/sessions.js';
 import type { DB } from '../db/schema.js';
 import { addDays } from '../workflows/calendar.js';
-import { SESSIONS, moveForClosure, workflowIdFor, type ClosureMove, type NoticeSession, type SeatKind } from '../workflows/definitions.js';
+import { moveForClosure, workflowIdFor, type ClosureMove, type NoticeSession, type SeatKind } from '../workflows/definitions.js';
 
 /** Sessions handed to a move at a time: the first with a free seat is almost always among them. */
 const CANDIDATES = 10;
@@ -54,28 +54,11 @@ export const createOfficeClosureActivities = ({ db, temporal, bookingHorizonDays
     const office = await getOffice(db, req.officeCode);
     const window = await bookingWindow(db, { timeZone: office.time_zone, now: new Date(req.at), horizonDays: bookingHorizonDays });
     const from = addDays(req.after, 1) > window.from ? addDays(req.after, 1) : window.from;
-    const days = await serviceDays(db, office, from, window.until);
-    if (days.size === 0) return [];
-    const rows = await db
-      .selectFrom('appointment_slots')
-      .select(['date', 'session', 'kind', 'capacity', 'booked'])
-      .where('office_code', '=', office.code)
-      .where('date', '>=', from)
-      .where('date', '<=', window.until)
-      .where('kind', 'in', req.kinds)
-      .execute();
-    const slots = new Map(rows.map((r) => [`${r.date}/${r.session}/${r.kind}`, r]));
-    const free: NoticeSession[] = [];
-    for (const [date, quotas] of days) {
-      for (const session of SESSIONS) {
-        const seats = req.kinds.some((kind) => {
-          const row = slots.get(`${date}/${session}/${kind}`);
-          return (row?.capacity ?? quotas[session][kind]) - (row?.booked ?? 0) > 0;
-        });
-        if (seats) free.push({ date, session });
-        if (free.length === CANDIDATES) return free;
-      }
-    }
-    return free;
+    const days = await seatsBetween(db, office, from, window.until);
+    return days
+      .flatMap((day) => day.sessions)
+      .filter((seats) => req.kinds.some((kind) => seats.seats[kind].seatsLeft > 0))
+      .slice(0, CANDIDATES)
+      .map(({ date, session }) => ({ date, session }));
   },
 });
