@@ -222,6 +222,22 @@ export const createWaitlistActivities = (deps: WaitlistDeps) => {
     },
 
     /**
+     * Wakes the waitlist of each session of the office's `date` that has anyone in line (a closure's last step):
+     * a pass on a day the office no longer serves lapses the open offers and closes the line.
+     */
+    async wakeWaitlistsOn(req: { officeCode: string; date: string }): Promise<void> {
+      const sessions = await db
+        .selectFrom('waitlist_entries')
+        .select('session')
+        .distinct()
+        .where('office_code', '=', req.officeCode)
+        .where('date', '=', req.date)
+        .where('status', 'in', ['WAITING', 'OFFERED'])
+        .execute();
+      for (const { session } of sessions) await wakeWaitlist(deps, { officeCode: req.officeCode, date: req.date, session: session as Session });
+    },
+
+    /**
      * The application takes the seat offered to it (`offerId`, its own, OFFERED and unexpired by the workflow's
      * clock `at`): a booking of the hold's kind for (application, attempt), the hold TAKEN, the entry BOOKED, in
      * one transaction. The seat was counted as booked all along. A retry returns the seat already taken.
@@ -235,6 +251,8 @@ export const createWaitlistActivities = (deps: WaitlistDeps) => {
         if (!entry || entry.application_id !== req.applicationId) throw outOfOrder('this application has no such seat offer');
         if (entry.status !== 'OFFERED') throw outOfOrder(`the seat offer is no longer open (the entry is ${entry.status})`);
         if (!entry.offer_expires_at || Date.parse(req.at) >= entry.offer_expires_at.getTime()) throw outOfOrder('the seat offer has expired');
+        // An office closed that day after the offer was made: the offer is void (its next pass closes the line).
+        if (!(await serviceDay(tx, office, entry.date))) throw outOfOrder(`${office.code} no longer serves applicants on ${entry.date}: the seat offer is void`);
         const hold = await tx
           .updateTable('seat_holds')
           .set({ status: 'TAKEN', settled_at: req.at })
@@ -259,7 +277,9 @@ export const createWaitlistActivities = (deps: WaitlistDeps) => {
      */
     async offerHeldSeats(req: SeatWaitlistInput & { at: string }): Promise<{ nextExpiry?: string; openHolds: number }> {
       const key = { officeCode: req.officeCode, date: req.date, session: req.session };
-      const dayCame = req.at >= req.dayStartsAt;
+      // A day the office no longer serves (closed since the line formed) closes the line as its coming would.
+      const closed = !(await serviceDay(db, await getOffice(db, req.officeCode), req.date));
+      const dayCame = req.at >= req.dayStartsAt || closed;
       const noticeIds = await db.transaction().execute(async (tx) => {
         const ids = await lapseOffers(tx, key, req.at, dayCame);
         if (dayCame) {

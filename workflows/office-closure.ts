@@ -45,6 +45,8 @@ export async function officeClosure(input: OfficeClosureInput): Promise<OfficeCl
       return continueAsNew<typeof officeClosure>({ officeCode, date, reason, after, lastPass, asked });
     }
   }
+  // The day's waitlists close too: their open offers lapse and their held seats go back (activities/waitlist.ts).
+  await activities.wakeWaitlistsOn({ officeCode, date });
   log.info('office closure: every booking asked to move', { officeCode, date, asked });
   return { asked };
 }

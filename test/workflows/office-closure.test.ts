@@ -10,8 +10,11 @@ import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar
 import {
   OFFICE_CLOSURE_WORKFLOW,
   SESSIONS,
+  acceptSeatOffer,
   bookSession,
+  cancelApplication,
   getState,
+  joinWaitlist,
   moveForClosure,
   officeClosureIdFor,
   type SessionQuotas,
@@ -140,6 +143,32 @@ describe('an office closed for a day', () => {
         },
       }),
     );
+  });
+
+  it("closes the day's waitlist: a seat offered before the closure is void, and nobody is booked on the closed day", async () => {
+    await t.withWorker(async () => {
+      const closed = await workingDay(2);
+      const [first, second] = [await bookedOn(closed, 'MORNING'), await bookedOn(closed, 'MORNING')];
+      const waiting = await submitted(t, { officeCode: office });
+      await pay(t, waiting);
+      await waiting.handle.executeUpdate(joinWaitlist, { args: [{ date: closed, session: 'MORNING' }] });
+      const entry = () => t.db.selectFrom('waitlist_entries').select(['status', 'offer_id']).where('application_id', '=', waiting.applicationId).executeTakeFirstOrThrow();
+      // A cancellation frees a seat: it is offered to the one waiting.
+      await first.handle.executeUpdate(cancelApplication, { args: [{}] });
+      const offered = await eventually(entry, (e) => e.status === 'OFFERED', 15_000);
+
+      await t.db.insertInto('office_days').values({ office_code: office, date: closed, status: 'CLOSED', reason: 'banjir', declared_by: 'manager-1' }).execute();
+      const closure = await t.client.workflow.start(OFFICE_CLOSURE_WORKFLOW, { workflowId: officeClosureIdFor(office, closed), taskQueue: t.taskQueue, args: [{ officeCode: office, date: closed, reason: 'banjir' }] });
+      await eventually(async () => (await closure.describe()).status.name, (status) => status !== 'RUNNING', 25_000);
+      expect((await second.handle.query(getState)).appointment?.date).not.toBe(closed);
+
+      // The line closes; the offer made before the closure cannot be taken; the closed day's seats are all back.
+      expect((await eventually(entry, (e) => e.status !== 'OFFERED', 15_000)).status).toBe('LAPSED');
+      await expect(waiting.handle.executeUpdate(acceptSeatOffer, { args: [{ offerId: offered.offer_id ?? '' }] })).rejects.toMatchObject({ cause: { cause: { type: 'StepOutOfOrder' } } });
+      expect((await waiting.handle.query(getState)).stage).toBe('AWAITING_BOOKING');
+      expect(await eventually(() => booked(closed), (n) => n === 0, 15_000)).toBe(0);
+      expect(await heldSeats(waiting.applicationId)).toEqual([]);
+    });
   });
 
   it('takes bookings on a special Saturday with its own seats, and none on a closed weekday', async () => {
