@@ -278,9 +278,11 @@ export const printingSchema = z.strictObject({ passportNumber }).openapi('Printi
 export const priorityReviewSchema = z
   .strictObject({
     confirmed: z.boolean({ error: 'must be true (the declared ground is confirmed) or false (it is not)' }),
-    note: text({ multiline: true }).trim().min(3, { error: 'must be a few words' }).max(500).optional(),
   })
-  .openapi('PriorityReview', { description: "The officer's review of the applicant's declared priority ground, on the appointment day" });
+  .openapi('PriorityReview', {
+    description:
+      "The officer's review of the applicant's declared priority ground, on the appointment day. No free-text note: what an officer would write about a disability or a pregnancy is health data, and the review is a workflow message",
+  });
 
 export const actionResultSchema = z
   .object({

@@ -378,7 +378,6 @@ export const getState = defineQuery<ApplicationState>('getState');
  */
 export interface PriorityReview extends OfficerAction {
   confirmed: boolean;
-  note?: string;
 }
 export const reviewPriority = defineUpdate<ApplicationState, [PriorityReview]>('reviewPriority');
 

@@ -118,12 +118,14 @@ describe('seats per kind and the review of a declared priority', () => {
     expect(elsewhere).toMatchObject({ status: 403, body: { detail: `the application belongs to office ${office}` } });
     expect((await review(applicationId, { confirmed: 'no' })).body.errors).toEqual([{ field: 'confirmed', reason: 'must be true (the declared ground is confirmed) or false (it is not)' }]);
 
-    const found = await review(applicationId, { confirmed: false, note: 'no disability card shown' });
+    // No free-text note travels with the review (health data in a workflow message): an unknown field, refused.
+    expect((await review(applicationId, { confirmed: false, note: 'hamil 20 minggu' })).status).toBe(400);
+    const found = await review(applicationId, { confirmed: false });
     expect(found.status, JSON.stringify(found.body)).toBe(200);
     expect(found.body).toMatchObject({ stage: 'AWAITING_INTERVIEW', reschedulesLeft: 1, appointment: { date, session: 'MORNING', kind: 'REGULAR' } });
     const after = await s.call('GET', `/applications/${applicationId}`, undefined, auth);
     expect(after.body.priority).toEqual({ ground: 'DISABILITY', status: 'NOT_CONFIRMED' });
-    expect(after.body.timeline.map((e: { actor: string; reason: string | null }) => e.reason)).toContain('declared priority ground not confirmed at the counter: no disability card shown');
+    expect(after.body.timeline.map((e: { actor: string; reason: string | null }) => e.reason)).toContain('declared priority ground not confirmed at the counter');
     const morning = (await seats())[0];
     expect(morning.seats).toMatchObject({ REGULAR: { seatsLeft: QUOTAS.MORNING.REGULAR - 1 }, PRIORITY: { seatsLeft: QUOTAS.MORNING.PRIORITY } });
     expect((await review(applicationId, { confirmed: true })).status).toBe(409); // reviewed once

@@ -173,7 +173,7 @@ describe('seats of every kind', () => {
       const early = declared.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
       await expect(early).rejects.toMatchObject({ cause: { message: 'review the declared priority ground first' } });
 
-      const after = await declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: false, note: 'no disability card, none seen' }] });
+      const after = await declared.handle.executeUpdate(reviewPriority, { args: [{ ...officer, confirmed: false }] });
       expect(after).toMatchObject({ stage: 'AWAITING_INTERVIEW', reschedulesLeft: 1, priority: { status: 'NOT_CONFIRMED' } });
       expect(after.appointment).toMatchObject({ date: appointment.date, session: 'MORNING', kind: 'REGULAR' });
       expect(await slotsOf(office)).toEqual({ 'MORNING PRIORITY': 0, 'MORNING REGULAR': 1 });
@@ -181,7 +181,7 @@ describe('seats of every kind', () => {
       expect((await applicationRow(t.db, declared.applicationId)).priority_status).toBe('NOT_CONFIRMED');
       const audit = await t.db.selectFrom('audit_log').select(['stage', 'actor', 'reason']).where('application_id', '=', declared.applicationId).orderBy('seq').execute();
       expect(audit.slice(-2)).toEqual([
-        { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: 'declared priority ground not confirmed at the counter: no disability card, none seen' },
+        { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: 'declared priority ground not confirmed at the counter' },
         { stage: 'AWAITING_INTERVIEW', actor: officer.officerId, reason: `declared priority ground not confirmed: moved to a regular seat of ${appointment.date} MORNING` },
       ]);
       expect((await notices(declared.applicationId)).at(-1)).toEqual({ kind: 'PRIORITY_NOT_CONFIRMED', details: { movedTo: { date: appointment.date, session: 'MORNING' } } });

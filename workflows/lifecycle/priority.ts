@@ -50,8 +50,7 @@ async function reviewed(lc: Lifecycle, review: PriorityReview): Promise<Applicat
   return oneSeatChange(lc, async () => {
     const status = review.confirmed ? 'CONFIRMED' : 'NOT_CONFIRMED';
     state.priority = { status };
-    const note = review.note?.trim() ? `: ${review.note.trim()}` : '';
-    await lc.recordAction(review.officerId, `declared priority ground ${review.confirmed ? 'confirmed' : 'not confirmed'} at the counter${note}`, { priorityStatus: status });
+    await lc.recordAction(review.officerId, `declared priority ground ${review.confirmed ? 'confirmed' : 'not confirmed'} at the counter`, { priorityStatus: status });
     if (!review.confirmed && appointment.kind === 'PRIORITY') await givePrioritySeatUp(lc, review, appointment);
     return { ...state };
   });
