@@ -5,9 +5,13 @@ import type { Activities } from '../activities/index.js';
 
 export function compressDays(activities: Activities, daySeconds: number): Activities {
   const dayMs = daySeconds * 1000;
+  /** An appointment booked at `at` is that day's: it starts at once and ends a demo day later (the no-show deadline). */
+  const compressedDay = (at: string) => ({ startsAt: at, endsAt: new Date(Date.parse(at) + dayMs).toISOString() });
   return {
     ...activities,
-    computeSlaDeadline: async (req) => new Date(Date.parse(req.approvedAt) + req.workingDays * dayMs).toISOString(),
-    reserveSeat: async (req) => ({ ...(await activities.reserveSeat(req)), startsAt: req.at, endsAt: new Date(Date.parse(req.at) + dayMs).toISOString() }),
+    // Same-day service (percepatan) is due by the end of the interview day: one demo day, not the SLA's working days.
+    computeSlaDeadline: async (req) => new Date(Date.parse(req.approvedAt) + (req.sameDay ? 1 : req.workingDays) * dayMs).toISOString(),
+    reserveSeat: async (req) => ({ ...(await activities.reserveSeat(req)), ...compressedDay(req.at) }),
+    takeOfferedSeat: async (req) => ({ ...(await activities.takeOfferedSeat(req)), ...compressedDay(req.at) }),
   };
 }
