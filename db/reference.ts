@@ -27,7 +27,9 @@ export const OFFICE_TIME_ZONES = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makass
 const REQUIRED_FINES = ['FINE_LOST', 'FINE_DAMAGED'] as const;
 
 const text = (max: number) => printableText(1, max);
-const quota = z.number().int('must be a whole number').min(0).max(100_000);
+/** An office's name, city or address: shown in /offices and notices, and read back in spreadsheets, so never a formula. */
+const officeText = (max: number) => text(max).refine((v) => !/^[=+\-@]/.test(v), 'must not start with =, +, - or @ (a spreadsheet would read it as a formula)');
+const quota = z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100_000, 'must be at most 100000');
 const sessionsAddUp = (q: SessionQuotas, daily: { regular: number; sameDay: number; priority: number }) =>
   q.MORNING.REGULAR + q.AFTERNOON.REGULAR === daily.regular && q.MORNING.PRIORITY + q.AFTERNOON.PRIORITY === daily.priority && q.MORNING.SAME_DAY + q.AFTERNOON.SAME_DAY === daily.sameDay;
 /** Array-wide checks run even when an item is invalid, so one run names every problem. */
@@ -53,10 +55,10 @@ const seatsOfSession = z.strictObject({ REGULAR: quota, PRIORITY: quota, SAME_DA
 export const officeEntrySchema = z
     .strictObject({
       code: z.string().regex(/^[A-Z]{3}$/, 'must be three capital letters, e.g. PLU'),
-      name: text(200),
-      city: text(100),
+      name: officeText(200),
+      city: officeText(100),
       /** Printed in booking confirmations and on the calendar invitation. */
-      address: text(300),
+      address: officeText(300),
       timeZone: z.enum(OFFICE_TIME_ZONES, { error: `must be one of ${OFFICE_TIME_ZONES.join(', ')}` }),
       /** Where the office's own notices go; absent or null: they are recorded, not sent. */
       noticeEmail: z.email({ error: 'must be an email address, e.g. paspor@kanim.example' }).max(254).nullable().optional(),

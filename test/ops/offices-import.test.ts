@@ -115,4 +115,10 @@ describe('the offices CSV', () => {
     expect(read(`${header}\nABC,"Kantor,Kota,Jl. A,Asia/Jakarta,,1,1,0,0,0,0,\n`).problems).toEqual(['offices.csv: line 2: a quoted field is not closed (a " is missing)']);
     expect(read(`${header}\nABC,Kantor,Kota,Jl. A No. 1,Asia/Jakarta,,1,1,0,0,0,0,MON\n`).problems).toEqual(['offices.csv: line 2, column weekend_days: must be SAT or SUN']);
   });
+
+  it('refuses a name, city or address a spreadsheet would run as a formula', () => {
+    const { problems } = read(`${header}\nABC,=cmd(),+Kota,"=HYPERLINK(""http://evil"")",Asia/Jakarta,,1,1,0,0,0,0,\n`);
+    const formula = 'must not start with =, +, - or @ (a spreadsheet would read it as a formula)';
+    expect(problems).toEqual(['name', 'city', 'address'].map((column) => `offices.csv: line 2, column ${column}: ${formula}`));
+  });
 });
