@@ -289,7 +289,22 @@ export const createWaitlistActivities = (deps: WaitlistDeps) => {
         const expiresAt = new Date(Math.min(Date.parse(req.at) + req.offerHoldMs, Date.parse(req.dayStartsAt))).toISOString();
         return [...ids, ...(await offerHolds(tx, key, req.at, expiresAt))];
       });
-      for (const id of noticeIds) await deps.startDelivery?.('application', id);
+      // A pass that committed and then stopped before these starts (a crash) left notices no delivery carries: the
+      // next pass starts them too. A second start of a notice is a delivery already under way.
+      const undelivered = await db
+        .selectFrom('waitlist_entries as e')
+        .innerJoin('notifications as n', (join) =>
+          join.onRef('n.application_id', '=', 'e.application_id').on(sql<boolean>`n.effect_key in ('waitlist-offer-' || e.offer_id, 'waitlist-lapsed-' || e.offer_id)`),
+        )
+        .leftJoin('notice_deliveries as d', (join) => join.onRef('d.notice_id', '=', 'n.id').on('d.source', '=', 'application'))
+        .select('n.id')
+        .distinct()
+        .where('e.office_code', '=', key.officeCode)
+        .where('e.date', '=', key.date)
+        .where('e.session', '=', key.session)
+        .where('d.notice_id', 'is', null)
+        .execute();
+      for (const id of new Set([...noticeIds, ...undelivered.map((n) => String(n.id))])) await deps.startDelivery?.('application', id);
       const open = await db
         .selectFrom('seat_holds')
         .leftJoin('waitlist_entries', 'waitlist_entries.id', 'seat_holds.entry_id')

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
+import { createWaitlistActivities } from '../../activities/waitlist.js';
 import { DEFAULT_WAITLIST_OFFER_HOURS } from '../../config.js';
 import { acceptSeatOffer, cancelApplication, joinWaitlist, seatWaitlistIdFor, type Session } from '../../workflows/definitions.js';
 import { eventually } from '../support/eventually.js';
@@ -97,6 +98,13 @@ describe('a session waitlist', () => {
         expect(await seatLedger(date)).toEqual({ booked: SEATS, capacity: SEATS, bookings: 0, holds: SEATS });
         const offers = await t.db.selectFrom('notifications').select(['application_id', 'details']).where('kind', '=', 'WAITLIST_OFFER').where('application_id', 'in', inLine).execute();
         expect(offers.map((n) => n.application_id).sort()).toEqual(inLine.slice(1, SEATS + 1).sort());
+        // A pass whose commit was not followed by its deliveries' starts (a crash) is healed by the next pass: it
+        // starts every notice of the line that no delivery carries yet (here none does: this server sends nothing).
+        const started: string[] = [];
+        const pass = createWaitlistActivities({ db: t.db, temporal: t.client, startDelivery: async (_source, id) => void started.push(id) });
+        await pass.offerHeldSeats({ officeCode: office, date, session, offerHoldMs: 3_600_000, dayStartsAt: '9999-12-31T00:00:00.000Z', at: new Date(await t.env.currentTimeMs()).toISOString() });
+        const offerIds = await t.db.selectFrom('notifications').select('id').where('kind', '=', 'WAITLIST_OFFER').where('application_id', 'in', inLine).execute();
+        expect(started.sort()).toEqual(offerIds.map((n) => String(n.id)).sort());
 
         // The second in line takes its seat: booked like any booking, the seat counted once.
         const taker = waiting[1]!;
