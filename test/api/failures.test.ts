@@ -211,6 +211,9 @@ describe('a dependency that does not answer', () => {
     const payment = paymentCallback(paid);
     expect(await s.signedCall('bank', '/callbacks/bank/payments', payment).send()).toMatchObject({ status: 202, body: { status: 'accepted' } });
     await eventually(() => s.call('GET', `/track/${paid.trackingCode}`), (r) => r.body.stage === 'AWAITING_BOOKING');
+    // The ledger records the decision just after the application took the payment; a repeat before that is handed
+    // to the same workflow (answered `accepted`, and changes nothing either): the repeat waits for the ledger.
+    expect(await decided(s.db, payment)).toMatchObject({ outcome: 'APPLIED' });
     expect(await s.signedCall('bank', '/callbacks/bank/payments', payment, Date.now() + 2_000).send()).toMatchObject({ status: 202, body: { status: 'duplicate' } });
     // The applicant cancels the second: the step starts its workflow, then cancels it.
     expect(await s.call('POST', `/applications/${cancelled.applicationId}/cancel`, {}, auth)).toMatchObject({ status: 200, body: { stage: 'CANCELLED' } });
