@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
   ApplicationInput,
+  AtRiskKind,
   NoticeChannel,
   NoticeKind,
   NoticeLanguage,
@@ -136,6 +137,9 @@ export interface ApplicationsTable {
   registry_check: ColumnType<RegistryCheck | null, RegistryCheck | null | undefined, RegistryCheck | null>;
   /** When the registry last answered about it. */
   registry_checked_at: OptionalTimestamp;
+  /** Issue 16: when the passport was printed (the stage left AWAITING_PRINTING), and the working hours from interview approval to it. */
+  printed_at: OptionalTimestamp;
+  interview_to_print_hours: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type RegistryCheck = 'MATCH' | 'PENDING' | 'MISMATCH';
@@ -546,6 +550,18 @@ export interface OfficeDaysTable {
   declared_at: DefaultedTimestamp;
 }
 
+/**
+ * Issue 16: an application marked at risk, once per kind (PRINTING: not printed by the early-warning point before
+ * its SLA deadline; DELIVERY: a Pos delivery unconfirmed near its window's end). Written with the office's notice.
+ */
+export interface AtRiskWarningsTable {
+  application_id: string;
+  kind: AtRiskKind;
+  /** The deadline at risk. */
+  deadline: Timestamp;
+  warned_at: Timestamp;
+}
+
 export interface DB {
   accounts: AccountsTable;
   baps: BapsTable;
@@ -582,6 +598,7 @@ export interface DB {
   office_days: OfficeDaysTable;
   waitlist_entries: WaitlistEntriesTable;
   seat_holds: SeatHoldsTable;
+  at_risk_warnings: AtRiskWarningsTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

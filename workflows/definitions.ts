@@ -50,10 +50,13 @@ export const NOTICE_KINDS = [
   // A seat freed in a session the application waits for is offered to it (workflows/seat-waitlist.ts), or the offer lapsed.
   'WAITLIST_OFFER',
   'WAITLIST_OFFER_LAPSED',
+  // Issue 16, to the office: an application not printed by its early-warning point, a Pos delivery near its window's end.
+  'SLA_AT_RISK',
+  'DELIVERY_AT_RISK',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** Notices about an application that go to its office's notice address, not to the applicant. */
-export const OFFICE_AUDIENCE_KINDS: readonly NoticeKind[] = ['DELIVERY_OVERDUE'];
+export const OFFICE_AUDIENCE_KINDS: readonly NoticeKind[] = ['DELIVERY_OVERDUE', 'SLA_AT_RISK', 'DELIVERY_AT_RISK'];
 /** A session as a notice names it: the office's local date and the session. */
 export interface NoticeSession {
   date: string;
@@ -95,6 +98,10 @@ export interface NoticeDetailsByKind {
   SESSION_MOVED_BY_CLOSURE: { from: NoticeSession; reason: string; appointment?: NoticeSession; bookingDeadline?: string };
   WAITLIST_OFFER: { appointment: NoticeSession; offerExpiresAt: string };
   WAITLIST_OFFER_LAPSED: { appointment: NoticeSession };
+  /** Not printed by the early-warning point: the commitment's deadline it may still meet. */
+  SLA_AT_RISK: { slaDeadline: string };
+  /** Pos has not confirmed the delivery and its window ends soon. */
+  DELIVERY_AT_RISK: { posTrackingNumber: string; sentAt: string; deliveryDeadline: string };
 }
 /** What the population registry (Dukcapil) may not confirm: the NIK itself (not found), the name, the birth date. */
 export const REGISTRY_MISMATCH_FIELDS = ['nik', 'fullName', 'birthDate'] as const;
@@ -208,6 +215,8 @@ export interface ApplicationInput {
   priority?: PriorityBasis;
   /** PENDING: the population registry did not answer at submission; checked again while awaiting payment (absent: nothing to do). */
   registryCheck?: 'PENDING';
+  /** The public tracking code (not personal): the TrackingCode search attribute and the details. Absent before issue 16. */
+  trackingCode?: string;
 }
 
 /** Who moved an application: an officer id, or one of the system's own actors. */
@@ -367,6 +376,22 @@ export interface ApplicationState {
   service?: ServiceLevel;
   /** Where the application's priority ground stands (absent: none); the ground itself is in PostgreSQL only. */
   priority?: { status: PriorityStatus };
+  /**
+   * Set while the application is at risk (issue 16): not printed by the early-warning point before its SLA
+   * deadline, or a Pos delivery not confirmed near its window's end; cleared when the risk is over (printed,
+   * breached and compensated, delivered, returned, overdue). `SlaAtRisk` mirrors it.
+   */
+  atRisk?: AtRisk;
+}
+/** What an application can be at risk of missing: the SLA (printing) or the Pos delivery window. */
+export const AT_RISK_KINDS = ['PRINTING', 'DELIVERY'] as const;
+export type AtRiskKind = (typeof AT_RISK_KINDS)[number];
+export interface AtRisk {
+  kind: AtRiskKind;
+  /** The deadline at risk: the SLA deadline, or the end of the Pos delivery window. */
+  deadline: string;
+  /** When it was marked (the early-warning point). */
+  since: string;
 }
 export const getState = defineQuery<ApplicationState>('getState');
 
@@ -496,7 +521,14 @@ export const StageEnteredAt = defineSearchAttributeKey('StageEnteredAt', SearchA
 export const RefundStageKey = defineSearchAttributeKey('RefundStage', SearchAttributeType.KEYWORD);
 /** On each bankTransaction workflow: one of BANK_TRANSACTION_STATES. */
 export const BankTransactionState = defineSearchAttributeKey('BankTransactionState', SearchAttributeType.KEYWORD);
-export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt, RefundStageKey, BankTransactionState];
+/** The application's public tracking code (issue 16; set at start, absent on workflows started before). */
+export const TrackingCode = defineSearchAttributeKey('TrackingCode', SearchAttributeType.KEYWORD);
+/**
+ * True while the application is at risk (ApplicationState.atRisk): not printed by its early-warning point, or a
+ * Pos delivery near its window's end unconfirmed; false once that risk is over; absent when never at risk.
+ */
+export const SlaAtRisk = defineSearchAttributeKey('SlaAtRisk', SearchAttributeType.BOOL);
+export const SEARCH_ATTRIBUTES = [PassportStage, OfficeCode, ApplicationTypeKey, SlaDeadline, SlaBreached, StageEnteredAt, RefundStageKey, BankTransactionState, TrackingCode, SlaAtRisk];
 
 // The daily reconciliation of the banks' settlement reports (workflows/reconciliation.ts), started by a Temporal Schedule.
 export const RECONCILIATION_WORKFLOW = 'reconciliation';

@@ -156,6 +156,8 @@ function fieldsOf(kind: NoticeKind, read: DetailsReader, app: FromApplication): 
     SENT_BY_POS: () => ({ posTrackingNumber: read.text('posTrackingNumber') }),
     DELIVERY_FAILED_BACK_AT_OFFICE: () => ({ posTrackingNumber: read.text('posTrackingNumber'), pickupDeadline: read.instant('pickupDeadline') }),
     DELIVERY_OVERDUE: () => ({ posTrackingNumber: read.text('posTrackingNumber'), sentAt: read.instant('sentAt') }),
+    SLA_AT_RISK: () => ({ slaDeadline: read.instant('slaDeadline') }),
+    DELIVERY_AT_RISK: () => ({ posTrackingNumber: read.text('posTrackingNumber'), sentAt: read.instant('sentAt'), deliveryDeadline: read.instant('deliveryDeadline') }),
     REFUND_OPENED: () => ({ amount: read.amount('amount') }),
     REFUND_APPROVED: () => ({ amount: read.amount('amount') }),
     REFUND_SENT: () => ({ amount: read.amount('amount') }),

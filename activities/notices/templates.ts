@@ -50,6 +50,8 @@ export interface NoticeFields {
   SENT_BY_POS: { posTrackingNumber: string };
   DELIVERY_FAILED_BACK_AT_OFFICE: { posTrackingNumber: string; pickupDeadline: Date };
   DELIVERY_OVERDUE: { posTrackingNumber: string; sentAt: Date };
+  SLA_AT_RISK: { slaDeadline: Date };
+  DELIVERY_AT_RISK: { posTrackingNumber: string; sentAt: Date; deliveryDeadline: Date };
   REFUND_OPENED: { amount: number };
   REFUND_APPROVED: { amount: number };
   REFUND_SENT: { amount: number };
@@ -253,6 +255,14 @@ export const TEMPLATES: Catalogue = {
   DELIVERY_OVERDUE: t((c, id, en) => ({
     id: [`Pengiriman Pos terlambat: ${c.trackingCode}`, `Paspor dikirim ${id.when(c.sentAt)} dengan resi ${c.posTrackingNumber} belum diterima pemohon. Mohon hubungi Pos Indonesia.`],
     en: [`Pos delivery overdue: ${c.trackingCode}`, `The passport sent ${en.when(c.sentAt)} with tracking number ${c.posTrackingNumber} has not reached the applicant. Please chase Pos Indonesia.`],
+  })),
+  SLA_AT_RISK: t((c, id, en) => ({
+    id: [`Paspor belum dicetak, batas layanan mendekat: ${c.trackingCode}`, `Paspor ini belum dicetak. Batas janji layanan: ${id.when(c.slaDeadline)}. Jika terlewat, pemohon mendapat kompensasi dan pengiriman Pos gratis.`],
+    en: [`Passport not printed, service deadline near: ${c.trackingCode}`, `This passport is not printed yet. The service commitment ends ${en.when(c.slaDeadline)}. If it is missed, the applicant is compensated and gets free Pos delivery.`],
+  })),
+  DELIVERY_AT_RISK: t((c, id, en) => ({
+    id: [`Pengiriman Pos belum dikonfirmasi: ${c.trackingCode}`, `Paspor dikirim ${id.when(c.sentAt)} dengan resi ${c.posTrackingNumber} belum dikonfirmasi diterima. Batas pengiriman: ${id.when(c.deliveryDeadline)}. Mohon periksa dengan Pos Indonesia.`],
+    en: [`Pos delivery not confirmed yet: ${c.trackingCode}`, `The passport sent ${en.when(c.sentAt)} with tracking number ${c.posTrackingNumber} is not confirmed delivered. The delivery window ends ${en.when(c.deliveryDeadline)}. Please check with Pos Indonesia.`],
   })),
   REFUND_OPENED: t((c, id, en) => ({
     id: [`Pengembalian dana diproses: ${c.trackingCode}`, `Pengembalian ${id.rp(c.amount)} sedang diproses.`],

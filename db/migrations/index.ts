@@ -22,6 +22,7 @@ import * as seatKinds from './2026_12_03_001_seat_kinds.js';
 import * as officeDays from './2026_12_03_101_office_days.js';
 import * as waitlist from './2026_12_03_201_waitlist.js';
 import * as registry from './2026_12_03_301_registry.js';
+import * as atRisk from './2026_12_04_001_at_risk.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_101_office_days': officeDays,
   '2026_12_03_201_waitlist': waitlist,
   '2026_12_03_301_registry': registry,
+  '2026_12_04_001_at_risk': atRisk,
 };

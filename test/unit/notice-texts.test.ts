@@ -40,6 +40,8 @@ const FIELDS: { [K in AnyNoticeKind]: NoticeFields[K] } = {
   SENT_BY_POS: { posTrackingNumber: 'P2612070042ID' },
   DELIVERY_FAILED_BACK_AT_OFFICE: { posTrackingNumber: 'P2612070042ID', pickupDeadline: deadline },
   DELIVERY_OVERDUE: { posTrackingNumber: 'P2612070042ID', sentAt: deadline },
+  SLA_AT_RISK: { slaDeadline: deadline },
+  DELIVERY_AT_RISK: { posTrackingNumber: 'P2612070042ID', sentAt: deadline, deliveryDeadline: deadline },
   REFUND_OPENED: { amount: 650_000 },
   REFUND_APPROVED: { amount: 650_000 },
   REFUND_SENT: { amount: 650_000 },

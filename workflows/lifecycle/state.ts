@@ -158,16 +158,31 @@ export class Lifecycle {
     this.state.stage = stage;
     this.state.nextDeadline = change.deadline;
     this.setAttributes([{ key: PassportStage, value: stage }, { key: StageEnteredAt, value: new Date(this.state.stageEnteredAt) }, ...(change.attributes ?? [])]);
-    setCurrentDetails(
-      [`**${stage}**`, change.deadline && `Next deadline: ${change.deadline}`, this.state.slaBreached && 'SLA breached: compensated, free Pos delivery']
-        .filter(Boolean)
-        .join('\n\n'),
-    );
+    this.showDetails();
     const seq = this.seq;
     const { stageEnteredAt } = this.state;
     const { actor, reason, deadline: nextDeadline, record, notice } = change;
     await activities.recordStage({ applicationId: this.applicationId, seq, stage, previousStage, actor, reason, at: nowIso(), stageEnteredAt, nextDeadline, ...record, notice });
     this.projectedSeq = Math.max(this.projectedSeq, seq);
+  }
+
+  /**
+   * The Web UI's current details: the stage, the tracking code (a manager finds the application by it), the next
+   * deadline, and whether it is at risk or its SLA was missed. Not a command: replay-safe whenever it changes.
+   */
+  showDetails(): void {
+    const { stage, nextDeadline, atRisk, slaBreached } = this.state;
+    setCurrentDetails(
+      [
+        `**${stage}**`,
+        this.input.trackingCode && `Tracking code: ${this.input.trackingCode}`,
+        nextDeadline && `Next deadline: ${nextDeadline}`,
+        atRisk && `At risk since ${atRisk.since}: ${atRisk.kind === 'PRINTING' ? 'not printed yet, SLA deadline' : 'Pos delivery not confirmed, window ends'} ${atRisk.deadline}`,
+        slaBreached && 'SLA breached: compensated, free Pos delivery',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
   }
 
   /** An officer's action that is not a stage change (a BAP): in the audit log with who made it, the stage unchanged. */
