@@ -97,6 +97,8 @@ const schema = z.object({
   /** How long a freed seat offered to the first in a session's waitlist is held for it, then offered to the next (fractions allowed). */
   WAITLIST_OFFER_HOURS: z.coerce.number().positive().max(24 * 30).default(DEFAULT_WAITLIST_OFFER_HOURS),
   SLA_WORKING_DAYS: duration.default(3),
+  /** The early warning before an SLA or Pos delivery deadline, in whole hours before it; unset: the office's opening on the last working day. */
+  AT_RISK_HOURS_BEFORE: z.coerce.number().int({ error: 'must be a whole number of hours, 1 to 720' }).min(1, { error: 'must be a whole number of hours, 1 to 720' }).max(720, { error: 'must be a whole number of hours, 1 to 720' }).optional(),
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),
