@@ -204,17 +204,18 @@ export class Lifecycle {
    */
   async waitWatched(done: () => boolean, watched: WatchedDeadline): Promise<boolean> {
     const { kind, deadline, sameDay } = watched;
-    const point = await activities.atRiskPoint({ officeCode: this.input.officeCode, kind, deadline, since: nowIso(), ...(sameDay && { sameDay }) });
+    const startedAt = nowIso();
+    const point = await activities.atRiskPoint({ officeCode: this.input.officeCode, kind, deadline, since: startedAt, ...(sameDay && { sameDay }) });
     if (Date.parse(point) < Date.parse(deadline)) {
       if (await condition(done, until(point))) return true;
-      await this.markAtRisk(watched);
+      // At risk since the point (the timer fires a moment after it), or since the wait began when the point was already past.
+      await this.markAtRisk(watched, point > startedAt ? point : nowIso());
     }
     return condition(done, until(deadline));
   }
 
   /** At risk from now: the state, `SlaAtRisk`, the details, then the warning and the office's notice (once). */
-  private async markAtRisk({ kind, deadline, notice }: WatchedDeadline): Promise<void> {
-    const since = nowIso();
+  private async markAtRisk({ kind, deadline, notice }: WatchedDeadline, since: string): Promise<void> {
     this.state.atRisk = { kind, deadline, since };
     this.setAttributes([{ key: SlaAtRisk, value: true }]);
     this.showDetails();
