@@ -10,7 +10,7 @@ import { sessionWindow, type SessionHours } from './notices/format.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
 const HOUR_MS = 3_600_000;
-/** The last instant whose office date is still a four-digit year's (9999-12-31 in UTC+9 at the latest). */
+/** From this instant on, an office's date is 9999-12-31 or past the calendar: taken as its last day, 9999-12-31. */
 const LAST_INSTANT_MS = Date.parse(`${LAST_DATE}T00:00:00Z`);
 
 export interface EarlyWarningRule {
