@@ -12,6 +12,8 @@ export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord)
   const sameDay = lc.state.service === 'SAME_DAY';
   const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays, ...(sameDay && { sameDay }) });
   lc.state.slaDeadline = slaDeadline;
+  // Added in issue 16: histories recorded before it (and workflows already waiting here) replay without the warning.
+  const point = patched('sla-early-warning') ? await lc.warningPoint({ kind: 'PRINTING', deadline: slaDeadline, ...(sameDay && { sameDay }) }) : undefined;
   await lc.enterStage('AWAITING_PRINTING', {
     actor: approval.officerId,
     deadline: slaDeadline,
@@ -19,9 +21,8 @@ export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord)
     attributes: [{ key: SlaDeadline, value: new Date(slaDeadline) }],
   });
   const printed = () => lc.printing !== undefined;
-  // Added in issue 16: histories recorded before it (and workflows already waiting here) replay without the warning.
-  const inTime = patched('sla-early-warning')
-    ? await lc.waitWatched(printed, { kind: 'PRINTING', deadline: slaDeadline, notice: { kind: 'SLA_AT_RISK', details: { slaDeadline } }, ...(sameDay && { sameDay }) })
+  const inTime = point
+    ? await lc.waitWatched(printed, { kind: 'PRINTING', deadline: slaDeadline, point, notice: { kind: 'SLA_AT_RISK', details: { slaDeadline } } })
     : await condition(printed, until(slaDeadline));
   if (!inTime) await breached(lc, slaDeadline);
   const printing = inTime && lc.printing ? lc.printing : await valueOf(() => lc.printing);

@@ -76,13 +76,12 @@ export async function valueOf<T>(get: () => T | undefined): Promise<T> {
   return value === undefined ? valueOf(get) : value;
 }
 
-/** A deadline an application is warned about before it passes (issue 16), and what its office is told then. */
+/** A deadline an application is warned about before it passes (issue 16), its early-warning point, and what its office is told then. */
 export interface WatchedDeadline {
   kind: AtRiskKind;
   deadline: string;
+  point: string;
   notice: NoticeToRecord;
-  /** Same-day service (percepatan): the warning comes on the interview day's afternoon. */
-  sameDay?: boolean;
 }
 
 /** A change of appointment someone other than the applicant made (a closure, a false priority declaration). */
@@ -199,17 +198,24 @@ export class Lifecycle {
   }
 
   /**
-   * Waits for `done` until the deadline; not done by its early-warning point (an activity computes it), the
-   * application is marked at risk once and the wait goes on. True when done by the deadline.
+   * The early-warning point of a deadline (an activity). Asked before the stage is entered, so an officer's
+   * update returns with the workflow waiting and nothing left to run.
+   */
+  async warningPoint(req: { kind: AtRiskKind; deadline: string; sameDay?: boolean }): Promise<string> {
+    return activities.atRiskPoint({ officeCode: this.input.officeCode, ...req, since: nowIso() });
+  }
+
+  /**
+   * Waits for `done` until the deadline; not done by its early-warning point, the application is marked at risk
+   * once and the wait goes on. True when done by the deadline.
    */
   async waitWatched(done: () => boolean, watched: WatchedDeadline): Promise<boolean> {
-    const { kind, deadline, sameDay } = watched;
-    const startedAt = nowIso();
-    const point = await activities.atRiskPoint({ officeCode: this.input.officeCode, kind, deadline, since: startedAt, ...(sameDay && { sameDay }) });
+    const { point, deadline } = watched;
     if (Date.parse(point) < Date.parse(deadline)) {
+      const ahead = Date.parse(point) > Date.now();
       if (await condition(done, until(point))) return true;
-      // At risk since the point (the timer fires a moment after it), or since the wait began when the point was already past.
-      await this.markAtRisk(watched, point > startedAt ? point : nowIso());
+      // At risk since the point (the timer fires a moment after it), or from now when the point was already past.
+      await this.markAtRisk(watched, ahead ? point : nowIso());
     }
     return condition(done, until(deadline));
   }
