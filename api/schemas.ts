@@ -795,7 +795,10 @@ export const waitlistEntrySchema = z
 // The office's numbers per ISO week (api/routes/office-metrics.ts, db/queries/office-metrics.ts).
 export const officeMetricsQuery = z.object({
   office: z.union([officeCode, z.literal('*')], { error: 'must be an office code, or * for every office' }).optional().openapi({ description: "Default: the token's own scope" }),
-  from: isoDate.refine((d) => d <= today(), { error: 'cannot be in the future' }).optional().openapi({ description: 'A date of the first week (Monday to Sunday, office local); default: the week `weeks - 1` weeks before this one' }),
+  from: isoDate
+    .refine((d) => d <= new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10), { error: 'cannot be more than a year ahead' })
+    .optional()
+    .openapi({ description: 'A date of the first week (Monday to Sunday, office local); default: the week `weeks - 1` weeks before this one' }),
   weeks: z.coerce.number({ error: 'must be a number of weeks' }).int({ error: 'must be a whole number of weeks' }).min(1, { error: 'must be at least 1' }).max(26, { error: 'must be at most 26' }).default(4),
 });
 const weekCount = (description: string) => z.number().int().openapi({ description });

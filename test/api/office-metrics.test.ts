@@ -87,7 +87,7 @@ beforeAll(async () => {
 
   await t.withWorker(async () => {
     // From the next Monday 01:00 UTC (09:00 WITA, 08:00 WIB): every office's week starts that day.
-    const today = localDate(new Date(await now()), 'UTC');
+    const today = (await now()).slice(0, 10);
     firstWeek = addDays(mondayOf(today), 7);
     await skipTo(t, `${firstWeek}T01:00:00Z`, 0);
 
