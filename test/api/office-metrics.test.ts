@@ -3,10 +3,12 @@
 // breach, a no-show, a refund and at-risk warnings; then GET /manager/metrics/weekly and /metrics over HTTP answer
 // what the test counts from what it drove. Expected figures are tallied here, never read back from the query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProjectionActivities } from '../../activities/projection.js';
 import { createApp } from '../../api/app.js';
 import { mintStaffToken } from '../../api/auth.js';
 import { listen } from '../../api/server.js';
 import { loadConfig, policyFrom } from '../../config.js';
+import * as officeMetricsMigration from '../../db/migrations/2026_12_04_101_office_metrics.js';
 import { loadHolidays } from '../../db/queries/holidays.js';
 import { mondayOf } from '../../db/queries/office-metrics.js';
 import { addDays, dateMs, endOfLocalDay, isWorkingDay, localDate } from '../../workflows/calendar.js';
@@ -258,5 +260,34 @@ describe('/metrics', () => {
     expect(value('passport_interview_to_print_working_hours_bucket{office="PLU",le="8"}')).toBe(hours.filter((h) => h <= 8).length);
     expect(value('passport_interview_to_print_working_hours_bucket{office="PLU",le="72"}')).toBe(hours.filter((h) => h <= 72).length);
     expect(value('passport_interview_to_print_working_hours_sum{office="PLU"}')).toBeCloseTo(hours.reduce((a, b) => a + b, 0), 0);
+  });
+});
+
+describe('printed_at and interview_to_print_hours', () => {
+  const printedRows = () =>
+    t.db.selectFrom('applications').select(['id', 'printed_at', 'interview_to_print_hours']).where('printed_at', 'is not', null).orderBy('id').execute();
+
+  it('are kept from the first write: the printing change written again later (a retry) changes neither', async () => {
+    const before = await printedRows();
+    expect(before).toHaveLength(3);
+    const entry = await t.db.selectFrom('audit_log').selectAll().where('application_id', '=', before[0]!.id).where('previous_stage', '=', 'AWAITING_PRINTING').where('stage', '!=', 'AWAITING_PRINTING').executeTakeFirstOrThrow();
+    const later = new Date(entry.at.getTime() + 86_400_000).toISOString();
+    await createProjectionActivities({ db: t.db }).recordStage({
+      applicationId: entry.application_id,
+      seq: entry.seq,
+      stage: entry.stage as Stage,
+      previousStage: 'AWAITING_PRINTING',
+      actor: entry.actor,
+      at: later,
+      stageEnteredAt: later,
+    });
+    expect(await printedRows()).toEqual(before);
+  });
+
+  it('are what the migration computes from the audit log for passports printed before it', async () => {
+    const written = await printedRows();
+    await officeMetricsMigration.down(t.db);
+    await officeMetricsMigration.up(t.db);
+    expect(await printedRows()).toEqual(written);
   });
 });
