@@ -69,11 +69,13 @@ export async function weeklyOfficeMetrics(db: Kysely<DB>, opts: { offices: strin
       from offices o cross join unnest(${weekStarts}::date[]) as w(week_start)
       where ${opts.offices ?? null}::text[] is null or o.code = any(${opts.offices ?? null}::text[])
     ),
+    -- From the audit entries of the whole period (audit_log_at), not from every application the offices ever had.
     moves as (
       select w.office_code, w.week_start, l.stage, l.previous_stage
-      from weeks w join applications a on a.office_code = w.office_code
-      join audit_log l on l.application_id = a.id and l.at >= w.starts and l.at < w.ends
-      where l.previous_stage is distinct from l.stage
+      from audit_log l
+      join applications a on a.id = l.application_id
+      join weeks w on w.office_code = a.office_code and l.at >= w.starts and l.at < w.ends
+      where l.at >= (select min(starts) from weeks) and l.at < (select max(ends) from weeks) and l.previous_stage is distinct from l.stage
     ),
     entered as (
       select office_code, week_start, jsonb_object_agg(stage, n) as entered
