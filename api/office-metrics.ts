@@ -70,6 +70,8 @@ export function registerOfficeMetrics(registry: Registry, db: Kysely<DB>, log?: 
     help: 'Working hours (weekends and holidays do not count) from interview approval to printing, per office',
     type: 'histogram',
     aggregator: 'sum',
+    /** Nothing kept here to reset: every scrape reads the buckets again. */
+    reset() {},
     async get() {
       const offices = (await totals()) ?? [];
       const values = offices.flatMap((t) => [
