@@ -1,7 +1,7 @@
 // The office's numbers as Prometheus metrics (issue 16), read from PostgreSQL at scrape time like the other
 // gauges of api/metrics.ts: totals since the start that only grow (counters a dashboard charts with increase()),
 // open applications per stage, and the interview-to-printing histogram. One read serves every metric of a scrape
-// and is kept OFFICE_TOTALS_CACHE_MS, so a storm of scrapes (several Prometheus, every API instance) reads once.
+// and is kept OFFICE_TOTALS_CACHE_MS, so a storm of scrapes reads PostgreSQL at most once in that time per API instance.
 // Labels: office codes and fixed lists (stages, at-risk kinds, the histogram's bounds) only.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
