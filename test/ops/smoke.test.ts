@@ -65,8 +65,11 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+// The passing run and the three refusals run side by side: the refusals create no database and start no
+// workflow, so neither sees the other. The interrupted run, last and alone, counts the namespace's running
+// workflows, which the passing run's would spoil.
 describe('npm run smoke', () => {
-  it('drives applications to COMPLETED through the compiled processes and runs the managers\' queries', async () => {
+  it.concurrent('drives applications to COMPLETED through the compiled processes and runs the managers\' queries', async ({ expect }) => {
     const before = await smokeDatabases();
     const { code, output } = await smoke(['--temporal-address', env.address, '--database-url', inject('databaseUrl'), '--applications', '2', '--day-seconds', '10']);
     expect(code, output).toBe(0);
@@ -83,6 +86,30 @@ describe('npm run smoke', () => {
     const logs = /logs(?: in|:) (\S+)$/im.exec(output)?.[1];
     expect(logs, output).toMatch(/passport-smoke-/);
     expect(existsSync(logs!)).toBe(false); // a passing run leaves no log folder
+  }, 150_000);
+
+  it.concurrent('says it cannot connect to PostgreSQL when the password is wrong, and drops nothing', async ({ expect }) => {
+    const url = new URL(inject('databaseUrl'));
+    url.password = 'not-the-password';
+    const { code, output } = await smoke(['--temporal-address', env.address, '--database-url', url.toString()]);
+    expect(code, output).toBe(1);
+    expect(output).toContain(`SMOKE CHECK FAILED: cannot connect to PostgreSQL at postgres://${url.username}:***@${url.host}`);
+    expect(output).toContain('password authentication failed');
+    expect(output).not.toContain('could not drop');
+    expect(output).not.toContain('needs a user that may');
+    expect(output).not.toContain('not-the-password');
+  });
+
+  it.concurrent('says which server it could not reach, and exits 1', async ({ expect }) => {
+    const { code, output } = await smoke(['--temporal-address', '127.0.0.1:1', '--database-url', inject('databaseUrl')]);
+    expect(code).toBe(1);
+    expect(output).toContain('SMOKE CHECK FAILED: no Temporal server at 127.0.0.1:1');
+  });
+
+  it.concurrent('explains its arguments when one is missing', async ({ expect }) => {
+    const { code, output } = await smoke(['--temporal-address', env.address]);
+    expect(code).toBe(2);
+    expect(output).toContain('usage: npm run smoke -- --temporal-address HOST:PORT --database-url');
   });
 
   it('stops its processes, drops its database and terminates its workflows when interrupted by Ctrl-C, and exits 130', async () => {
@@ -121,28 +148,4 @@ describe('npm run smoke', () => {
       if (alive(smokeRun.pid)) process.kill(-smokeRun.pid, 'SIGKILL');
     }
   }, 150_000);
-
-  it('says it cannot connect to PostgreSQL when the password is wrong, and drops nothing', async () => {
-    const url = new URL(inject('databaseUrl'));
-    url.password = 'not-the-password';
-    const { code, output } = await smoke(['--temporal-address', env.address, '--database-url', url.toString()]);
-    expect(code, output).toBe(1);
-    expect(output).toContain(`SMOKE CHECK FAILED: cannot connect to PostgreSQL at postgres://${url.username}:***@${url.host}`);
-    expect(output).toContain('password authentication failed');
-    expect(output).not.toContain('could not drop');
-    expect(output).not.toContain('needs a user that may');
-    expect(output).not.toContain('not-the-password');
-  });
-
-  it('says which server it could not reach, and exits 1', async () => {
-    const { code, output } = await smoke(['--temporal-address', '127.0.0.1:1', '--database-url', inject('databaseUrl')]);
-    expect(code).toBe(1);
-    expect(output).toContain('SMOKE CHECK FAILED: no Temporal server at 127.0.0.1:1');
-  });
-
-  it('explains its arguments when one is missing', async () => {
-    const { code, output } = await smoke(['--temporal-address', env.address]);
-    expect(code).toBe(2);
-    expect(output).toContain('usage: npm run smoke -- --temporal-address HOST:PORT --database-url');
-  });
 });
