@@ -45,6 +45,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Tests marked concurrent (waiting on child processes and timeouts) run at most three at a time in a file.
+    maxConcurrency: 3,
     sequence: { sequencer: LongestFirstSequencer },
   },
 });
