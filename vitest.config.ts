@@ -16,7 +16,7 @@ const LONGEST_FIRST = [
   'test/ops/demo.test.ts', // 65
   'test/ops/setup.test.ts', // 65
   'test/api/failures.test.ts', // 52
-  'test/ops/smoke.test.ts', // 67 before its refusals ran beside the passing run; about 50 expected
+  'test/ops/smoke.test.ts', // 67 before its refusals ran beside the interrupted run; about 50 expected
   'test/api/reconciliation.test.ts', // 31
   'test/api/booking.test.ts', // 40 before its seat race halved; about 25 expected
   'test/faults/notice-send.test.ts', // 22
