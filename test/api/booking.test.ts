@@ -55,26 +55,26 @@ const slot = (office: string, date: string, session: 'MORNING' | 'AFTERNOON') =>
   s.db.selectFrom('appointment_slots').select(['capacity', 'booked']).where('office_code', '=', office).where('date', '=', date).where('session', '=', session).executeTakeFirst();
 
 describe('taking seats', () => {
-  it('gives 10 seats to exactly 10 of 100 concurrent bookings; the other 90 get 409 with the next sessions', { timeout: 240_000 }, async () => {
+  it('gives 5 seats to exactly 5 of 50 concurrent bookings; the other 45 get 409 with the next sessions', { timeout: 240_000 }, async () => {
     const office = 'TPI';
     const date = await workingDay(office, 12);
-    // A session of ten seats, as a small office's afternoon might have.
+    // A session of five seats, as a small office's afternoon might have.
     await s.db
       .insertInto('appointment_slots')
-      .values({ office_code: office, date, session: 'MORNING', capacity: 10 })
-      .onConflict((oc) => oc.columns(['office_code', 'date', 'session', 'kind']).doUpdateSet({ capacity: 10, booked: 0 }))
+      .values({ office_code: office, date, session: 'MORNING', capacity: 5 })
+      .onConflict((oc) => oc.columns(['office_code', 'date', 'session', 'kind']).doUpdateSet({ capacity: 5, booked: 0 }))
       .execute();
 
     const started = Date.now();
     // Ten applicants for every seat: enough contention to double-book if the seat were not taken atomically.
-    const applications = await paidApplications(100, office);
+    const applications = await paidApplications(50, office);
     const prepared = Date.now();
     const responses = await Promise.all(applications.map((a) => s.call('POST', `/applications/${a.id}/booking`, { date, session: 'MORNING' }, a.auth)));
-    console.info(`100 paid applications in ${prepared - started} ms; 100 concurrent bookings in ${Date.now() - prepared} ms`);
+    console.info(`50 paid applications in ${prepared - started} ms; 50 concurrent bookings in ${Date.now() - prepared} ms`);
 
     const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((st) => st === 200)).toHaveLength(10);
-    expect(statuses.filter((st) => st === 409)).toHaveLength(90);
+    expect(statuses.filter((st) => st === 200)).toHaveLength(5);
+    expect(statuses.filter((st) => st === 409)).toHaveLength(45);
     for (const refused of responses.filter((r) => r.status === 409)) {
       expect(refused.contentType).toContain('application/problem+json');
       expect(refused.body.type).toBe('/problems/slot-full');
@@ -82,12 +82,12 @@ describe('taking seats', () => {
       expect(refused.body.nextAvailable).not.toContainEqual(expect.objectContaining({ date, session: 'MORNING' }));
       expect(refused.body.nextAvailable[0]).toMatchObject({ date, session: 'AFTERNOON' });
     }
-    expect(await slot(office, date, 'MORNING')).toEqual({ capacity: 10, booked: 10 });
+    expect(await slot(office, date, 'MORNING')).toEqual({ capacity: 5, booked: 5 });
     const seated = await s.db.selectFrom('bookings').select((eb) => eb.fn.countAll().as('n')).where('office_code', '=', office).where('date', '=', date).where('released_at', 'is', null).executeTakeFirstOrThrow();
-    expect(Number(seated.n)).toBe(10);
+    expect(Number(seated.n)).toBe(5);
 
     const availability = await s.call('GET', `/offices/${office}/availability?from=${date}&days=1`);
-    expect(availability.body.days[0].sessions).toContainEqual(expect.objectContaining({ date, session: 'MORNING', capacity: 10, seatsLeft: 0 }));
+    expect(availability.body.days[0].sessions).toContainEqual(expect.objectContaining({ date, session: 'MORNING', capacity: 5, seatsLeft: 0 }));
   });
 
   it('shows availability per working day, skipping weekends and holidays', async () => {

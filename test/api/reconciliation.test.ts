@@ -201,19 +201,25 @@ describe('the comparison with the payments recorded', () => {
     ]);
     expect((await findBankTransaction(s.db, unlistedTx!))?.flags).toEqual(['MISSING_FROM_SETTLEMENT']);
 
-    const check = await reconcileCommand('--check', '--date', today, '--bank', bank);
+    // The checks only read: each is its own process, started together.
+    const [check, all, balancedOnly, badDate, usage] = await Promise.all([
+      reconcileCommand('--check', '--date', today, '--bank', bank),
+      reconcileCommand('--check', '--date', today),
+      reconcileCommand('--check', '--date', today, '--bank', balancedBank),
+      reconcileCommand('--check', '--date', '2026-13-01'),
+      reconcileCommand(),
+    ]);
     expect(check).toMatchObject({ code: 1, err: '' });
     expect(check.out).toContain(`${bank} ${today}: NOT BALANCED (report revision 1)`);
     expect(check.out).toContain(`DIFFERENCE conflict on line 4: ${bank} transaction ${conflictTx!.transactionId}`);
     expect(check.out).toContain(`DIFFERENCE recorded but missing from the settlement: ${bank} transaction ${unlistedTx!.transactionId}`);
     expect(check.out).toContain(`NOT BALANCED on ${today}: 2 differences`);
     // Every bank of the day: one difference is enough to fail, and the balanced bank is shown as such.
-    const all = await reconcileCommand('--check', '--date', today);
     expect(all.code).toBe(1);
     expect(all.out).toContain(`${balancedBank} ${today}: BALANCED`);
-    expect(await reconcileCommand('--check', '--date', today, '--bank', balancedBank)).toMatchObject({ code: 0 });
-    expect(await reconcileCommand('--check', '--date', '2026-13-01')).toMatchObject({ code: 2, err: expect.stringContaining('--date: must be a date') });
-    expect(await reconcileCommand()).toMatchObject({ code: 2, err: expect.stringContaining('usage:') });
+    expect(balancedOnly).toMatchObject({ code: 0 });
+    expect(badDate).toMatchObject({ code: 2, err: expect.stringContaining('--date: must be a date') });
+    expect(usage).toMatchObject({ code: 2, err: expect.stringContaining('usage:') });
 
     // The same report uploaded again changes nothing: not stored, and the next run leaves the day's totals as they were.
     const before = (await reconciliationOf(today, balancedBank)).days;

@@ -170,7 +170,7 @@ describe('a refund from the bank’s payment callback to the bank’s confirmati
   it('refunds a payment made one minute after its application expired: listed, approved, and REFUNDED when the bank confirms the third transfer; the applicant told at each step', async () => {
     // Transfers wait seconds, not hours, for the bank's confirmation: the policy the callback's bank transaction
     // hands to its refund comes from this listener's configuration.
-    const confirmWithinSeconds = 6;
+    const confirmWithinSeconds = 3;
     const shortWaits = await s.listenWith({ REFUND_CONFIRM_HOURS: String(confirmWithinSeconds / 3600) });
     const app = await s.submitWith({ paymentWindowMs: 2_000 });
     await eventually(() => s.call('GET', `/track/${app.trackingCode}`), (r) => r.body.stage === 'EXPIRED', 30_000);

@@ -32,6 +32,14 @@ export default async function setup(project: TestProject) {
   const cli = temporalExecutable('cli', { required: true });
   const testServer = temporalExecutable('testServer', { required: true });
 
+  // The workflow bundle is built while PostgreSQL starts and is migrated: no test file starts before both are done.
+  const bundlePath = join(root, '.cache', `workflow-bundle-${process.pid}.js`);
+  const bundled = (async () => {
+    await mkdir(join(root, '.cache'), { recursive: true });
+    const { code } = await bundleWorkflowCode({ workflowsPath: join(root, 'workflows', 'index.ts'), logger: quietLogger });
+    await writeFile(bundlePath, code);
+  })();
+
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = process.env.TEST_DATABASE_URL;
   // Under the system temp folder: reachable by the `postgres` user even when the clone is under /root.
@@ -39,20 +47,21 @@ export default async function setup(project: TestProject) {
   await chmod(tempDir, 0o755);
   const dataDir = join(tempDir, 'pg');
   const postgresLog = databaseUrl ? undefined : createWriteStream(join(tempDir, 'postgres.log'));
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, onLog: (message) => postgresLog?.write(message) });
-    databaseUrl = embedded.url;
+  try {
+    if (!databaseUrl) {
+      embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, onLog: (message) => postgresLog?.write(message) });
+      databaseUrl = embedded.url;
+    }
+    const db = createDb(databaseUrl, { max: 2 });
+    await migrateToLatest(db);
+    await seed(db);
+    await coverTimeSkippingYears(db);
+    await db.destroy();
+  } finally {
+    // A failed database setup still waits for the bundle, so no build is left running.
+    await bundled.catch(() => undefined);
   }
-  const db = createDb(databaseUrl, { max: 2 });
-  await migrateToLatest(db);
-  await seed(db);
-  await coverTimeSkippingYears(db);
-  await db.destroy();
-
-  const bundlePath = join(root, '.cache', `workflow-bundle-${process.pid}.js`);
-  await mkdir(join(root, '.cache'), { recursive: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(root, 'workflows', 'index.ts'), logger: quietLogger });
-  await writeFile(bundlePath, code);
+  await bundled;
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('workflowBundlePath', bundlePath);
