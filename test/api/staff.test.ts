@@ -1,7 +1,10 @@
 // Officers and managers through the HTTP API, on the dev server: the office queue, the stage actions
 // with who did them in the audit log, another office refused, and managers' summaries whose Temporal
 // Web UI queries list the same workflows.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTrackingCode } from '../../api/submission.js';
+import { startIfPending } from '../../api/workflow-starts.js';
 import { workflowIdFor } from '../../workflows/definitions.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
@@ -196,6 +199,124 @@ describe('managers', () => {
     await eventually(() => listed(overdue.body.temporal.query), (ids) => ids.includes(id));
     await eventually(() => listed(oldestPrinting.temporal.query), (ids) => ids.includes(oldestPrinting.oldest.workflowUrl.split('/').at(-1)));
     await listed(summary.body.compensations.temporal.query); // valid, though nothing is compensated yet
+  });
+});
+
+describe('managers, issue 16', () => {
+  const listed = async (query: string) => {
+    const ids: string[] = [];
+    for await (const execution of s.env.client.workflow.list({ query })) ids.push(execution.workflowId);
+    return ids;
+  };
+
+  it('find an application by the tracking code an applicant names, in their scope only, and nothing personal', async () => {
+    const a = await booked({ officeCode: 'PLG' });
+    expect((await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, await bearer(s.officerToken('PLG')))).status).toBe(200);
+    const plg = await bearer(s.managerToken('PLG'));
+    const found = await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, plg);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      applicationId: a.applicationId,
+      trackingCode: a.trackingCode,
+      officeCode: 'PLG',
+      applicationType: 'NEW',
+      stage: 'AWAITING_PRINTING',
+      stageEnteredAt: expect.any(String),
+      nextDeadline: expect.any(String),
+      slaDeadline: expect.any(String),
+      slaBreached: false,
+      atRisk: null,
+      posTrackingNumber: null,
+      workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${workflowIdFor(a.applicationId)}`,
+      temporal: { query: `TrackingCode = "${a.trackingCode}"` },
+    });
+    const row = await s.db.selectFrom('applications').select(['nik', 'full_name', 'email', 'phone', 'birth_date']).where('id', '=', a.applicationId).executeTakeFirstOrThrow();
+    for (const personal of Object.values(row)) expect(JSON.stringify(found.body)).not.toContain(personal);
+    // As typed: lower case, without the dashes.
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode.toLowerCase().replaceAll('-', '')}`, undefined, plg)).body).toEqual(found.body);
+    // The directorate finds it; another office's manager is told what an unknown code gets.
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.managerToken('*')))).body).toEqual(found.body);
+    const unknown = await s.call('GET', `/manager/applications/${newTrackingCode()}`, undefined, plg);
+    expect(unknown).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+    const foreign = await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.managerToken('PLU')));
+    expect(foreign).toMatchObject({ status: 404, body: { detail: unknown.body.detail } });
+    for (const bad of ['VAYC-NFMU-68P', 'VAYC-NFMU-68P1', encodeURIComponent('VAYC-NFMU-68PZ" OR TrackingCode != "')]) {
+      expect(await s.call('GET', `/manager/applications/${bad}`, undefined, plg), bad).toMatchObject({ status: 400, body: { errors: [{ field: 'param.trackingCode', reason: 'must be a tracking code like ABCD-EFGH-JKMN' }] } });
+    }
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`)).status).toBe(401);
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.officerToken('PLG')))).status).toBe(403);
+    // The query is real: the workflow carries its tracking code from its start, and its summary names it.
+    await eventually(() => listed(found.body.temporal.query), (ids) => ids.includes(workflowIdFor(a.applicationId)));
+    expect(await s.env.client.workflow.getHandle(workflowIdFor(a.applicationId)).describe().then((d) => d.staticSummary())).toBe(`${a.trackingCode}: NEW passport (ELECTRONIC_10Y) at PLG`);
+  });
+
+  it('list what is at risk now, the most urgent first, until the risk is over, and count it in the summary', async () => {
+    const a = await booked({ officeCode: 'PLG' });
+    const officer = await bearer(s.officerToken('PLG'));
+    expect((await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, officer)).status).toBe(200);
+    const manager = await bearer(s.managerToken('PLG'));
+    const atRisk = () => s.call('GET', '/manager/at-risk', undefined, manager);
+    const mine = (body: { items: Array<{ applicationId: string }> }) => body.items.find((i) => i.applicationId === a.applicationId);
+    expect(mine((await atRisk()).body)).toBeUndefined();
+
+    // The warn part's activity writes this row with the office's notice; here, the read side alone.
+    const { sla_deadline: deadline } = await s.db.selectFrom('applications').select('sla_deadline').where('id', '=', a.applicationId).executeTakeFirstOrThrow();
+    const since = new Date(Date.now() - 60_000);
+    await s.db.insertInto('at_risk_warnings').values({ application_id: a.applicationId, kind: 'PRINTING', deadline: deadline!, warned_at: since }).execute();
+    const risk = { kind: 'PRINTING', deadline: deadline!.toISOString(), since: since.toISOString() };
+    const listedNow = await atRisk();
+    expect(listedNow.body).toMatchObject({ scope: 'PLG', temporal: { query: 'ExecutionStatus = "Running" AND SlaAtRisk = true AND OfficeCode = "PLG"' } });
+    expect(mine(listedNow.body)).toEqual({
+      applicationId: a.applicationId,
+      trackingCode: a.trackingCode,
+      officeCode: 'PLG',
+      applicationType: 'NEW',
+      stage: 'AWAITING_PRINTING',
+      stageEnteredAt: expect.any(String),
+      slaDeadline: deadline!.toISOString(),
+      atRisk: risk,
+      workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${workflowIdFor(a.applicationId)}`,
+    });
+    const deadlines = listedNow.body.items.map((i: { atRisk: { deadline: string } }) => i.atRisk.deadline);
+    expect(deadlines).toEqual([...deadlines].sort());
+    const summary = await s.call('GET', '/manager/summary', undefined, manager);
+    expect(summary.body.atRisk).toMatchObject({ count: listedNow.body.items.length, temporal: listedNow.body.temporal });
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, manager)).body.atRisk).toEqual(risk);
+    expect(mine((await s.call('GET', '/manager/at-risk?office=PLG', undefined, await bearer(s.managerToken('*')))).body)).toBeDefined();
+    expect(mine((await s.call('GET', '/manager/at-risk', undefined, await bearer(s.managerToken('PLU')))).body)).toBeUndefined();
+    expect(await s.call('GET', '/manager/at-risk?office=PLU', undefined, manager)).toMatchObject({ status: 403 });
+
+    // Printed: the risk is over, though the warning stays on record.
+    expect((await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: 'E7654321' }, officer)).status).toBe(200);
+    expect(mine((await atRisk()).body)).toBeUndefined();
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, manager)).body).toMatchObject({ stage: 'READY_FOR_PICKUP', atRisk: null });
+  });
+
+  it('give a start stored before issue 16 its tracking code when the starter starts it', async () => {
+    const { applicationId } = await booked();
+    const original = await s.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
+    const id = randomUUID();
+    const trackingCode = newTrackingCode();
+    const { trackingCode: _, ...input } = original.workflow_start!.input;
+    const stored = { taskQueue: s.taskQueue, summary: 'NEW passport (ELECTRONIC_10Y) at PLU', input: { ...input, applicationId: id, billingCode: `9${Date.now()}0` } };
+    await s.db
+      .insertInto('applications')
+      .values({
+        ...original,
+        id,
+        tracking_code: trackingCode,
+        billing_code: stored.input.billingCode,
+        nik: `${original.nik.slice(0, 12)}${String(Date.now()).slice(-4)}`,
+        stage: 'AWAITING_PAYMENT',
+        appointment_date: null,
+        appointment_session: null,
+        workflow_start: JSON.stringify(stored),
+        workflow_started_at: null,
+      } as never)
+      .execute();
+    expect(await startIfPending({ db: s.db, temporal: s.env.client }, id)).toBe(true);
+    await eventually(() => listed(`TrackingCode = "${trackingCode}"`), (ids) => ids.includes(workflowIdFor(id)));
+    expect(await s.env.client.workflow.getHandle(workflowIdFor(id)).describe().then((d) => d.staticSummary())).toBe(`${trackingCode}: NEW passport (ELECTRONIC_10Y) at PLU`);
   });
 });
 
