@@ -15,6 +15,8 @@ export const DEFAULT_BOOKING_HORIZON_DAYS = 60;
 /** How long a seat freed for a session's waitlist is held for the application it is offered to. */
 export const DEFAULT_WAITLIST_OFFER_HOURS = 12;
 
+const AT_RISK_HOURS = 'must be a whole number of hours, 1 to 720';
+
 const schema = z.object({
   /**
    * production: every address and secret must be given (no embedded defaults). staging: the same, but demo
@@ -97,6 +99,8 @@ const schema = z.object({
   /** How long a freed seat offered to the first in a session's waitlist is held for it, then offered to the next (fractions allowed). */
   WAITLIST_OFFER_HOURS: z.coerce.number().positive().max(24 * 30).default(DEFAULT_WAITLIST_OFFER_HOURS),
   SLA_WORKING_DAYS: duration.default(3),
+  /** The early warning before an SLA or Pos delivery deadline, in whole hours before it; unset: the office's opening on the last working day. */
+  AT_RISK_HOURS_BEFORE: z.coerce.number({ error: AT_RISK_HOURS }).int({ error: AT_RISK_HOURS }).min(1, { error: AT_RISK_HOURS }).max(720, { error: AT_RISK_HOURS }).optional(),
   DELIVERY_WINDOW_DAYS: duration.default(14),
   PICKUP_WINDOW_DAYS: duration.default(30),
   PICKUP_REMINDER_DAYS: dayList.default([7, 14, 25]),

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { BankTransactionPolicy } from '../workflows/definitions.js';
+import { createAtRiskActivities } from './at-risk.js';
 import { createBankActivities, type BankClient } from './bank.js';
 import { createBankTransactionActivities } from './bank-transactions.js';
 import { createBapActivities } from './bap.js';
@@ -44,6 +45,8 @@ export interface ActivityDeps {
   startDelivery?: StartDelivery;
   /** The population registry (Dukcapil) the recheck asks; without it, every recheck fails as unavailable. */
   registry?: PopulationRegistry;
+  /** The early warning's point, in hours before the deadline (config AT_RISK_HOURS_BEFORE); absent: the office's opening on the last working day. */
+  atRiskHoursBefore?: number;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -63,6 +66,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createRegistryActivities(deps),
   ...createOfficeClosureActivities(deps),
   ...createWaitlistActivities(deps),
+  ...createAtRiskActivities(deps),
 });
 
 export type Activities = ReturnType<typeof createActivities>;

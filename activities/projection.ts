@@ -6,6 +6,9 @@ import type { DB } from '../db/schema.js';
 import type { Actor, NoticeToRecord, PriorityStatus, Stage } from '../workflows/definitions.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
+/** The stages a passport goes to when it is printed (from AWAITING_PRINTING). */
+const PRINTED_STAGES: ReadonlySet<Stage> = new Set(['READY_FOR_PICKUP', 'IN_DELIVERY']);
+
 export interface StageChange {
   applicationId: string;
   /** The workflow's own count of stage changes: the audit entry's unique key and the projection's version. */
@@ -98,6 +101,18 @@ export const createProjectionActivities = ({ db, startDelivery }: { db: Kysely<D
         .where('id', '=', change.applicationId)
         .where('stage_seq', '<', change.seq)
         .execute();
+      // Printed: kept once, from the first write of the change (a retry or a replay finds it set and keeps it).
+      if (change.previousStage === 'AWAITING_PRINTING' && PRINTED_STAGES.has(change.stage)) {
+        await tx
+          .updateTable('applications')
+          .set({
+            printed_at: change.at,
+            interview_to_print_hours: sql<number | null>`(select working_hours_between(interview_approved_at, ${change.at}::timestamptz, o.time_zone) from offices o where o.code = office_code)`,
+          })
+          .where('id', '=', change.applicationId)
+          .where('printed_at', 'is', null)
+          .execute();
+      }
       // A review decides a declared ground once: set whatever the order of the writes.
       if (change.priorityStatus) {
         await tx.updateTable('applications').set({ priority_status: change.priorityStatus }).where('id', '=', change.applicationId).where('priority_status', '=', 'DECLARED').execute();

@@ -14,6 +14,7 @@ import { callbackRoutes, SETTLEMENT_UPLOAD_PATH } from './routes/callbacks.js';
 import { financeRoutes } from './routes/finance.js';
 import { managerRoutes } from './routes/managers.js';
 import { officeDayRoutes } from './routes/office-days.js';
+import { officeMetricsRoutes } from './routes/office-metrics.js';
 import { noticeFailureRoutes } from './routes/notice-failures.js';
 import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
@@ -64,6 +65,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   app.route('/', officerRoutes(deps));
   app.route('/', managerRoutes(deps));
   app.route('/', officeDayRoutes(deps));
+  app.route('/', officeMetricsRoutes(deps));
   app.route('/', noticeFailureRoutes(deps));
   app.route('/', financeRoutes(deps));
   app.route('/', callbackRoutes(deps));

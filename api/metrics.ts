@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { countBankTransactions } from '../db/queries/bank-transactions.js';
 import { countUnappliedCallbacks } from '../db/queries/unapplied-callbacks.js';
 import type { DB } from '../db/schema.js';
+import { registerOfficeMetrics } from './office-metrics.js';
 
 /**
  * What a log line may say about an error: its name, message, code and stack, and the same of its causes.
@@ -69,6 +70,7 @@ export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
       'flag',
       (c) => c.flags,
     );
+    registerOfficeMetrics(registry, db, log);
   }
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames, registers: [registry] });

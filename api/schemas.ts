@@ -826,3 +826,49 @@ export const waitlistEntrySchema = z
       .nullable(),
   })
   .openapi('WaitlistEntry');
+
+// The office's numbers per ISO week (api/routes/office-metrics.ts, db/queries/office-metrics.ts).
+export const officeMetricsQuery = z.object({
+  office: z.union([officeCode, z.literal('*')], { error: 'must be an office code, or * for every office' }).optional().openapi({ description: "Default: the token's own scope" }),
+  from: isoDate
+    .refine((d) => d <= new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10), { error: 'cannot be more than a year ahead' })
+    .optional()
+    .openapi({ description: 'A date of the first week (Monday to Sunday, office local); default: the week `weeks - 1` weeks before this one' }),
+  weeks: z.coerce.number({ error: 'must be a number of weeks' }).int({ error: 'must be a whole number of weeks' }).min(1, { error: 'must be at least 1' }).max(26, { error: 'must be at most 26' }).default(4),
+});
+const weekCount = (description: string) => z.number().int().openapi({ description });
+export const officeMetricsSchema = z
+  .object({
+    scope: z.string(),
+    weeks: z.array(
+      z.object({
+        officeCode: z.string(),
+        weekStart: z.string().openapi({ description: 'Monday, office local' }),
+        weekEnd: z.string().openapi({ description: 'Sunday, office local' }),
+        submitted: weekCount("Applications whose workflow recorded its first stage (AWAITING_PAYMENT) in the week"),
+        entered: z.record(z.enum(STAGES), z.number().int()).openapi({ description: 'Per stage: applications moved into it from another stage in the week (a stage entered again is not counted twice)' }),
+        sla: z
+          .object({
+            met: weekCount('Printed by the deadline'),
+            breached: weekCount('Missed and compensated'),
+            pending: weekCount('Neither yet'),
+            ratio: z.number().nullable().openapi({ description: 'met / (met + breached), 4 decimals; null when both are 0' }),
+          })
+          .openapi({ description: 'Applications whose SLA deadline fell in the week' }),
+        compensations: weekCount('Compensations recorded in the week'),
+        interviewToPrint: z
+          .object({
+            printed: weekCount('Passports printed in the week'),
+            medianWorkingHours: z.number().nullable(),
+            p90WorkingHours: z.number().nullable(),
+          })
+          .openapi({ description: 'Working hours (weekends and holidays do not count) from interview approval to printing of the passports printed in the week; null when none' }),
+        noShows: weekCount('NO_SHOW notices recorded in the week'),
+        refunds: z.object({ count: z.number().int(), amount: z.number().int().openapi({ description: 'Rupiah' }) }).openapi({ description: "Refunds of the office's payments opened in the week" }),
+        atRisk: z
+          .object({ PRINTING: z.number().int(), DELIVERY: z.number().int(), printedInTime: weekCount('Of the PRINTING warnings, the applications printed by their SLA deadline') })
+          .openapi({ description: 'At-risk warnings raised in the week, per kind' }),
+      }),
+    ),
+  })
+  .openapi('OfficeWeeklyMetrics');

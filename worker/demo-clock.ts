@@ -11,6 +11,12 @@ export function compressDays(activities: Activities, daySeconds: number): Activi
     ...activities,
     // Same-day service (percepatan) is due by the end of the interview day: one demo day, not the SLA's working days.
     computeSlaDeadline: async (req) => new Date(Date.parse(req.approvedAt) + (req.sameDay ? 1 : req.workingDays) * dayMs).toISOString(),
+    // The early warning (issue 16) one demo day before the deadline (same-day service: half a demo day), so the
+    // demo raises warnings; AT_RISK_HOURS_BEFORE does not apply under the demo clock.
+    atRiskPoint: async (req) => {
+      const point = Date.parse(req.deadline) - (req.sameDay && req.kind === 'PRINTING' ? dayMs / 2 : dayMs);
+      return new Date(Math.max(point, Date.parse(req.since))).toISOString();
+    },
     reserveSeat: async (req) => ({ ...(await activities.reserveSeat(req)), ...compressedDay(req.at) }),
     takeOfferedSeat: async (req) => ({ ...(await activities.takeOfferedSeat(req)), ...compressedDay(req.at) }),
   };

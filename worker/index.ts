@@ -48,6 +48,7 @@ export const workerSettingsFrom = (config: Config) => ({
   demoDaySeconds: config.DEMO_DAY_SECONDS,
   bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
   waitlistOfferHours: config.WAITLIST_OFFER_HOURS,
+  atRiskHoursBefore: config.AT_RISK_HOURS_BEFORE,
   settlements: { dir: config.settlementDir, maxBytes: config.SETTLEMENT_MAX_BYTES },
   reconciliationTime: config.RECONCILIATION_TIME,
   notices: noticeChannelsFrom(config),
@@ -70,6 +71,8 @@ export async function createPassportWorker(opts: {
   bookingHorizonDays?: number;
   /** How long a waitlist offer is held (WAITLIST_OFFER_HOURS). */
   waitlistOfferHours?: number;
+  /** The early warning's point in hours before the deadline (AT_RISK_HOURS_BEFORE); absent: the office's opening. */
+  atRiskHoursBefore?: number;
   /** The settlement drop folder the reconciliation scans, and its file limit. */
   settlements?: { dir: string; maxBytes: number };
   /** When the daily reconciliation runs, HH:MM WIB; the schedule is made sure of before the worker polls. */
@@ -92,6 +95,7 @@ export async function createPassportWorker(opts: {
     notices: opts.notices,
     registry: opts.registry,
     waitlistOfferHours: opts.waitlistOfferHours,
+    atRiskHoursBefore: opts.atRiskHoursBefore,
     ...(anyChannel(opts.notices) && { startDelivery: noticeDeliveryStarter(temporal, opts.taskQueue) }),
   });
   const worker = await Worker.create({

@@ -23,6 +23,7 @@ import * as officeDays from './2026_12_03_101_office_days.js';
 import * as waitlist from './2026_12_03_201_waitlist.js';
 import * as registry from './2026_12_03_301_registry.js';
 import * as atRisk from './2026_12_04_001_at_risk.js';
+import * as officeMetrics from './2026_12_04_101_office_metrics.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_201_waitlist': waitlist,
   '2026_12_03_301_registry': registry,
   '2026_12_04_001_at_risk': atRisk,
+  '2026_12_04_101_office_metrics': officeMetrics,
 };

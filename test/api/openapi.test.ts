@@ -108,6 +108,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/unapplied-callbacks': manager,
   'GET /manager/calendar': manager,
   'GET /manager/notice-failures': manager,
+  'GET /manager/metrics/weekly': manager,
   'PUT /manager/offices/{officeCode}/days/{date}': manager,
   'GET /manager/offices/{officeCode}/days': manager,
   'GET /manager/applications/{trackingCode}': manager,

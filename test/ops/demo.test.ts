@@ -63,6 +63,20 @@ const ledger = async () => {
   }
 };
 
+/** The demo applications' at-risk warnings per kind, and the PRINTING ones printed by their deadline. */
+const atRiskWarnings = async () => {
+  const db = createDb(cluster.databaseUrl, { max: 1 });
+  try {
+    const { rows } = await sql<{ printing: number; delivery: number; printed_in_time: number }>`
+      select count(*) filter (where w.kind = 'PRINTING')::int as printing, count(*) filter (where w.kind = 'DELIVERY')::int as delivery,
+        count(*) filter (where w.kind = 'PRINTING' and not a.sla_breached and a.printed_at <= w.deadline)::int as printed_in_time
+      from at_risk_warnings w join applications a on a.id = w.application_id where a.nik like ${`${DEMO_NIK_PREFIX}%`}`.execute(db);
+    return { printing: rows[0]!.printing, delivery: rows[0]!.delivery, printedInTime: rows[0]!.printed_in_time };
+  } finally {
+    await db.destroy();
+  }
+};
+
 /** The report's notice table: one row per kind and channel, and its total line. */
 function noticeTable(output: string) {
   const start = output.indexOf('Notices, per kind and channel');
@@ -143,6 +157,11 @@ describe('npm run demo', () => {
     expect(sentOn('WHATSAPP', 'SMS')).toBeLessThanOrEqual(sink.messages().length);
     const html = await readFile(join(dataDir, 'report.html'), 'utf8');
     expect(html).toContain('<h2>Notices</h2>');
+
+    // The at-risk warnings the day raised (issue 16), as at_risk_warnings has them, and how many were printed in time.
+    const warned = await atRiskWarnings();
+    expect(output).toContain(`At-risk warnings: ${warned.printing} printing (${warned.printedInTime} of them printed in time), ${warned.delivery} delivery`);
+    expect(html).toContain('<h2>At-risk warnings</h2>');
   });
 
   it('fails on a settlement report that differs from the money the bank took, naming each transaction', { timeout: 200_000 }, async () => {

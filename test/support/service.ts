@@ -63,6 +63,7 @@ export async function startService(options: { databaseUrl?: string; notices?: No
     bank: httpBank(bank.url, bank.token),
     bankTransactions: bankTransactionPolicyFrom(config),
     bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+    atRiskHoursBefore: config.AT_RISK_HOURS_BEFORE,
     registry: registryFromConfig(config),
     ...(options.notices && { notices: options.notices, startDelivery: noticeDeliveryStarter(env.client, taskQueue) }),
   });

@@ -1,5 +1,5 @@
 // The demo clock (DEMO_DAY_SECONDS) shortens days for demos and staging: the SLA's working days, the same-day
-// commitment and the appointment day of a booking or of a seat taken from the waitlist.
+// commitment, the early warning before a deadline, and the appointment day of a booking or of a seat taken from the waitlist.
 import { describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { compressDays } from '../../worker/demo-clock.js';
@@ -15,6 +15,13 @@ describe('the demo clock', () => {
   it('gives the SLA its working days in demo days, and same-day service one demo day', async () => {
     expect(await demo.computeSlaDeadline({ officeCode: 'PLU', approvedAt: at, workingDays: 3 })).toBe('2026-11-28T10:03:00.000Z');
     expect(await demo.computeSlaDeadline({ officeCode: 'PLU', approvedAt: at, workingDays: 3, sameDay: true })).toBe('2026-11-28T10:01:00.000Z');
+  });
+
+  it('warns one demo day before a deadline (same-day service: half a demo day), never before the wait starts', async () => {
+    const deadline = '2026-11-28T10:03:00.000Z';
+    expect(await demo.atRiskPoint({ officeCode: 'PLU', kind: 'PRINTING', deadline, since: at })).toBe('2026-11-28T10:02:00.000Z');
+    expect(await demo.atRiskPoint({ officeCode: 'PLU', kind: 'PRINTING', deadline, since: at, sameDay: true })).toBe('2026-11-28T10:02:30.000Z');
+    expect(await demo.atRiskPoint({ officeCode: 'PLU', kind: 'DELIVERY', deadline: '2026-11-28T10:00:30.000Z', since: at })).toBe(at);
   });
 
   it('makes a booked seat and a seat taken from the waitlist last one demo day from the moment they are taken', async () => {

@@ -87,6 +87,7 @@ describe('the notices of a lifecycle', () => {
       expect(await app.handle.result()).toBe('COMPLETED');
       expect(await noticesOf(app.applicationId)).toEqual([
         ...(await upToBooked(app.applicationId, app.appointment)),
+        { kind: 'SLA_AT_RISK', details: { slaDeadline } }, // to the office, at its opening on the deadline's day
         { kind: 'SLA_BREACHED_FREE_DELIVERY', details: { slaDeadline } },
         { kind: 'SENT_BY_POS', details: { posTrackingNumber } },
       ]);
@@ -202,6 +203,7 @@ describe('the notices of a lifecycle', () => {
       expect(await noticesOf(app.applicationId)).toEqual([
         ...(await upToBooked(app.applicationId, app.appointment)),
         { kind: 'SENT_BY_POS', details: { posTrackingNumber } },
+        { kind: 'DELIVERY_AT_RISK', details: { posTrackingNumber, sentAt: (await entered(app.applicationId, 'IN_DELIVERY')).toISOString(), deliveryDeadline: printed.nextDeadline } },
         { kind: 'DELIVERY_OVERDUE', details: { posTrackingNumber, sentAt: (await entered(app.applicationId, 'IN_DELIVERY')).toISOString() } },
         { kind: 'DELIVERY_FAILED_BACK_AT_OFFICE', details: { posTrackingNumber, pickupDeadline } },
         reminder,

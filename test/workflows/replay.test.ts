@@ -33,6 +33,10 @@ describe('replaying recorded histories with the current workflow code', () => {
     }
     // Notices riding with their stage (issue 14): both patches, a Pos failure back at the office, the lapse.
     expect(fixtures).toContain('pos-overdue-failed-then-pickup-lapsed.notices.json');
+    // The early warning (issue 16): a breach after a warning, a Pos delivery warned of then overdue; and an
+    // application that waited for printing under the code before it (in progress: the new code takes it on unwarned).
+    for (const scenario of ['sla-breach-pos-delivery', 'pos-overdue-failed-then-pickup-lapsed']) expect(fixtures).toContain(`${scenario}.early-warning.json`);
+    expect(fixtures).toContain('awaiting-printing-in-progress.before-early-warning.json');
     // The money's own workflows (issue 13), each way they end.
     const money = {
       bankTransaction: ['bank-transaction-applied-then-settled', 'bank-transaction-refused-opens-refund', 'bank-transaction-conflict', 'bank-transaction-never-settled'],

@@ -1,7 +1,7 @@
 // IN_DELIVERY: Pos Indonesia carries the passport and confirms by callback; a failed delivery returns it
 // to the office, where it waits for pickup.
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { ACTORS, posDeliveryEvent, type PosDeliveryEvent, type PrintingRecord } from '../definitions.js';
+import { ACTORS, posDeliveryEvent, type NoticeDetailsByKind, type PosDeliveryEvent, type PrintingRecord } from '../definitions.js';
 import { readyForPickup } from './pickup.js';
 import { activities, later, nowIso, until, valueOf, type Lifecycle, type Next } from './state.js';
 
@@ -14,6 +14,8 @@ export async function inDelivery(lc: Lifecycle, printing: PrintingRecord): Promi
   const deadline = later(lc.policy.deliveryWindowMs ?? DEFAULT_DELIVERY_WINDOW_MS);
   // Added after the first release: histories recorded before it replay without the overdue timer.
   const watchDelivery = patched('delivery-overdue-notice');
+  // Added in issue 16 (the early warning before the window's end): histories recorded before it replay without it.
+  const point = watchDelivery && patched('delivery-early-warning') ? await lc.warningPoint({ kind: 'DELIVERY', deadline }) : undefined;
   await lc.enterStage('IN_DELIVERY', {
     actor: printing.officerId,
     deadline: watchDelivery ? deadline : undefined,
@@ -21,14 +23,22 @@ export async function inDelivery(lc: Lifecycle, printing: PrintingRecord): Promi
     notice: { kind: 'SENT_BY_POS', details: { posTrackingNumber } },
   });
   const sentAt = lc.state.stageEnteredAt;
-  if (watchDelivery && !(await condition(() => lc.deliveryOutcome !== undefined, until(deadline)))) {
+  if (watchDelivery && !(await confirmedInTime(lc, deadline, point, { posTrackingNumber, sentAt, deliveryDeadline: deadline }))) {
     // Pos has not confirmed in time: the office is told to chase the shipment; the wait goes on.
+    lc.clearRisk();
     await lc.notify('delivery-overdue-1', { kind: 'DELIVERY_OVERDUE', details: { posTrackingNumber, sentAt } });
   }
   const status = await valueOf(() => lc.deliveryOutcome);
   await activities.recordDeliveryOutcome({ applicationId, attempt: 1, status, at: nowIso() });
   if (status === 'DELIVERED') return { stage: 'COMPLETED', actor: ACTORS.pos, reason: 'delivered by Pos' };
   return () => readyForPickup(lc, printing, { actor: ACTORS.pos, reason: 'Pos could not deliver; returned to the office' }, posTrackingNumber);
+}
+
+/** Pos's word by the window's end; unconfirmed by its early-warning point (when there is one), the application is marked at risk. */
+async function confirmedInTime(lc: Lifecycle, deadline: string, point: string | undefined, details: NoticeDetailsByKind['DELIVERY_AT_RISK']): Promise<boolean> {
+  const confirmed = () => lc.deliveryOutcome !== undefined;
+  if (!point) return condition(confirmed, until(deadline));
+  return lc.waitWatched(confirmed, { kind: 'DELIVERY', deadline, point, notice: { kind: 'DELIVERY_AT_RISK', details } });
 }
 
 /** Why a Pos event cannot be applied, or undefined when it is this delivery's outcome. */

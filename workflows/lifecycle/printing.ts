@@ -1,6 +1,7 @@
 // AWAITING_PRINTING: the three-working-day commitment runs from interview approval (percepatan: the end of the
 // interview day); missed, it is compensated without anyone having to notice, and the passport goes by Pos at no cost.
-import { condition } from '@temporalio/workflow';
+// Not printed by the early-warning point before it, the application is marked at risk and its office told.
+import { condition, patched } from '@temporalio/workflow';
 import { ACTORS, SlaBreached, SlaDeadline, type InterviewRecord } from '../definitions.js';
 import { inDelivery } from './delivery.js';
 import { readyForPickup } from './pickup.js';
@@ -11,13 +12,18 @@ export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord)
   const sameDay = lc.state.service === 'SAME_DAY';
   const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays, ...(sameDay && { sameDay }) });
   lc.state.slaDeadline = slaDeadline;
+  // Added in issue 16: histories recorded before it (and workflows already waiting here) replay without the warning.
+  const point = patched('sla-early-warning') ? await lc.warningPoint({ kind: 'PRINTING', deadline: slaDeadline, ...(sameDay && { sameDay }) }) : undefined;
   await lc.enterStage('AWAITING_PRINTING', {
     actor: approval.officerId,
     deadline: slaDeadline,
     record: { interviewApprovedAt: approvedAt, slaDeadline },
     attributes: [{ key: SlaDeadline, value: new Date(slaDeadline) }],
   });
-  const inTime = await condition(() => lc.printing !== undefined, until(slaDeadline));
+  const printed = () => lc.printing !== undefined;
+  const inTime = point
+    ? await lc.waitWatched(printed, { kind: 'PRINTING', deadline: slaDeadline, point, notice: { kind: 'SLA_AT_RISK', details: { slaDeadline } } })
+    : await condition(printed, until(slaDeadline));
   if (!inTime) await breached(lc, slaDeadline);
   const printing = inTime && lc.printing ? lc.printing : await valueOf(() => lc.printing);
   if (lc.state.deliveryMethod === 'POS') return () => inDelivery(lc, printing);
@@ -34,6 +40,7 @@ async function breached(lc: Lifecycle, slaDeadline: string): Promise<void> {
     actor: ACTORS.system,
     reason: 'service commitment missed: compensation recorded, free Pos delivery',
     record: { slaBreached: true, deliveryMethod: 'POS', ...(deliveryMethodVersion && { deliveryMethodVersion }) },
-    attributes: [{ key: SlaBreached, value: true }],
+    // A breach ends the warning before it: the application is in the past-SLA list instead.
+    attributes: [{ key: SlaBreached, value: true }, ...lc.endRisk()],
   });
 }

@@ -6,10 +6,12 @@ import type { Activities, StageChange } from '../../activities/index.js';
 import {
   PassportStage,
   REJECTIONS,
+  SlaAtRisk,
   StageEnteredAt,
   type Actor,
   type ApplicationInput,
   type ApplicationState,
+  type AtRiskKind,
   type BankTransaction,
   type CancellationRequest,
   type InterviewRecord,
@@ -72,6 +74,14 @@ export async function valueOf<T>(get: () => T | undefined): Promise<T> {
   await condition(() => get() !== undefined);
   const value = get();
   return value === undefined ? valueOf(get) : value;
+}
+
+/** A deadline an application is warned about before it passes (issue 16), its early-warning point, and what its office is told then. */
+export interface WatchedDeadline {
+  kind: AtRiskKind;
+  deadline: string;
+  point: string;
+  notice: NoticeToRecord;
 }
 
 /** A change of appointment someone other than the applicant made (a closure, a false priority declaration). */
@@ -157,7 +167,9 @@ export class Lifecycle {
     if (stage !== this.state.stage || this.seq === 1) this.state.stageEnteredAt = nowIso();
     this.state.stage = stage;
     this.state.nextDeadline = change.deadline;
-    this.setAttributes([{ key: PassportStage, value: stage }, { key: StageEnteredAt, value: new Date(this.state.stageEnteredAt) }, ...(change.attributes ?? [])]);
+    // A risk belongs to its stage: leaving the stage ends it (printed; Pos confirmed).
+    const riskOver = stage !== previousStage && previousStage !== undefined ? this.endRisk() : [];
+    this.setAttributes([{ key: PassportStage, value: stage }, { key: StageEnteredAt, value: new Date(this.state.stageEnteredAt) }, ...riskOver, ...(change.attributes ?? [])]);
     this.showDetails();
     const seq = this.seq;
     const { stageEnteredAt } = this.state;
@@ -183,6 +195,52 @@ export class Lifecycle {
         .filter(Boolean)
         .join('\n\n'),
     );
+  }
+
+  /**
+   * The early-warning point of a deadline (an activity). Asked before the stage is entered, so an officer's
+   * update returns with the workflow waiting and nothing left to run.
+   */
+  async warningPoint(req: { kind: AtRiskKind; deadline: string; sameDay?: boolean }): Promise<string> {
+    return activities.atRiskPoint({ officeCode: this.input.officeCode, ...req, since: nowIso() });
+  }
+
+  /**
+   * Waits for `done` until the deadline; not done by its early-warning point, the application is marked at risk
+   * once and the wait goes on. True when done by the deadline.
+   */
+  async waitWatched(done: () => boolean, watched: WatchedDeadline): Promise<boolean> {
+    const { point, deadline } = watched;
+    if (Date.parse(point) < Date.parse(deadline)) {
+      const ahead = Date.parse(point) > Date.now();
+      if (await condition(done, until(point))) return true;
+      // At risk since the point (the timer fires a moment after it), or from now when the point was already past.
+      await this.markAtRisk(watched, ahead ? point : nowIso());
+    }
+    return condition(done, until(deadline));
+  }
+
+  /** At risk from now: the state, `SlaAtRisk`, the details, then the warning and the office's notice (once). */
+  private async markAtRisk({ kind, deadline, notice }: WatchedDeadline, since: string): Promise<void> {
+    this.state.atRisk = { kind, deadline, since };
+    this.setAttributes([{ key: SlaAtRisk, value: true }]);
+    this.showDetails();
+    await activities.markAtRisk({ applicationId: this.applicationId, kind, deadline, at: since, notice });
+  }
+
+  /** The risk is over: cleared from the state, and the attribute that says so (none when nothing was at risk). */
+  endRisk(): SearchAttributeUpdatePair[] {
+    if (!this.state.atRisk) return [];
+    delete this.state.atRisk;
+    return [{ key: SlaAtRisk, value: false }];
+  }
+
+  /** The risk is over with no stage change to carry it (a Pos delivery past its window): its own upsert. */
+  clearRisk(): void {
+    const pairs = this.endRisk();
+    if (!pairs.length) return;
+    this.setAttributes(pairs);
+    this.showDetails();
   }
 
   /** An officer's action that is not a stage change (a BAP): in the audit log with who made it, the stage unchanged. */
