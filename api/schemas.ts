@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   APPLICATION_TYPES,
+  AT_RISK_KINDS,
   BANK_CODE,
   BAP_CAUSES,
   DECLARED_PRIORITY_GROUNDS,
@@ -502,6 +503,7 @@ export const summarySchema = z
     stages: z.array(z.object({ stage: stageSchema, count: z.number().int(), temporal: temporalLinkSchema })),
     pastSla: z.object({ count: z.number().int(), temporal: temporalLinkSchema }).openapi({ description: 'Past the SLA deadline and not printed' }),
     compensations: z.object({ count: z.number().int(), temporal: temporalLinkSchema }),
+    atRisk: z.object({ count: z.number().int(), temporal: temporalLinkSchema }).openapi({ description: 'At risk now, whatever `at` says (see GET /manager/at-risk)' }),
     calendarWarning: z.string().nullable().openapi({ description: 'Set when the holiday calendar does not cover the booking horizon, or covers it only provisionally' }),
   })
   .openapi('ManagerSummary');
@@ -537,6 +539,39 @@ export const stuckSchema = z
     stages: z.array(z.object({ stage: stageSchema, oldest: listedApplicationSchema.extend({ waitingHours: z.number() }), temporal: temporalLinkSchema })),
   })
   .openapi('Stuck', { description: 'The oldest open application in each stage' });
+
+/** Issue 16: a manager finds an application by the tracking code an applicant tells them. */
+export const managerTrackingParams = z.object({
+  trackingCode: z.string().regex(/^[2-9A-Za-z]{4}-?[2-9A-Za-z]{4}-?[2-9A-Za-z]{4}$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' }).openapi({
+    description: 'As the applicant reads it out: upper or lower case, with or without the dashes',
+  }),
+});
+
+const atRiskSchema = z
+  .object({
+    kind: z.enum(AT_RISK_KINDS).openapi({ description: 'PRINTING: not printed by the early-warning point before the SLA deadline; DELIVERY: Pos has not confirmed and the delivery window ends soon' }),
+    deadline: z.iso.datetime().openapi({ description: 'The deadline at risk: the SLA deadline, or the end of the Pos delivery window' }),
+    since: z.iso.datetime().openapi({ description: 'When it was marked at risk (and the office told)' }),
+  })
+  .openapi('AtRisk');
+
+export const managedApplicationSchema = listedApplicationSchema
+  .extend({
+    product: z.string(),
+    nextDeadline: z.iso.datetime().nullable(),
+    slaBreached: z.boolean(),
+    deliveryMethod: z.enum(DELIVERY_METHODS),
+    posTrackingNumber: z.string().nullable(),
+    atRisk: atRiskSchema.nullable().openapi({ description: 'Set while the application is at risk now' }),
+    temporal: temporalLinkSchema.openapi({
+      description: 'The Web UI query by tracking code; a workflow started before the tracking code was a search attribute is found by workflowUrl only',
+    }),
+  })
+  .openapi('ManagedApplication', { description: 'One application as a manager sees it: nothing personal' });
+
+export const atRiskListSchema = z
+  .object({ scope: z.string(), asOf: z.iso.datetime(), temporal: temporalLinkSchema, items: z.array(listedApplicationSchema.extend({ atRisk: atRiskSchema })) })
+  .openapi('AtRiskNow', { description: 'Applications at risk now, the most urgent deadline first' });
 
 export const paymentInquirySchema = z
   .object({

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { DB, IncidentReport, WorkflowStart } from '../db/schema.js';
 import { RegistryUnavailable, type PopulationRegistry, type RegistryField } from './registry.js';
 import { withStepDeadline } from './steps.js';
-import { confirmStarted, startWorkflow } from './workflow-starts.js';
+import { confirmStarted, startSummary, startWorkflow } from './workflow-starts.js';
 import { localDate } from '../workflows/calendar.js';
 import {
   TERMINAL_STAGES,
@@ -232,9 +232,10 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
   const { applicationType, deliveryMethod } = submission;
   const start: WorkflowStart = {
     taskQueue: deps.taskQueue,
-    summary: `${applicationType} passport (${submission.product}) at ${officeCode}`,
+    summary: startSummary({ trackingCode, applicationType, product: submission.product, officeCode }),
     input: {
       applicationId,
+      trackingCode,
       officeCode,
       applicationType,
       billingCode,

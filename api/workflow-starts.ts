@@ -7,10 +7,23 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import type { DB, WorkflowStart } from '../db/schema.js';
-import { ApplicationTypeKey, OfficeCode, PassportStage, WORKFLOW_TYPE, workflowIdFor } from '../workflows/definitions.js';
+import { ApplicationTypeKey, OfficeCode, PassportStage, TrackingCode, WORKFLOW_TYPE, workflowIdFor } from '../workflows/definitions.js';
 import type { ApiDeps } from './router.js';
 
 type StartDeps = Pick<ApiDeps, 'db' | 'temporal'>;
+
+/** The workflow's static summary in the Web UI: the tracking code a manager is told, type, product and office. */
+export const startSummary = (a: { trackingCode: string; applicationType: string; product: string; officeCode: string }) =>
+  `${a.trackingCode}: ${a.applicationType} passport (${a.product}) at ${a.officeCode}`;
+
+/**
+ * A start stored before issue 16 lacks the tracking code: it gets the application's, in its input and summary,
+ * so the workflow carries the TrackingCode search attribute however late it starts.
+ */
+export function withTrackingCode(start: WorkflowStart, trackingCode: string): WorkflowStart {
+  if (start.input.trackingCode) return start;
+  return { ...start, summary: `${trackingCode}: ${start.summary}`, input: { ...start.input, trackingCode } };
+}
 
 /** Starts the workflow, or finds it started already (by an earlier try that Temporal took late). */
 export async function startWorkflow(temporal: Client, start: WorkflowStart): Promise<void> {
@@ -26,6 +39,7 @@ export async function startWorkflow(temporal: Client, start: WorkflowStart): Pro
         { key: PassportStage, value: 'AWAITING_PAYMENT' },
         { key: OfficeCode, value: input.officeCode },
         { key: ApplicationTypeKey, value: input.applicationType },
+        ...(input.trackingCode ? [{ key: TrackingCode, value: input.trackingCode }] : []),
       ],
     });
   } catch (error) {
@@ -38,9 +52,9 @@ export const confirmStarted = (db: Kysely<DB>, applicationId: string) =>
 
 /** Starts the application's workflow if its start is not confirmed yet; false when there is nothing to start. */
 export async function startIfPending(deps: StartDeps, applicationId: string): Promise<boolean> {
-  const row = await deps.db.selectFrom('applications').select('workflow_start').where('id', '=', applicationId).where('workflow_started_at', 'is', null).executeTakeFirst();
+  const row = await deps.db.selectFrom('applications').select(['workflow_start', 'tracking_code']).where('id', '=', applicationId).where('workflow_started_at', 'is', null).executeTakeFirst();
   if (!row?.workflow_start) return false;
-  await startWorkflow(deps.temporal, row.workflow_start);
+  await startWorkflow(deps.temporal, withTrackingCode(row.workflow_start, row.tracking_code));
   await confirmStarted(deps.db, applicationId);
   return true;
 }
@@ -80,7 +94,7 @@ const claimPending = (db: Kysely<DB>, taskQueue: string, batch: number, retryAft
         .forUpdate()
         .skipLocked(),
     )
-    .returning(['id', 'workflow_start'])
+    .returning(['id', 'workflow_start', 'tracking_code'])
     .execute();
 
 /**
@@ -90,10 +104,10 @@ const claimPending = (db: Kysely<DB>, taskQueue: string, batch: number, retryAft
 export async function startPendingWorkflows(deps: ApiDeps, batch = 20): Promise<{ started: string[]; failure?: unknown }> {
   const claimed = await claimPending(deps.db, deps.taskQueue, batch, deps.config.WORKFLOW_STEP_TIMEOUT_SECONDS);
   const started: string[] = [];
-  for (const { id, workflow_start: start } of claimed) {
+  for (const { id, workflow_start: start, tracking_code: trackingCode } of claimed) {
     if (!start) continue;
     try {
-      await deps.temporal.connection.withDeadline(Date.now() + deps.config.WORKFLOW_STEP_TIMEOUT_SECONDS * 1000, () => startWorkflow(deps.temporal, start));
+      await deps.temporal.connection.withDeadline(Date.now() + deps.config.WORKFLOW_STEP_TIMEOUT_SECONDS * 1000, () => startWorkflow(deps.temporal, withTrackingCode(start, trackingCode)));
       await confirmStarted(deps.db, id);
       started.push(id);
     } catch (failure) {

@@ -14,6 +14,25 @@ export const visibilityTime = (instant: Date | number): string => new Date(insta
 
 export const RUNNING = 'ExecutionStatus = "Running"';
 export const SLA_BREACHED = 'SlaBreached = true';
+/** At risk now (ApplicationState.atRisk): not printed by the early-warning point, or a Pos delivery near its window's end. */
+export const AT_RISK_NOW = `${RUNNING} AND SlaAtRisk = true`;
+
+/** A tracking code as the public tracking route takes it (ABCD-EFGH-JKMN): the only text a manager's input puts in a query. */
+const TRACKING_CODE = /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/;
+/**
+ * A tracking code as a person types or reads it out (lower case, spaces, dashes anywhere or none) in its
+ * canonical form; undefined when it is not one.
+ */
+export function normaliseTrackingCode(input: string): string | undefined {
+  const bare = input.toUpperCase().replace(/[\s-]/g, '');
+  const code = `${bare.slice(0, 4)}-${bare.slice(4, 8)}-${bare.slice(8)}`;
+  return TRACKING_CODE.test(code) ? code : undefined;
+}
+/** The application with this tracking code (workflows started since issue 16 carry it). Refuses anything but a canonical code. */
+export function byTrackingCode(trackingCode: string): string {
+  if (!TRACKING_CODE.test(trackingCode)) throw new RangeError('not a tracking code like ABCD-EFGH-JKMN');
+  return `TrackingCode = "${trackingCode}"`;
+}
 export const inStage = (stage: Stage) => `PassportStage = "${stage}"`;
 /** In `stage` since before `instant`. */
 export const enteredStageBefore = (stage: Stage, instant: Date | number) => `${inStage(stage)} AND StageEnteredAt < "${visibilityTime(instant)}"`;
@@ -43,7 +62,7 @@ const HOUR_MS = 3_600_000;
 const WIB_OFFSET_MS = 7 * HOUR_MS;
 
 export interface ManagerQuery {
-  id: 'past-sla' | 'stuck' | 'office-open' | 'breached-this-month';
+  id: 'past-sla' | 'at-risk' | 'stuck' | 'office-open' | 'breached-this-month';
   title: string;
   query: string;
 }
@@ -61,6 +80,7 @@ export function managerQueries(opts: { now: Date; office?: string; norms?: Parti
   const list = (id: ManagerQuery['id'], title: string, query: string): ManagerQuery => ({ id, title, query: inOffice(query, opts.office) });
   return [
     list('past-sla', 'Past the SLA deadline and not printed', `${RUNNING} AND ${pastSla(now)}`),
+    list('at-risk', 'At risk now (not printed by the early-warning point, or a Pos delivery near its window\'s end)', AT_RISK_NOW),
     list('stuck', 'Stuck in a stage longer than its norm', `${RUNNING} AND (${stuck})`),
     list('office-open', `Open applications${opts.office ? ` at ${opts.office}` : ''}`, RUNNING),
     list('breached-this-month', 'SLA breached (and compensated) this month', `${SLA_BREACHED} AND ${thisMonth}`),

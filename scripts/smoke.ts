@@ -33,7 +33,7 @@ import { RECONCILIATION_SCHEDULE_ID, SEARCH_ATTRIBUTES, bankTransactionIdFor, wo
 import { serviceClient } from './demo-client.js';
 import { demoPayment } from './demo-bank.js';
 import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
-import { managerQueries } from '../managers/visibility.js';
+import { byTrackingCode, managerQueries } from '../managers/visibility.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { onShutdownSignal } from './signals.js';
 import { startFakeDukcapil, type FakeDukcapil } from './fake-dukcapil.js';
@@ -231,11 +231,11 @@ async function main() {
   if (stuck.code !== 0) fail(`stuck exited ${stuck.code}: ${stuck.text}`);
   step(`stuck (managers' lists, NODE_ENV=production without DATABASE_URL): ${stuck.text.split('\n').filter((l) => /^\S.*: \d+$/.test(l)).join('; ')}`);
   const manager = { authorization: `Bearer ${await mintStaffToken(secrets.JWT_SECRET, { sub: 'smoke-manager', role: 'manager', office: '*' })}` };
-  for (const path of ['/manager/summary', '/manager/past-sla', '/manager/stuck', '/manager/calendar']) {
+  for (const path of ['/manager/summary', '/manager/past-sla', '/manager/stuck', '/manager/calendar', '/manager/at-risk', `/manager/applications/${applicants[0]!.trackingCode}`]) {
     const response = await fetch(`${baseUrl}${path}`, { headers: manager });
     if (response.status !== 200) fail(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
   }
-  step('managers\' API: /manager/summary, /past-sla, /stuck and /calendar answered 200');
+  step('managers\' API: /manager/summary, /past-sla, /stuck, /calendar, /at-risk and /applications/{trackingCode} answered 200');
   const temporal = await Connection.connect({ address: temporalAddress! });
   try {
     const client = new Client({ connection: temporal, namespace });
@@ -252,6 +252,10 @@ async function main() {
     const refused = answers.filter((a) => a.status === 'rejected');
     if (refused.length) fail(`${refused.length} of ${burst.length} managers' queries in a burst were refused: ${(refused[0] as PromiseRejectedResult).reason}`);
     step(`visibility: the ${count} workflows are listed COMPLETED; a burst of ${burst.length} managers' queries all answered`);
+    const named = applicants[0]!.trackingCode!;
+    const { count: byCode } = await client.workflow.count(byTrackingCode(named));
+    if (byCode !== 1) fail(`the query by tracking code ${named} finds ${byCode} workflows, not its application's`);
+    step(`visibility: application ${named} found by its tracking code`);
     // Each payment's bank transaction waits days for a settlement report, which a smoke check never sends.
     const ended = await Promise.allSettled(bankTransactionIds().map((id) => client.workflow.getHandle(id).terminate('smoke check ended: no settlement report comes')));
     step(`${ended.filter((r) => r.status === 'fulfilled').length} bank transactions ended (their settlement reports never come in a smoke check)`);

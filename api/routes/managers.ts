@@ -3,6 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { countByStage, oldestPerStage } from '../../db/queries/applications.js';
+import { countAtRisk, findForManager, listAtRisk } from '../../db/queries/at-risk.js';
 import { findOffice } from '../../db/queries/offices.js';
 import { countCompensations, countPastSla, listPastSla } from '../../db/queries/past-sla.js';
 import { awaitingReconciliation, listReconciliation } from '../../db/queries/settlements.js';
@@ -17,6 +18,7 @@ import { requireNearToday } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { calendarStatusSchema, pastSlaSchema, reconciliationQuery, reconciliationSchema, scopeQuery, stuckSchema, summarySchema } from '../schemas.js';
+import { atRiskListSchema, managedApplicationSchema, managerTrackingParams } from '../schemas.js';
 
 type ManagerEnv = { Variables: { claims: StaffClaims } };
 
@@ -45,6 +47,26 @@ const stuck = createRoute({
   path: '/manager/stuck',
   summary: 'The oldest open application in each stage',
   responses: { 200: jsonResponse('Oldest per stage', stuckSchema), ...problems(400, 401, 403) },
+});
+
+const byTrackingCode = createRoute({
+  tags: ['managers'],
+  security: [{ bearer: [] }],
+  method: 'get',
+  path: '/manager/applications/{trackingCode}',
+  request: { params: managerTrackingParams },
+  summary: 'The application an applicant names by its tracking code, in the manager\'s scope: stage, deadlines, breach, risk, with its Web UI link and query',
+  description: "Nothing personal. An office manager finds their own office's applications only: another office's answers 404, as an unknown code does.",
+  responses: { 200: jsonResponse('Application', managedApplicationSchema), ...problems(400, 401, 403, 404) },
+});
+const atRisk = createRoute({
+  tags: ['managers'],
+  security: [{ bearer: [] }],
+  method: 'get',
+  request: { query: scopeQuery.pick({ office: true }) },
+  path: '/manager/at-risk',
+  summary: 'Applications at risk now (not printed by the early-warning point, or a Pos delivery near its window\'s end), the most urgent deadline first',
+  responses: { 200: jsonResponse('At risk now', atRiskListSchema), ...problems(400, 401, 403) },
 });
 
 const unappliedSchema = z
@@ -130,6 +152,7 @@ export const managerRoutes = (deps: ApiDeps) => {
           stages: STAGES.map((stage) => ({ stage, count: perStage.get(stage) ?? 0, temporal: temporal(visibility.inStage(stage)) })),
           pastSla: { count: await countPastSla(db, offices, new Date(asOf)), temporal: temporal(visibility.pastSla(Date.parse(asOf))) },
           compensations: { count: await countCompensations(db, offices), temporal: temporal(visibility.SLA_BREACHED) },
+          atRisk: { count: await countAtRisk(db, offices, new Date()), temporal: temporal(visibility.AT_RISK_NOW) },
           calendarWarning: calendarWarning(await bookingWindow(db, { timeZone: await scopeZone(offices), now: new Date(), horizonDays: config.BOOKING_HORIZON_DAYS })) ?? null,
         },
         200,
@@ -147,6 +170,25 @@ export const managerRoutes = (deps: ApiDeps) => {
           temporal: temporal(visibility.pastSla(Date.parse(asOf))),
           items: items.map((item) => ({ ...item, workflowUrl: workflowUrl(item.applicationId) })),
         },
+        200,
+      );
+    })
+    .openapi(byTrackingCode, async (c) => {
+      const trackingCode = visibility.normaliseTrackingCode(c.req.valid('param').trackingCode);
+      if (!trackingCode) throw new HttpProblem('not-found', 'no application has this tracking code'); // the schema's pattern admits only codes
+      const { offices } = scopeOf(c, undefined);
+      const found = await findForManager(db, trackingCode, offices, new Date());
+      // Another office's application is not this manager's to know of: the same answer as no application.
+      if (!found) throw new HttpProblem('not-found', 'no application has this tracking code');
+      const query = visibility.byTrackingCode(trackingCode);
+      return c.json({ ...found, workflowUrl: workflowUrl(found.applicationId), temporal: { query, url: visibility.webUiLink(uiBase, config.TEMPORAL_NAMESPACE, query) } }, 200);
+    })
+    .openapi(atRisk, async (c) => {
+      const { scope, offices, temporal } = scopeOf(c, c.req.valid('query').office);
+      const asOf = new Date();
+      const items = await listAtRisk(db, offices, asOf, LIST_LIMIT);
+      return c.json(
+        { scope, asOf: asOf.toISOString(), temporal: temporal(visibility.AT_RISK_NOW), items: items.map((item) => ({ ...item, workflowUrl: workflowUrl(item.applicationId) })) },
         200,
       );
     })

@@ -111,6 +111,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /manager/metrics/weekly': manager,
   'PUT /manager/offices/{officeCode}/days/{date}': manager,
   'GET /manager/offices/{officeCode}/days': manager,
+  'GET /manager/applications/{trackingCode}': manager,
+  'GET /manager/at-risk': manager,
   'GET /finance/refunds': anyFinance,
   'GET /finance/refunds/{refundId}': officeFinance,
   'POST /finance/refunds/{refundId}/approve': officeFinance,

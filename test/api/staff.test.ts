@@ -1,7 +1,11 @@
 // Officers and managers through the HTTP API, on the dev server: the office queue, the stage actions
 // with who did them in the audit log, another office refused, and managers' summaries whose Temporal
 // Web UI queries list the same workflows.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTrackingCode } from '../../api/submission.js';
+import { startIfPending } from '../../api/workflow-starts.js';
+import { managerQueries } from '../../managers/visibility.js';
 import { workflowIdFor } from '../../workflows/definitions.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
@@ -10,7 +14,9 @@ import { paymentCallback } from '../support/bank.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
-  s = await startService();
+  // Issue 16: an application is at risk as soon as it awaits printing (AT_RISK_HOURS_BEFORE=720), so the
+  // managers' at-risk list is tested on what the workflow itself marks.
+  s = await startService({ atRiskHoursBefore: 720 });
 });
 afterAll(async () => s?.stop());
 
@@ -196,6 +202,142 @@ describe('managers', () => {
     await eventually(() => listed(overdue.body.temporal.query), (ids) => ids.includes(id));
     await eventually(() => listed(oldestPrinting.temporal.query), (ids) => ids.includes(oldestPrinting.oldest.workflowUrl.split('/').at(-1)));
     await listed(summary.body.compensations.temporal.query); // valid, though nothing is compensated yet
+  });
+});
+
+describe('managers, issue 16', () => {
+  const listed = async (query: string) => {
+    const ids: string[] = [];
+    for await (const execution of s.env.client.workflow.list({ query })) ids.push(execution.workflowId);
+    return ids;
+  };
+  const plgManager = () => bearer(s.managerToken('PLG'));
+  /** Approved at the interview at PLG: awaiting printing, and so at once at risk (see beforeAll). */
+  async function awaitingPrinting() {
+    const a = await booked({ officeCode: 'PLG' });
+    expect((await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, await bearer(s.officerToken('PLG')))).status).toBe(200);
+    const { sla_deadline: slaDeadline } = await s.db.selectFrom('applications').select('sla_deadline').where('id', '=', a.applicationId).executeTakeFirstOrThrow();
+    return { ...a, slaDeadline: slaDeadline!.toISOString(), workflowId: workflowIdFor(a.applicationId) };
+  }
+
+  it('find an application by the tracking code an applicant names, in their scope only, and nothing personal', async () => {
+    const a = await awaitingPrinting();
+    const plg = await plgManager();
+    const lookUp = () => s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, plg);
+    const found = await eventually(lookUp, (r) => r.body.atRisk !== null);
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual({
+      applicationId: a.applicationId,
+      trackingCode: a.trackingCode,
+      officeCode: 'PLG',
+      applicationType: 'NEW',
+      product: 'ELECTRONIC_10Y',
+      stage: 'AWAITING_PRINTING',
+      stageEnteredAt: expect.any(String),
+      nextDeadline: a.slaDeadline,
+      slaDeadline: a.slaDeadline,
+      slaBreached: false,
+      deliveryMethod: 'PICKUP',
+      posTrackingNumber: null,
+      atRisk: { kind: 'PRINTING', deadline: a.slaDeadline, since: expect.any(String) },
+      workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${a.workflowId}`,
+      temporal: { query: `TrackingCode = "${a.trackingCode}"`, url: `http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`TrackingCode = "${a.trackingCode}"`)}` },
+    });
+    const row = await s.db.selectFrom('applications').select(['nik', 'full_name', 'email', 'phone', 'birth_date']).where('id', '=', a.applicationId).executeTakeFirstOrThrow();
+    for (const personal of Object.values(row)) expect(JSON.stringify(found.body)).not.toContain(personal);
+    // As typed: lower case, without the dashes.
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode.toLowerCase().replaceAll('-', '')}`, undefined, plg)).body).toEqual(found.body);
+    // The directorate finds it; another office's manager is told what an unknown code gets.
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.managerToken('*')))).body).toEqual(found.body);
+    const unknown = await s.call('GET', `/manager/applications/${newTrackingCode()}`, undefined, plg);
+    expect(unknown).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+    const foreign = await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.managerToken('PLU')));
+    expect(foreign).toMatchObject({ status: 404, body: { detail: unknown.body.detail } });
+    for (const bad of ['VAYC-NFMU-68P', 'VAYC-NFMU-68P1', encodeURIComponent('VAYC-NFMU-68PZ" OR TrackingCode != "')]) {
+      expect(await s.call('GET', `/manager/applications/${bad}`, undefined, plg), bad).toMatchObject({ status: 400, body: { errors: [{ field: 'param.trackingCode', reason: 'must be a tracking code like ABCD-EFGH-JKMN' }] } });
+    }
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`)).status).toBe(401);
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.officerToken('PLG')))).status).toBe(403);
+    // The query is real (the README's): the workflow carries its tracking code from its start, and its summary names it.
+    await eventually(() => listed(found.body.temporal.query), (ids) => ids.includes(a.workflowId));
+    expect(await s.env.client.workflow.getHandle(a.workflowId).describe().then((d) => d.staticSummary())).toBe(`${a.trackingCode}: NEW passport (ELECTRONIC_10Y) at PLG`);
+  });
+
+  it('list what the workflow marked at risk, the most urgent first, with the README\'s query, until it is printed', async () => {
+    const a = await awaitingPrinting();
+    const officer = await bearer(s.officerToken('PLG'));
+    const manager = await plgManager();
+    const atRisk = () => s.call('GET', '/manager/at-risk', undefined, manager);
+    const mine = (body: { items: Array<{ applicationId: string }> }) => body.items.find((i) => i.applicationId === a.applicationId);
+    const listedNow = await eventually(atRisk, (r) => mine(r.body) !== undefined);
+    const readmeQuery = managerQueries({ now: new Date(), office: 'PLG' }).find((q) => q.id === 'at-risk')!.query;
+    expect(listedNow.body).toMatchObject({ scope: 'PLG', temporal: { query: readmeQuery } });
+    const risk = { kind: 'PRINTING', deadline: a.slaDeadline, since: expect.any(String) };
+    expect(mine(listedNow.body)).toEqual({
+      applicationId: a.applicationId,
+      trackingCode: a.trackingCode,
+      officeCode: 'PLG',
+      applicationType: 'NEW',
+      stage: 'AWAITING_PRINTING',
+      stageEnteredAt: expect.any(String),
+      slaDeadline: a.slaDeadline,
+      atRisk: risk,
+      workflowUrl: `http://127.0.0.1:8233/namespaces/default/workflows/${a.workflowId}`,
+    });
+    const deadlines = listedNow.body.items.map((i: { atRisk: { deadline: string } }) => i.atRisk.deadline);
+    expect(deadlines).toEqual([...deadlines].sort());
+    expect((await s.call('GET', '/manager/summary', undefined, manager)).body.atRisk).toMatchObject({ count: expect.any(Number), temporal: listedNow.body.temporal });
+    expect((await s.call('GET', '/manager/summary', undefined, manager)).body.atRisk.count).toBeGreaterThanOrEqual(1);
+    expect(mine((await s.call('GET', '/manager/at-risk?office=PLG', undefined, await bearer(s.managerToken('*')))).body)).toBeDefined();
+    expect(mine((await s.call('GET', '/manager/at-risk', undefined, await bearer(s.managerToken('PLU')))).body)).toBeUndefined();
+    expect(await s.call('GET', '/manager/at-risk?office=PLU', undefined, manager)).toMatchObject({ status: 403 });
+    // Temporal lists it with the README's at-risk query.
+    await eventually(() => listed(readmeQuery), (ids) => ids.includes(a.workflowId));
+
+    // Printed: the risk is over, in PostgreSQL and in Temporal, though the warning stays on record.
+    expect((await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: 'E7654321' }, officer)).status).toBe(200);
+    expect(mine((await atRisk()).body)).toBeUndefined();
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, manager)).body).toMatchObject({ stage: 'READY_FOR_PICKUP', atRisk: null });
+    await eventually(() => listed(readmeQuery), (ids) => !ids.includes(a.workflowId));
+    expect(await s.db.selectFrom('at_risk_warnings').select('kind').where('application_id', '=', a.applicationId).execute()).toEqual([{ kind: 'PRINTING' }]);
+  });
+
+  it('count only the warnings still open: a delivery whose window has ended is no longer at risk', async () => {
+    const a = await awaitingPrinting();
+    const manager = await plgManager();
+    await eventually(() => s.call('GET', '/manager/at-risk', undefined, manager), (r) => r.body.items.some((i: { applicationId: string }) => i.applicationId === a.applicationId));
+    // A DELIVERY warning is open only while the application is in delivery and its window has not ended: this one is neither.
+    await s.db.insertInto('at_risk_warnings').values({ application_id: a.applicationId, kind: 'DELIVERY', deadline: new Date(Date.now() - 60_000), warned_at: new Date(Date.now() - 120_000) }).execute();
+    const items = (await s.call('GET', '/manager/at-risk', undefined, manager)).body.items.filter((i: { applicationId: string }) => i.applicationId === a.applicationId);
+    expect(items.map((i: { atRisk: { kind: string } }) => i.atRisk.kind)).toEqual(['PRINTING']);
+    expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, manager)).body.atRisk.kind).toBe('PRINTING');
+  });
+
+  it('give a start stored before issue 16 its tracking code when the starter starts it', async () => {
+    const { applicationId } = await booked();
+    const original = await s.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
+    const id = randomUUID();
+    const trackingCode = newTrackingCode();
+    const { trackingCode: _, ...input } = original.workflow_start!.input;
+    const stored = { taskQueue: s.taskQueue, summary: 'NEW passport (ELECTRONIC_10Y) at PLU', input: { ...input, applicationId: id, billingCode: `9${Date.now()}0` } };
+    await s.db
+      .insertInto('applications')
+      .values({
+        ...original,
+        id,
+        tracking_code: trackingCode,
+        billing_code: stored.input.billingCode,
+        nik: `${original.nik.slice(0, 12)}${String(Date.now()).slice(-4)}`,
+        stage: 'AWAITING_PAYMENT',
+        appointment_date: null,
+        appointment_session: null,
+        workflow_start: JSON.stringify(stored),
+        workflow_started_at: null,
+      } as never)
+      .execute();
+    expect(await startIfPending({ db: s.db, temporal: s.env.client }, id)).toBe(true);
+    await eventually(() => listed(`TrackingCode = "${trackingCode}"`), (ids) => ids.includes(workflowIdFor(id)));
+    expect(await s.env.client.workflow.getHandle(workflowIdFor(id)).describe().then((d) => d.staticSummary())).toBe(`${trackingCode}: NEW passport (ELECTRONIC_10Y) at PLU`);
   });
 });
 

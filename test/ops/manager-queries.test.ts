@@ -8,15 +8,17 @@ import { promisify } from 'node:util';
 import type { SearchAttributePair } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { RUNNING, enteredStageBefore, inOffice, managerQueries, pastSla, visibilityTime, waitingSince } from '../../managers/visibility.js';
+import { RUNNING, byTrackingCode, enteredStageBefore, inOffice, managerQueries, normaliseTrackingCode, pastSla, visibilityTime, waitingSince } from '../../managers/visibility.js';
 import {
   ApplicationTypeKey,
   OfficeCode,
   PassportStage,
   SEARCH_ATTRIBUTES,
+  SlaAtRisk,
   SlaBreached,
   SlaDeadline,
   StageEnteredAt,
+  TrackingCode,
   WORKFLOW_TYPE,
   type Stage,
 } from '../../workflows/definitions.js';
@@ -35,7 +37,7 @@ const MS_INSTANT = Math.ceil(now / 1000) * 1000 + 2 * 24 * HOUR + 700;
  * Executions with the search attributes a real application has in each situation, on a task queue no
  * worker polls, so they hold still while the queries run (the lifecycle itself is tested elsewhere).
  */
-const cases: Record<string, { office: string; stage: Stage; enteredAt: number; slaDeadline?: number; breached?: boolean }> = {
+const cases: Record<string, { office: string; stage: Stage; enteredAt: number; slaDeadline?: number; breached?: boolean; atRisk?: boolean; trackingCode?: string; closed?: boolean }> = {
   pastSla: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAt: now - 50 * HOUR, slaDeadline: now - HOUR },
   printingInTime: { office: 'PLU', stage: 'AWAITING_PRINTING', enteredAt: now - HOUR, slaDeadline: now + 24 * HOUR },
   bookingForgotten: { office: 'PLU', stage: 'AWAITING_BOOKING', enteredAt: now - 8 * 24 * HOUR },
@@ -46,6 +48,12 @@ const cases: Record<string, { office: string; stage: Stage; enteredAt: number; s
   justBefore: { office: 'MSX', stage: 'AWAITING_PRINTING', enteredAt: MS_INSTANT - 1, slaDeadline: MS_INSTANT - 1 },
   at: { office: 'MSX', stage: 'AWAITING_PRINTING', enteredAt: MS_INSTANT, slaDeadline: MS_INSTANT },
   justAfter: { office: 'MSX', stage: 'AWAITING_PRINTING', enteredAt: MS_INSTANT + 1, slaDeadline: MS_INSTANT + 1 },
+  // Issue 16, at office PLG so that PLU's lists above keep their own: marked at risk today, a risk that is over,
+  // one at risk at another office, and one marked but no longer running; and the application an applicant names.
+  atRisk: { office: 'PLG', stage: 'AWAITING_PRINTING', enteredAt: now - 20 * HOUR, slaDeadline: now + 5 * HOUR, atRisk: true, trackingCode: 'VAYC-NFMU-68PZ' },
+  riskOver: { office: 'PLG', stage: 'READY_FOR_PICKUP', enteredAt: now - HOUR, slaDeadline: now + 2 * HOUR, atRisk: false, trackingCode: 'KQ7R-2MXW-TT4B' },
+  deliveryAtRisk: { office: 'WSB', stage: 'IN_DELIVERY', enteredAt: now - 4 * 24 * HOUR, slaDeadline: now - 6 * 24 * HOUR, atRisk: true },
+  atRiskClosed: { office: 'PLG', stage: 'AWAITING_PRINTING', enteredAt: now - 20 * HOUR, slaDeadline: now + 5 * HOUR, atRisk: true, closed: true },
 };
 const ids: Record<string, string> = {};
 
@@ -65,7 +73,10 @@ beforeAll(async () => {
       { key: SlaBreached, value: c.breached ?? false },
     ];
     if (c.slaDeadline) attributes.push({ key: SlaDeadline, value: new Date(c.slaDeadline) });
-    await env.client.workflow.start(WORKFLOW_TYPE, { workflowId: ids[name]!, taskQueue, args: [], typedSearchAttributes: attributes, staticSummary: `${name} at ${c.office}` });
+    if (c.atRisk !== undefined) attributes.push({ key: SlaAtRisk, value: c.atRisk });
+    if (c.trackingCode) attributes.push({ key: TrackingCode, value: c.trackingCode });
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE, { workflowId: ids[name]!, taskQueue, args: [], typedSearchAttributes: attributes, staticSummary: `${name} at ${c.office}` });
+    if (c.closed) await handle.terminate('its application was closed');
   }
 });
 afterAll(async () => env?.teardown());
@@ -129,6 +140,45 @@ describe("the managers' queries on the dev server", () => {
   });
 });
 
+describe('issue 16 on the dev server', () => {
+  it("find the application an applicant names by its tracking code, with the README's query", async () => {
+    expect(await listed(byTrackingCode('VAYC-NFMU-68PZ'), idsOf('atRisk'))).toEqual(idsOf('atRisk'));
+    expect(await listed(byTrackingCode(normaliseTrackingCode(' kq7r2mxw-tt4b ')!), idsOf('riskOver'))).toEqual(idsOf('riskOver'));
+  });
+
+  it("list what is at risk now, in every office and in one, with the README's at-risk query", async () => {
+    expect(await listed(queryOf('at-risk'), idsOf('atRisk', 'deliveryAtRisk'))).toEqual(idsOf('atRisk', 'deliveryAtRisk'));
+    expect(await listed(queryOf('at-risk', 'PLG'), idsOf('atRisk'))).toEqual(idsOf('atRisk'));
+  });
+
+  it('never put what a person typed into a query: only a tracking code goes in', () => {
+    for (const typed of ['VAYC-NFMU-68P"', 'VAYC-NFMU-68PZ" OR TrackingCode != "', 'VAYC-NFMU-68P1', 'VAYC-NFMU-68PZZ', '']) {
+      expect(normaliseTrackingCode(typed), typed).toBeUndefined();
+      expect(() => byTrackingCode(typed), typed).toThrow('not a tracking code');
+    }
+    expect(normaliseTrackingCode('vayc nfmu 68pz')).toBe('VAYC-NFMU-68PZ');
+  });
+
+  it('print one application by its tracking code with npm run stuck, and say so when there is none', async () => {
+    await listed(byTrackingCode('VAYC-NFMU-68PZ'), idsOf('atRisk'));
+    const stuck = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/stuck.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: env.address } }).then(
+        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const found = await stuck('--tracking', 'vaycnfmu68pz');
+    expect(found.stdout).toContain(`VAYC-NFMU-68PZ: ${ids.atRisk} (RUNNING)`);
+    expect(found.stdout).toContain('office PLG, stage AWAITING_PRINTING');
+    expect(found.stdout).toContain(`SLA deadline ${new Date(cases.atRisk!.slaDeadline!).toISOString()}`);
+    expect(found.stdout).toContain('at risk: yes');
+    expect(found.stdout).toContain(`http://127.0.0.1:8233/namespaces/default/workflows/${ids.atRisk}`);
+    const elsewhere = await stuck('--tracking', 'VAYC-NFMU-68PZ', '--office', 'PLU');
+    expect(elsewhere).toMatchObject({ code: 1, stderr: expect.stringContaining('no workflow with this tracking code (VAYC-NFMU-68PZ at PLU)') });
+    const malformed = await stuck('--tracking', 'VAYC-NFMU-68PZ" OR OfficeCode != "');
+    expect(malformed).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a tracking code') });
+  });
+});
+
 describe('times in a query', () => {
   it('order an instant with milliseconds right against stored values at it and a millisecond either side', async () => {
     const atMsx = (query: string) => inOffice(query, 'MSX');
@@ -149,5 +199,6 @@ describe('the README', () => {
   it("shows exactly the managers' queries", () => {
     const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
     for (const { query } of managerQueries({ now: new Date('2026-11-23T00:00:00Z'), office: 'PLU' })) expect(readme).toContain(query);
+    expect(readme).toContain(byTrackingCode('VAYC-NFMU-68PZ'));
   });
 });

@@ -35,7 +35,7 @@ export const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RAT
  * `databaseUrl`: another database than the run's shared one (a test that compares whole tables needs its own).
  * `notices`: the channels notices are sent on; with them, recorded notices are delivered (`startDelivery`).
  */
-export async function startService(options: { databaseUrl?: string; notices?: NoticeChannelClients } = {}) {
+export async function startService(options: { databaseUrl?: string; notices?: NoticeChannelClients; atRiskHoursBefore?: number } = {}) {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -63,8 +63,9 @@ export async function startService(options: { databaseUrl?: string; notices?: No
     bank: httpBank(bank.url, bank.token),
     bankTransactions: bankTransactionPolicyFrom(config),
     bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
-    atRiskHoursBefore: config.AT_RISK_HOURS_BEFORE,
     registry: registryFromConfig(config),
+    // AT_RISK_HOURS_BEFORE: with 720, every application is at risk as soon as it awaits printing.
+    atRiskHoursBefore: options.atRiskHoursBefore ?? config.AT_RISK_HOURS_BEFORE,
     ...(options.notices && { notices: options.notices, startDelivery: noticeDeliveryStarter(env.client, taskQueue) }),
   });
   // The dev server's clock cannot be moved to the appointment day (tomorrow at the earliest), when an officer
