@@ -4,6 +4,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
 import { spawnGuarded } from './guarded.js';
 import { portProblems } from './ports.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 
 const CLI_TYPES: Partial<Record<SearchAttributeType, string>> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',
@@ -51,8 +52,14 @@ export async function startDevServer(opts: {
     if (ended !== undefined) throw new Error(`temporal server start-dev exited with status ${ended} (is port ${opts.port} or ${opts.uiPort} in use?)`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
+      try {
+        await connection.workflowService.getSystemInfo({});
+        // An existing database file keeps its attributes: those a newer release added are registered here.
+        const added = await ensureSearchAttributes(connection, opts.namespace);
+        if (added.length) opts.onLog?.(`registered the search attributes this database did not have yet: ${added.join(', ')}\n`);
+      } finally {
+        await connection.close();
+      }
       break;
     } catch (error) {
       if (Date.now() > deadline) {

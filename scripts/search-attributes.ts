@@ -12,9 +12,22 @@ const INDEXED: Partial<Record<SearchAttributeType, proto.temporal.api.enums.v1.I
   [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 };
 
-export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<void> {
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default', keys = SEARCH_ATTRIBUTES): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED[key.type]!])),
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, INDEXED[key.type]!])),
   });
+}
+
+/**
+ * Registers the search attributes the namespace does not have yet, and returns their names. A dev server started
+ * on an existing database file (`npm start` after an upgrade) keeps the attributes it had and ignores its
+ * `--search-attribute` flags, so an attribute added by a later release would be missing and every workflow start
+ * that sets it refused.
+ */
+export async function ensureSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<string[]> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = SEARCH_ATTRIBUTES.filter((key) => !(key.name in customAttributes));
+  if (missing.length) await registerSearchAttributes(connection, namespace, missing);
+  return missing.map((key) => key.name);
 }

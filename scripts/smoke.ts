@@ -34,7 +34,7 @@ import { serviceClient } from './demo-client.js';
 import { demoPayment } from './demo-bank.js';
 import { demoDay, nextWorkingDay, type Applicant } from './demo-day.js';
 import { byTrackingCode, managerQueries } from '../managers/visibility.js';
-import { registerSearchAttributes } from './search-attributes.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 import { onShutdownSignal } from './signals.js';
 import { startFakeDukcapil, type FakeDukcapil } from './fake-dukcapil.js';
 
@@ -166,7 +166,7 @@ async function main() {
     for (let i = 0; ; i++) {
       const listed = await connection.operatorService.listSearchAttributes({ namespace }).catch((error: Error) => (i < 30 ? undefined : fail(`namespace ${namespace}: ${error.message}`)));
       if (listed) {
-        if (!SEARCH_ATTRIBUTES.every((a) => a.name in listed.customAttributes)) await registerSearchAttributes(connection, namespace);
+        await ensureSearchAttributes(connection, namespace);
         break;
       }
       await new Promise((r) => setTimeout(r, 1000)); // a new namespace takes a moment to reach every frontend
