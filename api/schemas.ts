@@ -542,9 +542,11 @@ export const stuckSchema = z
 
 /** Issue 16: a manager finds an application by the tracking code an applicant tells them. */
 export const managerTrackingParams = z.object({
-  trackingCode: z.string().regex(/^[2-9A-Za-z]{4}-?[2-9A-Za-z]{4}-?[2-9A-Za-z]{4}$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' }).openapi({
-    description: 'As the applicant reads it out: upper or lower case, with or without the dashes',
-  }),
+  trackingCode: z
+    .string()
+    .max(40, { error: 'must be a tracking code like ABCD-EFGH-JKMN' })
+    .regex(/^\s*[2-9A-Za-z]{4}[\s-]*[2-9A-Za-z]{4}[\s-]*[2-9A-Za-z]{4}\s*$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' })
+    .openapi({ description: 'As the applicant reads it out: upper or lower case, with or without the dashes, spaces between the groups allowed' }),
 });
 
 const atRiskSchema = z
@@ -828,13 +830,21 @@ export const waitlistEntrySchema = z
   .openapi('WaitlistEntry');
 
 // The office's numbers per ISO week (api/routes/office-metrics.ts, db/queries/office-metrics.ts).
+/** The weekly figures start no earlier than this (the service keeps nothing older; week arithmetic stays in range). */
+export const METRICS_FIRST_DATE = '2000-01-03';
 export const officeMetricsQuery = z.object({
   office: z.union([officeCode, z.literal('*')], { error: 'must be an office code, or * for every office' }).optional().openapi({ description: "Default: the token's own scope" }),
   from: isoDate
+    .refine((d) => d >= METRICS_FIRST_DATE, { error: `cannot be before ${METRICS_FIRST_DATE}` })
     .refine((d) => d <= new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10), { error: 'cannot be more than a year ahead' })
     .optional()
     .openapi({ description: 'A date of the first week (Monday to Sunday, office local); default: the week `weeks - 1` weeks before this one' }),
-  weeks: z.coerce.number({ error: 'must be a number of weeks' }).int({ error: 'must be a whole number of weeks' }).min(1, { error: 'must be at least 1' }).max(26, { error: 'must be at most 26' }).default(4),
+  // Digits only (a plain number coercion would take '0x10' as 16 and ' ' as 0).
+  weeks: z
+    .string()
+    .refine((n) => /^\d{1,6}$/.test(n) && Number(n) >= 1 && Number(n) <= 26, { error: 'must be a whole number of weeks, 1 to 26' })
+    .optional()
+    .openapi({ description: 'How many weeks, 1 to 26; default 4' }),
 });
 const weekCount = (description: string) => z.number().int().openapi({ description });
 export const officeMetricsSchema = z

@@ -8,7 +8,7 @@ import { takePayment, type BankPayment } from './demo-bank.js';
 import type { ServiceClient } from './demo-client.js';
 
 /** CALLBACK_DROPPED: pays in time, but the bank never sends its callback (only its settlement report lists the payment). */
-export type Fate = 'PAYS_LATE' | 'CALLBACK_DROPPED' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME';
+export type Fate = 'PAYS_LATE' | 'CALLBACK_DROPPED' | 'NO_SHOW_TWICE' | 'NO_SHOW_THEN_COMES' | 'REJECTED' | 'PRINTED_LATE' | 'ON_TIME' | 'PRINTED_AFTER_WARNING';
 export interface Applicant {
   n: number;
   office: string;
@@ -29,15 +29,18 @@ const DEFAULT_SHARES: Array<[Fate, number]> = [
   ['NO_SHOW_THEN_COMES', 0.07],
   ['REJECTED', 0.06],
   ['PRINTED_LATE', 0.2],
-  ['ON_TIME', 0.5],
+  ['ON_TIME', 0.4],
+  // Printed after the office was warned (issue 16's early warning) and before the deadline: a warning that saved it.
+  ['PRINTED_AFTER_WARNING', 0.1],
 ];
 
 /** `seed` makes every choice deterministic; `maxWaitMs` bounds any wait for the service's timers. */
 /** Every demo applicant's NIK starts so (Palu; a woman born 12 May 1990); the serial is the applicant's number. */
 export const DEMO_NIK_PREFIX = '727105520590';
 
-export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: number }) {
+export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: number; slaWorkingDays?: number }) {
   const { offices, maxWaitMs } = opts;
+  const slaWorkingDays = opts.slaWorkingDays ?? 3;
   /** Deterministic choices (mulberry32), so a seed replays the same day. */
   let state = opts.seed >>> 0;
   const random = () => {
@@ -168,6 +171,11 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
     if (a.fate === 'PRINTED_LATE') {
       await sleepUntil(slaDeadline, 3000); // the printer queue was too long
       onStage('SLA breached');
+    } else if (a.fate === 'PRINTED_AFTER_WARNING') {
+      // The demo clock warns one demo day (the SLA's span / its working days) before the deadline: print half a demo day before it.
+      const span = Date.parse(slaDeadline) - Date.now();
+      await sleepUntil(new Date(Date.parse(slaDeadline) - span / (2 * slaWorkingDays)).toISOString(), 0);
+      onStage('printed after the warning');
     } else {
       await sleep(1000 + random() * 4000);
     }

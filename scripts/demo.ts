@@ -51,7 +51,7 @@ const DECIDE_WAIT_MS = 60_000;
 /** How long the notices still being sent at the end of the day may take before they are counted as they are. */
 const NOTICES_WAIT_MS = 30_000;
 
-const { planDay, dropCallbacks, liveDay } = demoDay({ seed: Number(values.seed), offices, maxWaitMs: MAX_WAIT_MS });
+const { planDay, dropCallbacks, liveDay } = demoDay({ seed: Number(values.seed), offices, maxWaitMs: MAX_WAIT_MS, slaWorkingDays: config.SLA_WORKING_DAYS });
 
 interface Report {
   byStage: Record<string, number>;
@@ -142,7 +142,10 @@ function crossCheck(day: Applicant[], report: Report, stages: Map<string, string
   if (report.compensations !== report.slaBreached) problems.push(`${report.compensations} compensations for ${report.slaBreached} breaches`);
   const unwarned = report.byOffice.reduce((t, o) => t + o.breachedUnwarned, 0);
   if (unwarned) problems.push(`${unwarned} SLA breaches with no at-risk warning before them`);
-  const approved = day.filter((a) => ['ON_TIME', 'PRINTED_LATE', 'NO_SHOW_THEN_COMES'].includes(a.fate)).length;
+  const savedByWarning = day.filter((a) => a.fate === 'PRINTED_AFTER_WARNING').length;
+  const warnedInTime = report.byOffice.reduce((t, o) => t + o.warnedPrintedInTime, 0);
+  if (warnedInTime !== savedByWarning) problems.push(`${warnedInTime} warned applications printed in time in the database, ${savedByWarning} printed after their warning`);
+  const approved = day.filter((a) => ['ON_TIME', 'PRINTED_LATE', 'NO_SHOW_THEN_COMES', 'PRINTED_AFTER_WARNING'].includes(a.fate)).length;
   if (report.slaMet + report.slaBreached !== approved) problems.push(`${report.slaMet + report.slaBreached} approved in the database, ${approved} interviewed and approved`);
   return problems;
 }

@@ -154,6 +154,7 @@ async function main() {
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: config.WORKER_METRICS_ADDRESS && `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker polling');
   log.info({ settlementDir: config.settlementDir }, `schedule ${RECONCILIATION_SCHEDULE_ID} ${schedule}: every day at ${config.RECONCILIATION_TIME} WIB, settlement drop folder ${config.settlementDir}`);
   if (config.DEMO_DAY_SECONDS) log.warn(`demo clock: an SLA working day and an appointment day last ${config.DEMO_DAY_SECONDS} s`);
+  if (config.DEMO_DAY_SECONDS && config.AT_RISK_HOURS_BEFORE) log.warn(`demo clock: AT_RISK_HOURS_BEFORE is ignored; the early warning comes one demo day before a deadline`);
 
   const connection = await Connection.connect({ address });
   stops.unshift(['Temporal client', () => connection.close()]);

@@ -7,12 +7,21 @@ import { loadConfig } from '../config.js';
 import { OfficeCode, PassportStage, SlaAtRisk, SlaBreached, SlaDeadline, StageEnteredAt } from '../workflows/definitions.js';
 import { byTrackingCode, inOffice, managerQueries, normaliseTrackingCode, webUiBase, webUiLink, webUiWorkflowLink } from '../managers/visibility.js';
 
-const { values } = parseArgs({ options: { office: { type: 'string' }, tracking: { type: 'string' }, limit: { type: 'string', default: '50' }, ui: { type: 'string' } } });
+const USAGE = 'usage: npm run stuck -- [--office PLU] [--tracking VAYC-NFMU-68PZ] [--limit 50] [--ui <Web UI URL>]';
+const values = (() => {
+  try {
+    return parseArgs({ options: { office: { type: 'string' }, tracking: { type: 'string' }, limit: { type: 'string', default: '50' }, ui: { type: 'string' } } }).values;
+  } catch (error) {
+    return refuse(`${(error as Error).message}\n${USAGE}`);
+  }
+})();
+/** What the user typed, as a message quotes it: escaped, and cut short when long. */
+const quoted = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 // Only a checked code or office goes into a query: nothing typed here can change what the query asks.
 const office = values.office?.toUpperCase();
-if (office !== undefined && !/^[A-Z]{3}$/.test(office)) refuse(`--office ${JSON.stringify(values.office)} is not an office code (three letters, e.g. PLU)`);
+if (office !== undefined && !/^[A-Z]{3}$/.test(office)) refuse(`--office ${quoted(values.office!)} is not an office code (three letters, e.g. PLU)`);
 const trackingCode = values.tracking === undefined ? undefined : normaliseTrackingCode(values.tracking);
-if (values.tracking !== undefined && !trackingCode) refuse(`--tracking ${JSON.stringify(values.tracking)} is not a tracking code (12 letters and digits like VAYC-NFMU-68PZ)`);
+if (values.tracking !== undefined && !trackingCode) refuse(`--tracking ${quoted(values.tracking)} is not a tracking code (12 letters and digits like VAYC-NFMU-68PZ)`);
 // It talks to Temporal only: in production it needs Temporal's address and its Web UI's (for the links), never the database's settings.
 const config = loadConfig(process.env, ['TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL']);
 const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;

@@ -31,7 +31,8 @@ export const officeMetricsRoutes = ({ db, config }: ApiDeps) => {
   const router = newRouter<ManagerEnv>();
   router.use('/manager/metrics/*', requireRole(config.JWT_SECRET, 'manager'));
   return router.openapi(weekly, async (c) => {
-    const { office, from, weeks } = c.req.valid('query');
+    const { office, from, weeks: asked } = c.req.valid('query');
+    const weeks = asked === undefined ? 4 : Number(asked);
     const scope = managerScope(c.get('claims').office, office);
     const one = scope === ALL_OFFICES ? undefined : await findOffice(db, scope);
     if (scope !== ALL_OFFICES && !one) throw new HttpProblem('not-found', `no office ${scope}`);

@@ -225,7 +225,11 @@ describe('GET /manager/metrics/weekly', () => {
       ['weeks=27', 'weeks'],
       ['weeks=two', 'weeks'],
       ['weeks=1.5', 'weeks'],
+      ['weeks=0x10', 'weeks'],
+      ['weeks=%20', 'weeks'],
       ['from=2026-02-30', 'from'],
+      ['from=0000-01-01', 'from'],
+      ['from=0001-01-02', 'from'],
       ['from=2999-01-04', 'from'],
       ['office=plu', 'office'],
     ]) {

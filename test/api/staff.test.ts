@@ -247,6 +247,8 @@ describe('managers, issue 16', () => {
     for (const personal of Object.values(row)) expect(JSON.stringify(found.body)).not.toContain(personal);
     // As typed: lower case, without the dashes.
     expect((await s.call('GET', `/manager/applications/${a.trackingCode.toLowerCase().replaceAll('-', '')}`, undefined, plg)).body).toEqual(found.body);
+    // Read out with spaces between the groups (or around it), as a person dictates it.
+    expect((await s.call('GET', `/manager/applications/${encodeURIComponent(` ${a.trackingCode.toLowerCase().replaceAll('-', ' ')} `)}`, undefined, plg)).body).toEqual(found.body);
     // The directorate finds it; another office's manager is told what an unknown code gets.
     expect((await s.call('GET', `/manager/applications/${a.trackingCode}`, undefined, await bearer(s.managerToken('*')))).body).toEqual(found.body);
     const unknown = await s.call('GET', `/manager/applications/${newTrackingCode()}`, undefined, plg);
