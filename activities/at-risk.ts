@@ -6,7 +6,7 @@ import { getOffice } from '../db/queries/offices.js';
 import type { DB } from '../db/schema.js';
 import { addDays, FIRST_DATE, isWorkingDay, LAST_DATE, localDate, MAX_SCAN_DAYS } from '../workflows/calendar.js';
 import type { AtRiskKind, NoticeToRecord } from '../workflows/definitions.js';
-import { sessionWindow, type SessionHours } from './notices/format.js';
+import { sessionWindow, type SessionHours } from '../workflows/format.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
 const HOUR_MS = 3_600_000;

@@ -18,6 +18,7 @@ import { officeMetricsRoutes } from './routes/office-metrics.js';
 import { noticeFailureRoutes } from './routes/notice-failures.js';
 import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
+import { pageRoutes } from './pages/index.js';
 import { publicRoutes } from './routes/public.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { SIGNATURE_HEADER } from './signatures.js';
@@ -88,6 +89,8 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
     ],
   });
   mountDocs(app);
+  // Pages call the API in-process through this same app, so they see what any client sees.
+  app.route('/', pageRoutes((request, env) => app.fetch(request, env)));
   const methodsAt = allowedMethods(() => app.routes);
   app.notFound((c) => {
     const allow = methodsAt(c.req.path);

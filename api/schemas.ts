@@ -318,6 +318,7 @@ export const trackingSchema = z
     stageEnteredAt: z.iso.datetime(),
     nextDeadline: z.iso.datetime().nullable(),
     officeCode: z.string(),
+    timeZone: z.string().openapi({ description: "The office's time zone (IANA), in which its dates are meant" }),
     appointment: appointmentReadSchema,
     estimatedCompletion: z.string().nullable().openapi({ description: 'Date (office local) the passport is due, when known' }),
     slaBreached: z.boolean(),

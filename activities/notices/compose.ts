@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { OFFICE_AUDIENCE_KINDS, PRIORITY_GROUNDS, REGISTRY_MISMATCH_FIELDS, SESSIONS, type ApplicationType, type NoticeKind, type NoticeSession, type NoticeSource, type OfficeNoticeKind, type PriorityGround } from '../../workflows/definitions.js';
 import type { MailAttachment } from '../mail.js';
-import { sessionWindow, type Language, type SessionHours } from './format.js';
+import { sessionWindow, type Language, type SessionHours } from '../../workflows/format.js';
 import { bookingInvitation } from './invitation.js';
 import { trackingQrPng } from './qr.js';
 import { renderNotice, renderOfficeNotice } from './render.js';

@@ -1,6 +1,6 @@
 // The calendar invitation (.ics) attached to a booking confirmation or a reschedule.
 import { createEvent } from 'ics';
-import { formatTime, type Language } from './format.js';
+import { formatTime, type Language } from '../../workflows/format.js';
 import type { BaseContext, SessionTimes } from './templates.js';
 
 /**

@@ -1,6 +1,6 @@
 // Renders one notice in one language: the entry points compose.ts uses.
 import type { OfficeNoticeKind } from '../../workflows/definitions.js';
-import type { Language } from './format.js';
+import type { Language } from '../../workflows/format.js';
 import { OFFICE_TEMPLATES, TEMPLATES, type AnyNoticeKind, type NoticeContext, type NoticeText, type OfficeNoticeContext } from './templates.js';
 
 export function renderNotice<K extends AnyNoticeKind>(kind: K, context: NoticeContext<K>, language: Language = 'id'): NoticeText {

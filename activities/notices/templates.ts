@@ -1,7 +1,7 @@
 // The text of every notice, in Bahasa Indonesia (the default) and English, built from a small typed context.
 // Pure: compose.ts reads the notice, application, office and documents, builds the context and renders.
 import { NOTICE_KINDS, OFFICE_NOTICE_KINDS, type ApplicationType, type RegistryMismatchField, type NoticeKind, type OfficeNoticeKind, type PriorityGround } from '../../workflows/definitions.js';
-import { formatDate, formatDateTime, formatRupiah, formatTime, type Language } from './format.js';
+import { formatDate, formatDateTime, formatRupiah, formatTime, type Language } from '../../workflows/format.js';
 
 /** Every notice about an application this module can write. */
 export const ALL_NOTICE_KINDS = NOTICE_KINDS;

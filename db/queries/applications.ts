@@ -168,7 +168,7 @@ export async function trackApplication(db: Kysely<DB>, trackingCode: string, sla
     }
   }
   const timeline = (await timelineOf(db, row.id)).map(({ stage, at }) => ({ stage, at }));
-  return { ...TRACKING.of(row), estimatedCompletion, timeline };
+  return { ...TRACKING.of(row), timeZone: row.time_zone, estimatedCompletion, timeline };
 }
 
 /** An office's work for a day: interviews booked that day, then passports to print, then to hand over. */

@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 const sourcesUnder = (folder: string): string[] =>
   readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
+    .filter((file) => file.endsWith('.ts') || file.endsWith('.tsx'))
     .map((file) => join(root, folder, file));
 
 /** The project folders a file imports from (static, dynamic and type imports alike), by relative path. */

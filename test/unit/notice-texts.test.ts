@@ -1,6 +1,6 @@
 // Every notice reads complete in both languages, with amounts in rupiah and times in the office's own zone.
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow, type SessionHours } from '../../activities/notices/format.js';
+import { LANGUAGES, formatDateTime, formatRupiah, formatTime, sessionWindow, type SessionHours } from '../../workflows/format.js';
 import { bookingInvitation } from '../../activities/notices/invitation.js';
 import { renderNotice, renderOfficeNotice } from '../../activities/notices/render.js';
 import { ALL_NOTICE_KINDS, ALL_OFFICE_NOTICE_KINDS, SHORT_MAX, type AnyNoticeKind, type BaseContext, type NoticeContext, type NoticeFields, type OfficeNoticeContext, type OfficeNoticeFields } from '../../activities/notices/templates.js';

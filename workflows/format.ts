@@ -1,6 +1,6 @@
-// Formatting for notices: rupiah amounts and instants shown in the office's own time zone.
-import type { Session } from '../../workflows/definitions.js';
-import { endOfLocalDay, utcOffsetMinutes } from '../../workflows/calendar.js';
+// Formatting for people (notices and pages): rupiah amounts and instants shown in the office's own time zone.
+import type { Session } from './definitions.js';
+import { endOfLocalDay, utcOffsetMinutes } from './calendar.js';
 
 export const LANGUAGES = ['id', 'en'] as const;
 /** Bahasa Indonesia is the default; English is the applicant's choice at submission. */

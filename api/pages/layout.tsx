@@ -1,0 +1,79 @@
+// The frame of every page: language, title, a skip link, the header with the language switch, main, footer,
+// and one small stylesheet inline (no fonts, scripts or files from elsewhere; readable on a 360 px phone).
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { LANGUAGES, t, type Language } from './i18n.js';
+
+// Text #1a1a1a and links #0b4f8a on white, white on #0b4f8a: all above 7:1. Focus: a 3 px amber outline.
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
+a{color:#0b4f8a}
+a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:1}
+.skip:focus{left:0}
+header{background:#0b4f8a;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem;justify-content:space-between;align-items:center}
+header a{color:#fff}
+.brand{font-weight:700;text-decoration:none;font-size:1.1rem}
+.langs{display:flex;gap:.75rem;list-style:none;margin:0;padding:0}
+.langs a[aria-current]{font-weight:700;text-decoration:none}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+label{display:block;font-weight:600}
+.hint{color:#4a4a4a;margin:.25rem 0 .5rem;font-size:.95rem}
+input[type=text]{width:100%;max-width:20rem;font:inherit;padding:.6rem;border:2px solid #4a4a4a;border-radius:4px;text-transform:uppercase}
+button{font:inherit;font-weight:600;color:#fff;background:#0b4f8a;border:0;border-radius:4px;padding:.65rem 1.25rem;margin-top:.75rem;cursor:pointer}
+.alert{border-left:6px solid #b00020;background:#fdecee;padding:.75rem 1rem;margin:0 0 1rem}
+.alert h2{margin:0 0 .25rem;font-size:1.05rem}
+.notice{border-left:6px solid #8a5a00;background:#fff4e0;padding:.75rem 1rem}
+dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.35rem 1rem;margin:0}
+dt{font-weight:600}
+dd{margin:0}
+ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid #0b4f8a}
+ol.timeline li{position:relative;padding:0 0 .75rem 1rem}
+ol.timeline li::before{content:"";position:absolute;left:-.5rem;top:.4rem;width:.75rem;height:.75rem;border-radius:50%;background:#0b4f8a}
+.when{display:block;color:#4a4a4a;font-size:.95rem}
+footer{max-width:40rem;margin:2rem auto 0;padding:1rem;border-top:1px solid #ccc;color:#4a4a4a;font-size:.9rem}
+`;
+
+const LANGUAGE_NAMES: Record<Language, string> = { id: 'Bahasa Indonesia', en: 'English' };
+
+export function Layout(props: { language: Language; title: string; path: string; children?: Child }) {
+  const { language, title, path } = props;
+  return (
+    <html lang={language}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t(language, 'site.name')}`}</title>
+        <style>{raw(STYLE)}</style>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t(language, 'site.skip')}
+        </a>
+        <header>
+          <a class="brand" href="/">
+            {t(language, 'site.name')}
+          </a>
+          <nav aria-label={t(language, 'site.language')}>
+            <ul class="langs">
+              {LANGUAGES.map((other) => (
+                <li>
+                  <a href={`${path}?lang=${other}`} lang={other} hreflang={other} aria-current={other === language ? 'true' : undefined}>
+                    {LANGUAGE_NAMES[other]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+        <footer>{t(language, 'site.footer')}</footer>
+      </body>
+    </html>
+  );
+}
