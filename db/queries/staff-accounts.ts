@@ -35,3 +35,20 @@ export async function disableStaffAccount(db: Kysely<DB>, email: string): Promis
 
 export const listStaffAccounts = (db: Kysely<DB>) =>
   db.selectFrom('staff_accounts').select(['id', 'email', 'role', 'office', 'disabled_at', 'created_at']).orderBy('office').orderBy('role').orderBy('email').execute();
+
+/** `npm start` only (never production): the demo staff of every office in service, one shared demo password. */
+export const DEMO_STAFF_PASSWORD = 'demo-desk-password';
+export const demoStaffEmail = (role: 'officer' | 'manager', office: string) => `${role}.${office.toLowerCase()}@passport.demo`;
+
+/** Creates the demo officer and manager of each office in service that has none yet; returns the emails made. */
+export async function seedDemoStaff(db: Kysely<DB>, passwordHash: string): Promise<string[]> {
+  const offices = await db.selectFrom('offices').select('code').where('retired_at', 'is', null).orderBy('code').execute();
+  const made: string[] = [];
+  for (const { code } of offices) {
+    for (const role of ['officer', 'manager'] as const) {
+      const email = demoStaffEmail(role, code);
+      if (await createStaffAccount(db, { id: `${role}-${code.toLowerCase()}-demo`, email, role, office: code, passwordHash })) made.push(email);
+    }
+  }
+  return made;
+}

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { hashPassword } from '../../api/passwords.js';
-import { createStaffAccount } from '../../db/queries/staff-accounts.js';
+import { createStaffAccount, DEMO_STAFF_PASSWORD, demoStaffEmail, seedDemoStaff } from '../../db/queries/staff-accounts.js';
 import { startService } from '../support/service.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -64,6 +64,15 @@ describe('npm run staff and POST /auth/staff/login', () => {
     expect((await staffCommand(['add', '--role', 'chief', '--office', 'PLU', '--email', 'a@imigrasi.example'], PASSWORD)).code).toBe(2);
     expect((await staffCommand(['add', '--role', 'officer', '--office', 'ZZZ', '--email', 'a@imigrasi.example'], PASSWORD))).toMatchObject({ code: 1, out: expect.stringContaining('no office ZZZ') });
     expect((await staffCommand(['add', '--role', 'officer', '--office', 'PLU', '--email', 'a@imigrasi.example'], 'short')).code).toBe(2);
+  });
+
+  it("gives npm start's embedded database a demo officer and manager per office, once", async () => {
+    const hash = await hashPassword(DEMO_STAFF_PASSWORD);
+    await seedDemoStaff(s.db, hash);
+    expect(await seedDemoStaff(s.db, hash)).toEqual([]);
+    const officer = await login(demoStaffEmail('officer', 'WSB'), DEMO_STAFF_PASSWORD);
+    expect(officer.body).toMatchObject({ role: 'officer', office: 'WSB', staffId: 'officer-wsb-demo' });
+    expect((await login(demoStaffEmail('manager', 'WSB'), DEMO_STAFF_PASSWORD)).body).toMatchObject({ role: 'manager', office: 'WSB' });
   });
 
   it('limits sign-in attempts per client: over the burst, 429 with Retry-After', async () => {
