@@ -85,6 +85,9 @@ const schema = z.object({
   /** Public tracking: a token bucket per client IP in PostgreSQL, one limit shared by every API instance. */
   TRACKING_RATE_PER_MINUTE: duration.default(30),
   TRACKING_BURST: duration.default(10),
+  /** Staff sign-in (POST /auth/staff/login): a token bucket per client IP like tracking's, against password guessing. */
+  STAFF_LOGIN_RATE_PER_MINUTE: duration.default(10),
+  STAFF_LOGIN_BURST: duration.default(5),
   /** Take the client IP from X-Forwarded-For's last address: only behind exactly one proxy, which appends the peer it saw. */
   TRUST_PROXY: z.stringbool().default(false),
   /** Base of the managers' links into the Temporal Web UI; defaults to the embedded dev server's. */

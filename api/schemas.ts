@@ -78,6 +78,16 @@ export const credentialsSchema = z
   })
   .openapi('Credentials');
 
+export const staffSessionSchema = z
+  .object({
+    staffId: z.string().openapi({ description: "The account's id: the token's subject, and the actor the audit log records" }),
+    role: z.enum(['officer', 'manager', 'finance']),
+    office: z.string().openapi({ description: 'An office code, or * (the directorate)' }),
+    token: z.string(),
+    expiresAt: z.iso.datetime(),
+  })
+  .openapi('StaffSession');
+
 export const registrationSchema = z
   .object({ status: z.literal('accepted'), detail: z.string() })
   .openapi('Registration', { description: 'The same answer whether or not the email already had an account' });

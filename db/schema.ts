@@ -562,6 +562,18 @@ export interface AtRiskWarningsTable {
   warned_at: Timestamp;
 }
 
+/** Issue 17: staff who sign in with a password (`npm run staff`); `id` is their tokens' subject. */
+export interface StaffAccountsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: 'officer' | 'manager' | 'finance';
+  /** An office code, or '*' (the directorate: managers and finance officers only). */
+  office: string;
+  disabled_at: OptionalTimestamp;
+  created_at: DefaultedTimestamp;
+}
+
 export interface DB {
   accounts: AccountsTable;
   baps: BapsTable;
@@ -599,6 +611,7 @@ export interface DB {
   waitlist_entries: WaitlistEntriesTable;
   seat_holds: SeatHoldsTable;
   at_risk_warnings: AtRiskWarningsTable;
+  staff_accounts: StaffAccountsTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

@@ -18,6 +18,8 @@ import { calendarWarningNow } from '../db/calendar.js';
 import { createDb, migrateToLatest } from '../db/connect.js';
 import { embeddedPostgresProblems, SetupError, startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { seed } from '../db/reference.js';
+import { DEMO_STAFF_PASSWORD, demoStaffEmail, seedDemoStaff } from '../db/queries/staff-accounts.js';
+import { hashPassword } from '../api/passwords.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from './dev-server.js';
 import { startFakeDukcapil } from './fake-dukcapil.js';
@@ -123,6 +125,15 @@ async function main() {
   const reference = await seed(db, config.REFERENCE_DATA_DIR);
   log.info({ reference: reference.lines }, `reference data from ${config.REFERENCE_DATA_DIR} loaded`);
   for (const warning of reference.warnings) log.warn(`reference data: ${warning}`);
+  // Demo staff to sign in with (the officer desk, POST /auth/staff/login): on the embedded database only, never on
+  // one given by DATABASE_URL (it could be a real office's) and never in staging or production.
+  if (!config.DATABASE_URL && config.NODE_ENV !== 'production' && config.NODE_ENV !== 'staging') {
+    const demoStaff = await seedDemoStaff(db, await hashPassword(DEMO_STAFF_PASSWORD));
+    log.info(
+      { created: demoStaff.length },
+      `demo staff (embedded database only): ${demoStaffEmail('officer', 'PLU')}, ${demoStaffEmail('manager', 'PLU')} and the same for each office, password ${DEMO_STAFF_PASSWORD}`,
+    );
+  }
   const calendar = await calendarWarningNow(db, config.BOOKING_HORIZON_DAYS);
   if (calendar) log.warn(`holiday calendar: ${calendar}`);
 

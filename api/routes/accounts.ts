@@ -2,11 +2,13 @@
 // Registration answers alike whether or not the email has an account, so accounts cannot be probed.
 import { randomUUID } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
-import { mintApplicantToken } from '../auth.js';
+import { findActiveStaff } from '../../db/queries/staff-accounts.js';
+import { mintApplicantToken, mintStaffToken } from '../auth.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { HttpProblem } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { credentialsSchema, registrationSchema, sessionTokenSchema } from '../schemas.js';
+import { rateLimited } from '../rate-limit.js';
+import { credentialsSchema, registrationSchema, sessionTokenSchema, staffSessionSchema } from '../schemas.js';
 
 const register = createRoute({
   method: 'post',
@@ -27,6 +29,17 @@ const login = createRoute({
   responses: { 200: jsonResponse('Logged in', sessionTokenSchema), ...problems(400, 401) },
 });
 
+const staffLogin = createRoute({
+  method: 'post',
+  path: '/auth/staff/login',
+  tags: ['accounts'],
+  summary: 'Sign in as an officer, a manager or a finance officer (an account made with `npm run staff`); the token lasts a shift (STAFF_TOKEN_HOURS)',
+  description:
+    'The same 401 for an unknown email, a wrong password and a disabled account. Limited per client like public tracking (STAFF_LOGIN_RATE_PER_MINUTE, STAFF_LOGIN_BURST): 429 with Retry-After when exceeded.',
+  request: { body: jsonBody(credentialsSchema) },
+  responses: { 200: jsonResponse('Signed in', staffSessionSchema), ...problems(400, 401, 429) },
+});
+
 const REGISTERED = 'If this email had no account, it has one now with this password; log in with POST /auth/login.';
 
 export const accountRoutes = (deps: ApiDeps) => {
@@ -36,7 +49,20 @@ export const accountRoutes = (deps: ApiDeps) => {
     token: await mintApplicantToken(deps.config.JWT_SECRET, accountId, ttlSeconds),
     expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
   });
-  return newRouter()
+  const staffTtlSeconds = Math.round(deps.config.STAFF_TOKEN_HOURS * 3600);
+  const router = newRouter();
+  router.use(
+    '/auth/staff/login',
+    rateLimited(deps.db, {
+      scope: 'staff-login',
+      perMinute: deps.config.STAFF_LOGIN_RATE_PER_MINUTE,
+      burst: deps.config.STAFF_LOGIN_BURST,
+      trustProxy: deps.config.TRUST_PROXY,
+      secret: deps.config.JWT_SECRET,
+      refusal: `at most ${deps.config.STAFF_LOGIN_RATE_PER_MINUTE} sign-in attempts a minute from one client`,
+    }),
+  );
+  return router
     .openapi(register, async (c) => {
       const { email, password } = c.req.valid('json');
       // Hashed and inserted either way: a taken email costs the same time and answers the same words.
@@ -52,5 +78,14 @@ export const accountRoutes = (deps: ApiDeps) => {
       const account = await deps.db.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
       if (!(await verifyPassword(password, account?.password_hash)) || !account) throw new HttpProblem('unauthenticated', 'the email or the password is wrong');
       return c.json(await session(account.id), 200);
+    })
+    .openapi(staffLogin, async (c) => {
+      const { email, password } = c.req.valid('json');
+      const staff = await findActiveStaff(deps.db, email);
+      // Verified either way (an unknown email costs the same time), and one answer for every refusal.
+      if (!(await verifyPassword(password, staff?.password_hash)) || !staff) throw new HttpProblem('unauthenticated', 'the email or the password is wrong');
+      const { id: sub, role, office } = staff;
+      const token = await mintStaffToken(deps.config.JWT_SECRET, { sub, role, office }, staffTtlSeconds);
+      return c.json({ staffId: sub, role, office, token, expiresAt: new Date(Date.now() + staffTtlSeconds * 1000).toISOString() }, 200);
     });
 };

@@ -24,6 +24,7 @@ import * as waitlist from './2026_12_03_201_waitlist.js';
 import * as registry from './2026_12_03_301_registry.js';
 import * as atRisk from './2026_12_04_001_at_risk.js';
 import * as officeMetrics from './2026_12_04_101_office_metrics.js';
+import * as staffAccounts from './2026_12_05_001_staff_accounts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_001_initial': initial,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_301_registry': registry,
   '2026_12_04_001_at_risk': atRisk,
   '2026_12_04_101_office_metrics': officeMetrics,
+  '2026_12_05_001_staff_accounts': staffAccounts,
 };

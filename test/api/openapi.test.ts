@@ -81,6 +81,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /fees': everyone,
   'POST /auth/register': everyone,
   'POST /auth/login': everyone,
+  'POST /auth/staff/login': everyone,
   'POST /applications': anyApplicant,
   'GET /applications': anyApplicant,
   'GET /applications/{applicationId}': owner,

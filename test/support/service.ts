@@ -25,11 +25,19 @@ import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js
 import { startFakeDukcapil } from '../../scripts/fake-dukcapil.js';
 
 /**
- * Tests poll public tracking often: its rate limit is lifted unless a test asks for one (see `listenWith`).
+ * Tests poll public tracking (and sign staff in) often: those rate limits are lifted unless a test asks for one (see `listenWith`).
  * Steps may wait a minute for the workflow: two loaded cores are slower than production; the deadline's own
  * tests (failures.test.ts) set a short one.
  */
-export const TEST_CONFIG = { NODE_ENV: 'test', LOG_LEVEL: 'silent', TRACKING_RATE_PER_MINUTE: '1000000', TRACKING_BURST: '1000000', WORKFLOW_STEP_TIMEOUT_SECONDS: '60' };
+export const TEST_CONFIG = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  TRACKING_RATE_PER_MINUTE: '1000000',
+  TRACKING_BURST: '1000000',
+  STAFF_LOGIN_RATE_PER_MINUTE: '1000000',
+  STAFF_LOGIN_BURST: '1000000',
+  WORKFLOW_STEP_TIMEOUT_SECONDS: '60',
+};
 
 /**
  * `databaseUrl`: another database than the run's shared one (a test that compares whole tables needs its own).
