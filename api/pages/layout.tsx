@@ -27,9 +27,10 @@ button{font:inherit;font-weight:600;color:#fff;background:#0b4f8a;border:0;borde
 .alert{border-left:6px solid #b00020;background:#fdecee;padding:.75rem 1rem;margin:0 0 1rem}
 .alert h2{margin:0 0 .25rem;font-size:1.05rem}
 .notice{border-left:6px solid #8a5a00;background:#fff4e0;padding:.75rem 1rem}
-dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.35rem 1rem;margin:0}
-dt{font-weight:600}
+dl{margin:0}
+dt{font-weight:600;margin-top:.75rem}
 dd{margin:0}
+@media (min-width:36rem){dl{display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem}dt{margin:0}}
 ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid #0b4f8a}
 ol.timeline li{position:relative;padding:0 0 .75rem 1rem}
 ol.timeline li::before{content:"";position:absolute;left:-.5rem;top:.4rem;width:.75rem;height:.75rem;border-radius:50%;background:#0b4f8a}

@@ -24,6 +24,8 @@ interface Tracking {
 }
 
 const TERMINAL: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
+/** Stages whose deadline asks something of the applicant (other stages' timers are the office's business). */
+const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
 
 /** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
 const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
@@ -103,7 +105,7 @@ function Result(props: { language: Language; tracked: Tracking }) {
             <dd>{`${localDate(tracked.appointment.date, language, zone)}, ${t(language, `session.${tracked.appointment.session}`)}`}</dd>
           </>
         )}
-        {tracked.nextDeadline && !TERMINAL.includes(tracked.stage) && (
+        {tracked.nextDeadline && APPLICANT_DEADLINE.includes(tracked.stage) && (
           <>
             <dt>{t(language, 'track.deadline')}</dt>
             <dd>{when(tracked.nextDeadline)}</dd>
