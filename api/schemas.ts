@@ -432,6 +432,8 @@ export const queueSchema = z
         slaDeadline: z.iso.datetime().nullable(),
         slaBreached: z.boolean(),
         deliveryMethod: z.enum(DELIVERY_METHODS),
+        service: z.enum(SERVICE_LEVELS).openapi({ description: 'REGULAR, or SAME_DAY (percepatan): due the same day' }),
+        prioritySeat: z.boolean().openapi({ description: 'Holds a priority seat (the elderly, disability, pregnancy, under five); the ground is in the application' }),
       }),
     ),
   })
@@ -559,6 +561,9 @@ export const managerTrackingParams = z.object({
     .regex(/^\s*[2-9A-Za-z]{4}[\s-]*[2-9A-Za-z]{4}[\s-]*[2-9A-Za-z]{4}\s*$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' })
     .openapi({ description: 'As the applicant reads it out: upper or lower case, with or without the dashes, spaces between the groups allowed' }),
 });
+
+/** Issue 17: an officer opens an application by the tracking code scanned from its QR or typed at the counter. */
+export const officerTrackingQuery = z.object({ trackingCode: managerTrackingParams.shape.trackingCode });
 
 const atRiskSchema = z
   .object({

@@ -19,13 +19,14 @@ const FORWARDED = ['x-forwarded-for'] as const;
 
 /**
  * Calls an API route as the person's own request would: `c.env` goes along, so the rate limiter and the logs
- * see the real client (getConnInfo reads env.incoming), and `token` becomes `Authorization: Bearer`.
+ * see the real client (getConnInfo reads env.incoming), `token` becomes `Authorization: Bearer`, and `headers`
+ * go along as they are (an officer step's Idempotency-Key).
  */
 export async function callApi<T = any>(
   c: Context<PagesEnv>,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string } = {},
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiAnswer<T>> {
   const headers = new Headers({ accept: 'application/json' });
   for (const name of FORWARDED) {
@@ -34,6 +35,7 @@ export async function callApi<T = any>(
   }
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (options.token !== undefined) headers.set('authorization', `Bearer ${options.token}`);
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   const request = new Request(new URL(path, c.req.url), {
     method,
     headers,

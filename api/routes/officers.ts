@@ -4,6 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context, MiddlewareHandler } from 'hono';
 import { applicationDetail, officeQueue } from '../../db/queries/applications.js';
+import { normaliseTrackingCode } from '../../managers/visibility.js';
 import { findOffice } from '../../db/queries/offices.js';
 import { localDate } from '../../workflows/calendar.js';
 import { recordBap, recordHandover, recordInterview, recordPrinting, reviewPriority } from '../../workflows/definitions.js';
@@ -19,6 +20,7 @@ import {
   bapSchema,
   idempotencyHeaders,
   interviewSchema,
+  officerTrackingQuery,
   printingSchema,
   priorityReviewSchema,
   queueQuery,
@@ -48,6 +50,15 @@ const read = createRoute({
   path: '/officer/applications/{applicationId}',
   summary: "An application of the officer's office, with the applicant's identity to check at the counter",
   request: { params: applicationIdParams },
+  responses: { 200: jsonResponse('Application', applicationDetailSchema), ...problems(400, 401, 403, 404) },
+});
+const byTrackingCode = createRoute({
+  ...officer,
+  method: 'get',
+  path: '/officer/applications',
+  summary: "An application of the officer's office found by its tracking code (typed, or scanned from its QR)",
+  description: "Another office's application is answered as no application (404): an officer learns of their own office's only.",
+  request: { query: officerTrackingQuery },
   responses: { 200: jsonResponse('Application', applicationDetailSchema), ...problems(400, 401, 403, 404) },
 });
 const interview = createRoute({
@@ -119,6 +130,14 @@ export const officerRoutes = (deps: ApiDeps) => {
       requireNearToday('query.date', date, today, deps.config.BOOKING_HORIZON_DAYS);
       const items = await officeQueue(db, officeCode, date);
       return c.json({ officeCode, date, items }, 200);
+    })
+    .openapi(byTrackingCode, async (c) => {
+      const trackingCode = normaliseTrackingCode(c.req.valid('query').trackingCode);
+      const found =
+        trackingCode &&
+        (await db.selectFrom('applications').select('id').where('tracking_code', '=', trackingCode).where('office_code', '=', c.get('claims').office).executeTakeFirst());
+      if (!found) throw new HttpProblem('not-found', 'no application of your office has this tracking code');
+      return c.json(await applicationDetail(db, found.id), 200);
     })
     .openapi(read, async (c) => c.json(await applicationDetail(db, c.req.valid('param').applicationId), 200))
     .openapi(interview, async (c) => c.json(await step(c, c.req.valid('param').applicationId, recordInterview, [{ ...c.req.valid('json'), ...by(c) }], c.req.valid('json')), 200))

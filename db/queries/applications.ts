@@ -53,6 +53,8 @@ const FIELDS = {
   service: column('service'),
   // Personal too (a disability, a pregnancy): the ground for a priority seat and where its review stands.
   priority: field(['priority_ground', 'priority_status'], (a) => (a.priority_ground && a.priority_status ? { ground: a.priority_ground, status: a.priority_status } : null)),
+  // Whether the application holds a priority seat, without its ground (the queue's mark; the ground is personal).
+  prioritySeat: field(['priority_ground', 'priority_status'], (a) => a.priority_ground !== null && a.priority_status !== 'NOT_CONFIRMED'),
   // The civil-registry (Dukcapil) check: null when none was made.
   registryCheck: column('registry_check'),
 };
@@ -86,7 +88,7 @@ export const DETAIL = pick(...SUMMARY.fields, 'nik', 'sex', 'birthDate', 'email'
 /** Anyone with the tracking code: nothing personal, no ids. */
 export const TRACKING = pick('trackingCode', 'stage', 'stageEnteredAt', 'nextDeadline', 'officeCode', 'appointment', 'slaBreached', 'deliveryMethod', 'posTrackingNumber');
 /** An office's queue of the day: the applicant's name to call, no other personal data. */
-export const QUEUE_ITEM = pick('applicationId', 'trackingCode', 'fullName', 'applicationType', 'stage', 'stageEnteredAt', 'appointment', 'slaDeadline', 'slaBreached', 'deliveryMethod');
+export const QUEUE_ITEM = pick('applicationId', 'trackingCode', 'fullName', 'applicationType', 'stage', 'stageEnteredAt', 'appointment', 'slaDeadline', 'slaBreached', 'deliveryMethod', 'service', 'prioritySeat');
 /** Managers' lists: nothing personal. */
 export const LISTED = pick('applicationId', 'trackingCode', 'officeCode', 'applicationType', 'stage', 'stageEnteredAt', 'slaDeadline');
 

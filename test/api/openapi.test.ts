@@ -97,6 +97,8 @@ const ACCESS: Record<string, Rule> = {
   'DELETE /applications/{applicationId}/waitlist': owner,
   'POST /applications/{applicationId}/waitlist/accept': owner,
   'GET /officer/queue': anyOfficer,
+  // Walked without its query (400 for any officer); another office's code is a 404 (desk.test.ts).
+  'GET /officer/applications': anyOfficer,
   'GET /officer/applications/{applicationId}': officeOfficer,
   'POST /officer/applications/{applicationId}/interview': officeOfficer,
   'POST /officer/applications/{applicationId}/bap': officeOfficer,
