@@ -90,7 +90,8 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   });
   mountDocs(app);
   // Pages call the API in-process through this same app, so they see what any client sees.
-  app.route('/', pageRoutes((request, env) => app.fetch(request, env)));
+  const secureCookies = ['production', 'staging'].includes(deps.config.NODE_ENV);
+  app.route('/', pageRoutes((request, env) => app.fetch(request, env), { secureCookies }));
   const methodsAt = allowedMethods(() => app.routes);
   app.notFound((c) => {
     const allow = methodsAt(c.req.path);

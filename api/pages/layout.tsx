@@ -35,6 +35,27 @@ ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid #0b4f8a}
 ol.timeline li{position:relative;padding:0 0 .75rem 1rem}
 ol.timeline li::before{content:"";position:absolute;left:-.5rem;top:.4rem;width:.75rem;height:.75rem;border-radius:50%;background:#0b4f8a}
 .when{display:block;color:#4a4a4a;font-size:.95rem}
+input[type=email],input[type=password],textarea{width:100%;max-width:24rem;font:inherit;padding:.6rem;border:2px solid #4a4a4a;border-radius:4px}
+input[type=radio]{width:1.25rem;height:1.25rem;margin:.2rem .5rem 0 0;flex:none}
+textarea:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
+.field{margin:0 0 1rem}
+fieldset{border:0;padding:0;margin:0 0 1rem}
+legend{font-weight:600;padding:0}
+.choice{display:flex;align-items:flex-start;margin:.35rem 0}
+.choice label{font-weight:400}
+.field-error{color:#b00020;font-weight:600;margin:.25rem 0}
+[aria-invalid=true]{border-color:#b00020}
+.ok{border-left:6px solid #1b6e2e;background:#e8f5eb;padding:.75rem 1rem}
+.desk-nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}
+.desk-nav form{margin:0}
+.desk-nav button{margin:0}
+button.secondary{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;padding:.4rem .9rem}
+ul.queue{list-style:none;padding:0;margin:0}
+ul.queue li{border-bottom:1px solid #ccc;padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+.code{font-family:ui-monospace,monospace;letter-spacing:.03em}
+.mark{display:inline-block;border:1px solid #1a1a1a;border-radius:3px;padding:0 .35rem;margin-right:.35rem;font-size:.9rem}
+.mark.late{border-color:#b00020;color:#b00020}
+form h2{margin-top:2rem}
 footer{max-width:40rem;margin:2rem auto 0;padding:1rem;border-top:1px solid #ccc;color:#4a4a4a;font-size:.9rem}
 `;
 

@@ -1,0 +1,213 @@
+// The officer desk over HTTP, as a browser without JavaScript uses it: forms posted with the page's origin,
+// the session in a cookie, redirects followed by hand. Then one walk in headless Chromium with axe.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../api/passwords.js';
+import { createStaffAccount } from '../../db/queries/staff-accounts.js';
+import { paymentCallback } from '../support/bank.js';
+import { PHONE, launchBrowser, screenshotForReadme, seriousViolations } from '../support/browser.js';
+import { nextWorkingDay } from '../support/read-model.js';
+import { eventually, startService } from '../support/service.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+const PASSWORD = 'counter-desk-0001';
+const run = Date.now();
+const staff = { officer: `desk.plu.${run}@imigrasi.example`, other: `desk.wsb.${run}@imigrasi.example`, manager: `desk.mgr.${run}@imigrasi.example` };
+
+beforeAll(async () => {
+  s = await startService();
+  const passwordHash = await hashPassword(PASSWORD);
+  await createStaffAccount(s.db, { id: `officer-plu-desk-${run}`, email: staff.officer, role: 'officer', office: 'PLU', passwordHash });
+  await createStaffAccount(s.db, { id: `officer-wsb-desk-${run}`, email: staff.other, role: 'officer', office: 'WSB', passwordHash });
+  await createStaffAccount(s.db, { id: `manager-plu-desk-${run}`, email: staff.manager, role: 'manager', office: 'PLU', passwordHash });
+});
+afterAll(async () => s?.stop());
+
+/** An application of PLU booked for the next working day, whose appointment day is open at once. */
+async function bookedApplication(overrides: Partial<ReturnType<typeof sampleSubmission>> = {}) {
+  const { auth } = await s.applicant();
+  const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), ...overrides }, auth);
+  expect(submitted.status).toBe(201);
+  const { applicationId, trackingCode, billingCode, amount } = submitted.body;
+  await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode, amount })).send();
+  await eventually(async () => (await s.call('GET', `/track/${trackingCode}`)).body.stage, (stage) => stage === 'AWAITING_BOOKING');
+  s.comesOnTheDay(applicationId);
+  const date = await nextWorkingDay(s.db, 'PLU');
+  expect((await s.call('POST', `/applications/${applicationId}/booking`, { date, session: 'MORNING' }, auth)).status).toBe(200);
+  return { applicationId, trackingCode: trackingCode as string, date };
+}
+
+/** A browser without JavaScript: keeps the cookie it is given, sends forms with the page's own origin. */
+function browserless(origin = s.url) {
+  let cookie = '';
+  const request = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${s.url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(cookie && { cookie }),
+        ...(form && { 'content-type': 'application/x-www-form-urlencoded', origin }),
+        ...headers,
+      },
+      ...(form && { body: new URLSearchParams(form).toString() }),
+    });
+    const set = response.headers.get('set-cookie');
+    if (set) cookie = /desk_session=([^;]*)/.exec(set)?.[1] ? `desk_session=${/desk_session=([^;]*)/.exec(set)![1]}` : '';
+    return { status: response.status, location: response.headers.get('location'), setCookie: set, html: await response.text() };
+  };
+  return {
+    get: (path: string) => request('GET', path),
+    post: (path: string, form: Record<string, string>, headers?: Record<string, string>) => request('POST', path, form, headers),
+    get cookie() {
+      return cookie;
+    },
+    async signIn(email: string) {
+      const answer = await request('POST', '/desk/masuk', { email, password: PASSWORD, next: '/desk/antrian' });
+      expect(answer.status, answer.html).toBe(303);
+      return answer;
+    },
+  };
+}
+
+/** The hidden Idempotency-Key of the form posting to `action`. */
+const keyOf = (html: string, action: string) => {
+  const form = html.slice(html.indexOf(`action="${action}"`));
+  return /name="key" value="([^"]+)"/.exec(form)![1]!;
+};
+
+describe('the officer desk without JavaScript', () => {
+  it('signs an officer in with a Strict, httpOnly cookie for /desk, and refuses a manager and a wrong password', async () => {
+    const desk = browserless();
+    const form = await desk.get('/desk/masuk');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('<html lang="id"');
+    expect(form.html).toMatch(/<label for="email">Email<\/label>/);
+
+    const wrong = await desk.post('/desk/masuk', { email: staff.officer, password: 'not-the-password-1' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.html).toContain('Email atau kata sandi salah.');
+    const invalid = await desk.post('/desk/masuk?lang=en', { email: 'not-an-email', password: 'x' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.html).toContain('<a href="#email">Enter your email address');
+    expect(invalid.html).toMatch(/id="email"[^>]*aria-describedby="email-error"[^>]*aria-invalid="true"/);
+
+    const manager = await browserless().post('/desk/masuk', { email: staff.manager, password: PASSWORD });
+    expect(manager.status).toBe(403);
+    expect(manager.setCookie).toBeNull();
+    expect(manager.html).toContain('Meja ini untuk petugas loket');
+
+    const signedIn = await desk.signIn(staff.officer.toUpperCase());
+    expect(signedIn.location).toBe('/desk/antrian');
+    expect(signedIn.setCookie).toMatch(/desk_session=[^;]+; Path=\/desk; Expires=[^;]+; HttpOnly; SameSite=Strict/);
+    expect(signedIn.setCookie).not.toContain('Secure'); // plain http in the test; https and production add it
+  });
+
+  it('sends an unsigned or expired visitor to sign-in, and back to the page asked after it', async () => {
+    const anonymous = await browserless().get('/desk/antrian');
+    expect(anonymous).toMatchObject({ status: 303, location: '/desk/masuk?next=%2Fdesk%2Fantrian' });
+    const expired = browserless();
+    const stale = await fetch(`${s.url}/desk/antrian`, { redirect: 'manual', headers: { cookie: 'desk_session=eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x' } });
+    expect(stale.status).toBe(303);
+    expect(stale.headers.get('location')).toBe('/desk/masuk?next=%2Fdesk%2Fantrian&expired=1');
+    const page = await expired.get('/desk/masuk?next=%2Fdesk%2Fantrian&expired=1');
+    expect(page.html).toContain('Sesi Anda berakhir');
+    expect(page.html).toContain('name="next" value="/desk/antrian"');
+    const offsite = await expired.post('/desk/masuk', { email: staff.officer, password: PASSWORD, next: '//evil.example/desk/x' });
+    expect(offsite.location).toBe('/desk/antrian');
+  });
+
+  it('walks an application from the queue through interview, printing and hand-over, one step per double submit', async () => {
+    const { trackingCode, date } = await bookedApplication();
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+
+    const queue = await desk.get(`/desk/antrian?tanggal=${date}`);
+    expect(queue.status).toBe(200);
+    const morning = queue.html.slice(queue.html.indexOf('id="q-MORNING"'), queue.html.indexOf('id="q-AFTERNOON"'));
+    expect(morning).toContain(`href="/desk/permohonan/${trackingCode}"`);
+
+    // The scanner types the code (any case) and Enter: the form's GET opens the application.
+    const scanned = await desk.get(`/desk/cari?code=${encodeURIComponent(trackingCode.toLowerCase())}`);
+    expect(scanned).toMatchObject({ status: 303, location: `/desk/permohonan/${trackingCode}` });
+    const page = await desk.get(scanned.location!);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Menunggu wawancara');
+    expect(page.html).toContain('Hasil wawancara');
+    expect(page.html).not.toContain('Nomor paspor'); // the next step's form only
+    expect(page.html).toContain('Dokumen yang diperiksa');
+
+    // REJECTED without a reason: the API's 400, beside the field in plain words; nothing recorded.
+    const interviewAction = `/desk/permohonan/${trackingCode}/wawancara`;
+    const noReason = await desk.post(interviewAction, { key: keyOf(page.html, interviewAction), outcome: 'REJECTED', reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('<a href="#reason">Tulis alasan penolakan dalam beberapa kata.</a>');
+    expect(noReason.html).toMatch(/<textarea[^>]*aria-describedby="reason-hint reason-error"/);
+
+    const approve = { key: keyOf(noReason.html, interviewAction), outcome: 'APPROVED', reason: '' };
+    const approved = await desk.post(interviewAction, approve);
+    expect(approved).toMatchObject({ status: 303, location: `/desk/permohonan/${trackingCode}?selesai=wawancara` });
+    const again = await desk.post(interviewAction, approve); // the double submit: the same key, one step
+    expect(again).toMatchObject({ status: 303, location: `/desk/permohonan/${trackingCode}?selesai=wawancara` });
+    const printingPage = await desk.get(approved.location!);
+    expect(printingPage.html).toContain('Hasil wawancara tersimpan.');
+    expect(printingPage.html).toContain('Paspor sedang dicetak');
+
+    // A fresh interview form (another key) is out of order now: a 409 saying what the application waits for.
+    const late = await desk.post(interviewAction, { key: `late-${run}-interview`, outcome: 'APPROVED' });
+    expect(late.status).toBe(409);
+    expect(late.html).toContain('Langkah ini tidak bisa dilakukan sekarang: permohonan ini pada tahap &quot;Paspor sedang dicetak&quot;');
+
+    const printAction = `/desk/permohonan/${trackingCode}/cetak`;
+    const badNumber = await desk.post(printAction, { key: keyOf(printingPage.html, printAction), passportNumber: '123' });
+    expect(badNumber.status).toBe(400);
+    expect(badNumber.html).toContain('<a href="#passportNumber">Nomor paspor terdiri dari');
+    const printed = await desk.post(printAction, { key: keyOf(badNumber.html, printAction), passportNumber: 'e1234567' });
+    expect(printed.status, printed.html).toBe(303);
+    const handoverPage = await desk.get(printed.location!);
+    expect(handoverPage.html).toContain('Siap diambil');
+
+    const handoverAction = `/desk/permohonan/${trackingCode}/serah-terima`;
+    const handed = await desk.post(handoverAction, { key: keyOf(handoverPage.html, handoverAction) });
+    expect(handed.status).toBe(303);
+    const done = await desk.get(`/desk/permohonan/${trackingCode}?lang=en`);
+    expect(done.html).toContain('Completed');
+    expect(done.html).toContain('No officer step in this stage.');
+
+    const audit = await s.db.selectFrom('audit_log').innerJoin('applications', 'applications.id', 'audit_log.application_id').select(['audit_log.stage', 'audit_log.actor']).where('tracking_code', '=', trackingCode).orderBy('seq').execute();
+    expect(audit.map((e) => e.stage)).toEqual(['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW', 'AWAITING_PRINTING', 'READY_FOR_PICKUP', 'COMPLETED']);
+    expect(audit.at(-1)!.actor).toContain(`officer-plu-desk-${run}`);
+  });
+
+  it("shows another office's application as not one of this office, and an unknown or malformed code likewise", async () => {
+    const { trackingCode } = await bookedApplication();
+    const desk = browserless();
+    await desk.signIn(staff.other); // an officer of WSB
+    const foreign = await desk.get(`/desk/permohonan/${trackingCode}`);
+    expect(foreign.status).toBe(404);
+    expect(foreign.html).toContain(`Tidak ada permohonan kantor Anda dengan kode ${trackingCode}`);
+    expect(foreign.html).not.toContain('Hasil wawancara');
+    const post = await desk.post(`/desk/permohonan/${trackingCode}/wawancara`, { key: `foreign-${run}-1`, outcome: 'APPROVED' });
+    expect(post.status).toBe(404);
+    expect((await s.call('GET', `/track/${trackingCode}`)).body.stage).toBe('AWAITING_INTERVIEW');
+    expect((await desk.get('/desk/permohonan/ABC')).status).toBe(400);
+  });
+
+  it('refuses a cross-site POST (CSRF), and signs out', async () => {
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+    const { trackingCode } = await bookedApplication();
+    const forged = await browserless('https://evil.example').post(`/desk/permohonan/${trackingCode}/wawancara`, { key: `forged-${run}-1`, outcome: 'NO_SHOW' }, { cookie: desk.cookie });
+    expect(forged.status).toBe(403);
+    const noOrigin = await fetch(`${s.url}/desk/keluar`, { method: 'POST', redirect: 'manual', headers: { cookie: desk.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(noOrigin.status).toBe(403);
+    expect((await s.call('GET', `/track/${trackingCode}`)).body.stage).toBe('AWAITING_INTERVIEW');
+
+    const out = await desk.post('/desk/keluar', {});
+    expect(out).toMatchObject({ status: 303, location: '/desk/masuk?keluar=1' });
+    expect(out.setCookie).toMatch(/desk_session=; Max-Age=0; Path=\/desk/);
+    expect(desk.cookie).toBe('');
+    expect((await desk.get('/desk/antrian')).status).toBe(303);
+  });
+});
