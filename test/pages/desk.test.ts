@@ -77,6 +77,22 @@ const keyOf = (html: string, action: string) => {
   return /name="key" value="([^"]+)"/.exec(form)![1]!;
 };
 
+describe('GET /officer/applications?trackingCode= (what the desk opens a scanned code with)', () => {
+  it("answers the officer's own office's application as typed or scanned, and 404 for another office's", async () => {
+    const { applicationId, trackingCode } = await bookedApplication();
+    const plu = { authorization: `Bearer ${await s.officerToken('PLU')}` };
+    const typed = trackingCode.toLowerCase().replace(/-/g, ' ');
+    const found = await s.call('GET', `/officer/applications?trackingCode=${encodeURIComponent(typed)}`, undefined, plu);
+    expect(found).toMatchObject({ status: 200, body: { applicationId, trackingCode, officeCode: 'PLU', stage: 'AWAITING_INTERVIEW' } });
+    const wsb = { authorization: `Bearer ${await s.officerToken('WSB')}` };
+    expect((await s.call('GET', `/officer/applications?trackingCode=${trackingCode}`, undefined, wsb)).status).toBe(404);
+    expect((await s.call('GET', '/officer/applications?trackingCode=ABCD-EFGH-JKMN', undefined, plu)).status).toBe(404);
+    expect(await s.call('GET', '/officer/applications?trackingCode=nope', undefined, plu)).toMatchObject({ status: 400, body: { errors: [{ field: 'query.trackingCode' }] } });
+    expect((await s.call('GET', `/officer/applications?trackingCode=${trackingCode}`)).status).toBe(401);
+    expect((await s.call('GET', `/officer/applications?trackingCode=${trackingCode}`, undefined, { authorization: `Bearer ${await s.managerToken('PLU')}` })).status).toBe(403);
+  });
+});
+
 describe('the officer desk without JavaScript', () => {
   it('signs an officer in with a Strict, httpOnly cookie for /desk, and refuses a manager and a wrong password', async () => {
     const desk = browserless();
@@ -137,6 +153,7 @@ describe('the officer desk without JavaScript', () => {
     expect(page.html).toContain('Hasil wawancara');
     expect(page.html).not.toContain('Nomor paspor'); // the next step's form only
     expect(page.html).toContain('Dokumen yang diperiksa');
+    expect(page.html).not.toContain('<script'); // every form works without JavaScript
 
     // REJECTED without a reason: the API's 400, beside the field in plain words; nothing recorded.
     const interviewAction = `/desk/permohonan/${trackingCode}/wawancara`;
@@ -209,5 +226,69 @@ describe('the officer desk without JavaScript', () => {
     expect(out.setCookie).toMatch(/desk_session=; Max-Age=0; Path=\/desk/);
     expect(desk.cookie).toBe('');
     expect((await desk.get('/desk/antrian')).status).toBe(303);
+  });
+});
+
+describe('the officer desk in headless Chromium', () => {
+  it('goes from sign-in to the queue to hand-over with the keyboard and forms only, with no serious axe violation', async () => {
+    const { trackingCode, date } = await bookedApplication({
+      applicationType: 'LOST',
+      incidentReport: { date: '2026-10-01', place: 'Pelabuhan Pantoloan, Palu', description: 'Lost on the ferry while travelling.', policeReportNumber: 'SKTLK/12/X/2026' },
+    } as Partial<ReturnType<typeof sampleSubmission>>);
+    const browser = await launchBrowser();
+    try {
+      // JavaScript stays on only because axe runs in the page: the desk serves no script (the HTTP tests above).
+      const context = await browser.newContext({ viewport: PHONE, locale: 'id-ID' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000); // a missing element fails here, named, well before the test's own limit
+      const clean = async () => expect(await seriousViolations(page)).toEqual([]);
+      await page.goto(`${s.url}/desk`);
+      await page.waitForURL(/\/desk\/masuk/);
+      await clean();
+      await page.getByLabel('Email').fill(staff.officer);
+      await page.getByLabel('Kata sandi').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Masuk' }).click();
+      await page.waitForURL(/\/desk\/antrian$/);
+      await page.goto(`${s.url}/desk/antrian?tanggal=${date}`);
+      await expect(page.locator('#q-MORNING + ul.queue').textContent()).resolves.toContain(trackingCode);
+      await clean();
+
+      // The scanner types the code and Enter.
+      await page.getByLabel('Pindai atau ketik kode pelacakan').fill(trackingCode);
+      await page.getByLabel('Pindai atau ketik kode pelacakan').press('Enter');
+      await page.waitForURL(`${s.url}/desk/permohonan/${trackingCode}`);
+      await expect(page.locator('main').textContent()).resolves.toContain('Hilang');
+      await clean();
+      if (process.env.UPDATE_SCREENSHOTS === '1') await mkdir(resolve(import.meta.dirname, '../../docs/screenshots'), { recursive: true });
+      await screenshotForReadme(page, resolve(import.meta.dirname, '../../docs/screenshots/desk.png'));
+
+      // Approving before the BAP of a lost passport: the 409, in words.
+      await page.getByLabel('Disetujui (foto dan biometrik sudah diambil)').check();
+      await page.getByRole('button', { name: 'Simpan hasil wawancara' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Langkah ini tidak bisa dilakukan sekarang');
+      await clean();
+
+      await page.getByLabel('Nomor BAP').fill('BAP/PLU/2026/001');
+      await page.getByLabel('Biasa (dikenai denda)').check();
+      await page.getByRole('button', { name: 'Simpan BAP' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe('BAP tersimpan.');
+      await page.getByLabel('Disetujui (foto dan biometrik sudah diambil)').check();
+      await page.getByRole('button', { name: 'Simpan hasil wawancara' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe('Hasil wawancara tersimpan.');
+
+      await page.getByLabel('Nomor paspor').fill('X7654321');
+      await page.getByRole('button', { name: 'Simpan pencetakan' }).click();
+      await expect(page.locator('dd strong').textContent()).resolves.toBe('Siap diambil');
+      await clean();
+      await page.getByRole('button', { name: 'Paspor sudah diserahkan' }).click();
+      await expect(page.locator('dd strong').textContent()).resolves.toBe('Selesai');
+      await clean();
+
+      await page.getByRole('button', { name: 'Keluar' }).click();
+      await page.waitForURL(/\/desk\/masuk\?keluar=1$/);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
   });
 });
