@@ -1,6 +1,6 @@
 // The officer desk's words in Bahasa Indonesia (the default) and English; the shared ones (stages, sessions,
 // the site's frame) are in i18n.ts.
-import type { Language } from './i18n.js';
+import { fill, type Language } from './i18n.js';
 
 const id = {
   'desk.name': 'Meja petugas',
@@ -193,6 +193,4 @@ const en: Record<DeskKey, string> = {
 const dictionaries: Record<Language, Record<DeskKey, string>> = { id, en };
 
 /** A desk message in a language, with `{name}` filled from `vars`. */
-export function w(language: Language, key: DeskKey, vars: Record<string, string | number> = {}): string {
-  return dictionaries[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+export const w = (language: Language, key: DeskKey, vars: Record<string, string | number> = {}): string => fill(dictionaries[language][key], vars);

@@ -254,6 +254,18 @@ function ScanForm(props: { language: Language; value?: string; error?: string })
 /** What a person typed or a scanner sent: spaces dropped, lower case raised. */
 const normalized = (code: string) => code.replace(/\s+/g, '').toUpperCase();
 
+/** A step's form: its title, a fresh Idempotency-Key (a double submit of this form is one step), its fields, its button. */
+function StepForm(props: { action: string; title: string; submit: string; children?: Child }) {
+  return (
+    <form method="post" action={props.action} novalidate>
+      <h2>{props.title}</h2>
+      <input type="hidden" name="key" value={randomUUID()} />
+      {props.children}
+      <button type="submit">{props.submit}</button>
+    </form>
+  );
+}
+
 /** The application page: what the officer needs, and the next step's form only. */
 function ApplicationView(props: {
   c: Context<PagesEnv>;
@@ -270,8 +282,6 @@ function ApplicationView(props: {
   const language = languageOf(c);
   const title = w(language, 'app.title', { code: a.trackingCode });
   const values = props.values ?? {};
-  // A fresh key each time a form is shown: a double submit of this form is one step.
-  const key = <input type="hidden" name="key" value={randomUUID()} />;
   const action = (step: StepName) => `/desk/permohonan/${a.trackingCode}/${step}`;
   const errorsOf = (step: StepName) => (props.step === step ? (props.fields ?? {}) : {});
   const needsBap = a.stage === 'AWAITING_INTERVIEW' && (a.applicationType === 'LOST' || a.applicationType === 'DAMAGED');
@@ -314,10 +324,8 @@ function ApplicationView(props: {
       </dl>
 
       {needsBap && (
-        <form method="post" action={action('bap')} novalidate>
-          <h2>{w(language, 'bap.title')}</h2>
+        <StepForm action={action('bap')} title={w(language, 'bap.title')} submit={w(language, 'bap.submit')}>
           <p class="hint">{w(language, 'bap.hint')}</p>
-          {key}
           <Field id="reportNumber" label={w(language, 'bap.reportNumber')} value={values.reportNumber} error={errorsOf('bap').reportNumber} />
           <Choice
             name="cause"
@@ -326,13 +334,10 @@ function ApplicationView(props: {
             error={errorsOf('bap')['cause-ORDINARY']}
             options={(['ORDINARY', 'FORCE_MAJEURE'] as const).map((value) => ({ value, label: w(language, `bap.${value}`) }))}
           />
-          <button type="submit">{w(language, 'bap.submit')}</button>
-        </form>
+        </StepForm>
       )}
       {a.stage === 'AWAITING_INTERVIEW' && (
-        <form method="post" action={action('wawancara')} novalidate>
-          <h2>{w(language, 'interview.title')}</h2>
-          {key}
+        <StepForm action={action('wawancara')} title={w(language, 'interview.title')} submit={w(language, 'interview.submit')}>
           <Choice
             name="outcome"
             legend={w(language, 'interview.outcome')}
@@ -360,24 +365,17 @@ function ApplicationView(props: {
               {values.reason ?? ''}
             </textarea>
           </div>
-          <button type="submit">{w(language, 'interview.submit')}</button>
-        </form>
+        </StepForm>
       )}
       {a.stage === 'AWAITING_PRINTING' && (
-        <form method="post" action={action('cetak')} novalidate>
-          <h2>{w(language, 'printing.title')}</h2>
-          {key}
+        <StepForm action={action('cetak')} title={w(language, 'printing.title')} submit={w(language, 'printing.submit')}>
           <Field id="passportNumber" label={w(language, 'printing.number')} hint={w(language, 'printing.hint')} value={values.passportNumber} error={errorsOf('cetak').passportNumber} />
-          <button type="submit">{w(language, 'printing.submit')}</button>
-        </form>
+        </StepForm>
       )}
       {a.stage === 'READY_FOR_PICKUP' && (
-        <form method="post" action={action('serah-terima')}>
-          <h2>{w(language, 'handover.title')}</h2>
+        <StepForm action={action('serah-terima')} title={w(language, 'handover.title')} submit={w(language, 'handover.submit')}>
           <p>{w(language, 'handover.hint')}</p>
-          {key}
-          <button type="submit">{w(language, 'handover.submit')}</button>
-        </form>
+        </StepForm>
       )}
       {!['AWAITING_INTERVIEW', 'AWAITING_PRINTING', 'READY_FOR_PICKUP'].includes(a.stage) && <p>{w(language, 'app.noStep')}</p>}
 

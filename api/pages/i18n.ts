@@ -122,10 +122,12 @@ const en: Record<MessageKey, string> = {
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { id, en };
 
+/** A message's `{name}`s filled from `vars` (a name without a value stays as it is). */
+export const fill = (message: string, vars: Record<string, string | number> = {}): string =>
+  message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+
 /** A message in a language, with `{name}` filled from `vars`. */
-export function t(language: Language, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return dictionaries[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+export const t = (language: Language, key: MessageKey, vars: Record<string, string | number> = {}): string => fill(dictionaries[language][key], vars);
 
 export const stageName = (language: Language, stage: Stage) => t(language, `stage.${stage}`);
 

@@ -230,7 +230,7 @@ describe('the officer desk without JavaScript', () => {
 });
 
 describe('the officer desk in headless Chromium', () => {
-  it('goes from sign-in to the queue to hand-over with the keyboard and forms only, with no serious axe violation', async () => {
+  it('goes from sign-in through the queue to hand-over by its forms, with no serious axe violation', async () => {
     const { trackingCode, date } = await bookedApplication({
       applicationType: 'LOST',
       incidentReport: { date: '2026-10-01', place: 'Pelabuhan Pantoloan, Palu', description: 'Lost on the ferry while travelling.', policeReportNumber: 'SKTLK/12/X/2026' },
