@@ -38,7 +38,7 @@ interface Application {
   appointment: { date: string; session: string } | null;
   slaDeadline: string | null;
   service: 'REGULAR' | 'SAME_DAY';
-  priority: { status: string } | null;
+  priority: { ground: string; status: string } | null;
 }
 interface Problem {
   detail?: string;
@@ -52,6 +52,7 @@ type FieldErrors = Record<string, string>;
 const STEPS = {
   wawancara: { route: 'interview', done: 'done.interview' },
   bap: { route: 'bap', done: 'done.bap' },
+  prioritas: { route: 'priority-review', done: 'done.priority' },
   cetak: { route: 'printing', done: 'done.printing' },
   'serah-terima': { route: 'handover', done: 'done.handover' },
 } as const satisfies Record<string, { route: string; done: DeskKey }>;
@@ -66,6 +67,7 @@ const FIELD_MESSAGES: Record<string, { id: string; key: DeskKey }> = {
   reportNumber: { id: 'reportNumber', key: 'bap.badNumber' },
   cause: { id: 'cause-ORDINARY', key: 'bap.badCause' },
   passportNumber: { id: 'passportNumber', key: 'printing.bad' },
+  confirmed: { id: 'confirmed-true', key: 'priority.bad' },
 };
 
 /** A 400's errors as the form's: each known field in plain words; anything else in the API's words. */
@@ -336,6 +338,18 @@ function ApplicationView(props: {
           />
         </StepForm>
       )}
+      {a.stage === 'AWAITING_INTERVIEW' && a.priority?.status === 'DECLARED' && (
+        <StepForm action={action('prioritas')} title={w(language, 'priority.title')} submit={w(language, 'priority.submit')}>
+          <p class="hint">{w(language, 'priority.hint', { ground: w(language, a.priority.ground === 'PREGNANCY' ? 'priority.PREGNANCY' : 'priority.DISABILITY') })}</p>
+          <Choice
+            name="confirmed"
+            legend={w(language, 'priority.legend')}
+            value={values.confirmed}
+            error={errorsOf('prioritas')['confirmed-true']}
+            options={(['true', 'false'] as const).map((value) => ({ value, label: w(language, `priority.${value}`) }))}
+          />
+        </StepForm>
+      )}
       {a.stage === 'AWAITING_INTERVIEW' && (
         <StepForm action={action('wawancara')} title={w(language, 'interview.title')} submit={w(language, 'interview.submit')}>
           <Choice
@@ -564,6 +578,8 @@ export const deskPages = (options: { secureCookies: boolean }) => {
           ? { outcome: values.outcome || undefined, ...(values.reason && { reason: values.reason }) }
           : step === 'bap'
             ? { reportNumber: values.reportNumber, cause: values.cause || undefined }
+            : step === 'prioritas'
+              ? { confirmed: values.confirmed === 'true' ? true : values.confirmed === 'false' ? false : undefined }
             : step === 'cetak'
               ? { passportNumber: (values.passportNumber ?? '').toUpperCase() }
               : undefined;

@@ -197,6 +197,24 @@ describe('the officer desk without JavaScript', () => {
     expect(audit.at(-1)!.actor).toContain(`officer-plu-desk-${run}`);
   });
 
+  it('asks for the review of a declared priority ground before the interview, and records it', async () => {
+    const { trackingCode } = await bookedApplication({ priority: 'DISABILITY' } as Partial<ReturnType<typeof sampleSubmission>>);
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+    const page = await desk.get(`/desk/permohonan/${trackingCode}`);
+    expect(page.html).toContain('Pemohon menyatakan: penyandang disabilitas.');
+    const action = `/desk/permohonan/${trackingCode}/prioritas`;
+    const unanswered = await desk.post(action, { key: keyOf(page.html, action) });
+    expect(unanswered.status).toBe(400);
+    expect(unanswered.html).toContain('<a href="#confirmed-true">Pilih apakah pernyataan prioritas itu benar.</a>');
+    const reviewed = await desk.post(action, { key: keyOf(unanswered.html, action), confirmed: 'true' });
+    expect(reviewed).toMatchObject({ status: 303, location: `/desk/permohonan/${trackingCode}?selesai=prioritas` });
+    const after = await desk.get(reviewed.location!);
+    expect(after.html).toContain('Pemeriksaan prioritas tersimpan.');
+    expect(after.html).not.toContain('Periksa alasan prioritas');
+    expect(after.html).toContain('Hasil wawancara');
+  });
+
   it("shows another office's application as not one of this office, and an unknown or malformed code likewise", async () => {
     const { trackingCode } = await bookedApplication();
     const desk = browserless();
