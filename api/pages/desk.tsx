@@ -274,6 +274,8 @@ function ApplicationView(props: {
   office: string;
   application: Application;
   documents: { document: string; note: string | null }[];
+  /** The office's time zone, for instants (the SLA deadline); unknown for an office no longer in service. */
+  timeZone: string | undefined;
   step?: StepName;
   fields?: FieldErrors;
   messages?: string[];
@@ -317,10 +319,10 @@ function ApplicationView(props: {
             <dd>{`${calendarDate(a.appointment.date, language)}, ${t(language, a.appointment.session === 'AFTERNOON' ? 'session.AFTERNOON' : 'session.MORNING')}`}</dd>
           </>
         )}
-        {a.slaDeadline && (
+        {a.slaDeadline && props.timeZone && (
           <>
             <dt>{w(language, 'app.slaDeadline')}</dt>
-            <dd>{formatDateTime(new Date(a.slaDeadline), language, ANY_INDONESIAN_ZONE)}</dd>
+            <dd>{formatDateTime(new Date(a.slaDeadline), language, props.timeZone)}</dd>
           </>
         )}
       </dl>
@@ -491,9 +493,16 @@ export const deskPages = (options: { secureCookies: boolean }) => {
     }
     return { page: c.html(<DeskPage c={c} title={w(languageOf(c), 'desk.problem')}><p class="alert" role="alert">{w(languageOf(c), 'desk.unavailable')}</p></DeskPage>, 503) };
   };
-  const documentsOf = async (c: Context<PagesEnv>, type: ApplicationType) => {
-    const answer = await callApi<{ documents: { document: string; note: string | null }[] }>(c, 'GET', `/requirements/${type}`);
-    return answer.status === 200 ? answer.body.documents : [];
+  /** What the application page shows besides the application: its documents checklist and its office's zone. */
+  const aroundOf = async (c: Context<PagesEnv>, a: Application) => {
+    const [requirements, offices] = await Promise.all([
+      callApi<{ documents: { document: string; note: string | null }[] }>(c, 'GET', `/requirements/${a.applicationType}`),
+      callApi<{ code: string; timeZone: string }[]>(c, 'GET', '/offices'),
+    ]);
+    return {
+      documents: requirements.status === 200 ? requirements.body.documents : [],
+      timeZone: offices.status === 200 ? offices.body.find((o) => o.code === a.officeCode)?.timeZone : undefined,
+    };
   };
 
   return desk
@@ -556,7 +565,7 @@ export const deskPages = (options: { secureCookies: boolean }) => {
           c={c}
           office={officeOf(token)}
           application={found.application}
-          documents={await documentsOf(c, found.application.applicationType)}
+          {...await aroundOf(c, found.application)}
           done={done && done in STEPS ? STEPS[done].done : undefined}
         />,
       );
@@ -596,7 +605,7 @@ export const deskPages = (options: { secureCookies: boolean }) => {
         const now = await lookUp(c, token, code);
         if (now.page) return now.page;
         return c.html(
-          <ApplicationView c={c} office={officeOf(token)} application={now.application} documents={await documentsOf(c, now.application.applicationType)} step={step} values={values} {...extra} />,
+          <ApplicationView c={c} office={officeOf(token)} application={now.application} {...await aroundOf(c, now.application)} step={step} values={values} {...extra} />,
           status,
         );
       };

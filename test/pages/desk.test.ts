@@ -170,6 +170,7 @@ describe('the officer desk without JavaScript', () => {
     const printingPage = await desk.get(approved.location!);
     expect(printingPage.html).toContain('Hasil wawancara tersimpan.');
     expect(printingPage.html).toContain('Paspor sedang dicetak');
+    expect(printingPage.html).toMatch(/<dt>Janji selesai<\/dt><dd>[^<]* pukul \d\d\.\d\d WITA<\/dd>/); // Palu's clock
 
     // A fresh interview form (another key) is out of order now: a 409 saying what the application waits for.
     const late = await desk.post(interviewAction, { key: `late-${run}-interview`, outcome: 'APPROVED' });
