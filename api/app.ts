@@ -90,7 +90,7 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
   });
   mountDocs(app);
   // Pages call the API in-process through this same app, so they see what any client sees.
-  app.route('/', pageRoutes((request, env) => app.fetch(request, env)));
+  app.route('/', pageRoutes((request, env) => app.fetch(request, env), { production: deps.config.NODE_ENV === 'production' }));
   const methodsAt = allowedMethods(() => app.routes);
   app.notFound((c) => {
     const allow = methodsAt(c.req.path);

@@ -5,7 +5,8 @@ import type { Context, Env } from 'hono';
 /** The API app's fetch: `createApp(...).fetch`. */
 export type ApiFetch = (request: Request, env?: object) => Response | Promise<Response>;
 
-export type PagesEnv = Env & { Variables: { api: ApiFetch; language: string } };
+/** `token`: the applicant's session token, on the portal's signed-in pages. */
+export type PagesEnv = Env & { Variables: { api: ApiFetch; language: string; token?: string } };
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -25,7 +26,7 @@ export async function callApi<T = any>(
   c: Context<PagesEnv>,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string } = {},
+  options: { body?: unknown; token?: string; idempotencyKey?: string } = {},
 ): Promise<ApiAnswer<T>> {
   const headers = new Headers({ accept: 'application/json' });
   for (const name of FORWARDED) {
@@ -34,6 +35,7 @@ export async function callApi<T = any>(
   }
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (options.token !== undefined) headers.set('authorization', `Bearer ${options.token}`);
+  if (options.idempotencyKey) headers.set('idempotency-key', options.idempotencyKey);
   const request = new Request(new URL(path, c.req.url), {
     method,
     headers,

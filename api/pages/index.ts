@@ -4,12 +4,14 @@ import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiFetch, PagesEnv } from './call-api.js';
 import { pageLanguage } from './i18n.js';
+import { portalPages } from './portal.js';
 import { trackingPages } from './tracking.js';
 
 /** Where pages live: their middleware (language, the API at hand) runs there only, never on an API route. */
-export const PAGE_PATHS = ['/', '/lacak', '/lacak/*'] as const;
+export const PAGE_PATHS = ['/', '/lacak', '/lacak/*', '/portal', '/portal/*'] as const;
 
-export function pageRoutes(api: ApiFetch) {
+/** `production`: cookies are Secure even behind a proxy that does not say https. */
+export function pageRoutes(api: ApiFetch, options: { production: boolean } = { production: false }) {
   const pages = new Hono<PagesEnv>();
   const withApi: MiddlewareHandler<PagesEnv> = async (c, next) => {
     c.set('api', api);
@@ -17,5 +19,5 @@ export function pageRoutes(api: ApiFetch) {
   };
   const language = pageLanguage();
   for (const path of PAGE_PATHS) pages.use(path, withApi, language);
-  return pages.route('/', trackingPages());
+  return pages.route('/', trackingPages()).route('/', portalPages(options));
 }
