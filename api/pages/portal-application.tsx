@@ -3,13 +3,14 @@
 // POST-redirect-GET.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { Stage } from '../../workflows/definitions.js';
+import { randomUUID } from 'node:crypto';
+import { BEFORE_PRINTING_STAGES, CANCELLABLE_STAGES, DELIVERY_METHODS, seatKindsFor, type PriorityGround, type SeatKind, type Stage } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer } from './call-api.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import type { PortalEnv } from './portal.js';
-import { PortalLayout, plainProblem } from './portal.js';
-import { ErrorSummary, type FieldProblem } from './portal-forms.js';
+import { PortalLayout, formOf, one, plainProblem } from './portal.js';
+import { ChoiceField, ErrorSummary, fieldProblems, TextField, type FieldProblem } from './portal-forms.js';
 import { at, pt } from './portal-words.js';
 
 export interface Detail {
@@ -28,6 +29,8 @@ export interface Detail {
   service: 'REGULAR' | 'SAME_DAY';
   priority: { ground: string; status: string } | null;
   timeline: { stage: Stage; at: string }[];
+  /** Not the API's: the office's time zone, looked up for the page. */
+  officeZone: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,7 +53,7 @@ export interface PageProblem {
 export async function applicationPage(c: Context<PortalEnv>, id: string, problem?: PageProblem) {
   const language = languageOf(c);
   if (!UUID.test(id)) return notFound(c);
-  const answer = await callApi<Detail>(c, 'GET', `/applications/${id}`, { token: c.var.token });
+  const answer = await callApi<Omit<Detail, 'officeZone'>>(c, 'GET', `/applications/${id}`, { token: c.var.token });
   if (answer.status === 401) return c.body(null, 401);
   if (answer.status === 404) return notFound(c);
   if (answer.status !== 200) return c.body(null, 503);
@@ -112,7 +115,7 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
           <p>{at(language, 'app.howToPay')}</p>
         </section>
       )}
-      {await actions(c, a, zone)}
+      {await Actions({ c, a: { ...a, officeZone: zone }, problems: problem?.problems ?? [] })}
       <h2>{t(language, 'track.next')}</h2>
       <p>{t(language, `next.${a.stage}`)}</p>
       <h2>{at(language, 'app.history')}</h2>
@@ -147,9 +150,171 @@ function notFound(c: Context<PortalEnv>) {
   );
 }
 
-// The actions of a stage: filled in by the booking, delivery and cancellation forms.
-async function actions(_c: Context<PortalEnv>, _a: Detail, _zone: string) {
-  return null;
+interface Availability {
+  days: { date: string; sessions: { session: 'MORNING' | 'AFTERNOON'; seats: Record<SeatKind, { seatsLeft: number }>; waitlist: number }[] }[];
+}
+interface WaitlistEntry {
+  date: string;
+  session: 'MORNING' | 'AFTERNOON';
+  position: number;
+  status: 'WAITING' | 'OFFERED' | 'BOOKED' | 'LAPSED' | 'LEFT';
+  offer: { offerId: string; expiresAt: string } | null;
+}
+
+/** A fresh key per form shown: a form sent twice (a double tap, a retry) is one step. */
+const KeyField = () => <input type="hidden" name="idempotencyKey" value={randomUUID()} />;
+
+/** The office's open sessions as a table of days, a radio button per session with the seats left to this application. */
+async function Calendar(props: { c: Context<PortalEnv>; a: Detail; reschedule: boolean; problems: FieldProblem[] }) {
+  const { c, a, reschedule, problems } = props;
+  const language = languageOf(c);
+  const answer = await callApi<Availability>(c, 'GET', `/offices/${a.officeCode}/availability?days=14`);
+  const kinds = seatKindsFor({ service: a.service, priority: a.priority && a.priority.status !== 'NOT_CONFIRMED' ? (a.priority.ground as PriorityGround) : undefined });
+  const days = answer.status === 200 ? answer.body.days : [];
+  const error = problems.find((p) => p.field === 'slot')?.message;
+  const title = at(language, reschedule ? 'book.rescheduleTitle' : 'book.title');
+  let first = true;
+  return (
+    <section aria-labelledby="book-title">
+      <h2 id="book-title">{title}</h2>
+      {days.length === 0 ? (
+        <p>{at(language, 'book.none')}</p>
+      ) : (
+        <form method="post" action={`/portal/applications/${a.applicationId}/booking`} novalidate>
+          <KeyField />
+          {reschedule && <input type="hidden" name="reschedule" value="1" />}
+          <p class="hint" id="slot-hint">
+            {at(language, 'book.intro')}
+          </p>
+          {error && (
+            <p class="field-error" id="slot-error">
+              {error}
+            </p>
+          )}
+          <fieldset class="field" aria-describedby={error ? 'slot-hint slot-error' : 'slot-hint'}>
+            <legend>{at(language, 'book.legend')}</legend>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{at(language, 'book.date')}</th>
+                    <th scope="col">{t(language, 'session.MORNING')}</th>
+                    <th scope="col">{t(language, 'session.AFTERNOON')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {days.map((day) => (
+                    <tr>
+                      <th scope="row">{localDate(day.date, language, a.officeZone)}</th>
+                      {(['MORNING', 'AFTERNOON'] as const).map((name) => {
+                        const session = day.sessions.find((s) => s.session === name);
+                        if (!session) return <td>–</td>;
+                        const left = kinds.reduce((sum, kind) => sum + (session.seats[kind]?.seatsLeft ?? 0), 0);
+                        const id = first ? 'f-slot' : `f-slot-${day.date}-${name}`;
+                        first = false;
+                        return (
+                          <td>
+                            <div class="choice">
+                              <input type="radio" id={id} name="slot" value={`${day.date}|${name}`} />
+                              <label for={id}>{left > 0 ? at(language, 'book.seatsLeft', { n: left }) : at(language, 'book.full', { n: session.waitlist })}</label>
+                            </div>
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </fieldset>
+          <button type="submit" name="intent" value="book">
+            {at(language, reschedule ? 'book.reschedule' : 'book.submit')}
+          </button>{' '}
+          {!reschedule && (
+            <button type="submit" name="intent" value="waitlist" class="secondary">
+              {at(language, 'book.waitlist')}
+            </button>
+          )}
+        </form>
+      )}
+    </section>
+  );
+}
+
+async function Waitlist(props: { c: Context<PortalEnv>; a: Detail }) {
+  const { c, a } = props;
+  const language = languageOf(c);
+  const answer = await callApi<{ entry: WaitlistEntry | null }>(c, 'GET', `/applications/${a.applicationId}/waitlist`, { token: c.var.token });
+  const entry = answer.status === 200 ? answer.body.entry : null;
+  if (!entry || (entry.status !== 'WAITING' && entry.status !== 'OFFERED')) return null;
+  const base = `/portal/applications/${a.applicationId}/waitlist`;
+  return (
+    <section aria-labelledby="wait-title">
+      <h2 id="wait-title">{at(language, 'wait.title')}</h2>
+      <p>{at(language, 'wait.position', { n: entry.position, date: localDate(entry.date, language, a.officeZone), session: t(language, `session.${entry.session}`) })}</p>
+      {entry.offer && (
+        <form method="post" action={`${base}/accept`}>
+          <KeyField />
+          <input type="hidden" name="offerId" value={entry.offer.offerId} />
+          <p>{at(language, 'wait.offer', { until: formatDateTime(new Date(entry.offer.expiresAt), language, a.officeZone) })}</p>
+          <button type="submit">{at(language, 'wait.accept')}</button>
+        </form>
+      )}
+      <form method="post" action={`${base}/leave`}>
+        <KeyField />
+        <button type="submit" class="secondary">
+          {at(language, 'wait.leave')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Delivery(props: { language: Language; a: Detail; problems: FieldProblem[] }) {
+  const { language, a, problems } = props;
+  return (
+    <section aria-labelledby="delivery-title">
+      <h2 id="delivery-title">{at(language, 'delivery.title')}</h2>
+      <form method="post" action={`/portal/applications/${a.applicationId}/delivery`} novalidate>
+        <KeyField />
+        <ChoiceField language={language} field="deliveryMethod" required problems={problems} values={[a.deliveryMethod]} options={DELIVERY_METHODS.map((m) => ({ value: m, label: pt(language, `f.deliveryMethod.${m}`) }))} />
+        <TextField language={language} field="address" multiline autocomplete="street-address" problems={problems} hint={at(language, 'delivery.addressHint')} />
+        <button type="submit">{at(language, 'delivery.submit')}</button>
+      </form>
+    </section>
+  );
+}
+
+function Cancel(props: { language: Language; a: Detail; problems: FieldProblem[] }) {
+  const { language, a, problems } = props;
+  return (
+    <section aria-labelledby="cancel-title">
+      <h2 id="cancel-title">{at(language, 'cancel.title')}</h2>
+      <p>{at(language, 'cancel.intro')}</p>
+      <form method="post" action={`/portal/applications/${a.applicationId}/cancel`} novalidate>
+        <KeyField />
+        <TextField language={language} field="reason" multiline problems={problems} />
+        <button type="submit" class="secondary">
+          {at(language, 'cancel.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The actions the application's stage allows; the API decides in the end (a refusal is shown on the page). */
+async function Actions(props: { c: Context<PortalEnv>; a: Detail; problems: FieldProblem[] }) {
+  const { c, a, problems } = props;
+  const language = languageOf(c);
+  return (
+    <>
+      {a.stage === 'AWAITING_BOOKING' && (await Waitlist({ c, a }))}
+      {a.stage === 'AWAITING_BOOKING' && (await Calendar({ c, a, reschedule: false, problems }))}
+      {a.stage === 'AWAITING_INTERVIEW' && (await Calendar({ c, a, reschedule: true, problems }))}
+      {BEFORE_PRINTING_STAGES.includes(a.stage) && <Delivery language={language} a={a} problems={problems} />}
+      {CANCELLABLE_STAGES.includes(a.stage) && <Cancel language={language} a={a} problems={problems} />}
+    </>
+  );
 }
 
 /** After an action: back to the page (PRG), or the page again with the API's problem. */
@@ -159,8 +324,53 @@ export async function afterAction(c: Context<PortalEnv>, id: string, answer: Api
   if (answer.status === 404) return notFound(c);
   const language = languageOf(c);
   const status = ([400, 409, 422, 429] as const).find((s) => s === answer.status) ?? 503;
-  return applicationPage(c, id, { status, problems: [], message: plainProblem(language, answer) });
+  // A date or session refused is about the calendar's choice; other fields keep their names (address, reason).
+  const problems = status === 400 ? fieldProblems(language, answer.body?.errors).map((p) => (p.field === 'date' || p.field === 'session' ? { ...p, field: 'slot' } : p)) : [];
+  return applicationPage(c, id, { status, problems, message: problems.length > 0 ? undefined : plainProblem(language, answer) });
 }
 
-export const applicationPages = (_options: { production: boolean }) =>
-  new Hono<PortalEnv>().get('/portal/applications/:id', (c) => applicationPage(c, c.req.param('id')));
+/** The step's Idempotency-Key, from the form's hidden field (absent or malformed: the API goes without one). */
+const keyOf = (form: Record<string, string | string[]>) => {
+  const key = one(form, 'idempotencyKey');
+  return /^[A-Za-z0-9._:-]{8,100}$/.test(key) ? key : undefined;
+};
+
+export const applicationPages = () =>
+  new Hono<PortalEnv>()
+    .get('/portal/applications/:id', (c) => applicationPage(c, c.req.param('id')))
+    .post('/portal/applications/:id/booking', async (c) => {
+      const id = c.req.param('id');
+      const language = languageOf(c);
+      const form = await formOf(c);
+      const [date, session] = one(form, 'slot').split('|');
+      if (!date || !session) return applicationPage(c, id, { status: 400, problems: [{ field: 'slot', message: at(language, 'book.choose') }] });
+      const waitlist = one(form, 'intent') === 'waitlist';
+      const [method, path] = waitlist ? ['POST', 'waitlist'] : one(form, 'reschedule') === '1' ? ['PUT', 'booking'] : ['POST', 'booking'];
+      const answer = await callApi(c, method, `/applications/${id}/${path}`, { token: c.var.token, body: { date, session }, idempotencyKey: keyOf(form) });
+      return afterAction(c, id, answer, [200, 201]);
+    })
+    .post('/portal/applications/:id/waitlist/leave', async (c) => {
+      const id = c.req.param('id');
+      const form = await formOf(c);
+      return afterAction(c, id, await callApi(c, 'DELETE', `/applications/${id}/waitlist`, { token: c.var.token, idempotencyKey: keyOf(form) }), [200]);
+    })
+    .post('/portal/applications/:id/waitlist/accept', async (c) => {
+      const id = c.req.param('id');
+      const form = await formOf(c);
+      const body = { offerId: one(form, 'offerId') };
+      return afterAction(c, id, await callApi(c, 'POST', `/applications/${id}/waitlist/accept`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200]);
+    })
+    .post('/portal/applications/:id/delivery', async (c) => {
+      const id = c.req.param('id');
+      const form = await formOf(c);
+      const address = one(form, 'address');
+      const body = { method: one(form, 'deliveryMethod'), ...(address && { address }) };
+      return afterAction(c, id, await callApi(c, 'PUT', `/applications/${id}/delivery`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200]);
+    })
+    .post('/portal/applications/:id/cancel', async (c) => {
+      const id = c.req.param('id');
+      const form = await formOf(c);
+      const reason = one(form, 'reason');
+      const body = reason ? { reason } : {};
+      return afterAction(c, id, await callApi(c, 'POST', `/applications/${id}/cancel`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200]);
+    });

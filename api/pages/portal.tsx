@@ -348,5 +348,5 @@ export function portalPages(options: { production: boolean }) {
       const message = problems.length > 0 ? undefined : plainProblem(language, answer);
       return newApplicationPage(c, form, problems, message, answer.status === 400 || answer.status === 409 || answer.status === 422 ? answer.status : 503);
     });
-  return portal.route('/', applicationPages({ production }));
+  return portal.route('/', applicationPages());
 }

@@ -65,6 +65,50 @@ describe('the applicant portal', () => {
     expect(await b.get('/portal/applications')).toMatchObject({ status: 303, location: '/portal/sign-in?next=%2Fportal%2Fapplications' });
   });
 
+  it('walks from registration to a booked session through the forms, then changes it, the delivery, and cancels', async () => {
+    const { b } = await registered();
+    const submitted = await b.post('/portal/applications', form());
+    expect(submitted).toMatchObject({ status: 303, location: expect.stringMatching(/^\/portal\/applications\/[0-9a-f-]{36}\?submitted=1$/) });
+    const page = submitted.location!.replace('?submitted=1', '');
+    const receipt = await b.get(submitted.location!);
+    expect(receipt.html).toContain('Permohonan Anda sudah diterima.');
+    expect(receipt.html).toContain('Menunggu pembayaran');
+    const billingCode = /<strong class="code">(\d{15})<\/strong>/.exec(receipt.html)?.[1];
+    expect(billingCode).toBeDefined();
+    expect(receipt.html).toMatch(/Bayar sebelum<\/dt><dd>[^<]*WITA/); // Palu's own time zone
+    const detail = await s.call('GET', page.replace('/portal', ''), undefined, { authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    const paid = await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode: billingCode!, amount: detail.body.amount })).send();
+    expect(paid.status).toBe(202);
+    const calendar = await eventually(() => b.get(page), (answer) => answer.html.includes('Pilih jadwal wawancara'));
+    const date = await nextWorkingDay(s.db, 'PLU');
+    expect(calendar.html).toContain(`value="${date}|MORNING"`);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(calendar.html)![1]!;
+    const booked = await b.post(`${page}/booking`, { idempotencyKey: key, slot: `${date}|MORNING`, intent: 'book' });
+    expect(booked).toMatchObject({ status: 303, location: `${page}?done=1` });
+    // The same form sent again (a double tap) is the same step, not a second booking.
+    expect(await b.post(`${page}/booking`, { idempotencyKey: key, slot: `${date}|MORNING`, intent: 'book' })).toMatchObject({ status: 303 });
+    const after = await b.get(`${page}?done=1`);
+    expect(after.html).toContain('Menunggu wawancara');
+    expect(after.html).toContain('Ubah jadwal');
+
+    const nothing = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', intent: 'book' });
+    expect(nothing.status).toBe(400);
+    expect(nothing.html).toContain('href="#f-slot"');
+    const later = await nextWorkingDay(s.db, 'PLU', Date.now(), 2);
+    expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', slot: `${later}|AFTERNOON`, intent: 'book' })).toMatchObject({ status: 303 });
+    const twice = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', slot: `${date}|AFTERNOON`, intent: 'book' });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('id="error-summary"');
+
+    const noAddress = await b.post(`${page}/delivery?lang=en`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'short' });
+    expect(noAddress.status).toBe(400);
+    expect(noAddress.html).toContain('href="#f-address"');
+    expect(await b.post(`${page}/delivery`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'Jl. Diponegoro No. 5, Palu, Sulawesi Tengah' })).toMatchObject({ status: 303 });
+    expect((await b.get(`${page}?lang=id`)).html).toContain('Dikirim Pos Indonesia'); // the English form above kept English
+    expect(await b.post(`${page}/cancel`, { idempotencyKey: randomUUID(), reason: 'Jadwal kerja berubah' })).toMatchObject({ status: 303 });
+    expect((await b.get(page)).html).toContain('Dibatalkan');
+  });
+
   it('keeps the session in an httpOnly, SameSite=Strict cookie on /portal, and signs in again to the page asked', async () => {
     const { b, email } = await registered();
     await b.post('/portal/sign-out', {});
