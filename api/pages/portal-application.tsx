@@ -4,14 +4,14 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
-import { BEFORE_PRINTING_STAGES, CANCELLABLE_STAGES, DELIVERY_METHODS, seatKindsFor, type PriorityGround, type SeatKind, type Stage } from '../../workflows/definitions.js';
+import { BEFORE_PRINTING_STAGES, CANCELLABLE_STAGES, DELIVERY_METHODS, seatKindsFor, type NoticeKind, type PriorityGround, type SeatKind, type Stage } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer } from './call-api.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import type { PortalEnv } from './portal.js';
 import { PortalLayout, formOf, one, plainProblem } from './portal.js';
 import { ChoiceField, ErrorSummary, fieldProblems, TextField, type FieldProblem } from './portal-forms.js';
-import { at, pt } from './portal-words.js';
+import { at, deliveryStatus, noticeName, pt } from './portal-words.js';
 
 export interface Detail {
   applicationId: string;
@@ -118,6 +118,7 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
       {await Actions({ c, a: { ...a, officeZone: zone }, problems: problem?.problems ?? [] })}
       <h2>{t(language, 'track.next')}</h2>
       <p>{t(language, `next.${a.stage}`)}</p>
+      {await Notices({ c, a: { ...a, officeZone: zone } })}
       <h2>{at(language, 'app.history')}</h2>
       <ol class="timeline">
         {a.timeline.map((entry) => (
@@ -298,6 +299,55 @@ function Cancel(props: { language: Language; a: Detail; problems: FieldProblem[]
           {at(language, 'cancel.submit')}
         </button>
       </form>
+    </section>
+  );
+}
+
+interface SentNotice {
+  kind: NoticeKind;
+  recordedAt: string;
+  deliveries: { channel: 'EMAIL' | 'WHATSAPP' | 'SMS'; status: 'SENDING' | 'SENT' | 'FAILED' }[];
+}
+
+/** Every notice sent about the application (GET .../notices): kind, when, and each channel's status. */
+async function Notices(props: { c: Context<PortalEnv>; a: Detail }) {
+  const { c, a } = props;
+  const language = languageOf(c);
+  const answer = await callApi<SentNotice[]>(c, 'GET', `/applications/${a.applicationId}/notices`, { token: c.var.token });
+  const notices = answer.status === 200 ? answer.body : [];
+  return (
+    <section aria-labelledby="notices-title">
+      <h2 id="notices-title">{at(language, 'notices.title')}</h2>
+      {notices.length === 0 ? (
+        <p>{at(language, 'notices.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{at(language, 'notices.kind')}</th>
+                <th scope="col">{at(language, 'notices.when')}</th>
+                <th scope="col">{at(language, 'notices.channels')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notices.map((n) => (
+                <tr>
+                  <td>{noticeName(language, n.kind)}</td>
+                  <td>
+                    <time datetime={n.recordedAt}>{formatDateTime(new Date(n.recordedAt), language, a.officeZone)}</time>
+                  </td>
+                  <td>
+                    {n.deliveries.length === 0
+                      ? deliveryStatus(language, 'RECORDED')
+                      : n.deliveries.map((d) => `${pt(language, `f.noticeChannels.${d.channel}`)}: ${deliveryStatus(language, d.status)}`).join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

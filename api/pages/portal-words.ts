@@ -1,4 +1,5 @@
 // The applicant portal's words in Bahasa Indonesia (the default) and English; the site's own are in i18n.ts.
+import type { NoticeKind } from '../../workflows/definitions.js';
 import type { Language } from './i18n.js';
 
 const id = {
@@ -198,6 +199,11 @@ const appId = {
   'app.notFound': 'Tidak ada permohonan ini di akun Anda.',
   'app.back': 'Kembali ke permohonan saya',
   'app.done': 'Tersimpan.',
+  'notices.title': 'Pemberitahuan yang dikirim',
+  'notices.none': 'Belum ada pemberitahuan.',
+  'notices.kind': 'Pemberitahuan',
+  'notices.when': 'Waktu',
+  'notices.channels': 'Saluran',
   'book.title': 'Pilih jadwal wawancara',
   'book.rescheduleTitle': 'Ubah jadwal (satu kali, paling lambat sehari sebelumnya)',
   'book.intro': 'Pilih tanggal dan sesi. Angka menunjukkan kursi yang masih tersedia untuk Anda. Bila penuh, Anda dapat masuk daftar tunggu: kursi yang kosong ditawarkan ke urutan pertama.',
@@ -241,6 +247,11 @@ const appEn: Record<AppKey, string> = {
   'app.notFound': 'Your account has no such application.',
   'app.back': 'Back to my applications',
   'app.done': 'Saved.',
+  'notices.title': 'Notices sent',
+  'notices.none': 'No notices yet.',
+  'notices.kind': 'Notice',
+  'notices.when': 'When',
+  'notices.channels': 'Channels',
   'book.title': 'Choose your interview session',
   'book.rescheduleTitle': 'Change the session (once, up to the day before)',
   'book.intro': 'Choose a date and a session. The numbers are the seats still open to you. When a session is full you may join its waitlist: a freed seat is offered to the first in line.',
@@ -270,3 +281,66 @@ const appDictionaries: Record<Language, Record<AppKey, string>> = { id: appId, e
 export function at(language: Language, key: AppKey, vars: Record<string, string | number> = {}): string {
   return appDictionaries[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
+
+/** The notices' kinds as an applicant reads them (notices to the office are not listed to the applicant). */
+const NOTICE_NAMES: Record<Language, Partial<Record<NoticeKind, string>>> = {
+  id: {
+    SUBMITTED: 'Permohonan diterima',
+    PAYMENT_CONFIRMED: 'Pembayaran diterima',
+    BOOKING_REMINDER: 'Pengingat memilih jadwal',
+    BOOKING_CONFIRMED: 'Jadwal wawancara dipesan',
+    RESCHEDULED: 'Jadwal wawancara diubah',
+    NO_SHOW: 'Tidak hadir wawancara',
+    REJECTED: 'Permohonan ditolak',
+    EXPIRED: 'Permohonan kedaluwarsa',
+    CANCELLED: 'Permohonan dibatalkan',
+    SLA_BREACHED_FREE_DELIVERY: 'Terlambat: dikirim gratis',
+    READY_FOR_PICKUP: 'Paspor siap diambil',
+    PICKUP_REMINDER: 'Pengingat mengambil paspor',
+    SENT_BY_POS: 'Dikirim Pos Indonesia',
+    DELIVERY_FAILED_BACK_AT_OFFICE: 'Pengiriman gagal, paspor di kantor',
+    REFUND_OPENED: 'Pengembalian dana dibuka',
+    REFUND_APPROVED: 'Pengembalian dana disetujui',
+    REFUND_SENT: 'Pengembalian dana dikirim',
+    REFUNDED: 'Dana dikembalikan',
+    REFUND_DECLINED: 'Pengembalian dana ditolak',
+    PRIORITY_NOT_CONFIRMED: 'Prioritas tidak dikonfirmasi',
+    REGISTRY_MISMATCH: 'Data tidak cocok dengan Dukcapil',
+    SESSION_MOVED_BY_CLOSURE: 'Jadwal dipindah karena kantor tutup',
+    WAITLIST_OFFER: 'Kursi ditawarkan dari daftar tunggu',
+    WAITLIST_OFFER_LAPSED: 'Tawaran kursi berakhir',
+  },
+  en: {
+    SUBMITTED: 'Application received',
+    PAYMENT_CONFIRMED: 'Payment received',
+    BOOKING_REMINDER: 'Reminder to book',
+    BOOKING_CONFIRMED: 'Interview booked',
+    RESCHEDULED: 'Interview changed',
+    NO_SHOW: 'Missed interview',
+    REJECTED: 'Application rejected',
+    EXPIRED: 'Application expired',
+    CANCELLED: 'Application cancelled',
+    SLA_BREACHED_FREE_DELIVERY: 'Late: free delivery',
+    READY_FOR_PICKUP: 'Passport ready for pickup',
+    PICKUP_REMINDER: 'Reminder to collect',
+    SENT_BY_POS: 'Sent by Pos Indonesia',
+    DELIVERY_FAILED_BACK_AT_OFFICE: 'Delivery failed, back at the office',
+    REFUND_OPENED: 'Refund opened',
+    REFUND_APPROVED: 'Refund approved',
+    REFUND_SENT: 'Refund sent',
+    REFUNDED: 'Refunded',
+    REFUND_DECLINED: 'Refund declined',
+    PRIORITY_NOT_CONFIRMED: 'Priority not confirmed',
+    REGISTRY_MISMATCH: 'Identity not confirmed by Dukcapil',
+    SESSION_MOVED_BY_CLOSURE: 'Session moved: office closed',
+    WAITLIST_OFFER: 'Seat offered from the waitlist',
+    WAITLIST_OFFER_LAPSED: 'Seat offer lapsed',
+  },
+};
+export const noticeName = (language: Language, kind: NoticeKind) => NOTICE_NAMES[language][kind] ?? kind;
+
+const DELIVERY_STATUS: Record<Language, Record<'RECORDED' | 'SENDING' | 'SENT' | 'FAILED', string>> = {
+  id: { RECORDED: 'dicatat', SENDING: 'sedang dikirim', SENT: 'terkirim', FAILED: 'gagal dikirim' },
+  en: { RECORDED: 'recorded', SENDING: 'sending', SENT: 'sent', FAILED: 'could not be sent' },
+};
+export const deliveryStatus = (language: Language, status: 'RECORDED' | 'SENDING' | 'SENT' | 'FAILED') => DELIVERY_STATUS[language][status];

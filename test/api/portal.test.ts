@@ -90,6 +90,8 @@ describe('the applicant portal', () => {
     const after = await b.get(`${page}?done=1`);
     expect(after.html).toContain('Menunggu wawancara');
     expect(after.html).toContain('Ubah jadwal');
+    await eventually(() => b.get(page), (answer) => answer.html.includes('Jadwal wawancara dipesan'));
+    expect(after.html).toContain('Pemberitahuan yang dikirim');
 
     const nothing = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', intent: 'book' });
     expect(nothing.status).toBe(400);
@@ -141,9 +143,16 @@ describe('the applicant portal', () => {
     const submitted = await owner.post('/portal/applications', form());
     expect(submitted.status).toBe(303);
     const { b: other } = await registered();
-    const seen = await other.get(submitted.location!.replace('?submitted=1', ''));
+    const page = submitted.location!.replace('?submitted=1', '');
+    const seen = await other.get(page);
     expect(seen.status).toBe(404);
     expect(seen.html).not.toContain(sampleSubmission().fullName);
+    // Nor its notices through the API the page reads (the owner sees the submission's notice).
+    const token = (b: ReturnType<typeof browser>) => ({ authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    expect((await s.call('GET', `${page.replace('/portal', '')}/notices`, undefined, token(other))).status).toBe(404);
+    const own = await eventually(() => s.call('GET', `${page.replace('/portal', '')}/notices`, undefined, token(owner)), (answer) => answer.body?.length > 0);
+    expect(own).toMatchObject({ status: 200, body: [{ kind: 'SUBMITTED', recordedAt: expect.any(String), deliveries: [] }] });
+    expect(Object.keys(own.body[0]).sort()).toEqual(['deliveries', 'kind', 'recordedAt']);
   });
 
   it('refuses a form posted from another site', async () => {
