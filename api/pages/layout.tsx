@@ -20,6 +20,7 @@ header a{color:#fff}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.code{white-space:nowrap}
 label{display:block;font-weight:600}
 .hint{color:#4a4a4a;margin:.25rem 0 .5rem;font-size:.95rem}
 input[type=text]{width:100%;max-width:20rem;font:inherit;padding:.6rem;border:2px solid #4a4a4a;border-radius:4px;text-transform:uppercase}
