@@ -20,6 +20,7 @@ header a{color:#fff}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.code{white-space:nowrap}
 label{display:block;font-weight:600}
 .hint{color:#4a4a4a;margin:.25rem 0 .5rem;font-size:.95rem}
 input[type=text]{width:100%;max-width:20rem;font:inherit;padding:.6rem;border:2px solid #4a4a4a;border-radius:4px;text-transform:uppercase}
@@ -27,9 +28,10 @@ button{font:inherit;font-weight:600;color:#fff;background:#0b4f8a;border:0;borde
 .alert{border-left:6px solid #b00020;background:#fdecee;padding:.75rem 1rem;margin:0 0 1rem}
 .alert h2{margin:0 0 .25rem;font-size:1.05rem}
 .notice{border-left:6px solid #8a5a00;background:#fff4e0;padding:.75rem 1rem}
-dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.35rem 1rem;margin:0}
-dt{font-weight:600}
+dl{margin:0}
+dt{font-weight:600;margin-top:.75rem}
 dd{margin:0}
+@media (min-width:36rem){dl{display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem}dt{margin:0}}
 ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid #0b4f8a}
 ol.timeline li{position:relative;padding:0 0 .75rem 1rem}
 ol.timeline li::before{content:"";position:absolute;left:-.5rem;top:.4rem;width:.75rem;height:.75rem;border-radius:50%;background:#0b4f8a}

@@ -24,6 +24,8 @@ interface Tracking {
 }
 
 const TERMINAL: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
+/** Stages whose deadline asks something of the applicant (other stages' timers are the office's business). */
+const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
 
 /** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
 const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
@@ -81,13 +83,19 @@ function renderProblem(c: Context<PagesEnv>, status: 400 | 404 | 429 | 503, mess
   );
 }
 
-function Result(props: { language: Language; tracked: Tracking }) {
-  const { language, tracked } = props;
+function Result(props: { language: Language; tracked: Tracking; officeName: string | undefined }) {
+  const { language, tracked, officeName } = props;
   const zone = tracked.timeZone;
   const when = (at: string) => formatDateTime(new Date(at), language, zone);
+  const [before, after] = t(language, 'track.resultTitle', { code: '\u0000' }).split('\u0000');
   return (
     <>
-      <h1>{t(language, 'track.resultTitle', { code: tracked.trackingCode })}</h1>
+      <h1>
+        {/* The code kept on one line: a phone would break it at a hyphen. */}
+        {before}
+        <span class="code">{tracked.trackingCode}</span>
+        {after}
+      </h1>
       {tracked.slaBreached && <p class="notice">{t(language, 'track.late')}</p>}
       <dl>
         <dt>{t(language, 'track.stageNow')}</dt>
@@ -96,14 +104,14 @@ function Result(props: { language: Language; tracked: Tracking }) {
           <span class="when">{t(language, 'track.since', { date: when(tracked.stageEnteredAt) })}</span>
         </dd>
         <dt>{t(language, 'track.office')}</dt>
-        <dd>{tracked.officeCode}</dd>
+        <dd>{officeName ? `${officeName} (${tracked.officeCode})` : tracked.officeCode}</dd>
         {tracked.appointment && (
           <>
             <dt>{t(language, 'track.appointment')}</dt>
             <dd>{`${localDate(tracked.appointment.date, language, zone)}, ${t(language, `session.${tracked.appointment.session}`)}`}</dd>
           </>
         )}
-        {tracked.nextDeadline && !TERMINAL.includes(tracked.stage) && (
+        {tracked.nextDeadline && APPLICANT_DEADLINE.includes(tracked.stage) && (
           <>
             <dt>{t(language, 'track.deadline')}</dt>
             <dd>{when(tracked.nextDeadline)}</dd>
@@ -165,9 +173,12 @@ export const trackingPages = () =>
       const code = normalized(c.req.param('code'));
       const answer = await callApi<Tracking>(c, 'GET', `/track/${encodeURIComponent(code)}`);
       if (answer.status === 200) {
+        // The office by name where the API lists it (an office out of service keeps its code only).
+        const offices = await callApi<{ code: string; name: string }[]>(c, 'GET', '/offices');
+        const office = offices.status === 200 ? offices.body.find((o) => o.code === answer.body.officeCode) : undefined;
         return c.html(
           <Layout language={language} title={t(language, 'track.resultTitle', { code })} path={c.req.path}>
-            <Result language={language} tracked={answer.body} />
+            <Result language={language} tracked={answer.body} officeName={office?.name} />
           </Layout>,
         );
       }
