@@ -5,12 +5,13 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { BEFORE_PRINTING_STAGES, CANCELLABLE_STAGES, DELIVERY_METHODS, seatKindsFor, type NoticeKind, type PriorityGround, type SeatKind, type Stage } from '../../workflows/definitions.js';
-import { formatDate, formatDateTime } from '../../workflows/format.js';
+import { formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer } from './call-api.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import type { PortalEnv } from './portal.js';
 import { PortalLayout, formOf, one, plainProblem } from './portal.js';
 import { ChoiceField, ErrorSummary, fieldProblems, TextField, type FieldProblem } from './portal-forms.js';
+import { localDate, NextAndHistory } from './tracking.js';
 import { at, deliveryStatus, noticeName, pt } from './portal-words.js';
 
 export interface Detail {
@@ -35,8 +36,6 @@ export interface Detail {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const rupiah = (amount: number) => `Rp${amount.toLocaleString('id-ID')}`;
-/** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
-export const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
 
 export async function officeZone(c: Context<PortalEnv>, officeCode: string): Promise<string> {
   const offices = await callApi<{ code: string; timeZone: string }[]>(c, 'GET', '/offices');
@@ -116,20 +115,8 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
         </section>
       )}
       {await Actions({ c, a: { ...a, officeZone: zone }, problems: problem?.problems ?? [] })}
-      <h2>{t(language, 'track.next')}</h2>
-      <p>{t(language, `next.${a.stage}`)}</p>
       {await Notices({ c, a: { ...a, officeZone: zone } })}
-      <h2>{at(language, 'app.history')}</h2>
-      <ol class="timeline">
-        {a.timeline.map((entry) => (
-          <li>
-            {stageName(language, entry.stage)}
-            <span class="when">
-              <time datetime={entry.at}>{when(entry.at)}</time>
-            </span>
-          </li>
-        ))}
-      </ol>
+      <NextAndHistory language={language} stage={a.stage} timeline={a.timeline} when={when} />
       <p>
         <a href="/portal/applications">{at(language, 'app.back')}</a>
       </p>

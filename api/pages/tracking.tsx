@@ -28,7 +28,7 @@ const TERMINAL: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIR
 const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
 
 /** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
-const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
+export const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
 
 /** What a person typed: spaces dropped, lower case raised (the API takes the code exactly). */
 const normalized = (code: string) => code.replace(/\s+/g, '').toUpperCase();
@@ -83,6 +83,28 @@ function renderProblem(c: Context<PagesEnv>, status: 400 | 404 | 429 | 503, mess
   );
 }
 
+/** What to do next in the stage, and the stages so far with their dates: the tracking page's and the portal's. */
+export function NextAndHistory(props: { language: Language; stage: Stage; timeline: { stage: Stage; at: string }[]; when: (at: string) => string }) {
+  const { language, when } = props;
+  return (
+    <>
+      <h2>{t(language, 'track.next')}</h2>
+      <p>{t(language, `next.${props.stage}`)}</p>
+      <h2>{t(language, 'track.history')}</h2>
+      <ol class="timeline">
+        {props.timeline.map((entry) => (
+          <li>
+            {stageName(language, entry.stage)}
+            <span class="when">
+              <time datetime={entry.at}>{when(entry.at)}</time>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
 function Result(props: { language: Language; tracked: Tracking; officeName: string | undefined }) {
   const { language, tracked, officeName } = props;
   const zone = tracked.timeZone;
@@ -130,19 +152,7 @@ function Result(props: { language: Language; tracked: Tracking; officeName: stri
           </>
         )}
       </dl>
-      <h2>{t(language, 'track.next')}</h2>
-      <p>{t(language, `next.${tracked.stage}`)}</p>
-      <h2>{t(language, 'track.history')}</h2>
-      <ol class="timeline">
-        {tracked.timeline.map((entry) => (
-          <li>
-            {stageName(language, entry.stage)}
-            <span class="when">
-              <time datetime={entry.at}>{when(entry.at)}</time>
-            </span>
-          </li>
-        ))}
-      </ol>
+      <NextAndHistory language={language} stage={tracked.stage} timeline={tracked.timeline} when={when} />
       <p>
         <a href="/">{t(language, 'track.another')}</a>
       </p>
