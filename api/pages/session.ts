@@ -27,5 +27,12 @@ export function safeNext(next: string | undefined, fallback = '/portal/applicati
   return next;
 }
 
-/** The sign-in page, asked to come back to where the person was. */
-export const signInFor = (c: Context) => `/portal/sign-in?next=${encodeURIComponent(safeNext(c.req.path + (new URL(c.req.url).search || '')))}`;
+/**
+ * The sign-in page, asked to come back to where the person was: the page asked, or for a form posted, the page
+ * it was on (a form's address answers POST only): the application's page, or the new application form.
+ */
+export function signInFor(c: Context): string {
+  const path = c.req.path;
+  const back = c.req.method === 'GET' ? path + (new URL(c.req.url).search || '') : path === '/portal/applications' ? '/portal/applications/new' : (/^\/portal\/applications\/[^/]+/.exec(path)?.[0] ?? '/portal/applications');
+  return `/portal/sign-in?next=${encodeURIComponent(safeNext(back))}`;
+}

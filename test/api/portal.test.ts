@@ -111,6 +111,53 @@ describe('the applicant portal', () => {
     expect((await b.get(page)).html).toContain('Dibatalkan');
   });
 
+  it('joins the waitlist of a full session and leaves it through the forms', async () => {
+    // An office of one seat a session (a fixture, as in waitlist.test.ts), its first morning taken through the API.
+    const office = `Q${randomUUID().replace(/[^A-F]/gi, '').toUpperCase().slice(0, 2).padEnd(2, 'Z')}`;
+    const one = { REGULAR: 1, PRIORITY: 0, SAME_DAY: 0 };
+    await s.db
+      .insertInto('offices')
+      .values({ code: office, name: 'Kantor Imigrasi Uji', city: 'Palu', time_zone: 'Asia/Makassar', regular_quota: 2, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify({ MORNING: one, AFTERNOON: one }) })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
+    const date = await nextWorkingDay(s.db, office);
+    const paid = async (auth: Record<string, string>) => {
+      const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: office }, auth);
+      expect((await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback(submitted.body)).send()).status).toBe(202);
+      return submitted.body.applicationId as string;
+    };
+    const { auth: booker } = await s.applicant();
+    const taken = await paid(booker);
+    await eventually(() => s.call('POST', `/applications/${taken}/booking`, { date, session: 'MORNING' }, booker), (answer) => answer.status === 200);
+
+    const { b } = await registered();
+    const mine = await paid({ authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    const page = `/portal/applications/${mine}`;
+    const calendar = await eventually(() => b.get(page), (answer) => answer.html.includes('Pilih jadwal wawancara'));
+    expect(calendar.html).toMatch(new RegExp(`value="${date}\\|MORNING" */?>\\s*<label[^>]*>Penuh \\(0 menunggu\\)`));
+    const full = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'book' });
+    expect(full.status).toBe(409); // a full session is said plainly; the waitlist is the way in
+    expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'waitlist' })).toMatchObject({ status: 303 });
+    expect((await b.get(page)).html).toContain('Anda urutan ke-1');
+    expect(await b.post(`${page}/waitlist/leave`, { idempotencyKey: randomUUID() })).toMatchObject({ status: 303 });
+    expect((await b.get(page)).html).not.toContain('Anda urutan ke-1');
+  });
+
+  it('sends a person whose token is no longer good to sign in again, back to the page asked', async () => {
+    const b = browser();
+    b.cookies.set('passport_session', 'expired.or.forged');
+    const answer = await b.get('/portal/applications?lang=id');
+    expect(answer).toMatchObject({ status: 303, location: '/portal/sign-in?next=%2Fportal%2Fapplications%3Flang%3Did&expired=1' });
+    expect(answer.setCookie.join('\n')).toMatch(/passport_session=;/);
+    const page = await b.get(answer.location!);
+    expect(page.html).toContain('Sesi Anda berakhir.');
+    expect(page.html).toContain('action="/portal/sign-in?next=%2Fportal%2Fapplications%3Flang%3Did"');
+    // A form posted with it: back to the page the form was on, not to the form's address.
+    b.cookies.set('passport_session', 'expired.or.forged');
+    const posted = await b.post(`/portal/applications/${randomUUID()}/cancel`, { reason: 'tidak jadi' });
+    expect(posted.location).toMatch(/^\/portal\/sign-in\?next=%2Fportal%2Fapplications%2F[0-9a-f-]{36}&expired=1$/);
+  });
+
   it('keeps the session in an httpOnly, SameSite=Strict cookie on /portal, and signs in again to the page asked', async () => {
     const { b, email } = await registered();
     await b.post('/portal/sign-out', {});
