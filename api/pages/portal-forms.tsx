@@ -28,7 +28,8 @@ export function ErrorSummary(props: { language: Language; problems: FieldProblem
   const { language, problems, message } = props;
   if (problems.length === 0 && !message) return null;
   return (
-    <div class="alert" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
+    // Focus moves to the summary without a script (autofocus), so a screen reader starts at what went wrong.
+    <div class="alert" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary" autofocus>
       <h2 id="error-summary-title">{pt(language, 'errors.title')}</h2>
       {message && <p>{message}</p>}
       {problems.length > 0 && (

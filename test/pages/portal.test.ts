@@ -53,6 +53,7 @@ describe('the applicant portal', () => {
     await page.getByRole('button', { name: 'Ajukan permohonan' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('NIK: periksa kembali isian ini. 16 angka pada KTP.');
     await expect(page.getByLabel('NIK').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('error-summary');
     await expect(page.getByLabel('Nama lengkap').inputValue()).resolves.toBe(sample.fullName);
     await accessible(page);
     await page.getByLabel('NIK').fill(sample.nik);
@@ -70,6 +71,10 @@ describe('the applicant portal', () => {
       (n) => n === 1,
     );
     await accessible(page);
+    // The narrowest phone: nothing wider than the screen (the calendar scrolls inside its own box).
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
+    await page.setViewportSize(PHONE);
     const date = await nextWorkingDay(s.db, 'PLU');
     await page.locator(`input[name=slot][value="${date}|MORNING"]`).check();
     await page.locator('#book-title').evaluate((title) => title.scrollIntoView()); // the calendar on the screenshot's screen
