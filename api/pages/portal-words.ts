@@ -172,9 +172,11 @@ const en: Record<PortalKey, string> = {
 
 const dictionaries: Record<Language, Record<PortalKey, string>> = { id, en };
 
-export function pt(language: Language, key: PortalKey, vars: Record<string, string | number> = {}): string {
-  return dictionaries[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+/** `{name}` in a message filled from `vars`. */
+const fill = (message: string, vars: Record<string, string | number>) => message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+
+/** A portal message (forms and fields). */
+export const pt = (language: Language, key: PortalKey, vars: Record<string, string | number> = {}) => fill(dictionaries[language][key], vars);
 
 /** A field's label, for a field name as the API writes it (`incidentReport.date`). */
 export const fieldLabel = (language: Language, field: string): string => {
@@ -278,9 +280,8 @@ const appEn: Record<AppKey, string> = {
   'cancel.submit': 'Cancel the application',
 };
 const appDictionaries: Record<Language, Record<AppKey, string>> = { id: appId, en: appEn };
-export function at(language: Language, key: AppKey, vars: Record<string, string | number> = {}): string {
-  return appDictionaries[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+/** An application page's message. */
+export const at = (language: Language, key: AppKey, vars: Record<string, string | number> = {}) => fill(appDictionaries[language][key], vars);
 
 /** The notices' kinds as an applicant reads them (notices to the office are not listed to the applicant). */
 const NOTICE_NAMES: Record<Language, Partial<Record<NoticeKind, string>>> = {
