@@ -98,7 +98,7 @@ export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
       if (c.res.status >= 500) errors.inc(labels);
       const applicationId = c.req.param('applicationId');
       const fields = { ...labels, ms: Math.round(seconds * 1000), ...(applicationId && { applicationId, workflowId: `passport-${applicationId}` }) };
-      if (c.res.status >= 500) log?.error({ ...fields, path: c.req.path.replace(/^\/track\/.+/, '/track/{trackingCode}'), ...(c.error !== undefined && { err: causeOf(c.error) }) }, 'request failed');
+      if (c.res.status >= 500) log?.error({ ...fields, path: c.req.path.replace(/^\/(track|lacak)\/.+/, '/$1/{trackingCode}'), ...(c.error !== undefined && { err: causeOf(c.error) }) }, 'request failed');
       else log?.info(fields, 'request');
     };
 

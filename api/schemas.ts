@@ -11,6 +11,7 @@ import {
   DELIVERY_METHODS,
   INTERVIEW_OUTCOMES,
   NOTICE_CHANNELS,
+  NOTICE_KINDS,
   NOTICE_LANGUAGES,
   PRIORITY_GROUNDS,
   PRIORITY_STATUSES,
@@ -128,6 +129,18 @@ export const noticeSettingsResultSchema = z
     changedAt: z.iso.datetime().nullable().openapi({ description: 'When the applicant last changed them after submission; null: as submitted' }),
   })
   .openapi('NoticeSettings', { description: 'How this application\'s notices reach the applicant, from the next notice on' });
+
+export const applicantNoticesSchema = z
+  .array(
+    z.object({
+      kind: z.enum(NOTICE_KINDS).openapi({ description: 'What the notice said, e.g. BOOKING_CONFIRMED' }),
+      recordedAt: z.iso.datetime(),
+      deliveries: z
+        .array(z.object({ channel: z.enum(NOTICE_CHANNELS), status: z.enum(['SENDING', 'SENT', 'FAILED']) }))
+        .openapi({ description: 'Per channel; empty while the notice is recorded and not yet handed to a channel' }),
+    }),
+  )
+  .openapi('ApplicantNotices', { description: 'Newest first; nothing but the kind, the date, the channel and the status' });
 
 // Submission -------------------------------------------------------------------------------------
 

@@ -174,7 +174,7 @@ async function main() {
   const api = await listen(createApp(deps), config.PORT, config.HOST);
   const starter = runWorkflowStarter(deps); // the starts a submission could not confirm (api/workflow-starts.ts)
   stops.unshift(['API', async () => { await starter.stop(); await api.close(); }]);
-  log.info(`API on ${api.url} (OpenAPI: ${api.url}/openapi.json, metrics: ${api.url}/metrics). Ctrl-C stops everything.`);
+  log.info(`API on ${api.url} (OpenAPI: ${api.url}/openapi.json, metrics: ${api.url}/metrics, tracking page: ${api.url}/). Ctrl-C stops everything.`);
 }
 
 let stopping = false;

@@ -5,7 +5,8 @@ import type { Context, Env } from 'hono';
 /** The API app's fetch: `createApp(...).fetch`. */
 export type ApiFetch = (request: Request, env?: object) => Response | Promise<Response>;
 
-export type PagesEnv = Env & { Variables: { api: ApiFetch; language: string } };
+/** `token`: the applicant's session token, on the portal's signed-in pages. */
+export type PagesEnv = Env & { Variables: { api: ApiFetch; language: string; token?: string } };
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -26,7 +27,7 @@ export async function callApi<T = any>(
   c: Context<PagesEnv>,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  options: { body?: unknown; token?: string; headers?: Record<string, string>; idempotencyKey?: string } = {},
 ): Promise<ApiAnswer<T>> {
   const headers = new Headers({ accept: 'application/json' });
   for (const name of FORWARDED) {
@@ -36,6 +37,7 @@ export async function callApi<T = any>(
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (options.token !== undefined) headers.set('authorization', `Bearer ${options.token}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+  if (options.idempotencyKey) headers.set('idempotency-key', options.idempotencyKey);
   const request = new Request(new URL(path, c.req.url), {
     method,
     headers,

@@ -9,7 +9,7 @@ const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
 a{color:#0b4f8a}
-a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:1}
 .skip:focus{left:0}
 header{background:#0b4f8a;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem;justify-content:space-between;align-items:center}
@@ -20,6 +20,7 @@ header a{color:#fff}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.code{white-space:nowrap}
 label{display:block;font-weight:600}
 .hint{color:#4a4a4a;margin:.25rem 0 .5rem;font-size:.95rem}
 input[type=text]{width:100%;max-width:20rem;font:inherit;padding:.6rem;border:2px solid #4a4a4a;border-radius:4px;text-transform:uppercase}
@@ -56,6 +57,28 @@ ul.queue li{border-bottom:1px solid #ccc;padding:.5rem 0;display:flex;flex-wrap:
 .mark{display:inline-block;border:1px solid #1a1a1a;border-radius:3px;padding:0 .35rem;margin-right:.35rem;font-size:.9rem}
 .mark.late{border-color:#b00020;color:#b00020}
 form h2{margin-top:2rem}
+input[type=email],input[type=password],input[type=tel],input[type=date],select,textarea{display:block;width:100%;max-width:24rem;font:inherit;padding:.6rem;border:2px solid #4a4a4a;border-radius:4px;background:#fff;color:#1a1a1a}
+textarea{max-width:100%}
+.field{margin:0 0 1rem;border:0;padding:0}
+fieldset.field legend,fieldset.group legend{font-weight:600;padding:0}
+fieldset.group{border:1px solid #ccc;padding:.75rem;margin:0 0 1rem}
+.choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}
+.choice input{width:1.25rem;height:1.25rem;margin:0}
+.req{font-weight:400;color:#4a4a4a;font-size:.9rem}
+.has-error{border-left:4px solid #b00020;padding-left:.75rem}
+.has-error input,.has-error select,.has-error textarea{border-color:#b00020}
+.success{border-left:6px solid #1b6e20;background:#e8f5e9;padding:.75rem 1rem}
+.portal-nav{display:flex;justify-content:space-between;align-items:center;gap:1rem;margin-bottom:.5rem}
+form.inline{display:inline}
+button.link{background:none;color:#0b4f8a;text-decoration:underline;padding:0;margin:0;font-weight:400}
+a.button{display:inline-block;color:#fff;background:#0b4f8a;border-radius:4px;padding:.65rem 1.25rem;text-decoration:none;font-weight:600}
+.secondary{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a}
+ul.cards{list-style:none;padding:0}
+ul.cards li{border:1px solid #ccc;border-radius:4px;padding:.75rem;margin:0 0 .5rem;display:flex;flex-direction:column}
+.code{font-family:ui-monospace,monospace;font-size:1.15rem;letter-spacing:.05em;word-break:break-all}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
 footer{max-width:40rem;margin:2rem auto 0;padding:1rem;border-top:1px solid #ccc;color:#4a4a4a;font-size:.9rem}
 `;
 

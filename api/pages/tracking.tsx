@@ -28,7 +28,7 @@ const TERMINAL: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIR
 const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
 
 /** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
-const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
+export const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
 
 /** What a person typed: spaces dropped, lower case raised (the API takes the code exactly). */
 const normalized = (code: string) => code.replace(/\s+/g, '').toUpperCase();
@@ -83,13 +83,41 @@ function renderProblem(c: Context<PagesEnv>, status: 400 | 404 | 429 | 503, mess
   );
 }
 
-function Result(props: { language: Language; tracked: Tracking }) {
-  const { language, tracked } = props;
-  const zone = tracked.timeZone;
-  const when = (at: string) => formatDateTime(new Date(at), language, zone);
+/** What to do next in the stage, and the stages so far with their dates: the tracking page's and the portal's. */
+export function NextAndHistory(props: { language: Language; stage: Stage; timeline: { stage: Stage; at: string }[]; when: (at: string) => string }) {
+  const { language, when } = props;
   return (
     <>
-      <h1>{t(language, 'track.resultTitle', { code: tracked.trackingCode })}</h1>
+      <h2>{t(language, 'track.next')}</h2>
+      <p>{t(language, `next.${props.stage}`)}</p>
+      <h2>{t(language, 'track.history')}</h2>
+      <ol class="timeline">
+        {props.timeline.map((entry) => (
+          <li>
+            {stageName(language, entry.stage)}
+            <span class="when">
+              <time datetime={entry.at}>{when(entry.at)}</time>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function Result(props: { language: Language; tracked: Tracking; officeName: string | undefined }) {
+  const { language, tracked, officeName } = props;
+  const zone = tracked.timeZone;
+  const when = (at: string) => formatDateTime(new Date(at), language, zone);
+  const [before, after] = t(language, 'track.resultTitle', { code: '\u0000' }).split('\u0000');
+  return (
+    <>
+      <h1>
+        {/* The code kept on one line: a phone would break it at a hyphen. */}
+        {before}
+        <span class="code">{tracked.trackingCode}</span>
+        {after}
+      </h1>
       {tracked.slaBreached && <p class="notice">{t(language, 'track.late')}</p>}
       <dl>
         <dt>{t(language, 'track.stageNow')}</dt>
@@ -98,7 +126,7 @@ function Result(props: { language: Language; tracked: Tracking }) {
           <span class="when">{t(language, 'track.since', { date: when(tracked.stageEnteredAt) })}</span>
         </dd>
         <dt>{t(language, 'track.office')}</dt>
-        <dd>{tracked.officeCode}</dd>
+        <dd>{officeName ? `${officeName} (${tracked.officeCode})` : tracked.officeCode}</dd>
         {tracked.appointment && (
           <>
             <dt>{t(language, 'track.appointment')}</dt>
@@ -124,19 +152,7 @@ function Result(props: { language: Language; tracked: Tracking }) {
           </>
         )}
       </dl>
-      <h2>{t(language, 'track.next')}</h2>
-      <p>{t(language, `next.${tracked.stage}`)}</p>
-      <h2>{t(language, 'track.history')}</h2>
-      <ol class="timeline">
-        {tracked.timeline.map((entry) => (
-          <li>
-            {stageName(language, entry.stage)}
-            <span class="when">
-              <time datetime={entry.at}>{when(entry.at)}</time>
-            </span>
-          </li>
-        ))}
-      </ol>
+      <NextAndHistory language={language} stage={tracked.stage} timeline={tracked.timeline} when={when} />
       <p>
         <a href="/">{t(language, 'track.another')}</a>
       </p>
@@ -167,9 +183,12 @@ export const trackingPages = () =>
       const code = normalized(c.req.param('code'));
       const answer = await callApi<Tracking>(c, 'GET', `/track/${encodeURIComponent(code)}`);
       if (answer.status === 200) {
+        // The office by name where the API lists it (an office out of service keeps its code only).
+        const offices = await callApi<{ code: string; name: string }[]>(c, 'GET', '/offices');
+        const office = offices.status === 200 ? offices.body.find((o) => o.code === answer.body.officeCode) : undefined;
         return c.html(
           <Layout language={language} title={t(language, 'track.resultTitle', { code })} path={c.req.path}>
-            <Result language={language} tracked={answer.body} />
+            <Result language={language} tracked={answer.body} officeName={office?.name} />
           </Layout>,
         );
       }

@@ -91,6 +91,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /applications/{applicationId}/cancel': owner,
   'POST /applications/{applicationId}/payment-inquiry': owner,
   'GET /applications/{applicationId}/notice-settings': owner,
+  'GET /applications/{applicationId}/notices': owner,
   'PUT /applications/{applicationId}/notice-settings': owner,
   'POST /applications/{applicationId}/waitlist': owner,
   'GET /applications/{applicationId}/waitlist': owner,

@@ -61,6 +61,7 @@ describe('the tracking page', () => {
     const text = (await main.textContent()) ?? '';
     expect(text).toContain('Menunggu wawancara');
     expect(text).toContain('sesi pagi');
+    expect(text).toContain('Kantor Imigrasi Kelas I TPI Palu (PLU)');
     expect(text).toContain('Perkiraan paspor selesai');
     expect(text).toMatch(/pukul \d\d\.\d\d WITA/); // Palu's clock
     expect(text).toContain('Datang ke kantor imigrasi');

@@ -1,0 +1,214 @@
+// The applicant portal over HTTP, as a browser without JavaScript uses it: forms posted with the site's own
+// Origin, the session cookie kept, every redirect followed by hand (POST-redirect-GET).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paymentCallback } from '../support/bank.js';
+import { nextWorkingDay } from '../support/read-model.js';
+import { eventually, startService } from '../support/service.js';
+import { sampleSubmission } from '../support/workflows.js';
+
+let s: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  s = await startService();
+});
+afterAll(async () => s?.stop());
+
+/** A person's browser: its cookies, and forms posted from the portal's own pages. */
+function browser(origin = () => s.url) {
+  const cookies = new Map<string, string>();
+  const send = async (method: 'GET' | 'POST', path: string, form?: Record<string, string | string[]>) => {
+    const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    let body: string | undefined;
+    if (form) {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(form)) for (const one of Array.isArray(value) ? value : [value]) params.append(name, one);
+      body = params.toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin = origin();
+    }
+    const response = await fetch(`${s.url}${path}`, { method, headers, body, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (attributes.some((a) => /max-age=0/i.test(a.trim())) || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    return { status: response.status, location: response.headers.get('location'), html: await response.text(), setCookie: response.headers.getSetCookie() };
+  };
+  return {
+    cookies,
+    get: (path: string) => send('GET', path),
+    post: (path: string, form: Record<string, string | string[]>) => send('POST', path, form),
+  };
+}
+
+/** A browser with a new account, signed in through the registration form. */
+async function registered() {
+  const b = browser();
+  const email = `portal-${randomUUID()}@example.id`;
+  const answer = await b.post('/portal/register', { email, password: 'correct horse battery' });
+  expect(answer).toMatchObject({ status: 303, location: '/portal/applications' });
+  return { b, email };
+}
+
+const form = (overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> => {
+  const { incidentReport: _incident, noticeChannels: _channels, ...sample } = sampleSubmission();
+  return { ...(sample as Record<string, string>), noticeChannels: ['EMAIL', 'WHATSAPP'], ...overrides };
+};
+
+describe('the applicant portal', () => {
+  it('registers, signs out, and sends a signed-out person to sign in', async () => {
+    const { b } = await registered();
+    expect((await b.get('/portal/applications')).html).toContain('Permohonan saya');
+    const signedOut = await b.post('/portal/sign-out', {});
+    expect(signedOut).toMatchObject({ status: 303, location: '/portal/sign-in' });
+    expect(await b.get('/portal/applications')).toMatchObject({ status: 303, location: '/portal/sign-in?next=%2Fportal%2Fapplications' });
+  });
+
+  it('walks from registration to a booked session through the forms, then changes it, the delivery, and cancels', async () => {
+    const { b } = await registered();
+    const submitted = await b.post('/portal/applications', form());
+    expect(submitted).toMatchObject({ status: 303, location: expect.stringMatching(/^\/portal\/applications\/[0-9a-f-]{36}\?submitted=1$/) });
+    const page = submitted.location!.replace('?submitted=1', '');
+    const receipt = await b.get(submitted.location!);
+    expect(receipt.html).toContain('Permohonan Anda sudah diterima.');
+    expect(receipt.html).toContain('Menunggu pembayaran');
+    const billingCode = /<strong class="code">(\d{15})<\/strong>/.exec(receipt.html)?.[1];
+    expect(billingCode).toBeDefined();
+    expect(receipt.html).toMatch(/Bayar sebelum<\/dt><dd>[^<]*WITA/); // Palu's own time zone
+    const detail = await s.call('GET', page.replace('/portal', ''), undefined, { authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    const paid = await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback({ billingCode: billingCode!, amount: detail.body.amount })).send();
+    expect(paid.status).toBe(202);
+    const calendar = await eventually(() => b.get(page), (answer) => answer.html.includes('Pilih jadwal wawancara'));
+    const date = await nextWorkingDay(s.db, 'PLU');
+    expect(calendar.html).toContain(`value="${date}|MORNING"`);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(calendar.html)![1]!;
+    const booked = await b.post(`${page}/booking`, { idempotencyKey: key, slot: `${date}|MORNING`, intent: 'book' });
+    expect(booked).toMatchObject({ status: 303, location: `${page}?done=1` });
+    // The same form sent again (a double tap) is the same step, not a second booking.
+    expect(await b.post(`${page}/booking`, { idempotencyKey: key, slot: `${date}|MORNING`, intent: 'book' })).toMatchObject({ status: 303 });
+    const after = await b.get(`${page}?done=1`);
+    expect(after.html).toContain('Menunggu wawancara');
+    expect(after.html).toContain('Ubah jadwal');
+    await eventually(() => b.get(page), (answer) => answer.html.includes('Jadwal wawancara dipesan'));
+    expect(after.html).toContain('Pemberitahuan yang dikirim');
+
+    const nothing = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', intent: 'book' });
+    expect(nothing.status).toBe(400);
+    expect(nothing.html).toContain('href="#f-slot"');
+    const later = await nextWorkingDay(s.db, 'PLU', Date.now(), 2);
+    expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', slot: `${later}|AFTERNOON`, intent: 'book' })).toMatchObject({ status: 303 });
+    const twice = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', slot: `${date}|AFTERNOON`, intent: 'book' });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('id="error-summary"');
+
+    const noAddress = await b.post(`${page}/delivery?lang=en`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'short' });
+    expect(noAddress.status).toBe(400);
+    expect(noAddress.html).toContain('href="#f-address"');
+    expect(await b.post(`${page}/delivery`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'Jl. Diponegoro No. 5, Palu, Sulawesi Tengah' })).toMatchObject({ status: 303 });
+    expect((await b.get(`${page}?lang=id`)).html).toContain('Dikirim Pos Indonesia'); // the English form above kept English
+    expect(await b.post(`${page}/cancel`, { idempotencyKey: randomUUID(), reason: 'Jadwal kerja berubah' })).toMatchObject({ status: 303 });
+    expect((await b.get(page)).html).toContain('Dibatalkan');
+  });
+
+  it('joins the waitlist of a full session and leaves it through the forms', async () => {
+    // An office of one seat a session (a fixture, as in waitlist.test.ts), its first morning taken through the API.
+    const office = `Q${randomUUID().replace(/[^A-F]/gi, '').toUpperCase().slice(0, 2).padEnd(2, 'Z')}`;
+    const one = { REGULAR: 1, PRIORITY: 0, SAME_DAY: 0 };
+    await s.db
+      .insertInto('offices')
+      .values({ code: office, name: 'Kantor Imigrasi Uji', city: 'Palu', time_zone: 'Asia/Makassar', regular_quota: 2, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify({ MORNING: one, AFTERNOON: one }) })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
+    const date = await nextWorkingDay(s.db, office);
+    const paid = async (auth: Record<string, string>) => {
+      const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: office }, auth);
+      expect((await s.signedCall('bank', '/callbacks/bank/payments', paymentCallback(submitted.body)).send()).status).toBe(202);
+      return submitted.body.applicationId as string;
+    };
+    const { auth: booker } = await s.applicant();
+    const taken = await paid(booker);
+    await eventually(() => s.call('POST', `/applications/${taken}/booking`, { date, session: 'MORNING' }, booker), (answer) => answer.status === 200);
+
+    const { b } = await registered();
+    const mine = await paid({ authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    const page = `/portal/applications/${mine}`;
+    const calendar = await eventually(() => b.get(page), (answer) => answer.html.includes('Pilih jadwal wawancara'));
+    expect(calendar.html).toMatch(new RegExp(`value="${date}\\|MORNING" */?>\\s*<label[^>]*>Penuh \\(0 menunggu\\)`));
+    const full = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'book' });
+    expect(full.status).toBe(409); // a full session is said plainly; the waitlist is the way in
+    expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'waitlist' })).toMatchObject({ status: 303 });
+    expect((await b.get(page)).html).toContain('Anda urutan ke-1');
+    expect(await b.post(`${page}/waitlist/leave`, { idempotencyKey: randomUUID() })).toMatchObject({ status: 303 });
+    expect((await b.get(page)).html).not.toContain('Anda urutan ke-1');
+  });
+
+  it('sends a person whose token is no longer good to sign in again, back to the page asked', async () => {
+    const b = browser();
+    b.cookies.set('passport_session', 'expired.or.forged');
+    const answer = await b.get('/portal/applications?lang=id');
+    expect(answer).toMatchObject({ status: 303, location: '/portal/sign-in?next=%2Fportal%2Fapplications%3Flang%3Did&expired=1' });
+    expect(answer.setCookie.join('\n')).toMatch(/passport_session=;/);
+    const page = await b.get(answer.location!);
+    expect(page.html).toContain('Sesi Anda berakhir.');
+    expect(page.html).toContain('action="/portal/sign-in?next=%2Fportal%2Fapplications%3Flang%3Did"');
+    // A form posted with it: back to the page the form was on, not to the form's address.
+    b.cookies.set('passport_session', 'expired.or.forged');
+    const posted = await b.post(`/portal/applications/${randomUUID()}/cancel`, { reason: 'tidak jadi' });
+    expect(posted.location).toMatch(/^\/portal\/sign-in\?next=%2Fportal%2Fapplications%2F[0-9a-f-]{36}&expired=1$/);
+  });
+
+  it('keeps the session in an httpOnly, SameSite=Strict cookie on /portal, and signs in again to the page asked', async () => {
+    const { b, email } = await registered();
+    await b.post('/portal/sign-out', {});
+    const wrong = await b.post('/portal/sign-in', { email, password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.html).toContain('Email atau kata sandi salah.');
+    const back = await b.post('/portal/sign-in?next=%2Fportal%2Fapplications%2Fnew', { email, password: 'correct horse battery' });
+    expect(back).toMatchObject({ status: 303, location: '/portal/applications/new' });
+    expect(back.setCookie.join('\n')).toMatch(/passport_session=[^;]+; Path=\/portal; HttpOnly; SameSite=Strict/);
+    const elsewhere = await b.post('/portal/sign-in?next=%2F%2Fevil.example%2F', { email, password: 'correct horse battery' });
+    expect(elsewhere.location).toBe('/portal/applications');
+  });
+
+  it('shows the inline errors of a bad submission, with the values kept', async () => {
+    const { b } = await registered();
+    const bad = await b.post('/portal/applications', form({ nik: '12345', phone: '12', fullName: 'Siti Bad Form' }));
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('id="error-summary"');
+    expect(bad.html).toContain('href="#f-nik"');
+    expect(bad.html).toContain('href="#f-phone"');
+    expect(bad.html).toMatch(/id="f-nik-error"/);
+    expect(bad.html).toMatch(/aria-describedby="f-nik-hint f-nik-error"/);
+    expect(bad.html).toContain('value="Siti Bad Form"');
+    const english = await b.post('/portal/applications?lang=en', form({ nik: '12345' }));
+    expect(english.html).toContain('NIK: must be the 16 digits of the NIK on your KTP.');
+  });
+
+  it("does not show another applicant's application", async () => {
+    const { b: owner } = await registered();
+    const submitted = await owner.post('/portal/applications', form());
+    expect(submitted.status).toBe(303);
+    const { b: other } = await registered();
+    const page = submitted.location!.replace('?submitted=1', '');
+    const seen = await other.get(page);
+    expect(seen.status).toBe(404);
+    expect(seen.html).not.toContain(sampleSubmission().fullName);
+    // Nor its notices through the API the page reads (the owner sees the submission's notice).
+    const token = (b: ReturnType<typeof browser>) => ({ authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    expect((await s.call('GET', `${page.replace('/portal', '')}/notices`, undefined, token(other))).status).toBe(404);
+    const own = await eventually(() => s.call('GET', `${page.replace('/portal', '')}/notices`, undefined, token(owner)), (answer) => answer.body?.length > 0);
+    expect(own).toMatchObject({ status: 200, body: [{ kind: 'SUBMITTED', recordedAt: expect.any(String), deliveries: [] }] });
+    expect(Object.keys(own.body[0]).sort()).toEqual(['deliveries', 'kind', 'recordedAt']);
+  });
+
+  it('refuses a form posted from another site', async () => {
+    const { b } = await registered();
+    const { cookies } = b;
+    const evil = browser(() => 'https://evil.example');
+    for (const [k, v] of cookies) evil.cookies.set(k, v);
+    const refused = await evil.post('/portal/applications', form());
+    expect(refused.status).toBe(403);
+    expect((await b.get('/portal/applications')).html).toContain('Anda belum punya permohonan.');
+  });
+});
