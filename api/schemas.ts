@@ -21,6 +21,7 @@ import {
   SESSIONS,
   STAGES,
   type SeatKind,
+  TRACKING_CODE_PATTERN,
 } from '../workflows/definitions.js';
 import { bankCodeProblem, settlementDateProblem } from '../db/settlements.js';
 import { nikMismatches } from './nik.js';
@@ -224,7 +225,7 @@ export const submittedStartingSchema = submittedSchema
 // Parameters -------------------------------------------------------------------------------------
 
 export const applicationIdParams = z.object({ applicationId: z.uuid({ error: 'must be an application id (UUID)' }) });
-export const trackingParams = z.object({ trackingCode: z.string().regex(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/, { error: 'must be a tracking code like ABCD-EFGH-JKMN' }) });
+export const trackingParams = z.object({ trackingCode: z.string().regex(TRACKING_CODE_PATTERN, { error: 'must be a tracking code like ABCD-EFGH-JKMN' }) });
 export const officeParams = z.object({ officeCode });
 export const applicationTypeParams = z.object({ applicationType: applicationTypeSchema });
 export const idempotencyHeaders = z.object({

@@ -1,7 +1,7 @@
 // The managers' Temporal visibility queries: the filters of the Web UI's workflow list, built here only, for
 // the managers' API links (api/routes/managers.ts), `npm run stuck`, the smoke check, the README and the tests.
 // Search attributes: workflows/definitions.ts. Each filter has a PostgreSQL twin in db/queries/.
-import { ALL_OFFICES, REFUND_WORKFLOW, type RefundStage, type Stage } from '../workflows/definitions.js';
+import { ALL_OFFICES, TRACKING_CODE_PATTERN, REFUND_WORKFLOW, type RefundStage, type Stage } from '../workflows/definitions.js';
 
 /**
  * An instant in a query: UTC to the millisecond ('2026-11-23T10:00:46.700Z'), a whole second without its
@@ -18,7 +18,6 @@ export const SLA_BREACHED = 'SlaBreached = true';
 export const AT_RISK_NOW = `${RUNNING} AND SlaAtRisk = true`;
 
 /** A tracking code as the public tracking route takes it (ABCD-EFGH-JKMN): the only text a manager's input puts in a query. */
-const TRACKING_CODE = /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/;
 /**
  * A tracking code as a person types or reads it out (lower case, spaces, dashes anywhere or none) in its
  * canonical form; undefined when it is not one.
@@ -26,11 +25,11 @@ const TRACKING_CODE = /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/;
 export function normaliseTrackingCode(input: string): string | undefined {
   const bare = input.toUpperCase().replace(/[\s-]/g, '');
   const code = `${bare.slice(0, 4)}-${bare.slice(4, 8)}-${bare.slice(8)}`;
-  return TRACKING_CODE.test(code) ? code : undefined;
+  return TRACKING_CODE_PATTERN.test(code) ? code : undefined;
 }
 /** The application with this tracking code (workflows started since issue 16 carry it). Refuses anything but a canonical code. */
 export function byTrackingCode(trackingCode: string): string {
-  if (!TRACKING_CODE.test(trackingCode)) throw new RangeError('not a tracking code like ABCD-EFGH-JKMN');
+  if (!TRACKING_CODE_PATTERN.test(trackingCode)) throw new RangeError('not a tracking code like ABCD-EFGH-JKMN');
   return `TrackingCode = "${trackingCode}"`;
 }
 export const inStage = (stage: Stage) => `PassportStage = "${stage}"`;

@@ -521,6 +521,8 @@ export const StageEnteredAt = defineSearchAttributeKey('StageEnteredAt', SearchA
 export const RefundStageKey = defineSearchAttributeKey('RefundStage', SearchAttributeType.KEYWORD);
 /** On each bankTransaction workflow: one of BANK_TRANSACTION_STATES. */
 export const BankTransactionState = defineSearchAttributeKey('BankTransactionState', SearchAttributeType.KEYWORD);
+/** A tracking code's written form (api/submission.ts makes them; no 0/O, 1/I/L), as routes and queries check it. */
+export const TRACKING_CODE_PATTERN = /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/;
 /** The application's public tracking code (issue 16; set at start, absent on workflows started before). */
 export const TrackingCode = defineSearchAttributeKey('TrackingCode', SearchAttributeType.KEYWORD);
 /**

@@ -22,7 +22,10 @@ import { atRiskListSchema, managedApplicationSchema, managerTrackingParams } fro
 
 type ManagerEnv = { Variables: { claims: StaffClaims } };
 
-const manager = { tags: ['managers'], security: [{ bearer: [] }], method: 'get' as const, request: { query: scopeQuery } };
+/** Every manager route: a GET with a manager's bearer token (routes of their own request spread this and set theirs). */
+export const managerGet = { tags: ['managers'], security: [{ bearer: [] }], method: 'get' as const };
+const manager = { ...managerGet, request: { query: scopeQuery } };
+const officeOnly = { ...managerGet, request: { query: scopeQuery.pick({ office: true }) } };
 
 const summary = createRoute({
   ...manager,
@@ -50,9 +53,7 @@ const stuck = createRoute({
 });
 
 const byTrackingCode = createRoute({
-  tags: ['managers'],
-  security: [{ bearer: [] }],
-  method: 'get',
+  ...managerGet,
   path: '/manager/applications/{trackingCode}',
   request: { params: managerTrackingParams },
   summary: 'The application an applicant names by its tracking code, in the manager\'s scope: stage, deadlines, breach, risk, with its Web UI link and query',
@@ -60,10 +61,7 @@ const byTrackingCode = createRoute({
   responses: { 200: jsonResponse('Application', managedApplicationSchema), ...problems(400, 401, 403, 404) },
 });
 const atRisk = createRoute({
-  tags: ['managers'],
-  security: [{ bearer: [] }],
-  method: 'get',
-  request: { query: scopeQuery.pick({ office: true }) },
+  ...officeOnly,
   path: '/manager/at-risk',
   summary: 'Applications at risk now (not printed by the early-warning point, or a Pos delivery near its window\'s end), the most urgent deadline first',
   responses: { 200: jsonResponse('At risk now', atRiskListSchema), ...problems(400, 401, 403) },
@@ -88,10 +86,7 @@ const unappliedSchema = z
   })
   .openapi('UnappliedCallbacks');
 const unapplied = createRoute({
-  tags: ['managers'],
-  security: [{ bearer: [] }],
-  method: 'get',
-  request: { query: scopeQuery.pick({ office: true }) },
+  ...officeOnly,
   path: '/manager/unapplied-callbacks',
   summary: 'Pos events that could not be applied to their application, and bank payments that the callbacks before bank transactions refused, newest first (to reconcile)',
   responses: { 200: jsonResponse('Unapplied messages', unappliedSchema), ...problems(400, 401, 403) },

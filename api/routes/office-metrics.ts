@@ -8,6 +8,7 @@ import { ALL_OFFICES, managerScope, requireRole, type StaffClaims } from '../aut
 import { HttpProblem } from '../problems.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import { officeMetricsQuery, officeMetricsSchema } from '../schemas.js';
+import { managerGet } from './managers.js';
 
 type ManagerEnv = { Variables: { claims: StaffClaims } };
 
@@ -15,9 +16,7 @@ type ManagerEnv = { Variables: { claims: StaffClaims } };
 const DIRECTORATE_TIME_ZONE = 'Asia/Jakarta';
 
 const weekly = createRoute({
-  tags: ['managers'],
-  security: [{ bearer: [] }],
-  method: 'get',
+  ...managerGet,
   path: '/manager/metrics/weekly',
   request: { query: officeMetricsQuery },
   summary: 'Per office and ISO week: applications submitted and per stage, SLA met and breached, compensations, interview-to-printing working hours, no-shows, refunds, at-risk warnings',

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { noBankApi } from '../../activities/bank.js';
@@ -261,9 +262,16 @@ describe('a dependency that does not answer', () => {
     const { applicationId } = submitted.body;
     const handle = s.env.client.workflow.getHandle(workflowIdFor(applicationId));
     await handle.terminate('closed for the test');
-    // As if the confirmation had been lost: the start is pending again, and its last try long past.
-    await s.db.updateTable('applications').set({ workflow_started_at: null, workflow_start_tried_at: new Date(Date.now() - 3_600_000) }).where('id', '=', applicationId).execute();
-    const deps = { db: s.db, temporal: s.env.client, config: s.config, taskQueue: s.taskQueue, policy: policyFrom(s.config) };
+    // As if the confirmation had been lost: the start is pending again, and its last try long past. It names a task
+    // queue of this test's own, so the service's background starter (which claims its own queue's starts every few
+    // seconds) cannot take it before this test's pass does.
+    const taskQueue = `failures-test-${applicationId}`;
+    await s.db
+      .updateTable('applications')
+      .set({ workflow_started_at: null, workflow_start_tried_at: new Date(Date.now() - 3_600_000), workflow_start: sql`jsonb_set(workflow_start, '{taskQueue}', to_jsonb(${taskQueue}::text))` })
+      .where('id', '=', applicationId)
+      .execute();
+    const deps = { db: s.db, temporal: s.env.client, config: s.config, taskQueue, policy: policyFrom(s.config) };
     const pass = await startPendingWorkflows(deps);
     expect(pass.failure).toBeUndefined();
     expect(pass.started).toContain(applicationId);
