@@ -201,7 +201,7 @@ describe('public reads', () => {
     const tracked = await s.call('GET', `/track/${submitted.trackingCode}`);
     expect(tracked.status).toBe(200);
     expect(Object.keys(tracked.body).sort()).toEqual(
-      ['appointment', 'deliveryMethod', 'estimatedCompletion', 'nextDeadline', 'officeCode', 'posTrackingNumber', 'slaBreached', 'stage', 'stageEnteredAt', 'timeline', 'trackingCode'].sort(),
+      ['appointment', 'deliveryMethod', 'estimatedCompletion', 'nextDeadline', 'officeCode', 'posTrackingNumber', 'slaBreached', 'stage', 'stageEnteredAt', 'timeZone', 'timeline', 'trackingCode'].sort(),
     );
     const text = JSON.stringify(tracked.body);
     for (const personal of [person.nik, person.fullName, person.email, person.phone, person.address!, person.birthDate, submitted.applicationId, submitted.billingCode]) {

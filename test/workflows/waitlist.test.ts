@@ -1,6 +1,5 @@
 // The waitlist on the time-skipping server: real passportApplication workflows cancel their seats at once, the
 // session's seatWaitlist workflow offers them in queue order, offers lapse to the next, and nothing is double-booked.
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
@@ -8,33 +7,25 @@ import { createWaitlistActivities } from '../../activities/waitlist.js';
 import { DEFAULT_WAITLIST_OFFER_HOURS } from '../../config.js';
 import { acceptSeatOffer, cancelApplication, joinWaitlist, seatWaitlistIdFor, type Session } from '../../workflows/definitions.js';
 import { eventually } from '../support/eventually.js';
+import { officeWith, retireOffices } from '../support/offices.js';
 import { book, pay, skipTo, stageReached, submitted, workingDayAhead } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 // A small office of the test's own: ten regular seats a session, no other kind.
-const office = `W${randomBytes(3).toString('hex').toUpperCase()}`;
+let office = '';
 const SEATS = 10;
 const session: Session = 'MORNING';
 
 beforeAll(async () => {
   t = await startTimeSkipping();
   const kinds = { REGULAR: SEATS, PRIORITY: 0, SAME_DAY: 0 };
-  await t.db
-    .insertInto('offices')
-    .values({
-      code: office,
-      name: 'Kantor Imigrasi Uji Antrean',
-      city: 'Palu',
-      time_zone: 'Asia/Makassar',
-      regular_quota: 2 * SEATS,
-      same_day_quota: 0,
-      priority_quota: 0,
-      session_quotas: JSON.stringify({ MORNING: kinds, AFTERNOON: kinds }),
-    })
-    .execute();
+  office = await officeWith(t.db, 'W', 'Asia/Makassar', { MORNING: kinds, AFTERNOON: kinds });
 });
-afterAll(async () => t?.teardown());
+afterAll(async () => {
+  if (t) await retireOffices(t.db, [office]);
+  await t?.teardown();
+});
 
 /** Every release runs twice, the second after the first committed: a retry whose answer was lost. */
 const releaseRetried = (a: Activities): Activities => ({
