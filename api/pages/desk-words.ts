@@ -1,6 +1,6 @@
 // The officer desk's words in Bahasa Indonesia (the default) and English; the shared ones (stages, sessions,
 // the site's frame) are in i18n.ts.
-import { fill, type Language } from './i18n.js';
+import { translator, type Language } from './i18n.js';
 
 const id = {
   'desk.name': 'Meja petugas',
@@ -212,7 +212,5 @@ const en: Record<DeskKey, string> = {
   'handover.submit': 'Passport handed over',
 };
 
-const dictionaries: Record<Language, Record<DeskKey, string>> = { id, en };
-
 /** A desk message in a language, with `{name}` filled from `vars`. */
-export const w = (language: Language, key: DeskKey, vars: Record<string, string | number> = {}): string => fill(dictionaries[language][key], vars);
+export const w = translator<DeskKey>({ id, en });

@@ -120,14 +120,18 @@ const en: Record<MessageKey, string> = {
   'next.EXPIRED': 'A deadline passed. You may apply again at any time.',
 };
 
-const dictionaries: Record<Language, Record<MessageKey, string>> = { id, en };
-
 /** A message's `{name}`s filled from `vars` (a name without a value stays as it is). */
 export const fill = (message: string, vars: Record<string, string | number> = {}): string =>
   message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 
-/** A message in a language, with `{name}` filled from `vars`. */
-export const t = (language: Language, key: MessageKey, vars: Record<string, string | number> = {}): string => fill(dictionaries[language][key], vars);
+/** A dictionary's lookup: a message in a language, with `{name}` filled from `vars`. Each page keeps its own words. */
+export const translator =
+  <Key extends string>(dictionaries: Record<Language, Record<Key, string>>) =>
+  (language: Language, key: Key, vars: Record<string, string | number> = {}): string =>
+    fill(dictionaries[language][key], vars);
+
+/** The site's own words (its frame, the tracking page, stages and sessions). */
+export const t = translator<MessageKey>({ id, en });
 
 export const stageName = (language: Language, stage: Stage) => t(language, `stage.${stage}`);
 

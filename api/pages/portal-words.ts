@@ -1,6 +1,6 @@
 // The applicant portal's words in Bahasa Indonesia (the default) and English; the site's own are in i18n.ts.
 import type { NoticeKind } from '../../workflows/definitions.js';
-import type { Language } from './i18n.js';
+import { translator, type Language } from './i18n.js';
 
 const id = {
   'title.signIn': 'Masuk',
@@ -170,13 +170,8 @@ const en: Record<PortalKey, string> = {
   'problem.required': '{label}: required.',
 };
 
-const dictionaries: Record<Language, Record<PortalKey, string>> = { id, en };
-
-/** `{name}` in a message filled from `vars`. */
-const fill = (message: string, vars: Record<string, string | number>) => message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-
 /** A portal message (forms and fields). */
-export const pt = (language: Language, key: PortalKey, vars: Record<string, string | number> = {}) => fill(dictionaries[language][key], vars);
+export const pt = translator<PortalKey>({ id, en });
 
 /** A field's label, for a field name as the API writes it (`incidentReport.date`). */
 export const fieldLabel = (language: Language, field: string): string => {
@@ -279,9 +274,8 @@ const appEn: Record<AppKey, string> = {
   'cancel.reason': 'Reason',
   'cancel.submit': 'Cancel the application',
 };
-const appDictionaries: Record<Language, Record<AppKey, string>> = { id: appId, en: appEn };
 /** An application page's message. */
-export const at = (language: Language, key: AppKey, vars: Record<string, string | number> = {}) => fill(appDictionaries[language][key], vars);
+export const at = translator<AppKey>({ id: appId, en: appEn });
 
 /** The notices' kinds as an applicant reads them (notices to the office are not listed to the applicant). */
 const NOTICE_NAMES: Record<Language, Partial<Record<NoticeKind, string>>> = {
