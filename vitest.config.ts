@@ -19,7 +19,10 @@ const LONGEST_FIRST = [
   'test/ops/smoke.test.ts', // 67 before its refusals ran beside the interrupted run; about 50 expected
   'test/api/reconciliation.test.ts', // 31
   'test/api/booking.test.ts', // 40 before its seat race halved; about 25 expected
+  'test/pages/desk.test.ts', // 26
   'test/faults/notice-send.test.ts', // 22
+  'test/api/staff-login.test.ts', // 22
+  'test/pages/portal.test.ts', // 20
   'test/workflows/branches.test.ts', // 22
   'test/ops/settlements.test.ts', // 21
   'test/api/payments.test.ts', // 20
