@@ -1,12 +1,11 @@
 // A recorded notice composed from the real database: the office's zone, hours and address, the documents in the
 // applicant's language, the calendar invitation and a QR code that scans back to the tracking code; nothing personal.
 import { randomUUID } from 'node:crypto';
-import jsqr from 'jsqr';
-import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { composeNotice, type ComposedNotice } from '../../activities/notices/compose.js';
 import { SHORT_MAX } from '../../activities/notices/templates.js';
 import { createDb } from '../../db/connect.js';
+import { scanQr } from '../support/qr.js';
 import type { NoticeKind } from '../../workflows/definitions.js';
 
 const db = createDb(inject('databaseUrl'), { max: 4 });
@@ -61,12 +60,6 @@ function expectNothingPersonal(n: ComposedNotice) {
   const all = everything(n);
   for (const value of [...Object.values(PERSONAL), ...niks, 'Siti', 'Jl. Rahasia']) expect(all).not.toContain(value);
 }
-/** Decodes the inline QR image back to its text, as a phone camera would. */
-function scan(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  // jsqr is CommonJS with a default export: under NodeNext the function is its `default`.
-  return jsqr.default(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
 
 describe('composeNotice', () => {
   it('writes a booking confirmation in Bahasa Indonesia, on the office clock (WITA), with the documents, .ics and QR', async () => {
@@ -95,7 +88,7 @@ describe('composeNotice', () => {
     expect(calendar).toContain(`SUMMARY:Wawancara paspor (${app.trackingCode})`);
 
     expect(qr).toMatchObject({ contentType: 'image/png', cid: expect.any(String) });
-    expect(scan(qr!.content as Buffer)).toBe(app.trackingCode);
+    expect(scanQr(qr!.content as Buffer)).toBe(app.trackingCode);
     expect(n.html).toContain(`<img src="cid:${qr!.cid}"`);
     expect(n.html).toContain('<html lang="id">');
     expect(n.html).toContain('Kantor Imigrasi Kelas I TPI Palu');

@@ -3,10 +3,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackingQrPng } from '../../activities/notices/qr.js';
 import { hashPassword } from '../../api/passwords.js';
 import { createStaffAccount } from '../../db/queries/staff-accounts.js';
 import { paymentCallback } from '../support/bank.js';
 import { PHONE, launchBrowser, screenshotForReadme, seriousViolations } from '../support/browser.js';
+import { scanQr } from '../support/qr.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
@@ -272,8 +274,11 @@ describe('the officer desk in headless Chromium', () => {
       await expect(page.locator('#q-MORNING + ul.queue').textContent()).resolves.toContain(trackingCode);
       await clean();
 
-      // The scanner types the code and Enter.
-      await page.getByLabel('Pindai atau ketik kode pelacakan').fill(trackingCode);
+      // The counter's scanner reads the QR code of the applicant's notices (the image the emails carry) and
+      // types what it holds, then Enter.
+      const scanned = scanQr(await trackingQrPng(trackingCode));
+      expect(scanned).toBe(trackingCode);
+      await page.getByLabel('Pindai atau ketik kode pelacakan').fill(scanned!);
       await page.getByLabel('Pindai atau ketik kode pelacakan').press('Enter');
       await page.waitForURL(`${s.url}/desk/permohonan/${trackingCode}`);
       await expect(page.locator('main').textContent()).resolves.toContain('Hilang');
