@@ -12,16 +12,30 @@ export interface FieldProblem {
 /** The input's id for a field as the API names it: `incidentReport.date` → `f-incidentReport-date`. */
 export const inputId = (field: string) => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
+/** The API's reasons that have words of their own in both languages (any other: its own words in English, a hint in Indonesian). */
+const KNOWN_REASONS: [RegExp, PortalKey][] = [
+  [/in the future/, 'problem.future'],
+  [/^does not agree with the birth date and sex/, 'problem.nikMismatch'],
+  [/^PREGNANCY cannot be declared for sex M/, 'problem.pregnancyMale'],
+  [/control characters|lone surrogate|bidirectional control/, 'problem.characters'],
+  [/^must be at most \d+ characters|^Too big/, 'problem.tooLong'],
+];
+
 /** The API's field errors in plain words, in the page's language, under the form's own field names. */
 export function fieldProblems(language: Language, errors: { field: string; reason: string }[] | undefined, hints: Partial<Record<string, PortalKey>> = {}): FieldProblem[] {
-  return (errors ?? []).map(({ field: raw, reason }) => {
+  const problems = (errors ?? []).map(({ field: raw, reason }) => {
     const field = raw.replace(/^json\./, '');
     const label = fieldLabel(language, field);
-    if (language === 'en') return { field, message: reason === 'is required' ? pt(language, 'problem.required', { label }) : pt(language, 'problem.fieldInvalid', { label, reason }) };
+    if (reason === 'is required') return { field, message: pt(language, 'problem.required', { label }) };
+    const known = KNOWN_REASONS.find(([pattern]) => pattern.test(reason));
+    if (known) return { field, message: pt(language, known[1], { label }) };
+    if (language === 'en') return { field, message: pt(language, 'problem.fieldInvalid', { label, reason }) };
     const hint = hints[field];
-    const base = reason === 'is required' ? pt(language, 'problem.required', { label }) : pt(language, 'problem.fieldInvalid', { label });
+    const base = pt(language, 'problem.fieldInvalid', { label });
     return { field, message: hint ? `${base} ${pt(language, hint)}` : base };
   });
+  // Two reasons can read alike (a NIK that disagrees with the birth date and with the sex): said once.
+  return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
 }
 
 export function ErrorSummary(props: { language: Language; problems: FieldProblem[]; message?: string }) {

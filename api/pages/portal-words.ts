@@ -83,6 +83,11 @@ const id = {
   'f.reason': 'Alasan (tidak wajib)',
   'problem.fieldInvalid': '{label}: periksa kembali isian ini.',
   'problem.required': '{label}: wajib diisi.',
+  'problem.future': '{label}: tidak boleh tanggal yang akan datang.',
+  'problem.nikMismatch': '{label}: tidak cocok dengan tanggal lahir dan jenis kelamin (digit 7-12 NIK memuat tanggal lahir; untuk perempuan tanggalnya ditambah 40).',
+  'problem.pregnancyMale': '{label}: kehamilan tidak dapat dinyatakan untuk jenis kelamin laki-laki.',
+  'problem.characters': '{label}: berisi karakter yang tidak dapat dipakai (karakter kendali). Ketik ulang isian ini.',
+  'problem.tooLong': '{label}: terlalu panjang.',
 } as const;
 
 export type PortalKey = keyof typeof id;
@@ -168,6 +173,11 @@ const en: Record<PortalKey, string> = {
   'f.reason': 'Reason (optional)',
   'problem.fieldInvalid': '{label}: {reason}.',
   'problem.required': '{label}: required.',
+  'problem.future': '{label}: cannot be a date in the future.',
+  'problem.nikMismatch': '{label}: does not agree with the birth date and sex (digits 7-12 of the NIK hold the birth date; 40 is added to the day for women).',
+  'problem.pregnancyMale': '{label}: pregnancy cannot be declared for sex M.',
+  'problem.characters': '{label}: contains characters that cannot be used (control characters). Type it again.',
+  'problem.tooLong': '{label}: too long.',
 };
 
 /** A portal message (forms and fields). */

@@ -183,6 +183,18 @@ describe('the applicant portal', () => {
     expect(bad.html).toContain('value="Siti Bad Form"');
     const english = await b.post('/portal/applications?lang=en', form({ nik: '12345' }));
     expect(english.html).toContain('NIK: must be the 16 digits of the NIK on your KTP.');
+    // The API's specific reasons in Indonesian words: a NIK of a woman for a man, a name with a control
+    // character, an address too long, a birth date to come.
+    const specific = await b.post('/portal/applications?lang=id', form({ sex: 'M', fullName: 'Siti\u0007Bad', address: `Jl. ${'Panjang '.repeat(50)}`, birthDate: '2999-01-01' }));
+    expect(specific.status).toBe(400);
+    const said = [...specific.html.matchAll(/<a href="#f-[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(said).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^NIK: tidak cocok dengan tanggal lahir dan jenis kelamin/),
+      expect.stringMatching(/: berisi karakter yang tidak dapat dipakai/),
+      expect.stringMatching(/: terlalu panjang\.$/),
+      expect.stringMatching(/: tidak boleh tanggal yang akan datang\.$/),
+    ]));
+    expect(new Set(said).size).toBe(said.length);
   });
 
   it("does not show another applicant's application", async () => {
