@@ -111,7 +111,7 @@ describe('the applicant portal', () => {
     expect((await b.get(page)).html).toContain('Dibatalkan');
   });
 
-  it('joins the waitlist of a full session and leaves it through the forms', async () => {
+  it('joins the waitlist of a full session, leaves it, and takes the seat offered through the forms', async () => {
     // An office of one seat a session (a fixture, as in waitlist.test.ts), its first morning taken through the API.
     const office = `Q${randomUUID().replace(/[^A-F]/gi, '').toUpperCase().slice(0, 2).padEnd(2, 'Z')}`;
     const one = { REGULAR: 1, PRIORITY: 0, SAME_DAY: 0 };
@@ -141,6 +141,22 @@ describe('the applicant portal', () => {
     expect((await b.get(page)).html).toContain('Anda urutan ke-1');
     expect(await b.post(`${page}/waitlist/leave`, { idempotencyKey: randomUUID() })).toMatchObject({ status: 303 });
     expect((await b.get(page)).html).not.toContain('Anda urutan ke-1');
+
+    // In line again; the seat's holder cancels: the seat is offered here, and the form takes it.
+    expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'waitlist' })).toMatchObject({ status: 303 });
+    expect((await s.call('POST', `/applications/${taken}/cancel`, { reason: 'Jadwal kerja berubah' }, booker)).status).toBe(200);
+    const offered = await eventually(() => b.get(page), (answer) => answer.html.includes('Ambil kursi ini'));
+    expect(offered.html).toContain('Sebuah kursi ditahan untuk Anda sampai');
+    const acceptForm = offered.html.slice(offered.html.indexOf(`action="${page}/waitlist/accept"`));
+    const offerId = /name="offerId" value="([^"]+)"/.exec(acceptForm)![1]!;
+    const accept = { idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(acceptForm)![1]!, offerId };
+    expect(await b.post(`${page}/waitlist/accept`, accept)).toMatchObject({ status: 303 });
+    expect(await b.post(`${page}/waitlist/accept`, accept)).toMatchObject({ status: 303 }); // a double tap: one booking
+    const booked = await b.get(page);
+    expect(booked.html).toContain('Menunggu wawancara');
+    expect(booked.html).not.toContain('Ambil kursi ini');
+    const mineNow = await s.call('GET', `/applications/${mine}`, undefined, { authorization: `Bearer ${b.cookies.get('passport_session')}` });
+    expect(mineNow.body).toMatchObject({ stage: 'AWAITING_INTERVIEW', appointment: { date, session: 'MORNING' } });
   });
 
   it('sends a person whose token is no longer good to sign in again, back to the page asked', async () => {
