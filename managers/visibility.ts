@@ -17,16 +17,7 @@ export const SLA_BREACHED = 'SlaBreached = true';
 /** At risk now (ApplicationState.atRisk): not printed by the early-warning point, or a Pos delivery near its window's end. */
 export const AT_RISK_NOW = `${RUNNING} AND SlaAtRisk = true`;
 
-/** A tracking code as the public tracking route takes it (ABCD-EFGH-JKMN): the only text a manager's input puts in a query. */
-/**
- * A tracking code as a person types or reads it out (lower case, spaces, dashes anywhere or none) in its
- * canonical form; undefined when it is not one.
- */
-export function normaliseTrackingCode(input: string): string | undefined {
-  const bare = input.toUpperCase().replace(/[\s-]/g, '');
-  const code = `${bare.slice(0, 4)}-${bare.slice(4, 8)}-${bare.slice(8)}`;
-  return TRACKING_CODE_PATTERN.test(code) ? code : undefined;
-}
+export { normaliseTrackingCode } from '../workflows/definitions.js';
 /** The application with this tracking code (workflows started since issue 16 carry it). Refuses anything but a canonical code. */
 export function byTrackingCode(trackingCode: string): string {
   if (!TRACKING_CODE_PATTERN.test(trackingCode)) throw new RangeError('not a tracking code like ABCD-EFGH-JKMN');

@@ -523,6 +523,16 @@ export const RefundStageKey = defineSearchAttributeKey('RefundStage', SearchAttr
 export const BankTransactionState = defineSearchAttributeKey('BankTransactionState', SearchAttributeType.KEYWORD);
 /** A tracking code's written form (api/submission.ts makes them; no 0/O, 1/I/L), as routes and queries check it. */
 export const TRACKING_CODE_PATTERN = /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/;
+
+/**
+ * A tracking code as a person types or reads it out (lower case, spaces, dashes anywhere or none) in its
+ * canonical form; undefined when it is not one.
+ */
+export function normaliseTrackingCode(input: string): string | undefined {
+  const bare = input.toUpperCase().replace(/[\s-]/g, '');
+  const code = `${bare.slice(0, 4)}-${bare.slice(4, 8)}-${bare.slice(8)}`;
+  return TRACKING_CODE_PATTERN.test(code) ? code : undefined;
+}
 /** The application's public tracking code (issue 16; set at start, absent on workflows started before). */
 export const TrackingCode = defineSearchAttributeKey('TrackingCode', SearchAttributeType.KEYWORD);
 /**

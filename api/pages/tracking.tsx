@@ -3,7 +3,7 @@
 // the estimated completion, Pos's tracking number, what to do next. Nothing personal: the API sends none.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { Stage } from '../../workflows/definitions.js';
+import { normaliseTrackingCode, type Stage } from '../../workflows/definitions.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type PagesEnv } from './call-api.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
@@ -30,8 +30,8 @@ const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOK
 /** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
 export const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
 
-/** What a person typed: spaces dropped, lower case raised (the API takes the code exactly). */
-const normalized = (code: string) => code.replace(/\s+/g, '').toUpperCase();
+/** What a person typed, as the API takes it: any case, spaces and dashes anywhere or none; else as typed, spaces dropped (to show it back). */
+const normalized = (code: string) => normaliseTrackingCode(code) ?? code.replace(/\s+/g, '').toUpperCase();
 
 function CodeForm(props: { language: Language; value?: string; error?: string }) {
   const { language, value, error } = props;

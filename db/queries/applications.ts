@@ -169,7 +169,8 @@ export async function trackApplication(db: Kysely<DB>, trackingCode: string, sla
       if (!(error instanceof RangeError)) throw error;
     }
   }
-  const timeline = (await timelineOf(db, row.id)).map(({ stage, at }) => ({ stage, at }));
+  // A step that keeps the stage (a BAP recorded, a session changed) is not a new stage to the public.
+  const timeline = (await timelineOf(db, row.id)).filter((e, i, all) => i === 0 || all[i - 1]!.stage !== e.stage).map(({ stage, at }) => ({ stage, at }));
   return { ...TRACKING.of(row), timeZone: row.time_zone, estimatedCompletion, timeline };
 }
 

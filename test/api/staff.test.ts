@@ -75,6 +75,9 @@ describe('officers', () => {
 
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: '1234' }, plu)).toMatchObject({ status: 400, body: { errors: [{ field: 'passportNumber' }] } });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 200, body: { stage: 'AWAITING_PRINTING' } });
+    // The BAP kept the stage: the public timeline shows each stage once, in order.
+    const tracked = await s.call('GET', `/track/${a.trackingCode}`);
+    expect(tracked.body.timeline.map((e: { stage: string }) => e.stage)).toEqual(['AWAITING_PAYMENT', 'AWAITING_BOOKING', 'AWAITING_INTERVIEW', 'AWAITING_PRINTING']);
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/interview`, { outcome: 'APPROVED' }, plu)).toMatchObject({ status: 409 });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/printing`, { passportNumber: 'E1234567' }, plu)).toMatchObject({ status: 200, body: { stage: 'READY_FOR_PICKUP' } });
     expect(await s.call('POST', `/officer/applications/${a.applicationId}/handover`, undefined, plu)).toMatchObject({ status: 200, body: { stage: 'COMPLETED' } });

@@ -51,8 +51,8 @@ describe('the tracking page', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('id');
     await expect(seriousViolations(page)).resolves.toEqual([]);
 
-    // Typed as a person might: lower case, with a stray space. Enter submits (no script on the page).
-    await page.getByLabel('Kode pelacakan').fill(` ${application.trackingCode.toLowerCase()}`);
+    // Typed as a person might: lower case, spaces for dashes, a stray space. Enter submits (no script on the page).
+    await page.getByLabel('Kode pelacakan').fill(` ${application.trackingCode.toLowerCase().replace(/-/g, ' ')}`);
     await page.getByLabel('Kode pelacakan').press('Enter');
     await page.waitForURL(`${s.url}/lacak/${application.trackingCode}`);
 
@@ -110,6 +110,11 @@ describe('the tracking page', () => {
     expect(unknown?.status()).toBe(404);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('No application has the code ABCD-EFGH-JKMN');
     await expect(page.getByLabel('Tracking code').inputValue()).resolves.toBe('ABCD-EFGH-JKMN');
+
+    // Without dashes, as read out over the phone: the same application.
+    const bare = await page.goto(`${s.url}/lacak/${application.trackingCode.replace(/-/g, '').toLowerCase()}`);
+    expect(bare?.status()).toBe(200);
+    await expect(page.locator('main h1').textContent()).resolves.toBe(`Permohonan ${application.trackingCode}`);
 
     const empty = await page.goto(`${s.url}/lacak?code=`);
     expect(empty?.status()).toBe(400);
