@@ -13,6 +13,9 @@ const id = {
   'site.skip': 'Langsung ke isi halaman',
   'site.language': 'Bahasa',
   'site.footer': 'Direktorat Jenderal Imigrasi. Halaman ini tidak menampilkan data pribadi.',
+  'site.footerSignedIn': 'Direktorat Jenderal Imigrasi. Di perangkat bersama, keluar setelah selesai.',
+  'page.badAddress': 'Alamat halaman tidak valid',
+  'page.badAddressHelp': 'Alamat ini berisi karakter yang tidak dapat dipakai. Buka halaman dari tautannya, atau ketik ulang alamatnya.',
 
   'track.title': 'Lacak permohonan paspor',
   'track.intro': 'Masukkan kode pelacakan dari email atau WhatsApp yang Anda terima setelah mengajukan permohonan.',
@@ -70,6 +73,9 @@ const en: Record<MessageKey, string> = {
   'site.skip': 'Skip to content',
   'site.language': 'Language',
   'site.footer': 'Directorate General of Immigration. This page shows no personal data.',
+  'site.footerSignedIn': 'Directorate General of Immigration. On a shared device, sign out when you are done.',
+  'page.badAddress': 'Not a valid page address',
+  'page.badAddressHelp': 'This address holds characters that cannot be used. Open the page from its link, or type the address again.',
 
   'track.title': 'Track a passport application',
   'track.intro': 'Enter the tracking code from the email or WhatsApp message you received after applying.',

@@ -1,5 +1,7 @@
 // The frame of every page: language, title, a skip link, the header with the language switch, main, footer,
 // and one small stylesheet inline (no fonts, scripts or files from elsewhere; readable on a 360 px phone).
+import { createHash } from 'node:crypto';
+import { getContext } from 'hono/context-storage';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { LANGUAGES, t, type Language } from './i18n.js';
@@ -75,18 +77,41 @@ a.button{display:inline-block;color:#fff;background:#0b4f8a;border-radius:4px;pa
 .secondary{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a}
 ul.cards{list-style:none;padding:0}
 ul.cards li{border:1px solid #ccc;border-radius:4px;padding:.75rem;margin:0 0 .5rem;display:flex;flex-direction:column}
-.code{font-family:ui-monospace,monospace;font-size:1.15rem;letter-spacing:.05em;word-break:break-all}
+.code{font-family:ui-monospace,monospace;font-size:1.15rem;letter-spacing:.05em}
 .table-wrap{overflow-x:auto}
+.table-wrap:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
 footer{max-width:40rem;margin:2rem auto 0;padding:1rem;border-top:1px solid #ccc;color:#4a4a4a;font-size:.9rem}
 `;
 
+/** The stylesheet's hash, the only style the pages' Content-Security-Policy allows. */
+export const STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
 const LANGUAGE_NAMES: Record<Language, string> = { id: 'Bahasa Indonesia', en: 'English' };
+
+/** The page asked for, in another language: its own query kept (a queue's day, a sign-in's way back). */
+function inLanguage(path: string, language: Language): string {
+  let url = new URL(path, 'http://page');
+  try {
+    const asked = new URL(getContext().req.url);
+    // A page shown for a GET of its own path keeps the query; one answering a form's POST links to its path.
+    if (getContext().req.method === 'GET' && asked.pathname === url.pathname) url = asked;
+  } catch {
+    // Rendered outside a request: the path alone.
+  }
+  url.searchParams.set('lang', language);
+  return `${url.pathname}${url.search}`;
+}
+
+/** Pages that show a signed-in person's or an officer's data say so; the public tracking page shows none. */
+const signedInArea = (path: string) => /^\/(portal|desk)(\/|$)/.test(path);
 
 export function Layout(props: { language: Language; title: string; path: string; children?: Child }) {
   const { language, title, path } = props;
   return (
+    <>
+    {raw('<!DOCTYPE html>')}
     <html lang={language}>
       <head>
         <meta charset="utf-8" />
@@ -106,7 +131,7 @@ export function Layout(props: { language: Language; title: string; path: string;
             <ul class="langs">
               {LANGUAGES.map((other) => (
                 <li>
-                  <a href={`${path}?lang=${other}`} lang={other} hreflang={other} aria-current={other === language ? 'true' : undefined}>
+                  <a href={inLanguage(path, other)} lang={other} hreflang={other} aria-current={other === language ? 'true' : undefined}>
                     {LANGUAGE_NAMES[other]}
                   </a>
                 </li>
@@ -117,8 +142,9 @@ export function Layout(props: { language: Language; title: string; path: string;
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
-        <footer>{t(language, 'site.footer')}</footer>
+        <footer>{t(language, signedInArea(path) ? 'site.footerSignedIn' : 'site.footer')}</footer>
       </body>
     </html>
+    </>
   );
 }

@@ -112,13 +112,38 @@ describe('the tracking page', () => {
     await expect(page.getByLabel('Tracking code').inputValue()).resolves.toBe('ABCD-EFGH-JKMN');
 
     // Without dashes, as read out over the phone: the same application.
-    const bare = await page.goto(`${s.url}/lacak/${application.trackingCode.replace(/-/g, '').toLowerCase()}`);
+    const bare = await page.goto(`${s.url}/lacak/${application.trackingCode.replace(/-/g, '').toLowerCase()}?lang=id`);
     expect(bare?.status()).toBe(200);
     await expect(page.locator('main h1').textContent()).resolves.toBe(`Permohonan ${application.trackingCode}`);
 
     const empty = await page.goto(`${s.url}/lacak?code=`);
     expect(empty?.status()).toBe(400);
     await context.close();
+  });
+
+  it('is a standards-mode page kept by no cache, framed by no site, running no script; a control character in the address is refused', async () => {
+    const answer = await fetch(`${s.url}/lacak/${application.trackingCode}?lang=id&x=1`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    const policy = answer.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('script-src');
+    const html = await answer.text();
+    expect(html.startsWith('<!DOCTYPE html><html lang="id"')).toBe(true);
+    // The language switch keeps the page's own query.
+    expect(html).toContain(`href="/lacak/${application.trackingCode}?lang=en&amp;x=1"`);
+    expect(html).toContain('tidak menampilkan data pribadi');
+
+    for (const path of ['/lacak/%00', '/lacak?code=AB%00CD', '/desk/permohonan/%01', '/portal/applications/%7F']) {
+      const refused = await fetch(`${s.url}${path}`);
+      expect(refused.status, path).toBe(400);
+      const body = await refused.text();
+      expect(body, path).toContain('Alamat halaman tidak valid');
+      expect(body, path).not.toMatch(/[\u0000-\u0008\u007f]/);
+    }
   });
 
   it('passes the API rate limit on, with Retry-After, in the page language', async () => {
