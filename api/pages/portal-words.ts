@@ -61,6 +61,7 @@ const id = {
   'f.oldPassportNumber': 'Nomor paspor lama',
   'f.oldPassportNumberHint': 'Wajib untuk penggantian. Contoh: X1234567.',
   'f.incident': 'Kejadian (untuk paspor hilang atau rusak)',
+  'f.incidentReport': 'Kejadian',
   'f.incidentReport.date': 'Tanggal kejadian',
   'f.incidentReport.place': 'Tempat kejadian',
   'f.incidentReport.description': 'Apa yang terjadi',
@@ -80,7 +81,7 @@ const id = {
   'f.slot': 'Jadwal',
   'f.date': 'Tanggal',
   'f.session': 'Sesi',
-  'f.reason': 'Alasan (tidak wajib)',
+  'f.reason': 'Alasan',
   'problem.fieldInvalid': '{label}: periksa kembali isian ini.',
   'problem.required': '{label}: wajib diisi.',
   'problem.future': '{label}: tidak boleh tanggal yang akan datang.',
@@ -88,6 +89,12 @@ const id = {
   'problem.pregnancyMale': '{label}: kehamilan tidak dapat dinyatakan untuk jenis kelamin laki-laki.',
   'problem.characters': '{label}: berisi karakter yang tidak dapat dipakai (karakter kendali). Ketik ulang isian ini.',
   'problem.tooLong': '{label}: terlalu panjang.',
+  'problem.incident': '{label}: wajib diisi untuk paspor hilang atau rusak: tanggal, tempat, dan apa yang terjadi.',
+  'problem.sex': '{label}: pilih Perempuan atau Laki-laki, seperti pada KTP.',
+  'problem.email': '{label}: tulis alamat email yang lengkap, misalnya nama@contoh.id.',
+  'problem.channels': '{label}: centang paling sedikit satu saluran.',
+  'problem.address': '{label}: tulis alamat pos yang lengkap (jalan, nomor, kota), paling sedikit 10 karakter.',
+  'problem.password': '{label}: paling sedikit 10 karakter.',
 } as const;
 
 export type PortalKey = keyof typeof id;
@@ -151,6 +158,7 @@ const en: Record<PortalKey, string> = {
   'f.oldPassportNumber': 'Old passport number',
   'f.oldPassportNumberHint': 'Required to renew. For example X1234567.',
   'f.incident': 'What happened (lost or damaged passport)',
+  'f.incidentReport': 'What happened',
   'f.incidentReport.date': 'Date it happened',
   'f.incidentReport.place': 'Where it happened',
   'f.incidentReport.description': 'What happened',
@@ -170,7 +178,7 @@ const en: Record<PortalKey, string> = {
   'f.slot': 'Session',
   'f.date': 'Date',
   'f.session': 'Session',
-  'f.reason': 'Reason (optional)',
+  'f.reason': 'Reason',
   'problem.fieldInvalid': '{label}: {reason}.',
   'problem.required': '{label}: required.',
   'problem.future': '{label}: cannot be a date in the future.',
@@ -178,6 +186,12 @@ const en: Record<PortalKey, string> = {
   'problem.pregnancyMale': '{label}: pregnancy cannot be declared for sex M.',
   'problem.characters': '{label}: contains characters that cannot be used (control characters). Type it again.',
   'problem.tooLong': '{label}: too long.',
+  'problem.incident': '{label}: required for a lost or damaged passport: when, where and what happened.',
+  'problem.sex': '{label}: choose female or male, as on your KTP.',
+  'problem.email': '{label}: write a full email address, for example nama@contoh.id.',
+  'problem.channels': '{label}: tick at least one channel.',
+  'problem.address': '{label}: write a full postal address (street, number, city), at least 10 characters.',
+  'problem.password': '{label}: at least 10 characters.',
 };
 
 /** A portal message (forms and fields). */

@@ -10,7 +10,7 @@ import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, t
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { languageOf, stageName, type Language } from './i18n.js';
 import { Layout } from './layout.js';
-import { ChoiceField, ErrorSummary, fieldProblems, SelectField, TextField, type FieldProblem } from './portal-forms.js';
+import { ChoiceField, ErrorSummary, fieldProblems, GroupError, inputId, SelectField, TextField, type FieldProblem } from './portal-forms.js';
 import { applicationPages } from './portal-application.js';
 import { pt, type PortalKey } from './portal-words.js';
 import { endSession, safeNext, sessionToken, signInFor, startSession } from './session.js';
@@ -179,6 +179,7 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
   const v = (name: string) => one(form, name);
   const channels = form.noticeChannels === undefined && !('applicationType' in form) ? ['EMAIL', 'WHATSAPP'] : many(form, 'noticeChannels');
   const common = { language, problems };
+  const incidentMissing = problems.some((p) => p.field === 'incidentReport');
   return (
     <form method="post" action="/portal/applications" novalidate>
       <SelectField {...common} field="applicationType" required value={v('applicationType') || 'NEW'} options={APPLICATION_TYPES.map((type) => ({ value: type, label: pt(language, `f.applicationType.${type}`) }))} />
@@ -193,8 +194,9 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
       <ChoiceField {...common} field="deliveryMethod" required values={[v('deliveryMethod') || 'PICKUP']} options={DELIVERY_METHODS.map((m) => ({ value: m, label: pt(language, `f.deliveryMethod.${m}`) }))} />
       <TextField {...common} field="address" required multiline autocomplete="street-address" value={v('address')} hint={pt(language, 'f.addressHint')} />
       <TextField {...common} field="oldPassportNumber" value={v('oldPassportNumber')} hint={pt(language, 'f.oldPassportNumberHint')} />
-      <fieldset class="group">
+      <fieldset class={incidentMissing ? 'group has-error' : 'group'} aria-describedby={incidentMissing ? `${inputId('incidentReport')}-error` : undefined}>
         <legend>{pt(language, 'f.incident')}</legend>
+        <GroupError field="incidentReport" problems={problems} />
         <TextField {...common} field="incidentReport.date" type="date" value={v('incidentReport.date')} hint={pt(language, 'f.dateHint')} />
         <TextField {...common} field="incidentReport.place" value={v('incidentReport.place')} />
         <TextField {...common} field="incidentReport.description" multiline value={v('incidentReport.description')} />
@@ -210,7 +212,7 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
         options={(['DISABILITY', 'PREGNANCY'] as const).map((p) => ({ value: p, label: pt(language, `f.priority.${p}`) }))}
       />
       <SelectField {...common} field="language" value={v('language') || language} options={[{ value: 'id', label: 'Bahasa Indonesia' }, { value: 'en', label: 'English' }]} />
-      <ChoiceField {...common} field="noticeChannels" multiple values={channels} options={NOTICE_CHANNELS.map((ch) => ({ value: ch, label: pt(language, `f.noticeChannels.${ch}`) }))} />
+      <ChoiceField {...common} field="noticeChannels" required multiple values={channels} options={NOTICE_CHANNELS.map((ch) => ({ value: ch, label: pt(language, `f.noticeChannels.${ch}`) }))} />
       <button type="submit">{pt(language, 'new.submit')}</button>
     </form>
   );

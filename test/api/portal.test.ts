@@ -92,6 +92,10 @@ describe('the applicant portal', () => {
     expect(after.html).toContain('Ubah jadwal');
     await eventually(() => b.get(page), (answer) => answer.html.includes('Jadwal wawancara dipesan'));
     expect(after.html).toContain('Pemberitahuan yang dikirim');
+    expect(after.html).toMatch(/Kantor imigrasi<\/dt><dd>Kantor Imigrasi [^<]*Palu<\/dd>/); // its name, not its code
+    expect(after.html).not.toContain('Batas waktu tahap ini'); // the office's timer, as the tracking page hides it
+    expect(after.html).toMatch(/<h1>Permohonan <span class="code">[A-Z0-9-]+<\/span><\/h1>/); // the code kept on one line
+    expect(after.html).toMatch(/>Alasan <span class="req">\(tidak wajib\)<\/span>/); // said once
 
     const nothing = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', intent: 'book' });
     expect(nothing.status).toBe(400);
@@ -105,6 +109,12 @@ describe('the applicant portal', () => {
     const noAddress = await b.post(`${page}/delivery?lang=en`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'short' });
     expect(noAddress.status).toBe(400);
     expect(noAddress.html).toContain('href="#f-address"');
+    // What was typed stays: the address, and Pos still chosen (the application is still on pickup).
+    expect(noAddress.html).toMatch(/<textarea[^>]*name="address"[^>]*>short<\/textarea>/);
+    expect(noAddress.html).toMatch(/value="POS" checked=""/);
+    expect(noAddress.html).not.toMatch(/value="PICKUP" checked=""/);
+    const x = await b.post(`${page}/delivery?lang=id`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'x' });
+    expect(x.html).toContain('Alamat pos: tulis alamat pos yang lengkap (jalan, nomor, kota), paling sedikit 10 karakter.');
     expect(await b.post(`${page}/delivery`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'Jl. Diponegoro No. 5, Palu, Sulawesi Tengah' })).toMatchObject({ status: 303 });
     expect((await b.get(`${page}?lang=id`)).html).toContain('Dikirim Pos Indonesia'); // the English form above kept English
     expect(await b.post(`${page}/cancel`, { idempotencyKey: randomUUID(), reason: 'Jadwal kerja berubah' })).toMatchObject({ status: 303 });
@@ -211,6 +221,25 @@ describe('the applicant portal', () => {
       expect.stringMatching(/: tidak boleh tanggal yang akan datang\.$/),
     ]));
     expect(new Set(said).size).toBe(said.length);
+  });
+
+  it('says why each field is refused, in words, and the incident beside its fields', async () => {
+    const { b } = await registered();
+    const saidIn = (html: string) => Object.fromEntries([...html.matchAll(/<a href="#(f-[^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]));
+    const bad = await b.post('/portal/applications?lang=id', form({ sex: '', email: 'bukan-email', noticeChannels: [] }));
+    expect(bad.status).toBe(400);
+    expect(saidIn(bad.html)).toEqual({
+      'f-sex': 'Jenis kelamin: pilih Perempuan atau Laki-laki, seperti pada KTP.',
+      'f-email': 'Email: tulis alamat email yang lengkap, misalnya nama@contoh.id.',
+      'f-noticeChannels': 'Pemberitahuan dikirim lewat: centang paling sedikit satu saluran.',
+    });
+    expect(bad.html).not.toContain('periksa kembali isian ini');
+    // At least one channel is needed, so the choice is not marked optional.
+    expect(bad.html).toMatch(/Pemberitahuan dikirim lewat <span class="req">\(wajib\)<\/span>/);
+    // The incident as a whole: named in words, linked to its first field, and said under the group's legend.
+    const lost = await b.post('/portal/applications?lang=id', form({ applicationType: 'LOST' }));
+    expect(saidIn(lost.html)).toEqual({ 'f-incidentReport-date': 'Kejadian: wajib diisi untuk paspor hilang atau rusak: tanggal, tempat, dan apa yang terjadi.' });
+    expect(lost.html).toMatch(/<fieldset class="group has-error" aria-describedby="f-incidentReport-error"><legend>[^<]+<\/legend><p class="field-error" id="f-incidentReport-error">Kejadian: wajib diisi/);
   });
 
   it("does not show another applicant's application", async () => {
