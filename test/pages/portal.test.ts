@@ -86,6 +86,14 @@ describe('the applicant portal', () => {
     expect(main).toContain('Menunggu wawancara');
     expect(main).toContain('sesi pagi');
     await accessible(page);
+    // At 360 px with its notices listed (submitted, paid, booked): each table's scrolling box is reachable by keyboard.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await eventually(
+      async () => (await page.goto(applicationPage), await page.locator('section[aria-labelledby="notices-title"] tbody tr').count()),
+      (n) => n >= 3,
+    );
+    await expect(page.locator('section[aria-labelledby="notices-title"] .table-wrap').getAttribute('tabindex')).resolves.toBe('0');
+    await accessible(page);
     await context.close();
   });
 });
