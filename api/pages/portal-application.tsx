@@ -53,6 +53,8 @@ export interface PageProblem {
   status: 400 | 409 | 422 | 429 | 503;
   problems: FieldProblem[];
   message?: string;
+  /** The API's refusal, said in words with the stage the application is at now. */
+  refusal?: ApiAnswer;
   /** The refused form as it was sent: shown again as typed. */
   form?: Form;
 }
@@ -68,6 +70,7 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
   const a = answer.body;
   const { name: officeName, zone } = await officeOf(c, a.officeCode);
   const when = (instant: string) => formatDateTime(new Date(instant), language, zone);
+  const message = problem?.message ?? (problem?.refusal && plainProblem(language, problem.refusal, a.stage));
   return c.html(
     <PortalLayout c={c} title={at(language, 'app.title', { code: a.trackingCode })} signedIn>
       <h1>
@@ -75,10 +78,15 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
         {at(language, 'app.title', { code: '' })}
         <span class="code">{a.trackingCode}</span>
       </h1>
-      <ErrorSummary language={language} problems={problem?.problems ?? []} message={problem?.message} />
+      <ErrorSummary language={language} problems={problem?.problems ?? []} message={message} />
       {c.req.query('submitted') === '1' && (
         <p class="success" role="status">
           {at(language, 'app.submitted')}
+        </p>
+      )}
+      {c.req.query('existing') === '1' && (
+        <p class="success" role="status">
+          {at(language, 'app.existing')}
         </p>
       )}
       {c.req.query('done') === '1' && (
@@ -377,7 +385,7 @@ export async function afterAction(c: Context<PortalEnv>, id: string, answer: Api
   const status = ([400, 409, 422, 429] as const).find((s) => s === answer.status) ?? 503;
   // A date or session refused is about the calendar's choice; other fields keep their names (address, reason).
   const problems = status === 400 ? fieldProblems(language, answer.body?.errors).map((p) => (p.field === 'date' || p.field === 'session' ? { ...p, field: 'slot' } : p)) : [];
-  return applicationPage(c, id, { status, problems, message: problems.length > 0 ? undefined : plainProblem(language, answer), form });
+  return applicationPage(c, id, { status, problems, refusal: problems.length > 0 ? undefined : answer, form });
 }
 
 /** The step's Idempotency-Key, from the form's hidden field (absent or malformed: the API goes without one). */

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
-import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, type Stage } from '../../workflows/definitions.js';
+import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, TERMINAL_STAGES, type Stage } from '../../workflows/definitions.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { languageOf, stageName, type Language } from './i18n.js';
 import { Layout } from './layout.js';
@@ -38,13 +38,35 @@ const many = (form: Form, name: string): string[] => {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 };
 
-/** A problem that is not about one field, in plain words. */
-export function plainProblem(language: Language, answer: ApiAnswer): string {
+/** The workflow's refusals a person can act on, by what it says (its problems share the type out-of-order). */
+const OUT_OF_ORDER: [RegExp, PortalKey][] = [
+  [/only until the day before/, 'refused.dayBefore'],
+  [/one allowed change of session is already used/, 'refused.once'],
+  [/already closed|is closed; nothing about it can change/, 'refused.closed'],
+  [/already booked/, 'refused.booked'],
+  [/being cancelled/, 'refused.cancelling'],
+  [/in progress/, 'refused.busy'],
+  [/delivered by Pos at no cost/, 'refused.freeDelivery'],
+];
+
+/**
+ * A problem that is not about one field, in plain words: by the problem's `type` first, then the workflow's
+ * known reasons; any other refusal names the stage (`stage`, when the page knows it). Never "try again" for
+ * a refusal that another try cannot change.
+ */
+export function plainProblem(language: Language, answer: ApiAnswer, stage?: Stage): string {
   if (answer.status === 429) return pt(language, 'errors.tooMany');
   if (answer.status >= 500) return pt(language, 'errors.unavailable');
-  // 409 and 422 say what happened in the API's words (the step out of order, a full session): shown as said.
-  const detail = typeof answer.body?.detail === 'string' ? answer.body.detail : undefined;
-  return detail ? `${pt(language, 'errors.generic')} (${detail})` : pt(language, 'errors.generic');
+  const type = typeof answer.body?.type === 'string' ? answer.body.type.replace(/^\/problems\//, '') : '';
+  const detail = typeof answer.body?.detail === 'string' ? answer.body.detail : '';
+  if (type === 'slot-full') return pt(language, 'refused.slotFull');
+  if (type === 'active-application') return pt(language, 'refused.activeApplication');
+  if (type === 'account-limit') return pt(language, 'refused.accountLimit', { n: /at most (\d+) people/.exec(detail)?.[1] ?? '5' });
+  if (type === 'idempotency-key-reused') return pt(language, 'refused.formReused');
+  if (type === 'registry-mismatch') return pt(language, 'refused.registry');
+  const known = type === 'out-of-order' ? OUT_OF_ORDER.find(([pattern]) => pattern.test(detail)) : undefined;
+  if (known) return pt(language, known[1]);
+  return stage ? pt(language, 'refused.stage', { stage: stageName(language, stage) }) : pt(language, 'refused.now');
 }
 
 export function PortalLayout(props: { c: Context; title: string; signedIn?: boolean; children?: Child }) {
@@ -238,6 +260,21 @@ interface Summary {
   stage: Stage;
 }
 
+/**
+ * The account's application in progress for this NIK, if any. POST /applications takes no Idempotency-Key, so
+ * a form sent twice (a double tap) is refused the second time as active-application: the person is sent to
+ * the application the first one made (or made earlier), not shown a refusal.
+ */
+async function applicationInProgressFor(c: Context<PortalEnv>, nik: string): Promise<string | undefined> {
+  const list = await callApi<Summary[]>(c, 'GET', '/applications', { token: c.var.token });
+  if (list.status !== 200) return undefined;
+  for (const summary of list.body.filter((a) => !TERMINAL_STAGES.includes(a.stage))) {
+    const detail = await callApi<{ nik: string }>(c, 'GET', `/applications/${summary.applicationId}`, { token: c.var.token });
+    if (detail.status === 200 && detail.body.nik === nik) return summary.applicationId;
+  }
+  return undefined;
+}
+
 // The routes -----------------------------------------------------------------------------------------
 
 export function portalPages(options: { production: boolean }) {
@@ -346,6 +383,10 @@ export function portalPages(options: { production: boolean }) {
       const answer = await callApi(c, 'POST', '/applications', { token: c.var.token, body: submissionOf(form) });
       if (answer.status === 201 || answer.status === 202) return c.redirect(`/portal/applications/${answer.body.applicationId}?submitted=1`, 303);
       if (answer.status === 401) return c.body(null, 401);
+      if (answer.status === 409 && answer.body?.type === '/problems/active-application') {
+        const existing = await applicationInProgressFor(c, one(form, 'nik'));
+        if (existing) return c.redirect(`/portal/applications/${existing}?existing=1`, 303);
+      }
       const problems = answer.status === 400 || answer.status === 422 ? fieldProblems(language, answer.body?.errors, FIELD_HINTS) : [];
       const message = problems.length > 0 ? undefined : plainProblem(language, answer);
       return newApplicationPage(c, form, problems, message, answer.status === 400 || answer.status === 409 || answer.status === 422 ? answer.status : 503);

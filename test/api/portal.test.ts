@@ -105,6 +105,9 @@ describe('the applicant portal', () => {
     const twice = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', slot: `${date}|AFTERNOON`, intent: 'book' });
     expect(twice.status).toBe(409);
     expect(twice.html).toContain('id="error-summary"');
+    // A permanent refusal says what cannot be done and why, not "try again".
+    expect(twice.html).toContain('Jadwal wawancara hanya dapat diubah satu kali, dan perubahan itu sudah dipakai.');
+    expect(twice.html).not.toMatch(/Coba lagi|one allowed change/);
 
     const noAddress = await b.post(`${page}/delivery?lang=en`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'short' });
     expect(noAddress.status).toBe(400);
@@ -119,6 +122,9 @@ describe('the applicant portal', () => {
     expect((await b.get(`${page}?lang=id`)).html).toContain('Dikirim Pos Indonesia'); // the English form above kept English
     expect(await b.post(`${page}/cancel`, { idempotencyKey: randomUUID(), reason: 'Jadwal kerja berubah' })).toMatchObject({ status: 303 });
     expect((await b.get(page)).html).toContain('Dibatalkan');
+    const again = await b.post(`${page}/cancel?lang=en`, { idempotencyKey: randomUUID() });
+    expect(again.status).toBe(409);
+    expect(again.html).toMatch(/This application is closed; nothing about it can change now\.|This step cannot be done at the stage Cancelled\./);
   });
 
   it('joins the waitlist of a full session, leaves it, and takes the seat offered through the forms', async () => {
@@ -147,6 +153,7 @@ describe('the applicant portal', () => {
     expect(calendar.html).toMatch(new RegExp(`value="${date}\\|MORNING" */?>\\s*<label[^>]*>Penuh \\(0 menunggu\\)`));
     const full = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'book' });
     expect(full.status).toBe(409); // a full session is said plainly; the waitlist is the way in
+    expect(full.html).toContain('Sesi ini sudah penuh. Pilih sesi lain, atau masuk daftar tunggu sesi ini.');
     expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'waitlist' })).toMatchObject({ status: 303 });
     expect((await b.get(page)).html).toContain('Anda urutan ke-1');
     expect(await b.post(`${page}/waitlist/leave`, { idempotencyKey: randomUUID() })).toMatchObject({ status: 303 });
@@ -240,6 +247,23 @@ describe('the applicant portal', () => {
     const lost = await b.post('/portal/applications?lang=id', form({ applicationType: 'LOST' }));
     expect(saidIn(lost.html)).toEqual({ 'f-incidentReport-date': 'Kejadian: wajib diisi untuk paspor hilang atau rusak: tanggal, tempat, dan apa yang terjadi.' });
     expect(lost.html).toMatch(/<fieldset class="group has-error" aria-describedby="f-incidentReport-error"><legend>[^<]+<\/legend><p class="field-error" id="f-incidentReport-error">Kejadian: wajib diisi/);
+  });
+
+  it('answers a new application sent twice at once with the one application made', async () => {
+    const { b } = await registered();
+    const nik = sampleSubmission().nik;
+    const both = await Promise.all([b.post('/portal/applications', form({ nik })), b.post('/portal/applications', form({ nik }))]);
+    expect(both.map((a) => a.status)).toEqual([303, 303]);
+    const ids = both.map((a) => /^\/portal\/applications\/([0-9a-f-]{36})\?(submitted|existing)=1$/.exec(a.location ?? '')?.[1]);
+    expect(ids[0]).toBeDefined();
+    expect(ids[1]).toBe(ids[0]);
+    const second = both.find((a) => a.location!.endsWith('?existing=1'))!;
+    expect((await b.get(second.location!)).html).toContain('Permohonan untuk NIK ini sudah diterima dan sedang berjalan');
+    // The same NIK from another account is not this person's: a refusal in words, nothing of the other shown.
+    const { b: other } = await registered();
+    const refused = await other.post('/portal/applications', form({ nik }));
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('NIK ini sudah punya permohonan yang sedang berjalan.');
   });
 
   it("does not show another applicant's application", async () => {
