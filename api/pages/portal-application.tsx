@@ -9,7 +9,7 @@ import { formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer } from './call-api.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import type { PortalEnv } from './portal.js';
-import { PortalLayout, formOf, one, plainProblem } from './portal.js';
+import { PortalLayout, failurePage, formOf, one, plainProblem } from './portal.js';
 import { ChoiceField, ErrorSummary, fieldProblems, TextField, type FieldProblem } from './portal-forms.js';
 import { localDate, NextAndHistory } from './tracking.js';
 import { at, deliveryStatus, noticeName, pt } from './portal-words.js';
@@ -66,7 +66,7 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
   const answer = await callApi<Omit<Detail, 'officeZone'>>(c, 'GET', `/applications/${id}`, { token: c.var.token });
   if (answer.status === 401) return c.body(null, 401);
   if (answer.status === 404) return notFound(c);
-  if (answer.status !== 200) return c.body(null, 503);
+  if (answer.status !== 200) return failurePage(c, answer);
   const a = answer.body;
   const { name: officeName, zone } = await officeOf(c, a.officeCode);
   const when = (instant: string) => formatDateTime(new Date(instant), language, zone);

@@ -3,6 +3,7 @@
 // forms work without JavaScript and answer POST-redirect-GET.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
@@ -85,6 +86,56 @@ export function PortalLayout(props: { c: Context; title: string; signedIn?: bool
       )}
       {props.children}
     </Layout>
+  );
+}
+
+/**
+ * A page for an API answer the portal cannot show (not 200, 401 or 404): a staff token (403) is told this is
+ * the applicants' portal, with the way out to sign in as an applicant; anything else, in plain words.
+ */
+export function failurePage(c: Context<PortalEnv>, answer: ApiAnswer) {
+  const language = languageOf(c);
+  const staff = answer.status === 403;
+  return c.html(
+    <PortalLayout c={c} title={pt(language, staff ? 'errors.staffTitle' : 'errors.title')}>
+      <h1>{pt(language, staff ? 'errors.staffTitle' : 'errors.title')}</h1>
+      {staff ? (
+        <>
+          <p>{pt(language, 'errors.staff')}</p>
+          <form method="post" action="/portal/sign-out">
+            <button type="submit">{pt(language, 'errors.staffSignOut')}</button>
+          </form>
+        </>
+      ) : (
+        <>
+          <p>{plainProblem(language, answer)}</p>
+          <p>
+            <a href={c.req.url}>{pt(language, 'errors.reload')}</a>
+          </p>
+        </>
+      )}
+    </PortalLayout>,
+    staff ? 403 : 503,
+  );
+}
+
+/**
+ * A portal form larger than MAX_BODY_BYTES, refused by the app's body limit before any page middleware ran
+ * (api/app.ts): a page in the person's language (the `lang` choice), not the API's problem+json.
+ */
+export function tooLargePage(c: Context) {
+  const asked = c.req.query('lang') ?? getCookie(c, 'lang');
+  c.set('language', asked === 'en' ? 'en' : 'id');
+  const language = languageOf(c);
+  return c.html(
+    <PortalLayout c={c} title={pt(language, 'errors.title')}>
+      <h1>{pt(language, 'errors.title')}</h1>
+      <p>{pt(language, 'errors.tooLarge')}</p>
+      <p>
+        <a href="/portal/applications">{pt(language, 'title.applications')}</a>
+      </p>
+    </PortalLayout>,
+    413,
   );
 }
 
@@ -349,7 +400,8 @@ export function portalPages(options: { production: boolean }) {
     .get('/portal/applications', async (c) => {
       const language = languageOf(c);
       const list = await callApi<Summary[]>(c, 'GET', '/applications', { token: c.var.token });
-      if (list.status !== 200) return c.body(null, list.status === 401 ? 401 : 503);
+      if (list.status === 401) return c.body(null, 401);
+      if (list.status !== 200) return failurePage(c, list);
       return c.html(
         <PortalLayout c={c} title={pt(language, 'title.applications')} signedIn>
           <h1>{pt(language, 'title.applications')}</h1>

@@ -266,6 +266,23 @@ describe('the applicant portal', () => {
     expect(refused.html).toContain('NIK ini sudah punya permohonan yang sedang berjalan.');
   });
 
+  it('answers a form too large, and a staff token, with a page that says what happened', async () => {
+    const { b } = await registered();
+    const big = await b.post('/portal/applications?lang=en', form({ address: 'x'.repeat(100_000) }));
+    expect(big.status).toBe(413);
+    expect(big.html).toContain('The form is too long to send. Shorten the long fields, then send it again.');
+    expect(big.html).toContain('<main');
+    // An officer's token in the applicants' portal: a page that says so, not an empty answer.
+    const staff = browser();
+    staff.cookies.set('passport_session', await s.officerToken('PLU'));
+    for (const path of ['/portal/applications', `/portal/applications/${randomUUID()}`]) {
+      const answer = await staff.get(path);
+      expect(answer.status).toBe(403);
+      expect(answer.html).toContain('Ini portal pemohon');
+      expect(answer.html).toContain('action="/portal/sign-out"');
+    }
+  });
+
   it("does not show another applicant's application", async () => {
     const { b: owner } = await registered();
     const submitted = await owner.post('/portal/applications', form());
