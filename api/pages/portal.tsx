@@ -168,6 +168,11 @@ const signInPage = (c: Context, options: { status?: 200 | 400 | 401 | 429 | 503;
       <h1>{pt(language, 'title.signIn')}</h1>
       <ErrorSummary language={language} problems={problems} message={options.message} />
       {c.req.query('expired') === '1' && <p class="notice">{pt(language, 'signIn.expired')}</p>}
+      {c.req.query('registered') === '1' && (
+        <p class="success" role="status">
+          {pt(language, 'signIn.registered')}
+        </p>
+      )}
       <p>{pt(language, 'signIn.intro')}</p>
       <CredentialsForm language={language} action={`/portal/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`} email={options.email} problems={problems} submit="signIn.submit" />
       <p>
@@ -388,10 +393,9 @@ export function portalPages(options: { production: boolean }) {
       const registered = await callApi(c, 'POST', '/auth/register', { body: { email, password } });
       if (registered.status === 400) return registerPage(c, { status: 400, email, problems: fieldProblems(language, registered.body?.errors, FIELD_HINTS) });
       if (registered.status !== 202) return registerPage(c, { status: registered.status === 429 ? 429 : 503, email, message: plainProblem(language, registered) });
-      // The API answers alike for a taken email: signing in tells the person whether this password is theirs.
-      const session = await logIn(c, email, password, production);
-      if (session.status === 200) return c.redirect('/portal/applications', 303);
-      return signInPage(c, { status: 401, email, message: pt(language, 'signIn.wrong') });
+      // The API answers alike for a taken email, and so does the page: signing in here would tell a new account
+      // (in) from a taken email with another password (refused). Everyone goes on to sign in.
+      return c.redirect('/portal/sign-in?registered=1', 303);
     })
     .post('/portal/sign-out', (c) => {
       endSession(c, production);

@@ -47,7 +47,8 @@ async function registered() {
   const b = browser();
   const email = `portal-${randomUUID()}@example.id`;
   const answer = await b.post('/portal/register', { email, password: 'correct horse battery' });
-  expect(answer).toMatchObject({ status: 303, location: '/portal/applications' });
+  expect(answer).toMatchObject({ status: 303, location: '/portal/sign-in?registered=1' });
+  expect(await b.post('/portal/sign-in', { email, password: 'correct horse battery' })).toMatchObject({ status: 303, location: '/portal/applications' });
   return { b, email };
 }
 
@@ -57,6 +58,17 @@ const form = (overrides: Record<string, string | string[]> = {}): Record<string,
 };
 
 describe('the applicant portal', () => {
+  it('answers a registration alike whether or not the email has an account, so nobody can probe for one', async () => {
+    const { email } = await registered();
+    const taken = await browser().post('/portal/register', { email, password: 'another password here' });
+    const fresh = await browser().post('/portal/register', { email: `portal-${randomUUID()}@example.id`, password: 'another password here' });
+    for (const answer of [taken, fresh]) {
+      expect(answer).toMatchObject({ status: 303, location: '/portal/sign-in?registered=1', html: '' });
+      expect(answer.setCookie.join('\n')).not.toContain('passport_session=');
+    }
+    expect((await browser().get('/portal/sign-in?registered=1')).html).toContain('Pendaftaran diterima.');
+  });
+
   it('registers, signs out, and sends a signed-out person to sign in', async () => {
     const { b } = await registered();
     expect((await b.get('/portal/applications')).html).toContain('Permohonan saya');
