@@ -9,7 +9,7 @@ import { formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer } from './call-api.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import type { PortalEnv } from './portal.js';
-import { PortalLayout, formOf, one, plainProblem } from './portal.js';
+import { PortalLayout, failurePage, formOf, one, plainProblem } from './portal.js';
 import { ChoiceField, ErrorSummary, fieldProblems, TextField, type FieldProblem } from './portal-forms.js';
 import { localDate, NextAndHistory } from './tracking.js';
 import { at, deliveryStatus, noticeName, pt } from './portal-words.js';
@@ -37,15 +37,26 @@ export interface Detail {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const rupiah = (amount: number) => `Rp${amount.toLocaleString('id-ID')}`;
 
-export async function officeZone(c: Context<PortalEnv>, officeCode: string): Promise<string> {
-  const offices = await callApi<{ code: string; timeZone: string }[]>(c, 'GET', '/offices');
-  return (offices.status === 200 && offices.body.find((o) => o.code === officeCode)?.timeZone) || 'Asia/Jakarta';
+/** The office's name and time zone, from the public list (its code alone, if it is not listed). */
+async function officeOf(c: Context<PortalEnv>, officeCode: string): Promise<{ name: string; zone: string }> {
+  const offices = await callApi<{ code: string; name: string; timeZone: string }[]>(c, 'GET', '/offices');
+  const office = offices.status === 200 ? offices.body.find((o) => o.code === officeCode) : undefined;
+  return office ? { name: office.name, zone: office.timeZone } : { name: officeCode, zone: 'Asia/Jakarta' };
 }
+
+/** The tracking page's rule: only the deadlines that ask something of the applicant are shown (the others are the office's timers). */
+const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
+
+type Form = Record<string, string | string[]>;
 
 export interface PageProblem {
   status: 400 | 409 | 422 | 429 | 503;
   problems: FieldProblem[];
   message?: string;
+  /** The API's refusal, said in words with the stage the application is at now. */
+  refusal?: ApiAnswer;
+  /** The refused form as it was sent: shown again as typed. */
+  form?: Form;
 }
 
 /** The application page; `problem` when an action was refused (the page again, with the problem on top). */
@@ -55,17 +66,27 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
   const answer = await callApi<Omit<Detail, 'officeZone'>>(c, 'GET', `/applications/${id}`, { token: c.var.token });
   if (answer.status === 401) return c.body(null, 401);
   if (answer.status === 404) return notFound(c);
-  if (answer.status !== 200) return c.body(null, 503);
+  if (answer.status !== 200) return failurePage(c, answer);
   const a = answer.body;
-  const zone = await officeZone(c, a.officeCode);
+  const { name: officeName, zone } = await officeOf(c, a.officeCode);
   const when = (instant: string) => formatDateTime(new Date(instant), language, zone);
+  const message = problem?.message ?? (problem?.refusal && plainProblem(language, problem.refusal, a.stage));
   return c.html(
     <PortalLayout c={c} title={at(language, 'app.title', { code: a.trackingCode })} signedIn>
-      <h1>{at(language, 'app.title', { code: a.trackingCode })}</h1>
-      <ErrorSummary language={language} problems={problem?.problems ?? []} message={problem?.message} />
+      <h1>
+        {/* The code on one line: a phone's narrow screen would break it at a hyphen. */}
+        {at(language, 'app.title', { code: '' })}
+        <span class="code">{a.trackingCode}</span>
+      </h1>
+      <ErrorSummary language={language} problems={problem?.problems ?? []} message={message} />
       {c.req.query('submitted') === '1' && (
         <p class="success" role="status">
           {at(language, 'app.submitted')}
+        </p>
+      )}
+      {c.req.query('existing') === '1' && (
+        <p class="success" role="status">
+          {at(language, 'app.existing')}
         </p>
       )}
       {c.req.query('done') === '1' && (
@@ -82,14 +103,14 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
         <dt>{pt(language, 'list.name')}</dt>
         <dd>{a.fullName}</dd>
         <dt>{at(language, 'app.office')}</dt>
-        <dd>{a.officeCode}</dd>
+        <dd>{officeName}</dd>
         {a.appointment && (
           <>
             <dt>{at(language, 'app.appointment')}</dt>
             <dd>{`${localDate(a.appointment.date, language, zone)}, ${t(language, `session.${a.appointment.session}`)}`}</dd>
           </>
         )}
-        {a.nextDeadline && (
+        {a.nextDeadline && APPLICANT_DEADLINE.includes(a.stage) && (
           <>
             <dt>{at(language, 'app.deadline')}</dt>
             <dd>{when(a.nextDeadline)}</dd>
@@ -114,7 +135,7 @@ export async function applicationPage(c: Context<PortalEnv>, id: string, problem
           <p>{at(language, 'app.howToPay')}</p>
         </section>
       )}
-      {await Actions({ c, a: { ...a, officeZone: zone }, problems: problem?.problems ?? [] })}
+      {await Actions({ c, a: { ...a, officeZone: zone }, problems: problem?.problems ?? [], form: problem?.form ?? {} })}
       {await Notices({ c, a: { ...a, officeZone: zone } })}
       <NextAndHistory language={language} stage={a.stage} timeline={a.timeline} when={when} />
       <p>
@@ -181,7 +202,8 @@ async function Calendar(props: { c: Context<PortalEnv>; a: Detail; reschedule: b
           )}
           <fieldset class="field" aria-describedby={error ? 'slot-hint slot-error' : 'slot-hint'}>
             <legend>{at(language, 'book.legend')}</legend>
-            <div class="table-wrap">
+            {/* A box that scrolls on a phone is a stop for the keyboard, named by the section's title. */}
+            <div class="table-wrap" tabindex={0} role="region" aria-labelledby="book-title">
               <table>
                 <thead>
                   <tr>
@@ -258,30 +280,30 @@ async function Waitlist(props: { c: Context<PortalEnv>; a: Detail }) {
   );
 }
 
-function Delivery(props: { language: Language; a: Detail; problems: FieldProblem[] }) {
-  const { language, a, problems } = props;
+function Delivery(props: { language: Language; a: Detail; problems: FieldProblem[]; form: Form }) {
+  const { language, a, problems, form } = props;
   return (
     <section aria-labelledby="delivery-title">
       <h2 id="delivery-title">{at(language, 'delivery.title')}</h2>
       <form method="post" action={`/portal/applications/${a.applicationId}/delivery`} novalidate>
         <KeyField />
-        <ChoiceField language={language} field="deliveryMethod" required problems={problems} values={[a.deliveryMethod]} options={DELIVERY_METHODS.map((m) => ({ value: m, label: pt(language, `f.deliveryMethod.${m}`) }))} />
-        <TextField language={language} field="address" multiline autocomplete="street-address" problems={problems} hint={at(language, 'delivery.addressHint')} />
+        <ChoiceField language={language} field="deliveryMethod" required problems={problems} values={[one(form, 'deliveryMethod') || a.deliveryMethod]} options={DELIVERY_METHODS.map((m) => ({ value: m, label: pt(language, `f.deliveryMethod.${m}`) }))} />
+        <TextField language={language} field="address" multiline autocomplete="street-address" value={one(form, 'address')} problems={problems} hint={at(language, 'delivery.addressHint')} />
         <button type="submit">{at(language, 'delivery.submit')}</button>
       </form>
     </section>
   );
 }
 
-function Cancel(props: { language: Language; a: Detail; problems: FieldProblem[] }) {
-  const { language, a, problems } = props;
+function Cancel(props: { language: Language; a: Detail; problems: FieldProblem[]; form: Form }) {
+  const { language, a, problems, form } = props;
   return (
     <section aria-labelledby="cancel-title">
       <h2 id="cancel-title">{at(language, 'cancel.title')}</h2>
       <p>{at(language, 'cancel.intro')}</p>
       <form method="post" action={`/portal/applications/${a.applicationId}/cancel`} novalidate>
         <KeyField />
-        <TextField language={language} field="reason" multiline problems={problems} />
+        <TextField language={language} field="reason" multiline value={one(form, 'reason')} problems={problems} />
         <button type="submit" class="secondary">
           {at(language, 'cancel.submit')}
         </button>
@@ -308,7 +330,7 @@ async function Notices(props: { c: Context<PortalEnv>; a: Detail }) {
       {notices.length === 0 ? (
         <p>{at(language, 'notices.none')}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="notices-title">
           <table>
             <thead>
               <tr>
@@ -340,22 +362,22 @@ async function Notices(props: { c: Context<PortalEnv>; a: Detail }) {
 }
 
 /** The actions the application's stage allows; the API decides in the end (a refusal is shown on the page). */
-async function Actions(props: { c: Context<PortalEnv>; a: Detail; problems: FieldProblem[] }) {
-  const { c, a, problems } = props;
+async function Actions(props: { c: Context<PortalEnv>; a: Detail; problems: FieldProblem[]; form: Form }) {
+  const { c, a, problems, form } = props;
   const language = languageOf(c);
   return (
     <>
       {a.stage === 'AWAITING_BOOKING' && (await Waitlist({ c, a }))}
       {a.stage === 'AWAITING_BOOKING' && (await Calendar({ c, a, reschedule: false, problems }))}
       {a.stage === 'AWAITING_INTERVIEW' && (await Calendar({ c, a, reschedule: true, problems }))}
-      {BEFORE_PRINTING_STAGES.includes(a.stage) && <Delivery language={language} a={a} problems={problems} />}
-      {CANCELLABLE_STAGES.includes(a.stage) && <Cancel language={language} a={a} problems={problems} />}
+      {BEFORE_PRINTING_STAGES.includes(a.stage) && <Delivery language={language} a={a} problems={problems} form={form} />}
+      {CANCELLABLE_STAGES.includes(a.stage) && <Cancel language={language} a={a} problems={problems} form={form} />}
     </>
   );
 }
 
 /** After an action: back to the page (PRG), or the page again with the API's problem. */
-export async function afterAction(c: Context<PortalEnv>, id: string, answer: ApiAnswer, ok: number[]) {
+export async function afterAction(c: Context<PortalEnv>, id: string, answer: ApiAnswer, ok: number[], form?: Form) {
   if (ok.includes(answer.status)) return c.redirect(`/portal/applications/${id}?done=1`, 303);
   if (answer.status === 401) return c.body(null, 401);
   if (answer.status === 404) return notFound(c);
@@ -363,11 +385,11 @@ export async function afterAction(c: Context<PortalEnv>, id: string, answer: Api
   const status = ([400, 409, 422, 429] as const).find((s) => s === answer.status) ?? 503;
   // A date or session refused is about the calendar's choice; other fields keep their names (address, reason).
   const problems = status === 400 ? fieldProblems(language, answer.body?.errors).map((p) => (p.field === 'date' || p.field === 'session' ? { ...p, field: 'slot' } : p)) : [];
-  return applicationPage(c, id, { status, problems, message: problems.length > 0 ? undefined : plainProblem(language, answer) });
+  return applicationPage(c, id, { status, problems, refusal: problems.length > 0 ? undefined : answer, form });
 }
 
 /** The step's Idempotency-Key, from the form's hidden field (absent or malformed: the API goes without one). */
-const keyOf = (form: Record<string, string | string[]>) => {
+const keyOf = (form: Form) => {
   const key = one(form, 'idempotencyKey');
   return /^[A-Za-z0-9._:-]{8,100}$/.test(key) ? key : undefined;
 };
@@ -402,12 +424,12 @@ export const applicationPages = () =>
       const form = await formOf(c);
       const address = one(form, 'address');
       const body = { method: one(form, 'deliveryMethod'), ...(address && { address }) };
-      return afterAction(c, id, await callApi(c, 'PUT', `/applications/${id}/delivery`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200]);
+      return afterAction(c, id, await callApi(c, 'PUT', `/applications/${id}/delivery`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200], form);
     })
     .post('/portal/applications/:id/cancel', async (c) => {
       const id = c.req.param('id');
       const form = await formOf(c);
       const reason = one(form, 'reason');
       const body = reason ? { reason } : {};
-      return afterAction(c, id, await callApi(c, 'POST', `/applications/${id}/cancel`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200]);
+      return afterAction(c, id, await callApi(c, 'POST', `/applications/${id}/cancel`, { token: c.var.token, body, idempotencyKey: keyOf(form) }), [200], form);
     });

@@ -12,6 +12,9 @@ export interface FieldProblem {
 /** The input's id for a field as the API names it: `incidentReport.date` → `f-incidentReport-date`. */
 export const inputId = (field: string) => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
+/** A problem about a group of fields (the incident as a whole) links to the group's first field. */
+const SUMMARY_TARGET: Partial<Record<string, string>> = { incidentReport: 'incidentReport.date' };
+
 /** The API's reasons that have words of their own in both languages (any other: its own words in English, a hint in Indonesian). */
 const KNOWN_REASONS: [RegExp, PortalKey][] = [
   [/in the future/, 'problem.future'],
@@ -19,6 +22,12 @@ const KNOWN_REASONS: [RegExp, PortalKey][] = [
   [/^PREGNANCY cannot be declared for sex M/, 'problem.pregnancyMale'],
   [/control characters|lone surrogate|bidirectional control/, 'problem.characters'],
   [/^must be at most \d+ characters|^Too big/, 'problem.tooLong'],
+  [/^is required for a (lost|damaged) passport: when, where/, 'problem.incident'],
+  [/^must be M or F/, 'problem.sex'],
+  [/^must be an email address/, 'problem.email'],
+  [/^must name at least one channel/, 'problem.channels'],
+  [/^must be a full postal address/, 'problem.address'],
+  [/^must be at least 10 characters/, 'problem.password'],
 ];
 
 /** The API's field errors in plain words, in the page's language, under the form's own field names. */
@@ -50,7 +59,7 @@ export function ErrorSummary(props: { language: Language; problems: FieldProblem
         <ul>
           {problems.map((p) => (
             <li>
-              <a href={`#${inputId(p.field)}`}>{p.message}</a>
+              <a href={`#${inputId(SUMMARY_TARGET[p.field] ?? p.field)}`}>{p.message}</a>
             </li>
           ))}
         </ul>
@@ -77,6 +86,16 @@ function Label(props: FieldProps & { id: string }) {
       {fieldLabel(language, field)} <span class="req">{pt(language, required ? 'required' : 'optional')}</span>
     </label>
   );
+}
+
+/** A problem about the group as a whole (not one of its fields), said under the group's legend. */
+export function GroupError(props: { field: string; problems: FieldProblem[] }) {
+  const error = props.problems.filter((p) => p.field === props.field).map((p) => p.message).join(' ');
+  return error ? (
+    <p class="field-error" id={`${inputId(props.field)}-error`}>
+      {error}
+    </p>
+  ) : null;
 }
 
 function described(id: string, hint: string | undefined, error: string | undefined) {

@@ -3,14 +3,15 @@
 // forms work without JavaScript and answer POST-redirect-GET.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
-import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, type Stage } from '../../workflows/definitions.js';
+import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, TERMINAL_STAGES, type Stage } from '../../workflows/definitions.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { languageOf, stageName, type Language } from './i18n.js';
 import { Layout } from './layout.js';
-import { ChoiceField, ErrorSummary, fieldProblems, SelectField, TextField, type FieldProblem } from './portal-forms.js';
+import { ChoiceField, ErrorSummary, fieldProblems, GroupError, inputId, SelectField, TextField, type FieldProblem } from './portal-forms.js';
 import { applicationPages } from './portal-application.js';
 import { pt, type PortalKey } from './portal-words.js';
 import { endSession, safeNext, sessionToken, signInFor, startSession } from './session.js';
@@ -38,13 +39,35 @@ const many = (form: Form, name: string): string[] => {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 };
 
-/** A problem that is not about one field, in plain words. */
-export function plainProblem(language: Language, answer: ApiAnswer): string {
+/** The workflow's refusals a person can act on, by what it says (its problems share the type out-of-order). */
+const OUT_OF_ORDER: [RegExp, PortalKey][] = [
+  [/only until the day before/, 'refused.dayBefore'],
+  [/one allowed change of session is already used/, 'refused.once'],
+  [/already closed|is closed; nothing about it can change/, 'refused.closed'],
+  [/already booked/, 'refused.booked'],
+  [/being cancelled/, 'refused.cancelling'],
+  [/in progress/, 'refused.busy'],
+  [/delivered by Pos at no cost/, 'refused.freeDelivery'],
+];
+
+/**
+ * A problem that is not about one field, in plain words: by the problem's `type` first, then the workflow's
+ * known reasons; any other refusal names the stage (`stage`, when the page knows it). Never "try again" for
+ * a refusal that another try cannot change.
+ */
+export function plainProblem(language: Language, answer: ApiAnswer, stage?: Stage): string {
   if (answer.status === 429) return pt(language, 'errors.tooMany');
   if (answer.status >= 500) return pt(language, 'errors.unavailable');
-  // 409 and 422 say what happened in the API's words (the step out of order, a full session): shown as said.
-  const detail = typeof answer.body?.detail === 'string' ? answer.body.detail : undefined;
-  return detail ? `${pt(language, 'errors.generic')} (${detail})` : pt(language, 'errors.generic');
+  const type = typeof answer.body?.type === 'string' ? answer.body.type.replace(/^\/problems\//, '') : '';
+  const detail = typeof answer.body?.detail === 'string' ? answer.body.detail : '';
+  if (type === 'slot-full') return pt(language, 'refused.slotFull');
+  if (type === 'active-application') return pt(language, 'refused.activeApplication');
+  if (type === 'account-limit') return pt(language, 'refused.accountLimit', { n: /at most (\d+) people/.exec(detail)?.[1] ?? '5' });
+  if (type === 'idempotency-key-reused') return pt(language, 'refused.formReused');
+  if (type === 'registry-mismatch') return pt(language, 'refused.registry');
+  const known = type === 'out-of-order' ? OUT_OF_ORDER.find(([pattern]) => pattern.test(detail)) : undefined;
+  if (known) return pt(language, known[1]);
+  return stage ? pt(language, 'refused.stage', { stage: stageName(language, stage) }) : pt(language, 'refused.now');
 }
 
 export function PortalLayout(props: { c: Context; title: string; signedIn?: boolean; children?: Child }) {
@@ -63,6 +86,56 @@ export function PortalLayout(props: { c: Context; title: string; signedIn?: bool
       )}
       {props.children}
     </Layout>
+  );
+}
+
+/**
+ * A page for an API answer the portal cannot show (not 200, 401 or 404): a staff token (403) is told this is
+ * the applicants' portal, with the way out to sign in as an applicant; anything else, in plain words.
+ */
+export function failurePage(c: Context<PortalEnv>, answer: ApiAnswer) {
+  const language = languageOf(c);
+  const staff = answer.status === 403;
+  return c.html(
+    <PortalLayout c={c} title={pt(language, staff ? 'errors.staffTitle' : 'errors.title')}>
+      <h1>{pt(language, staff ? 'errors.staffTitle' : 'errors.title')}</h1>
+      {staff ? (
+        <>
+          <p>{pt(language, 'errors.staff')}</p>
+          <form method="post" action="/portal/sign-out">
+            <button type="submit">{pt(language, 'errors.staffSignOut')}</button>
+          </form>
+        </>
+      ) : (
+        <>
+          <p>{plainProblem(language, answer)}</p>
+          <p>
+            <a href={c.req.url}>{pt(language, 'errors.reload')}</a>
+          </p>
+        </>
+      )}
+    </PortalLayout>,
+    staff ? 403 : 503,
+  );
+}
+
+/**
+ * A portal form larger than MAX_BODY_BYTES, refused by the app's body limit before any page middleware ran
+ * (api/app.ts): a page in the person's language (the `lang` choice), not the API's problem+json.
+ */
+export function tooLargePage(c: Context) {
+  const asked = c.req.query('lang') ?? getCookie(c, 'lang');
+  c.set('language', asked === 'en' ? 'en' : 'id');
+  const language = languageOf(c);
+  return c.html(
+    <PortalLayout c={c} title={pt(language, 'errors.title')}>
+      <h1>{pt(language, 'errors.title')}</h1>
+      <p>{pt(language, 'errors.tooLarge')}</p>
+      <p>
+        <a href="/portal/applications">{pt(language, 'title.applications')}</a>
+      </p>
+    </PortalLayout>,
+    413,
   );
 }
 
@@ -95,6 +168,11 @@ const signInPage = (c: Context, options: { status?: 200 | 400 | 401 | 429 | 503;
       <h1>{pt(language, 'title.signIn')}</h1>
       <ErrorSummary language={language} problems={problems} message={options.message} />
       {c.req.query('expired') === '1' && <p class="notice">{pt(language, 'signIn.expired')}</p>}
+      {c.req.query('registered') === '1' && (
+        <p class="success" role="status">
+          {pt(language, 'signIn.registered')}
+        </p>
+      )}
       <p>{pt(language, 'signIn.intro')}</p>
       <CredentialsForm language={language} action={`/portal/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`} email={options.email} problems={problems} submit="signIn.submit" />
       <p>
@@ -179,6 +257,7 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
   const v = (name: string) => one(form, name);
   const channels = form.noticeChannels === undefined && !('applicationType' in form) ? ['EMAIL', 'WHATSAPP'] : many(form, 'noticeChannels');
   const common = { language, problems };
+  const incidentMissing = problems.some((p) => p.field === 'incidentReport');
   return (
     <form method="post" action="/portal/applications" novalidate>
       <SelectField {...common} field="applicationType" required value={v('applicationType') || 'NEW'} options={APPLICATION_TYPES.map((type) => ({ value: type, label: pt(language, `f.applicationType.${type}`) }))} />
@@ -193,8 +272,9 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
       <ChoiceField {...common} field="deliveryMethod" required values={[v('deliveryMethod') || 'PICKUP']} options={DELIVERY_METHODS.map((m) => ({ value: m, label: pt(language, `f.deliveryMethod.${m}`) }))} />
       <TextField {...common} field="address" required multiline autocomplete="street-address" value={v('address')} hint={pt(language, 'f.addressHint')} />
       <TextField {...common} field="oldPassportNumber" value={v('oldPassportNumber')} hint={pt(language, 'f.oldPassportNumberHint')} />
-      <fieldset class="group">
+      <fieldset class={incidentMissing ? 'group has-error' : 'group'} aria-describedby={incidentMissing ? `${inputId('incidentReport')}-error` : undefined}>
         <legend>{pt(language, 'f.incident')}</legend>
+        <GroupError field="incidentReport" problems={problems} />
         <TextField {...common} field="incidentReport.date" type="date" value={v('incidentReport.date')} hint={pt(language, 'f.dateHint')} />
         <TextField {...common} field="incidentReport.place" value={v('incidentReport.place')} />
         <TextField {...common} field="incidentReport.description" multiline value={v('incidentReport.description')} />
@@ -210,7 +290,7 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
         options={(['DISABILITY', 'PREGNANCY'] as const).map((p) => ({ value: p, label: pt(language, `f.priority.${p}`) }))}
       />
       <SelectField {...common} field="language" value={v('language') || language} options={[{ value: 'id', label: 'Bahasa Indonesia' }, { value: 'en', label: 'English' }]} />
-      <ChoiceField {...common} field="noticeChannels" multiple values={channels} options={NOTICE_CHANNELS.map((ch) => ({ value: ch, label: pt(language, `f.noticeChannels.${ch}`) }))} />
+      <ChoiceField {...common} field="noticeChannels" required multiple values={channels} options={NOTICE_CHANNELS.map((ch) => ({ value: ch, label: pt(language, `f.noticeChannels.${ch}`) }))} />
       <button type="submit">{pt(language, 'new.submit')}</button>
     </form>
   );
@@ -234,6 +314,21 @@ interface Summary {
   trackingCode: string;
   fullName: string;
   stage: Stage;
+}
+
+/**
+ * The account's application in progress for this NIK, if any. POST /applications takes no Idempotency-Key, so
+ * a form sent twice (a double tap) is refused the second time as active-application: the person is sent to
+ * the application the first one made (or made earlier), not shown a refusal.
+ */
+async function applicationInProgressFor(c: Context<PortalEnv>, nik: string): Promise<string | undefined> {
+  const list = await callApi<Summary[]>(c, 'GET', '/applications', { token: c.var.token });
+  if (list.status !== 200) return undefined;
+  for (const summary of list.body.filter((a) => !TERMINAL_STAGES.includes(a.stage))) {
+    const detail = await callApi<{ nik: string }>(c, 'GET', `/applications/${summary.applicationId}`, { token: c.var.token });
+    if (detail.status === 200 && detail.body.nik === nik) return summary.applicationId;
+  }
+  return undefined;
 }
 
 // The routes -----------------------------------------------------------------------------------------
@@ -298,10 +393,9 @@ export function portalPages(options: { production: boolean }) {
       const registered = await callApi(c, 'POST', '/auth/register', { body: { email, password } });
       if (registered.status === 400) return registerPage(c, { status: 400, email, problems: fieldProblems(language, registered.body?.errors, FIELD_HINTS) });
       if (registered.status !== 202) return registerPage(c, { status: registered.status === 429 ? 429 : 503, email, message: plainProblem(language, registered) });
-      // The API answers alike for a taken email: signing in tells the person whether this password is theirs.
-      const session = await logIn(c, email, password, production);
-      if (session.status === 200) return c.redirect('/portal/applications', 303);
-      return signInPage(c, { status: 401, email, message: pt(language, 'signIn.wrong') });
+      // The API answers alike for a taken email, and so does the page: signing in here would tell a new account
+      // (in) from a taken email with another password (refused). Everyone goes on to sign in.
+      return c.redirect('/portal/sign-in?registered=1', 303);
     })
     .post('/portal/sign-out', (c) => {
       endSession(c, production);
@@ -310,7 +404,8 @@ export function portalPages(options: { production: boolean }) {
     .get('/portal/applications', async (c) => {
       const language = languageOf(c);
       const list = await callApi<Summary[]>(c, 'GET', '/applications', { token: c.var.token });
-      if (list.status !== 200) return c.body(null, list.status === 401 ? 401 : 503);
+      if (list.status === 401) return c.body(null, 401);
+      if (list.status !== 200) return failurePage(c, list);
       return c.html(
         <PortalLayout c={c} title={pt(language, 'title.applications')} signedIn>
           <h1>{pt(language, 'title.applications')}</h1>
@@ -344,6 +439,10 @@ export function portalPages(options: { production: boolean }) {
       const answer = await callApi(c, 'POST', '/applications', { token: c.var.token, body: submissionOf(form) });
       if (answer.status === 201 || answer.status === 202) return c.redirect(`/portal/applications/${answer.body.applicationId}?submitted=1`, 303);
       if (answer.status === 401) return c.body(null, 401);
+      if (answer.status === 409 && answer.body?.type === '/problems/active-application') {
+        const existing = await applicationInProgressFor(c, one(form, 'nik'));
+        if (existing) return c.redirect(`/portal/applications/${existing}?existing=1`, 303);
+      }
       const problems = answer.status === 400 || answer.status === 422 ? fieldProblems(language, answer.body?.errors, FIELD_HINTS) : [];
       const message = problems.length > 0 ? undefined : plainProblem(language, answer);
       return newApplicationPage(c, form, problems, message, answer.status === 400 || answer.status === 409 || answer.status === 422 ? answer.status : 503);

@@ -47,7 +47,8 @@ async function registered() {
   const b = browser();
   const email = `portal-${randomUUID()}@example.id`;
   const answer = await b.post('/portal/register', { email, password: 'correct horse battery' });
-  expect(answer).toMatchObject({ status: 303, location: '/portal/applications' });
+  expect(answer).toMatchObject({ status: 303, location: '/portal/sign-in?registered=1' });
+  expect(await b.post('/portal/sign-in', { email, password: 'correct horse battery' })).toMatchObject({ status: 303, location: '/portal/applications' });
   return { b, email };
 }
 
@@ -57,6 +58,17 @@ const form = (overrides: Record<string, string | string[]> = {}): Record<string,
 };
 
 describe('the applicant portal', () => {
+  it('answers a registration alike whether or not the email has an account, so nobody can probe for one', async () => {
+    const { email } = await registered();
+    const taken = await browser().post('/portal/register', { email, password: 'another password here' });
+    const fresh = await browser().post('/portal/register', { email: `portal-${randomUUID()}@example.id`, password: 'another password here' });
+    for (const answer of [taken, fresh]) {
+      expect(answer).toMatchObject({ status: 303, location: '/portal/sign-in?registered=1', html: '' });
+      expect(answer.setCookie.join('\n')).not.toContain('passport_session=');
+    }
+    expect((await browser().get('/portal/sign-in?registered=1')).html).toContain('Pendaftaran diterima.');
+  });
+
   it('registers, signs out, and sends a signed-out person to sign in', async () => {
     const { b } = await registered();
     expect((await b.get('/portal/applications')).html).toContain('Permohonan saya');
@@ -92,6 +104,10 @@ describe('the applicant portal', () => {
     expect(after.html).toContain('Ubah jadwal');
     await eventually(() => b.get(page), (answer) => answer.html.includes('Jadwal wawancara dipesan'));
     expect(after.html).toContain('Pemberitahuan yang dikirim');
+    expect(after.html).toMatch(/Kantor imigrasi<\/dt><dd>Kantor Imigrasi [^<]*Palu<\/dd>/); // its name, not its code
+    expect(after.html).not.toContain('Batas waktu tahap ini'); // the office's timer, as the tracking page hides it
+    expect(after.html).toMatch(/<h1>Permohonan <span class="code">[A-Z0-9-]+<\/span><\/h1>/); // the code kept on one line
+    expect(after.html).toMatch(/>Alasan <span class="req">\(tidak wajib\)<\/span>/); // said once
 
     const nothing = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', intent: 'book' });
     expect(nothing.status).toBe(400);
@@ -101,14 +117,26 @@ describe('the applicant portal', () => {
     const twice = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), reschedule: '1', slot: `${date}|AFTERNOON`, intent: 'book' });
     expect(twice.status).toBe(409);
     expect(twice.html).toContain('id="error-summary"');
+    // A permanent refusal says what cannot be done and why, not "try again".
+    expect(twice.html).toContain('Jadwal wawancara hanya dapat diubah satu kali, dan perubahan itu sudah dipakai.');
+    expect(twice.html).not.toMatch(/Coba lagi|one allowed change/);
 
     const noAddress = await b.post(`${page}/delivery?lang=en`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'short' });
     expect(noAddress.status).toBe(400);
     expect(noAddress.html).toContain('href="#f-address"');
+    // What was typed stays: the address, and Pos still chosen (the application is still on pickup).
+    expect(noAddress.html).toMatch(/<textarea[^>]*name="address"[^>]*>short<\/textarea>/);
+    expect(noAddress.html).toMatch(/value="POS" checked=""/);
+    expect(noAddress.html).not.toMatch(/value="PICKUP" checked=""/);
+    const x = await b.post(`${page}/delivery?lang=id`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'x' });
+    expect(x.html).toContain('Alamat pos: tulis alamat pos yang lengkap (jalan, nomor, kota), paling sedikit 10 karakter.');
     expect(await b.post(`${page}/delivery`, { idempotencyKey: randomUUID(), deliveryMethod: 'POS', address: 'Jl. Diponegoro No. 5, Palu, Sulawesi Tengah' })).toMatchObject({ status: 303 });
     expect((await b.get(`${page}?lang=id`)).html).toContain('Dikirim Pos Indonesia'); // the English form above kept English
     expect(await b.post(`${page}/cancel`, { idempotencyKey: randomUUID(), reason: 'Jadwal kerja berubah' })).toMatchObject({ status: 303 });
     expect((await b.get(page)).html).toContain('Dibatalkan');
+    const again = await b.post(`${page}/cancel?lang=en`, { idempotencyKey: randomUUID() });
+    expect(again.status).toBe(409);
+    expect(again.html).toMatch(/This application is closed; nothing about it can change now\.|This step cannot be done at the stage Cancelled\./);
   });
 
   it('joins the waitlist of a full session, leaves it, and takes the seat offered through the forms', async () => {
@@ -137,6 +165,7 @@ describe('the applicant portal', () => {
     expect(calendar.html).toMatch(new RegExp(`value="${date}\\|MORNING" */?>\\s*<label[^>]*>Penuh \\(0 menunggu\\)`));
     const full = await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'book' });
     expect(full.status).toBe(409); // a full session is said plainly; the waitlist is the way in
+    expect(full.html).toContain('Sesi ini sudah penuh. Pilih sesi lain, atau masuk daftar tunggu sesi ini.');
     expect(await b.post(`${page}/booking`, { idempotencyKey: randomUUID(), slot: `${date}|MORNING`, intent: 'waitlist' })).toMatchObject({ status: 303 });
     expect((await b.get(page)).html).toContain('Anda urutan ke-1');
     expect(await b.post(`${page}/waitlist/leave`, { idempotencyKey: randomUUID() })).toMatchObject({ status: 303 });
@@ -211,6 +240,59 @@ describe('the applicant portal', () => {
       expect.stringMatching(/: tidak boleh tanggal yang akan datang\.$/),
     ]));
     expect(new Set(said).size).toBe(said.length);
+  });
+
+  it('says why each field is refused, in words, and the incident beside its fields', async () => {
+    const { b } = await registered();
+    const saidIn = (html: string) => Object.fromEntries([...html.matchAll(/<a href="#(f-[^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]));
+    const bad = await b.post('/portal/applications?lang=id', form({ sex: '', email: 'bukan-email', noticeChannels: [] }));
+    expect(bad.status).toBe(400);
+    expect(saidIn(bad.html)).toEqual({
+      'f-sex': 'Jenis kelamin: pilih Perempuan atau Laki-laki, seperti pada KTP.',
+      'f-email': 'Email: tulis alamat email yang lengkap, misalnya nama@contoh.id.',
+      'f-noticeChannels': 'Pemberitahuan dikirim lewat: centang paling sedikit satu saluran.',
+    });
+    expect(bad.html).not.toContain('periksa kembali isian ini');
+    // At least one channel is needed, so the choice is not marked optional.
+    expect(bad.html).toMatch(/Pemberitahuan dikirim lewat <span class="req">\(wajib\)<\/span>/);
+    // The incident as a whole: named in words, linked to its first field, and said under the group's legend.
+    const lost = await b.post('/portal/applications?lang=id', form({ applicationType: 'LOST' }));
+    expect(saidIn(lost.html)).toEqual({ 'f-incidentReport-date': 'Kejadian: wajib diisi untuk paspor hilang atau rusak: tanggal, tempat, dan apa yang terjadi.' });
+    expect(lost.html).toMatch(/<fieldset class="group has-error" aria-describedby="f-incidentReport-error"><legend>[^<]+<\/legend><p class="field-error" id="f-incidentReport-error">Kejadian: wajib diisi/);
+  });
+
+  it('answers a new application sent twice at once with the one application made', async () => {
+    const { b } = await registered();
+    const nik = sampleSubmission().nik;
+    const both = await Promise.all([b.post('/portal/applications', form({ nik })), b.post('/portal/applications', form({ nik }))]);
+    expect(both.map((a) => a.status)).toEqual([303, 303]);
+    const ids = both.map((a) => /^\/portal\/applications\/([0-9a-f-]{36})\?(submitted|existing)=1$/.exec(a.location ?? '')?.[1]);
+    expect(ids[0]).toBeDefined();
+    expect(ids[1]).toBe(ids[0]);
+    const second = both.find((a) => a.location!.endsWith('?existing=1'))!;
+    expect((await b.get(second.location!)).html).toContain('Permohonan untuk NIK ini sudah diterima dan sedang berjalan');
+    // The same NIK from another account is not this person's: a refusal in words, nothing of the other shown.
+    const { b: other } = await registered();
+    const refused = await other.post('/portal/applications', form({ nik }));
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('NIK ini sudah punya permohonan yang sedang berjalan.');
+  });
+
+  it('answers a form too large, and a staff token, with a page that says what happened', async () => {
+    const { b } = await registered();
+    const big = await b.post('/portal/applications?lang=en', form({ address: 'x'.repeat(100_000) }));
+    expect(big.status).toBe(413);
+    expect(big.html).toContain('The form is too long to send. Shorten the long fields, then send it again.');
+    expect(big.html).toContain('<main');
+    // An officer's token in the applicants' portal: a page that says so, not an empty answer.
+    const staff = browser();
+    staff.cookies.set('passport_session', await s.officerToken('PLU'));
+    for (const path of ['/portal/applications', `/portal/applications/${randomUUID()}`]) {
+      const answer = await staff.get(path);
+      expect(answer.status).toBe(403);
+      expect(answer.html).toContain('Ini portal pemohon');
+      expect(answer.html).toContain('action="/portal/sign-out"');
+    }
   });
 
   it("does not show another applicant's application", async () => {

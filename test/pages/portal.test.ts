@@ -32,9 +32,15 @@ describe('the applicant portal', () => {
     await page.goto(`${s.url}/portal`);
     await page.getByRole('link', { name: 'Daftar akun' }).click();
     await accessible(page);
-    await page.getByLabel('Email').fill(`phone-${randomUUID()}@example.id`);
+    const email = `phone-${randomUUID()}@example.id`;
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Kata sandi').fill('correct horse battery');
     await page.getByRole('button', { name: 'Daftar' }).click();
+    await page.waitForURL(`${s.url}/portal/sign-in?registered=1`); // alike for a taken email: then sign in
+    await accessible(page);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Kata sandi').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Masuk' }).click();
     await page.waitForURL(`${s.url}/portal/applications`);
     await accessible(page);
 
@@ -85,6 +91,14 @@ describe('the applicant portal', () => {
     const main = (await page.locator('main').textContent()) ?? '';
     expect(main).toContain('Menunggu wawancara');
     expect(main).toContain('sesi pagi');
+    await accessible(page);
+    // At 360 px with its notices listed (submitted, paid, booked): each table's scrolling box is reachable by keyboard.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await eventually(
+      async () => (await page.goto(applicationPage), await page.locator('section[aria-labelledby="notices-title"] tbody tr').count()),
+      (n) => n >= 3,
+    );
+    await expect(page.locator('section[aria-labelledby="notices-title"] .table-wrap').getAttribute('tabindex')).resolves.toBe('0');
     await accessible(page);
     await context.close();
   });
