@@ -11,7 +11,7 @@ import { languageOf, stageName, t, type Language } from './i18n.js';
 import type { PortalEnv } from './portal.js';
 import { PortalLayout, failurePage, formOf, one, plainProblem } from './portal.js';
 import { ChoiceField, ErrorSummary, fieldProblems, TextField, type FieldProblem } from './portal-forms.js';
-import { localDate, NextAndHistory } from './tracking.js';
+import { APPLICANT_DEADLINE, localDate, NextAndHistory } from './tracking.js';
 import { at, deliveryStatus, noticeName, pt } from './portal-words.js';
 
 export interface Detail {
@@ -44,8 +44,6 @@ async function officeOf(c: Context<PortalEnv>, officeCode: string): Promise<{ na
   return office ? { name: office.name, zone: office.timeZone } : { name: officeCode, zone: 'Asia/Jakarta' };
 }
 
-/** The tracking page's rule: only the deadlines that ask something of the applicant are shown (the others are the office's timers). */
-const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
 
 type Form = Record<string, string | string[]>;
 

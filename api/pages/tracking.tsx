@@ -25,7 +25,7 @@ interface Tracking {
 
 const TERMINAL: readonly Stage[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
 /** Stages whose deadline asks something of the applicant (other stages' timers are the office's business). */
-const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
+export const APPLICANT_DEADLINE: readonly Stage[] = ['AWAITING_PAYMENT', 'AWAITING_BOOKING'];
 
 /** A local calendar date ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
 export const localDate = (date: string, language: Language, timeZone: string) => formatDate(new Date(`${date}T12:00:00Z`), language, timeZone);
