@@ -9,6 +9,9 @@ const id = {
   'desk.crossSite': 'Formulir ini tidak dikirim dari meja petugas, jadi tidak diproses. Buka meja petugas dan kirim lagi dari sana.',
   'desk.tooMany': 'Terlalu banyak percobaan dari perangkat ini. Coba lagi dalam {seconds} detik.',
 
+  'field.characters': '{label} berisi karakter yang tidak dapat dipakai (karakter kontrol). Ketik ulang tanpa karakter itu.',
+  'field.tooLong': '{label} terlalu panjang.',
+
   'login.title': 'Masuk ke meja petugas',
   'login.email': 'Email',
   'login.password': 'Kata sandi',
@@ -56,6 +59,8 @@ const id = {
   'app.badCode': 'Kode pelacakan terdiri dari 12 huruf dan angka, contoh: ABCD-EFGH-JKMN.',
   'app.outOfOrder': 'Langkah ini tidak bisa dilakukan sekarang: permohonan ini pada tahap "{stage}".',
   'app.systemSays': 'Keterangan sistem: {detail}',
+  'app.unknownStep': 'Langkah itu tidak dikenal meja petugas. Buka permohonannya dan pilih langkah dari formulir di sana.',
+  'app.back': 'Kembali ke permohonan',
   'app.keyReused': 'Formulir ini sudah dikirim dengan isian lain. Muat ulang halaman dan isi lagi.',
   'app.running': 'Langkah diterima dan masih diproses. Muat ulang halaman ini sebentar lagi.',
   'done.interview': 'Hasil wawancara tersimpan.',
@@ -115,6 +120,9 @@ const en: Record<DeskKey, string> = {
   'desk.crossSite': 'This form was not sent from the officer desk, so nothing was done. Open the desk and send it from there.',
   'desk.tooMany': 'Too many attempts from this device. Try again in {seconds} seconds.',
 
+  'field.characters': '{label} contains characters that cannot be used (control characters). Type it again without them.',
+  'field.tooLong': '{label} is too long.',
+
   'login.title': 'Sign in to the officer desk',
   'login.email': 'Email',
   'login.password': 'Password',
@@ -162,6 +170,8 @@ const en: Record<DeskKey, string> = {
   'app.badCode': 'A tracking code is 12 letters and digits, for example ABCD-EFGH-JKMN.',
   'app.outOfOrder': 'This step is not possible now: the application is at "{stage}".',
   'app.systemSays': 'The system says: {detail}',
+  'app.unknownStep': 'The desk knows no such step. Open the application and take the step from its form.',
+  'app.back': 'Back to the application',
   'app.keyReused': 'This form was already sent with other values. Reload the page and fill it in again.',
   'app.running': 'The step was accepted and is still running. Reload this page in a moment.',
   'done.interview': 'Interview outcome saved.',

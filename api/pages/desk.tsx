@@ -57,18 +57,26 @@ const STEPS = {
   'serah-terima': { route: 'handover', done: 'done.handover' },
 } as const satisfies Record<string, { route: string; done: DeskKey }>;
 type StepName = keyof typeof STEPS;
+/** The step named in an address, or undefined for anything else (`toString`, `__proto__` are not steps). */
+const stepNamed = (name: string | undefined): StepName | undefined => (name !== undefined && Object.hasOwn(STEPS, name) ? (name as StepName) : undefined);
 
-/** The form field (and so the input's id) of each API error field, with its message in plain words. */
-const FIELD_MESSAGES: Record<string, { id: string; key: DeskKey }> = {
-  email: { id: 'email', key: 'login.badEmail' },
-  password: { id: 'password', key: 'login.badPassword' },
+/** The form field (and so the input's id) of each API error field, its message in plain words, and its label. */
+const FIELD_MESSAGES: Record<string, { id: string; key: DeskKey; label?: DeskKey }> = {
+  email: { id: 'email', key: 'login.badEmail', label: 'login.email' },
+  password: { id: 'password', key: 'login.badPassword', label: 'login.password' },
   outcome: { id: 'outcome-APPROVED', key: 'interview.badOutcome' },
-  reason: { id: 'reason', key: 'interview.badReason' },
-  reportNumber: { id: 'reportNumber', key: 'bap.badNumber' },
+  reason: { id: 'reason', key: 'interview.badReason', label: 'interview.reason' },
+  reportNumber: { id: 'reportNumber', key: 'bap.badNumber', label: 'bap.reportNumber' },
   cause: { id: 'cause-ORDINARY', key: 'bap.badCause' },
-  passportNumber: { id: 'passportNumber', key: 'printing.bad' },
+  passportNumber: { id: 'passportNumber', key: 'printing.bad', label: 'printing.number' },
   confirmed: { id: 'confirmed-true', key: 'priority.bad' },
 };
+
+/** The API's reasons that are not "missing or malformed" (the field's own message), said as what is wrong. */
+const SPECIFIC_REASONS: [RegExp, DeskKey][] = [
+  [/control characters|lone surrogate|bidirectional control/, 'field.characters'],
+  [/too big|at most|<=/i, 'field.tooLong'],
+];
 
 /** A 400's errors as the form's: each known field in plain words; anything else in the API's words. */
 function fieldErrors(language: Language, problem: Problem | undefined): { fields: FieldErrors; other: string[] } {
@@ -76,8 +84,11 @@ function fieldErrors(language: Language, problem: Problem | undefined): { fields
   const other: string[] = [];
   for (const error of problem?.errors ?? []) {
     const known = FIELD_MESSAGES[error.field];
-    if (known) fields[known.id] = w(language, known.key);
-    else other.push(`${error.field}: ${error.reason}`);
+    if (!known) other.push(`${error.field}: ${error.reason}`);
+    else if (fields[known.id] === undefined) {
+      const specific = known.label && SPECIFIC_REASONS.find(([pattern]) => pattern.test(error.reason))?.[1];
+      fields[known.id] = specific ? w(language, specific, { label: w(language, known.label!) }) : w(language, known.key);
+    }
   }
   return { fields, other };
 }
@@ -559,23 +570,36 @@ export const deskPages = (options: { secureCookies: boolean }) => {
       const code = normalized(c.req.param('code'));
       const found = await lookUp(c, token, code);
       if (found.page) return found.page;
-      const done = c.req.query('selesai') as StepName | undefined;
+      const done = stepNamed(c.req.query('selesai'));
       return c.html(
         <ApplicationView
           c={c}
           office={officeOf(token)}
           application={found.application}
           {...await aroundOf(c, found.application)}
-          done={done && done in STEPS ? STEPS[done].done : undefined}
+          done={done && STEPS[done].done}
         />,
       );
     })
     .post('/desk/permohonan/:code/:step', async (c) => {
       const token = getCookie(c, COOKIE);
       if (!token) return toSignIn(c);
-      const step = c.req.param('step') as StepName;
-      if (!(step in STEPS)) return c.notFound();
       const language = languageOf(c);
+      const step = stepNamed(c.req.param('step'));
+      if (!step) {
+        return c.html(
+          <DeskPage c={c} title={w(language, 'desk.problem')} signedIn={{ office: officeOf(token) }}>
+            <h1>{w(language, 'desk.problem')}</h1>
+            <p class="alert" role="alert">
+              {w(language, 'app.unknownStep')}
+            </p>
+            <p>
+              <a href={`/desk/permohonan/${encodeURIComponent(normalized(c.req.param('code')))}`}>{w(language, 'app.back')}</a>
+            </p>
+          </DeskPage>,
+          404,
+        );
+      }
       const code = normalized(c.req.param('code'));
       const found = await lookUp(c, token, code);
       if (found.page) return found.page;

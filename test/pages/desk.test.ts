@@ -41,6 +41,12 @@ async function bookedApplication(overrides: Partial<ReturnType<typeof sampleSubm
   return { applicationId, trackingCode: trackingCode as string, date };
 }
 
+/** A lost passport, with its incident and police report: the desk records its BAP before the interview. */
+const LOST = {
+  applicationType: 'LOST',
+  incidentReport: { date: '2026-10-01', place: 'Pelabuhan Pantoloan, Palu', description: 'Lost on the ferry while travelling.', policeReportNumber: 'SKTLK/12/X/2026' },
+} as Partial<ReturnType<typeof sampleSubmission>>;
+
 /** A browser without JavaScript: keeps the cookie it is given, sends forms with the page's own origin. */
 function browserless(origin = s.url) {
   let cookie = '';
@@ -230,6 +236,33 @@ describe('the officer desk without JavaScript', () => {
     expect(post.status).toBe(404);
     expect((await s.call('GET', `/track/${trackingCode}`)).body.stage).toBe('AWAITING_INTERVIEW');
     expect((await desk.get('/desk/permohonan/ABC')).status).toBe(400);
+  });
+
+  it('answers a step it does not know (toString, __proto__) with a 404 that says the step is unknown', async () => {
+    const { trackingCode } = await bookedApplication();
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+    for (const step of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const answer = await desk.post(`/desk/permohonan/${trackingCode}/${step}`, { key: `unknown-${run}-${step}` });
+      expect(answer.status, step).toBe(404);
+      expect(answer.html).toContain('Langkah itu tidak dikenal meja petugas.');
+      expect(answer.html).not.toContain('Tidak ada permohonan kantor Anda');
+    }
+    const page = await desk.get(`/desk/permohonan/${trackingCode}?selesai=constructor`);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('role="status"');
+  });
+
+  it('records the BAP of a lost passport: what is wrong with a number said, the BAP then shown, not asked again', async () => {
+    const { trackingCode } = await bookedApplication(LOST);
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+    const page = await desk.get(`/desk/permohonan/${trackingCode}`);
+    const action = `/desk/permohonan/${trackingCode}/bap`;
+    const control = await desk.post(action, { key: keyOf(page.html, action), reportNumber: 'BAP\u0000X', cause: 'ORDINARY' });
+    expect(control.status).toBe(400);
+    expect(control.html).toContain('<a href="#reportNumber">Nomor BAP berisi karakter yang tidak dapat dipakai');
+    expect(control.html).not.toContain('paling sedikit 3 karakter');
   });
 
   it('refuses a cross-site POST (CSRF), and signs out', async () => {
