@@ -14,6 +14,7 @@ import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { w, type DeskKey } from './desk-words.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import { Layout } from './layout.js';
+import { secureCookie } from './session.js';
 
 const COOKIE = 'desk_session';
 /** Calendar dates ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
@@ -203,7 +204,8 @@ function officeOf(token: string): string {
 
 function toSignIn(c: Context<PagesEnv>, reason?: 'expired') {
   deleteCookie(c, COOKIE, { path: '/desk' });
-  const next = c.req.method === 'GET' ? c.req.path : undefined;
+  // The page asked, with its query (another day's queue: ?tanggal=); safeNext keeps it to the desk's own paths.
+  const next = c.req.method === 'GET' ? c.req.path + new URL(c.req.url).search : undefined;
   const query = new URLSearchParams({ ...(next && { next }), ...(reason && { [reason]: '1' }) }).toString();
   return c.redirect(`/desk/masuk${query ? `?${query}` : ''}`, 303);
 }
@@ -473,8 +475,7 @@ export const deskPages = (options: { secureCookies: boolean }) => {
     if (answer.status === 200) {
       const session = answer.body as { role: string; token: string; expiresAt: string };
       if (session.role !== 'officer') return again(403, { messages: [w(language, 'login.notOfficer')] });
-      const secure = options.secureCookies || new URL(c.req.url).protocol === 'https:';
-      setCookie(c, COOKIE, session.token, { path: '/desk', httpOnly: true, sameSite: 'Strict', secure, expires: new Date(session.expiresAt) });
+      setCookie(c, COOKIE, session.token, { path: '/desk', httpOnly: true, sameSite: 'Strict', secure: secureCookie(c, options.secureCookies), expires: new Date(session.expiresAt) });
       return c.redirect(safeNext(next), 303);
     }
     if (answer.status === 400) {

@@ -126,6 +126,9 @@ describe('the officer desk without JavaScript', () => {
     expect(signedIn.location).toBe('/desk/antrian');
     expect(signedIn.setCookie).toMatch(/desk_session=[^;]+; Path=\/desk; Expires=[^;]+; HttpOnly; SameSite=Strict/);
     expect(signedIn.setCookie).not.toContain('Secure'); // plain http in the test; https and production add it
+    // Behind the TLS proxy, as the portal's cookie: one rule for both (api/pages/session.ts).
+    const proxied = await browserless().post('/desk/masuk', { email: staff.officer, password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    expect(proxied.setCookie).toMatch(/desk_session=[^;]+;.*; Secure/);
   });
 
   it('sends an unsigned or expired visitor to sign-in, and back to the page asked after it', async () => {
@@ -140,6 +143,11 @@ describe('the officer desk without JavaScript', () => {
     expect(page.html).toContain('name="next" value="/desk/antrian"');
     const offsite = await expired.post('/desk/masuk', { email: staff.officer, password: PASSWORD, next: '//evil.example/desk/x' });
     expect(offsite.location).toBe('/desk/antrian');
+    // Another day's queue keeps its day through the sign-in.
+    const tomorrow = await fetch(`${s.url}/desk/antrian?tanggal=2026-12-01`, { redirect: 'manual', headers: { cookie: 'desk_session=eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x' } });
+    expect(tomorrow.headers.get('location')).toBe('/desk/masuk?next=%2Fdesk%2Fantrian%3Ftanggal%3D2026-12-01&expired=1');
+    const back = await browserless().post('/desk/masuk', { email: staff.officer, password: PASSWORD, next: '/desk/antrian?tanggal=2026-12-01' });
+    expect(back.location).toBe('/desk/antrian?tanggal=2026-12-01');
   });
 
   it('walks an application from the queue through interview, printing and hand-over, one step per double submit', async () => {
