@@ -9,6 +9,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
 import type { ApplicationType, Stage } from '../../workflows/definitions.js';
+import { localDate } from '../../workflows/calendar.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { w, type DeskKey } from './desk-words.js';
@@ -40,6 +41,14 @@ interface Application {
   slaDeadline: string | null;
   service: 'REGULAR' | 'SAME_DAY';
   priority: { ground: string; status: string } | null;
+  /** The applicant's identity, for the officer to compare with the KTP-el original (own office only). */
+  fullName: string;
+  nik: string;
+  birthDate: string;
+  sex: 'M' | 'F' | null;
+  product: string;
+  incidentReport: { date: string; place: string; description: string; policeReportNumber?: string } | null;
+  bap: { reportNumber: string; cause: 'ORDINARY' | 'FORCE_MAJEURE'; fineAmount: number; recordedAt: string } | null;
 }
 interface Problem {
   detail?: string;
@@ -51,12 +60,12 @@ type FieldErrors = Record<string, string>;
 
 /** The steps, each with its API route, the form fields it sends, and the field each API error names. */
 const STEPS = {
-  wawancara: { route: 'interview', done: 'done.interview' },
-  bap: { route: 'bap', done: 'done.bap' },
-  prioritas: { route: 'priority-review', done: 'done.priority' },
-  cetak: { route: 'printing', done: 'done.printing' },
-  'serah-terima': { route: 'handover', done: 'done.handover' },
-} as const satisfies Record<string, { route: string; done: DeskKey }>;
+  wawancara: { route: 'interview', done: 'done.interview', stage: 'AWAITING_INTERVIEW' },
+  bap: { route: 'bap', done: 'done.bap', stage: 'AWAITING_INTERVIEW' },
+  prioritas: { route: 'priority-review', done: 'done.priority', stage: 'AWAITING_INTERVIEW' },
+  cetak: { route: 'printing', done: 'done.printing', stage: 'AWAITING_PRINTING' },
+  'serah-terima': { route: 'handover', done: 'done.handover', stage: 'READY_FOR_PICKUP' },
+} as const satisfies Record<string, { route: string; done: DeskKey; stage: Stage }>;
 type StepName = keyof typeof STEPS;
 /** The step named in an address, or undefined for anything else (`toString`, `__proto__` are not steps). */
 const stepNamed = (name: string | undefined): StepName | undefined => (name !== undefined && Object.hasOwn(STEPS, name) ? (name as StepName) : undefined);
@@ -266,6 +275,29 @@ function ScanForm(props: { language: Language; value?: string; error?: string })
   );
 }
 
+/**
+ * Why a step was refused (409), read from the application as it is now: the API's problem says only
+ * "out of order" with an English detail, so the known conflicts are recognised from the application's state.
+ */
+function conflictOf(language: Language, step: StepName, a: Application, values: Record<string, string>, today: string | undefined): string {
+  const needsBap = a.applicationType === 'LOST' || a.applicationType === 'DAMAGED';
+  if (a.stage !== STEPS[step].stage) return w(language, 'app.outOfOrder', { stage: stageName(language, a.stage) });
+  if (step === 'bap' && a.bap) return w(language, 'conflict.bapDone', { number: a.bap.reportNumber });
+  if (step === 'wawancara' && values.outcome === 'APPROVED' && needsBap && !a.bap) return w(language, 'conflict.bapFirst');
+  if ((step === 'wawancara' || step === 'bap') && a.priority?.status === 'DECLARED') return w(language, 'conflict.priorityFirst');
+  if ((step === 'wawancara' || step === 'prioritas') && a.appointment && today && a.appointment.date > today) {
+    return w(language, 'conflict.notTheDay', { date: calendarDate(a.appointment.date, language) });
+  }
+  return w(language, 'conflict.other');
+}
+
+/** A product code of the fee schedule in words: the passports it ships (ORDINARY_5Y...), else the schedule's own description. */
+function productName(language: Language, code: string, description: string | undefined): string {
+  const passport = /^(ORDINARY|ELECTRONIC)_(\d+)Y$/.exec(code);
+  if (passport) return w(language, passport[1] === 'ELECTRONIC' ? 'product.ELECTRONIC' : 'product.ORDINARY', { years: passport[2]! });
+  return description ?? code;
+}
+
 /** What a person typed or a scanner sent: spaces dropped, lower case raised. */
 const normalized = (code: string) => code.replace(/\s+/g, '').toUpperCase();
 
@@ -289,6 +321,8 @@ function ApplicationView(props: {
   documents: { document: string; note: string | null }[];
   /** The office's time zone, for instants (the SLA deadline); unknown for an office no longer in service. */
   timeZone: string | undefined;
+  /** The fee schedule's description of the application's product, when it has one. */
+  productDescription: string | undefined;
   step?: StepName;
   fields?: FieldErrors;
   messages?: string[];
@@ -301,7 +335,8 @@ function ApplicationView(props: {
   const values = props.values ?? {};
   const action = (step: StepName) => `/desk/permohonan/${a.trackingCode}/${step}`;
   const errorsOf = (step: StepName) => (props.step === step ? (props.fields ?? {}) : {});
-  const needsBap = a.stage === 'AWAITING_INTERVIEW' && (a.applicationType === 'LOST' || a.applicationType === 'DAMAGED');
+  // Until the BAP is recorded; then the BAP is shown instead of its form.
+  const needsBap = a.stage === 'AWAITING_INTERVIEW' && (a.applicationType === 'LOST' || a.applicationType === 'DAMAGED') && !a.bap;
   return (
     <DeskPage c={c} title={title} signedIn={{ office: props.office }}>
       <h1>{title}</h1>
@@ -338,7 +373,42 @@ function ApplicationView(props: {
             <dd>{formatDateTime(new Date(a.slaDeadline), language, props.timeZone)}</dd>
           </>
         )}
+        {a.bap && (
+          <>
+            <dt>{w(language, 'app.bap')}</dt>
+            <dd>{w(language, 'app.bapRecorded', { number: a.bap.reportNumber, cause: w(language, `bap.${a.bap.cause}`) })}</dd>
+          </>
+        )}
       </dl>
+
+      <section aria-labelledby="identity">
+        <h2 id="identity">{w(language, 'id.title')}</h2>
+        <p class="hint">{w(language, 'id.hint')}</p>
+        <dl>
+          <dt>{w(language, 'id.name')}</dt>
+          <dd>{a.fullName}</dd>
+          <dt>{w(language, 'id.nik')}</dt>
+          <dd class="code">{a.nik}</dd>
+          <dt>{w(language, 'id.birthDate')}</dt>
+          <dd>{calendarDate(a.birthDate, language)}</dd>
+          {a.sex && (
+            <>
+              <dt>{w(language, 'id.sex')}</dt>
+              <dd>{w(language, a.sex === 'F' ? 'id.F' : 'id.M')}</dd>
+            </>
+          )}
+          <dt>{w(language, 'id.product')}</dt>
+          <dd>{productName(language, a.product, props.productDescription)}</dd>
+          {a.incidentReport && (
+            <>
+              <dt>{w(language, 'id.incident')}</dt>
+              <dd>{`${calendarDate(a.incidentReport.date, language)}, ${a.incidentReport.place}: ${a.incidentReport.description}`}</dd>
+              <dt>{w(language, 'id.policeReport')}</dt>
+              <dd>{a.incidentReport.policeReportNumber ?? w(language, 'id.none')}</dd>
+            </>
+          )}
+        </dl>
+      </section>
 
       {needsBap && (
         <StepForm action={action('bap')} title={w(language, 'bap.title')} submit={w(language, 'bap.submit')}>
@@ -507,13 +577,15 @@ export const deskPages = (options: { secureCookies: boolean }) => {
   };
   /** What the application page shows besides the application: its documents checklist and its office's zone. */
   const aroundOf = async (c: Context<PagesEnv>, a: Application) => {
-    const [requirements, offices] = await Promise.all([
+    const [requirements, offices, fees] = await Promise.all([
       callApi<{ documents: { document: string; note: string | null }[] }>(c, 'GET', `/requirements/${a.applicationType}`),
       callApi<{ code: string; timeZone: string }[]>(c, 'GET', '/offices'),
+      callApi<{ code: string; description: string }[]>(c, 'GET', '/fees'),
     ]);
     return {
       documents: requirements.status === 200 ? requirements.body.documents : [],
       timeZone: offices.status === 200 ? offices.body.find((o) => o.code === a.officeCode)?.timeZone : undefined,
+      productDescription: fees.status === 200 ? fees.body.find((f) => f.code === a.product)?.description : undefined,
     };
   };
 
@@ -640,10 +712,10 @@ export const deskPages = (options: { secureCookies: boolean }) => {
         return again(400, { fields, messages: other });
       }
       if (answer.status === 409) {
-        const stage = (await lookUp(c, token, code)).application?.stage ?? application.stage;
-        const messages = [w(language, 'app.outOfOrder', { stage: stageName(language, stage) })];
-        if (answer.body?.detail) messages.push(w(language, 'app.systemSays', { detail: answer.body.detail }));
-        return again(409, { messages });
+        const now = (await lookUp(c, token, code)).application ?? application;
+        const { timeZone } = await aroundOf(c, now);
+        const message = conflictOf(language, step, now, values, timeZone && localDate(new Date(), timeZone));
+        return again(409, { messages: [message] });
       }
       if (answer.status === 422) return again(422, { messages: [w(language, 'app.keyReused')] });
       return again(503, { messages: [w(language, 'desk.unavailable')] });

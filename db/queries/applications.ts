@@ -146,7 +146,13 @@ export async function moneyOf(db: Kysely<DB>, id: string, billingCode: string) {
 /** Everything about one application, personal data and its money included: for its applicant and its office only. */
 export async function applicationDetail(db: Kysely<DB>, id: string) {
   const row = await db.selectFrom('applications').select(DETAIL.columns).where('id', '=', id).executeTakeFirstOrThrow();
-  return { ...DETAIL.of(row), timeline: await timelineOf(db, id), ...(await moneyOf(db, id, row.billing_code)) };
+  return { ...DETAIL.of(row), timeline: await timelineOf(db, id), ...(await moneyOf(db, id, row.billing_code)), bap: await bapOf(db, id) };
+}
+
+/** The BAP (investigation report) recorded for a lost or damaged passport, or null. */
+export async function bapOf(db: Kysely<DB>, id: string) {
+  const row = await db.selectFrom('baps').select(['report_number', 'cause', 'fine_amount', 'recorded_at']).where('application_id', '=', id).executeTakeFirst();
+  return row ? { reportNumber: row.report_number, cause: row.cause, fineAmount: row.fine_amount, recordedAt: row.recorded_at.toISOString() } : null;
 }
 
 /** What the public tracking page shows, with the date the passport is due when known; undefined for an unknown code. */

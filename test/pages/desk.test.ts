@@ -271,6 +271,35 @@ describe('the officer desk without JavaScript', () => {
     expect(control.status).toBe(400);
     expect(control.html).toContain('<a href="#reportNumber">Nomor BAP berisi karakter yang tidak dapat dipakai');
     expect(control.html).not.toContain('paling sedikit 3 karakter');
+
+    // The identity to compare with the KTP-el original, on the application page only.
+    const { nik } = await s.db.selectFrom('applications').select('nik').where('tracking_code', '=', trackingCode).executeTakeFirstOrThrow();
+    expect(page.html).toContain('Cocokkan dengan KTP-el asli');
+    for (const shown of ['Siti Rahmawati', nik, '12 Mei 1990', 'Perempuan', 'Paspor elektronik, 10 tahun', 'SKTLK/12/X/2026', 'Pelabuhan Pantoloan, Palu']) expect(page.html).toContain(shown);
+    const { date } = await s.db.selectFrom('applications').select('appointment_date as date').where('tracking_code', '=', trackingCode).executeTakeFirstOrThrow();
+    expect((await desk.get(`/desk/antrian?tanggal=${date}`)).html).not.toContain(nik); // the queue: the code and the stage only
+    const other = browserless();
+    await other.signIn(staff.other); // an officer of WSB
+    const foreign = await other.get(`/desk/permohonan/${trackingCode}`);
+    expect(foreign.status).toBe(404);
+    expect(foreign.html).not.toContain(nik);
+    expect(foreign.html).not.toContain('Siti Rahmawati');
+
+    const recorded = await desk.post(action, { key: keyOf(control.html, action), reportNumber: 'BAP/PLU/2026/007', cause: 'ORDINARY' });
+    expect(recorded).toMatchObject({ status: 303, location: `/desk/permohonan/${trackingCode}?selesai=bap` });
+    const after = await desk.get(recorded.location!);
+    expect(after.html).toContain('BAP tersimpan.');
+    expect(after.html).toContain('Tercatat: nomor BAP/PLU/2026/007, penyebab Biasa (dikenai denda)');
+    expect(after.html).not.toContain('Simpan BAP'); // the next step's form only: the interview
+    expect(after.html).toContain('Simpan hasil wawancara');
+
+    // A BAP form sent again (another tab, kept open): the 409 in words, without the API's English.
+    const twice = await desk.post(action, { key: `bap-again-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('BAP permohonan ini sudah tercatat (nomor BAP/PLU/2026/007).');
+    expect(twice.html).not.toMatch(/already|Keterangan sistem/);
+    const english = await desk.post(`${action}?lang=en`, { key: `bap-again-en-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
+    expect(english.html).toContain('The BAP of this application is already recorded (number BAP/PLU/2026/007).');
   });
 
   it('refuses a cross-site POST (CSRF), and signs out', async () => {
@@ -327,10 +356,10 @@ describe('the officer desk in headless Chromium', () => {
       if (process.env.UPDATE_SCREENSHOTS === '1') await mkdir(resolve(import.meta.dirname, '../../docs/screenshots'), { recursive: true });
       await screenshotForReadme(page, resolve(import.meta.dirname, '../../docs/screenshots/desk.png'));
 
-      // Approving before the BAP of a lost passport: the 409, in words.
+      // Approving before the BAP of a lost passport: the 409, in words (the refused step's reason).
       await page.getByLabel('Disetujui (foto dan biometrik sudah diambil)').check();
       await page.getByRole('button', { name: 'Simpan hasil wawancara' }).click();
-      await expect(page.getByRole('alert').textContent()).resolves.toContain('Langkah ini tidak bisa dilakukan sekarang');
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Catat BAP paspor yang hilang atau rusak dulu, baru setujui wawancara.');
       await clean();
 
       await page.getByLabel('Nomor BAP').fill('BAP/PLU/2026/001');
