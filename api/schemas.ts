@@ -504,7 +504,17 @@ export const feeSchema = z
   .openapi('Fee');
 
 export const requirementsSchema = z
-  .object({ applicationType: applicationTypeSchema, documents: z.array(z.object({ document: z.string(), note: z.string().nullable() })) })
+  .object({
+    applicationType: applicationTypeSchema,
+    documents: z.array(
+      z.object({
+        document: z.string(),
+        note: z.string().nullable(),
+        documentId: z.string().nullable().openapi({ description: 'The document in Bahasa Indonesia (null until the reference data is loaded again)' }),
+        noteId: z.string().nullable().openapi({ description: 'The note in Bahasa Indonesia' }),
+      }),
+    ),
+  })
   .openapi('Requirements');
 
 // Managers ---------------------------------------------------------------------------------------

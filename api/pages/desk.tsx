@@ -50,6 +50,13 @@ interface Application {
   incidentReport: { date: string; place: string; description: string; policeReportNumber?: string } | null;
   bap: { reportNumber: string; cause: 'ORDINARY' | 'FORCE_MAJEURE'; fineAmount: number; recordedAt: string } | null;
 }
+/** A document to check, in English and (when the reference data has it) in Bahasa Indonesia. */
+interface Requirement {
+  document: string;
+  note: string | null;
+  documentId: string | null;
+  noteId: string | null;
+}
 interface Problem {
   detail?: string;
   errors?: { field: string; reason: string }[];
@@ -318,7 +325,7 @@ function ApplicationView(props: {
   c: Context<PagesEnv>;
   office: string;
   application: Application;
-  documents: { document: string; note: string | null }[];
+  documents: Requirement[];
   /** The office's time zone, for instants (the SLA deadline); unknown for an office no longer in service. */
   timeZone: string | undefined;
   /** The fee schedule's description of the application's product, when it has one. */
@@ -482,12 +489,16 @@ function ApplicationView(props: {
         <>
           <h2>{w(language, 'app.documents')}</h2>
           <ul>
-            {props.documents.map((d) => (
-              <li>
-                {d.document}
-                {d.note && <span class="when">{d.note}</span>}
-              </li>
-            ))}
+            {props.documents.map((d) => {
+              // The reference data's Indonesian text when it has one (a file loaded before it had them: English).
+              const [document, note] = language === 'id' && d.documentId ? [d.documentId, d.noteId] : [d.document, d.note];
+              return (
+                <li>
+                  {document}
+                  {note && <span class="when">{note}</span>}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -578,7 +589,7 @@ export const deskPages = (options: { secureCookies: boolean }) => {
   /** What the application page shows besides the application: its documents checklist and its office's zone. */
   const aroundOf = async (c: Context<PagesEnv>, a: Application) => {
     const [requirements, offices, fees] = await Promise.all([
-      callApi<{ documents: { document: string; note: string | null }[] }>(c, 'GET', `/requirements/${a.applicationType}`),
+      callApi<{ documents: Requirement[] }>(c, 'GET', `/requirements/${a.applicationType}`),
       callApi<{ code: string; timeZone: string }[]>(c, 'GET', '/offices'),
       callApi<{ code: string; description: string }[]>(c, 'GET', '/fees'),
     ]);

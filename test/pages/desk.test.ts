@@ -277,6 +277,14 @@ describe('the officer desk without JavaScript', () => {
     expect(page.html).toContain('Cocokkan dengan KTP-el asli');
     for (const shown of ['Siti Rahmawati', nik, '12 Mei 1990', 'Perempuan', 'Paspor elektronik, 10 tahun', 'SKTLK/12/X/2026', 'Pelabuhan Pantoloan, Palu']) expect(page.html).toContain(shown);
     const { date } = await s.db.selectFrom('applications').select('appointment_date as date').where('tracking_code', '=', trackingCode).executeTakeFirstOrThrow();
+    // The documents and the product in the page's language (the reference data has both).
+    expect(page.html).toContain('KTP-el asli');
+    expect(page.html).not.toMatch(/electronic identity card|Electronic passport/);
+    const reader = browserless(); // ?lang= sets a cookie this helper does not keep along the desk's
+    await reader.signIn(staff.officer);
+    const english = await reader.get(`/desk/permohonan/${trackingCode}?lang=en`);
+    expect(english.html).toContain('KTP-el (electronic identity card), original');
+    expect(english.html).toContain('Electronic passport, 10 years');
     expect((await desk.get(`/desk/antrian?tanggal=${date}`)).html).not.toContain(nik); // the queue: the code and the stage only
     const other = browserless();
     await other.signIn(staff.other); // an officer of WSB
@@ -298,8 +306,8 @@ describe('the officer desk without JavaScript', () => {
     expect(twice.status).toBe(409);
     expect(twice.html).toContain('BAP permohonan ini sudah tercatat (nomor BAP/PLU/2026/007).');
     expect(twice.html).not.toMatch(/already|Keterangan sistem/);
-    const english = await desk.post(`${action}?lang=en`, { key: `bap-again-en-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
-    expect(english.html).toContain('The BAP of this application is already recorded (number BAP/PLU/2026/007).');
+    const inEnglish = await desk.post(`${action}?lang=en`, { key: `bap-again-en-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
+    expect(inEnglish.html).toContain('The BAP of this application is already recorded (number BAP/PLU/2026/007).');
   });
 
   it('refuses a cross-site POST (CSRF), and signs out', async () => {
