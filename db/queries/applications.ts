@@ -179,13 +179,21 @@ export async function trackApplication(db: Kysely<DB>, trackingCode: string, sla
   return { ...TRACKING.of(row), timeZone: row.time_zone, estimatedCompletion, timeline };
 }
 
-/** An office's work for a day: interviews booked that day, then passports to print, then to hand over. */
-export async function officeQueue(db: Kysely<DB>, officeCode: string, date: string) {
+/**
+ * An office's work for a day: interviews booked that day, then passports to print, then to hand over.
+ * `everyInterview`: every interview booked, whatever its date (the demo clock opens each appointment day at booking).
+ */
+export async function officeQueue(db: Kysely<DB>, officeCode: string, date: string, options: { everyInterview?: boolean } = {}) {
   const rows = await db
     .selectFrom('applications')
     .select(QUEUE_ITEM.columns)
     .where('office_code', '=', officeCode)
-    .where((eb) => eb.or([eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), eb('appointment_date', '=', date)]), eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP'])]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), options.everyInterview ? eb('appointment_date', 'is not', null) : eb('appointment_date', '=', date)]),
+        eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP']),
+      ]),
+    )
     .orderBy('appointment_date')
     .orderBy('appointment_session', 'desc') // MORNING before AFTERNOON
     .orderBy('stage_entered_at')

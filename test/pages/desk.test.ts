@@ -48,10 +48,10 @@ const LOST = {
 } as Partial<ReturnType<typeof sampleSubmission>>;
 
 /** A browser without JavaScript: keeps the cookie it is given, sends forms with the page's own origin. */
-function browserless(origin = s.url) {
+function browserless(origin = s.url, base = s.url) {
   let cookie = '';
   const request = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${s.url}${path}`, {
+    const response = await fetch(`${base}${path}`, {
       method,
       redirect: 'manual',
       headers: {
@@ -308,6 +308,19 @@ describe('the officer desk without JavaScript', () => {
     expect(twice.html).not.toMatch(/already|Keterangan sistem/);
     const inEnglish = await desk.post(`${action}?lang=en`, { key: `bap-again-en-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
     expect(inEnglish.html).toContain('The BAP of this application is already recorded (number BAP/PLU/2026/007).');
+  });
+
+  it("shows under the demo clock (DEMO_DAY_SECONDS) every booked interview in today's queue, whose day opened at booking", async () => {
+    const { trackingCode } = await bookedApplication(); // booked for the next working day
+    const real = browserless();
+    await real.signIn(staff.officer);
+    expect((await real.get('/desk/antrian')).html).not.toContain(trackingCode); // tomorrow's, on a real clock
+    const demo = await s.listenWith({ DEMO_DAY_SECONDS: '600' });
+    const desk = browserless(demo.url, demo.url);
+    await desk.signIn(staff.officer);
+    const queue = await desk.get('/desk/antrian');
+    const morning = queue.html.slice(queue.html.indexOf('id="q-MORNING"'), queue.html.indexOf('id="q-AFTERNOON"'));
+    expect(morning).toContain(`href="/desk/permohonan/${trackingCode}"`);
   });
 
   it('refuses a cross-site POST (CSRF), and signs out', async () => {
