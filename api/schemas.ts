@@ -397,6 +397,10 @@ export const applicationDetailSchema = applicationSummarySchema
       description: 'The civil-registry (Dukcapil) check of the NIK, name and birth date: PENDING while the registry has not answered (checked again before payment is due; still PENDING after it, the officer checks the identity at the counter); null when no check was made',
     }),
     timeline: z.array(z.object({ stage: stageSchema, at: z.iso.datetime(), actor: z.string(), reason: z.string().nullable() })),
+    bap: z
+      .object({ reportNumber: z.string(), cause: z.enum(BAP_CAUSES), fineAmount: z.number().int().openapi({ description: 'Rupiah' }), recordedAt: z.iso.datetime() })
+      .nullable()
+      .openapi({ description: 'The BAP (investigation report) of a LOST or DAMAGED passport, once the officer recorded it; else null' }),
     payments: z
       .array(
         z.object({
@@ -500,7 +504,17 @@ export const feeSchema = z
   .openapi('Fee');
 
 export const requirementsSchema = z
-  .object({ applicationType: applicationTypeSchema, documents: z.array(z.object({ document: z.string(), note: z.string().nullable() })) })
+  .object({
+    applicationType: applicationTypeSchema,
+    documents: z.array(
+      z.object({
+        document: z.string(),
+        note: z.string().nullable(),
+        documentId: z.string().nullable().openapi({ description: 'The document in Bahasa Indonesia (null until the reference data is loaded again)' }),
+        noteId: z.string().nullable().openapi({ description: 'The note in Bahasa Indonesia' }),
+      }),
+    ),
+  })
   .openapi('Requirements');
 
 // Managers ---------------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
 import type { ApplicationType, Stage } from '../../workflows/definitions.js';
+import { localDate } from '../../workflows/calendar.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { w, type DeskKey } from './desk-words.js';
 import { languageOf, stageName, t, type Language } from './i18n.js';
 import { Layout } from './layout.js';
+import { secureCookie } from './session.js';
 
 const COOKIE = 'desk_session';
 /** Calendar dates ('YYYY-MM-DD') as words: noon UTC is the same date in WIB, WITA and WIT. */
@@ -39,6 +41,21 @@ interface Application {
   slaDeadline: string | null;
   service: 'REGULAR' | 'SAME_DAY';
   priority: { ground: string; status: string } | null;
+  /** The applicant's identity, for the officer to compare with the KTP-el original (own office only). */
+  fullName: string;
+  nik: string;
+  birthDate: string;
+  sex: 'M' | 'F' | null;
+  product: string;
+  incidentReport: { date: string; place: string; description: string; policeReportNumber?: string } | null;
+  bap: { reportNumber: string; cause: 'ORDINARY' | 'FORCE_MAJEURE'; fineAmount: number; recordedAt: string } | null;
+}
+/** A document to check, in English and (when the reference data has it) in Bahasa Indonesia. */
+interface Requirement {
+  document: string;
+  note: string | null;
+  documentId: string | null;
+  noteId: string | null;
 }
 interface Problem {
   detail?: string;
@@ -50,25 +67,33 @@ type FieldErrors = Record<string, string>;
 
 /** The steps, each with its API route, the form fields it sends, and the field each API error names. */
 const STEPS = {
-  wawancara: { route: 'interview', done: 'done.interview' },
-  bap: { route: 'bap', done: 'done.bap' },
-  prioritas: { route: 'priority-review', done: 'done.priority' },
-  cetak: { route: 'printing', done: 'done.printing' },
-  'serah-terima': { route: 'handover', done: 'done.handover' },
-} as const satisfies Record<string, { route: string; done: DeskKey }>;
+  wawancara: { route: 'interview', done: 'done.interview', stage: 'AWAITING_INTERVIEW' },
+  bap: { route: 'bap', done: 'done.bap', stage: 'AWAITING_INTERVIEW' },
+  prioritas: { route: 'priority-review', done: 'done.priority', stage: 'AWAITING_INTERVIEW' },
+  cetak: { route: 'printing', done: 'done.printing', stage: 'AWAITING_PRINTING' },
+  'serah-terima': { route: 'handover', done: 'done.handover', stage: 'READY_FOR_PICKUP' },
+} as const satisfies Record<string, { route: string; done: DeskKey; stage: Stage }>;
 type StepName = keyof typeof STEPS;
+/** The step named in an address, or undefined for anything else (`toString`, `__proto__` are not steps). */
+const stepNamed = (name: string | undefined): StepName | undefined => (name !== undefined && Object.hasOwn(STEPS, name) ? (name as StepName) : undefined);
 
-/** The form field (and so the input's id) of each API error field, with its message in plain words. */
-const FIELD_MESSAGES: Record<string, { id: string; key: DeskKey }> = {
-  email: { id: 'email', key: 'login.badEmail' },
-  password: { id: 'password', key: 'login.badPassword' },
+/** The form field (and so the input's id) of each API error field, its message in plain words, and its label. */
+const FIELD_MESSAGES: Record<string, { id: string; key: DeskKey; label?: DeskKey }> = {
+  email: { id: 'email', key: 'login.badEmail', label: 'login.email' },
+  password: { id: 'password', key: 'login.badPassword', label: 'login.password' },
   outcome: { id: 'outcome-APPROVED', key: 'interview.badOutcome' },
-  reason: { id: 'reason', key: 'interview.badReason' },
-  reportNumber: { id: 'reportNumber', key: 'bap.badNumber' },
+  reason: { id: 'reason', key: 'interview.badReason', label: 'interview.reason' },
+  reportNumber: { id: 'reportNumber', key: 'bap.badNumber', label: 'bap.reportNumber' },
   cause: { id: 'cause-ORDINARY', key: 'bap.badCause' },
-  passportNumber: { id: 'passportNumber', key: 'printing.bad' },
+  passportNumber: { id: 'passportNumber', key: 'printing.bad', label: 'printing.number' },
   confirmed: { id: 'confirmed-true', key: 'priority.bad' },
 };
+
+/** The API's reasons that are not "missing or malformed" (the field's own message), said as what is wrong. */
+const SPECIFIC_REASONS: [RegExp, DeskKey][] = [
+  [/control characters|lone surrogate|bidirectional control/, 'field.characters'],
+  [/too big|at most|<=/i, 'field.tooLong'],
+];
 
 /** A 400's errors as the form's: each known field in plain words; anything else in the API's words. */
 function fieldErrors(language: Language, problem: Problem | undefined): { fields: FieldErrors; other: string[] } {
@@ -76,8 +101,11 @@ function fieldErrors(language: Language, problem: Problem | undefined): { fields
   const other: string[] = [];
   for (const error of problem?.errors ?? []) {
     const known = FIELD_MESSAGES[error.field];
-    if (known) fields[known.id] = w(language, known.key);
-    else other.push(`${error.field}: ${error.reason}`);
+    if (!known) other.push(`${error.field}: ${error.reason}`);
+    else if (fields[known.id] === undefined) {
+      const specific = known.label && SPECIFIC_REASONS.find(([pattern]) => pattern.test(error.reason))?.[1];
+      fields[known.id] = specific ? w(language, specific, { label: w(language, known.label!) }) : w(language, known.key);
+    }
   }
   return { fields, other };
 }
@@ -192,7 +220,8 @@ function officeOf(token: string): string {
 
 function toSignIn(c: Context<PagesEnv>, reason?: 'expired') {
   deleteCookie(c, COOKIE, { path: '/desk' });
-  const next = c.req.method === 'GET' ? c.req.path : undefined;
+  // The page asked, with its query (another day's queue: ?tanggal=); safeNext keeps it to the desk's own paths.
+  const next = c.req.method === 'GET' ? c.req.path + new URL(c.req.url).search : undefined;
   const query = new URLSearchParams({ ...(next && { next }), ...(reason && { [reason]: '1' }) }).toString();
   return c.redirect(`/desk/masuk${query ? `?${query}` : ''}`, 303);
 }
@@ -253,6 +282,29 @@ function ScanForm(props: { language: Language; value?: string; error?: string })
   );
 }
 
+/**
+ * Why a step was refused (409), read from the application as it is now: the API's problem says only
+ * "out of order" with an English detail, so the known conflicts are recognised from the application's state.
+ */
+function conflictOf(language: Language, step: StepName, a: Application, values: Record<string, string>, today: string | undefined): string {
+  const needsBap = a.applicationType === 'LOST' || a.applicationType === 'DAMAGED';
+  if (a.stage !== STEPS[step].stage) return w(language, 'app.outOfOrder', { stage: stageName(language, a.stage) });
+  if (step === 'bap' && a.bap) return w(language, 'conflict.bapDone', { number: a.bap.reportNumber });
+  if (step === 'wawancara' && values.outcome === 'APPROVED' && needsBap && !a.bap) return w(language, 'conflict.bapFirst');
+  if ((step === 'wawancara' || step === 'bap') && a.priority?.status === 'DECLARED') return w(language, 'conflict.priorityFirst');
+  if ((step === 'wawancara' || step === 'prioritas') && a.appointment && today && a.appointment.date > today) {
+    return w(language, 'conflict.notTheDay', { date: calendarDate(a.appointment.date, language) });
+  }
+  return w(language, 'conflict.other');
+}
+
+/** A product code of the fee schedule in words: the passports it ships (ORDINARY_5Y...), else the schedule's own description. */
+function productName(language: Language, code: string, description: string | undefined): string {
+  const passport = /^(ORDINARY|ELECTRONIC)_(\d+)Y$/.exec(code);
+  if (passport) return w(language, passport[1] === 'ELECTRONIC' ? 'product.ELECTRONIC' : 'product.ORDINARY', { years: passport[2]! });
+  return description ?? code;
+}
+
 /** What a person typed or a scanner sent: spaces dropped, lower case raised. */
 const normalized = (code: string) => code.replace(/\s+/g, '').toUpperCase();
 
@@ -273,9 +325,11 @@ function ApplicationView(props: {
   c: Context<PagesEnv>;
   office: string;
   application: Application;
-  documents: { document: string; note: string | null }[];
+  documents: Requirement[];
   /** The office's time zone, for instants (the SLA deadline); unknown for an office no longer in service. */
   timeZone: string | undefined;
+  /** The fee schedule's description of the application's product, when it has one. */
+  productDescription: string | undefined;
   step?: StepName;
   fields?: FieldErrors;
   messages?: string[];
@@ -288,7 +342,8 @@ function ApplicationView(props: {
   const values = props.values ?? {};
   const action = (step: StepName) => `/desk/permohonan/${a.trackingCode}/${step}`;
   const errorsOf = (step: StepName) => (props.step === step ? (props.fields ?? {}) : {});
-  const needsBap = a.stage === 'AWAITING_INTERVIEW' && (a.applicationType === 'LOST' || a.applicationType === 'DAMAGED');
+  // Until the BAP is recorded; then the BAP is shown instead of its form.
+  const needsBap = a.stage === 'AWAITING_INTERVIEW' && (a.applicationType === 'LOST' || a.applicationType === 'DAMAGED') && !a.bap;
   return (
     <DeskPage c={c} title={title} signedIn={{ office: props.office }}>
       <h1>{title}</h1>
@@ -325,7 +380,42 @@ function ApplicationView(props: {
             <dd>{formatDateTime(new Date(a.slaDeadline), language, props.timeZone)}</dd>
           </>
         )}
+        {a.bap && (
+          <>
+            <dt>{w(language, 'app.bap')}</dt>
+            <dd>{w(language, 'app.bapRecorded', { number: a.bap.reportNumber, cause: w(language, `bap.${a.bap.cause}`) })}</dd>
+          </>
+        )}
       </dl>
+
+      <section aria-labelledby="identity">
+        <h2 id="identity">{w(language, 'id.title')}</h2>
+        <p class="hint">{w(language, 'id.hint')}</p>
+        <dl>
+          <dt>{w(language, 'id.name')}</dt>
+          <dd>{a.fullName}</dd>
+          <dt>{w(language, 'id.nik')}</dt>
+          <dd class="code">{a.nik}</dd>
+          <dt>{w(language, 'id.birthDate')}</dt>
+          <dd>{calendarDate(a.birthDate, language)}</dd>
+          {a.sex && (
+            <>
+              <dt>{w(language, 'id.sex')}</dt>
+              <dd>{w(language, a.sex === 'F' ? 'id.F' : 'id.M')}</dd>
+            </>
+          )}
+          <dt>{w(language, 'id.product')}</dt>
+          <dd>{productName(language, a.product, props.productDescription)}</dd>
+          {a.incidentReport && (
+            <>
+              <dt>{w(language, 'id.incident')}</dt>
+              <dd>{`${calendarDate(a.incidentReport.date, language)}, ${a.incidentReport.place}: ${a.incidentReport.description}`}</dd>
+              <dt>{w(language, 'id.policeReport')}</dt>
+              <dd>{a.incidentReport.policeReportNumber ?? w(language, 'id.none')}</dd>
+            </>
+          )}
+        </dl>
+      </section>
 
       {needsBap && (
         <StepForm action={action('bap')} title={w(language, 'bap.title')} submit={w(language, 'bap.submit')}>
@@ -399,12 +489,16 @@ function ApplicationView(props: {
         <>
           <h2>{w(language, 'app.documents')}</h2>
           <ul>
-            {props.documents.map((d) => (
-              <li>
-                {d.document}
-                {d.note && <span class="when">{d.note}</span>}
-              </li>
-            ))}
+            {props.documents.map((d) => {
+              // The reference data's Indonesian text when it has one (a file loaded before it had them: English).
+              const [document, note] = language === 'id' && d.documentId ? [d.documentId, d.noteId] : [d.document, d.note];
+              return (
+                <li>
+                  {document}
+                  {note && <span class="when">{note}</span>}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -462,8 +556,7 @@ export const deskPages = (options: { secureCookies: boolean }) => {
     if (answer.status === 200) {
       const session = answer.body as { role: string; token: string; expiresAt: string };
       if (session.role !== 'officer') return again(403, { messages: [w(language, 'login.notOfficer')] });
-      const secure = options.secureCookies || new URL(c.req.url).protocol === 'https:';
-      setCookie(c, COOKIE, session.token, { path: '/desk', httpOnly: true, sameSite: 'Strict', secure, expires: new Date(session.expiresAt) });
+      setCookie(c, COOKIE, session.token, { path: '/desk', httpOnly: true, sameSite: 'Strict', secure: secureCookie(c, options.secureCookies), expires: new Date(session.expiresAt) });
       return c.redirect(safeNext(next), 303);
     }
     if (answer.status === 400) {
@@ -495,13 +588,15 @@ export const deskPages = (options: { secureCookies: boolean }) => {
   };
   /** What the application page shows besides the application: its documents checklist and its office's zone. */
   const aroundOf = async (c: Context<PagesEnv>, a: Application) => {
-    const [requirements, offices] = await Promise.all([
-      callApi<{ documents: { document: string; note: string | null }[] }>(c, 'GET', `/requirements/${a.applicationType}`),
+    const [requirements, offices, fees] = await Promise.all([
+      callApi<{ documents: Requirement[] }>(c, 'GET', `/requirements/${a.applicationType}`),
       callApi<{ code: string; timeZone: string }[]>(c, 'GET', '/offices'),
+      callApi<{ code: string; description: string }[]>(c, 'GET', '/fees'),
     ]);
     return {
       documents: requirements.status === 200 ? requirements.body.documents : [],
       timeZone: offices.status === 200 ? offices.body.find((o) => o.code === a.officeCode)?.timeZone : undefined,
+      productDescription: fees.status === 200 ? fees.body.find((f) => f.code === a.product)?.description : undefined,
     };
   };
 
@@ -559,23 +654,36 @@ export const deskPages = (options: { secureCookies: boolean }) => {
       const code = normalized(c.req.param('code'));
       const found = await lookUp(c, token, code);
       if (found.page) return found.page;
-      const done = c.req.query('selesai') as StepName | undefined;
+      const done = stepNamed(c.req.query('selesai'));
       return c.html(
         <ApplicationView
           c={c}
           office={officeOf(token)}
           application={found.application}
           {...await aroundOf(c, found.application)}
-          done={done && done in STEPS ? STEPS[done].done : undefined}
+          done={done && STEPS[done].done}
         />,
       );
     })
     .post('/desk/permohonan/:code/:step', async (c) => {
       const token = getCookie(c, COOKIE);
       if (!token) return toSignIn(c);
-      const step = c.req.param('step') as StepName;
-      if (!(step in STEPS)) return c.notFound();
       const language = languageOf(c);
+      const step = stepNamed(c.req.param('step'));
+      if (!step) {
+        return c.html(
+          <DeskPage c={c} title={w(language, 'desk.problem')} signedIn={{ office: officeOf(token) }}>
+            <h1>{w(language, 'desk.problem')}</h1>
+            <p class="alert" role="alert">
+              {w(language, 'app.unknownStep')}
+            </p>
+            <p>
+              <a href={`/desk/permohonan/${encodeURIComponent(normalized(c.req.param('code')))}`}>{w(language, 'app.back')}</a>
+            </p>
+          </DeskPage>,
+          404,
+        );
+      }
       const code = normalized(c.req.param('code'));
       const found = await lookUp(c, token, code);
       if (found.page) return found.page;
@@ -615,10 +723,10 @@ export const deskPages = (options: { secureCookies: boolean }) => {
         return again(400, { fields, messages: other });
       }
       if (answer.status === 409) {
-        const stage = (await lookUp(c, token, code)).application?.stage ?? application.stage;
-        const messages = [w(language, 'app.outOfOrder', { stage: stageName(language, stage) })];
-        if (answer.body?.detail) messages.push(w(language, 'app.systemSays', { detail: answer.body.detail }));
-        return again(409, { messages });
+        const now = (await lookUp(c, token, code)).application ?? application;
+        const { timeZone } = await aroundOf(c, now);
+        const message = conflictOf(language, step, now, values, timeZone && localDate(new Date(), timeZone));
+        return again(409, { messages: [message] });
       }
       if (answer.status === 422) return again(422, { messages: [w(language, 'app.keyReused')] });
       return again(503, { messages: [w(language, 'desk.unavailable')] });

@@ -7,16 +7,19 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 export const SESSION_COOKIE = 'passport_session';
 const COOKIE_PATH = '/portal';
 
-/** Secure when the person reached us over https (directly or through the proxy), or always in production. */
-const secure = (c: Context, production: boolean) =>
+/**
+ * Secure when the person reached us over https (directly or through the proxy), or always in production: the
+ * rule of both sign-in cookies, the portal's and the desk's.
+ */
+export const secureCookie = (c: Context, production: boolean): boolean =>
   production || new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 
 export function startSession(c: Context, token: string, production: boolean): void {
-  setCookie(c, SESSION_COOKIE, token, { path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict', secure: secure(c, production) });
+  setCookie(c, SESSION_COOKIE, token, { path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict', secure: secureCookie(c, production) });
 }
 
 export function endSession(c: Context, production: boolean): void {
-  deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict', secure: secure(c, production) });
+  deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict', secure: secureCookie(c, production) });
 }
 
 export const sessionToken = (c: Context): string | undefined => getCookie(c, SESSION_COOKIE) || undefined;

@@ -41,6 +41,7 @@ const queue = createRoute({
   method: 'get',
   path: '/officer/queue',
   summary: "The office's work for a day: interviews booked that day, passports to print, passports to hand over",
+  description: "Without `date`, today (office local). Under the demo clock (DEMO_DAY_SECONDS) today's queue holds every interview booked, whatever its date: each appointment day opened at its booking.",
   request: { query: queueQuery },
   responses: { 200: jsonResponse('Queue, by stage then appointment', queueSchema), ...problems(400, 401, 403) },
 });
@@ -126,9 +127,11 @@ export const officerRoutes = (deps: ApiDeps) => {
       const office = await findOffice(db, officeCode);
       if (!office) throw new HttpProblem('forbidden', `the token's office ${officeCode} does not exist`);
       const today = localDate(new Date(), office.time_zone);
-      const date = c.req.valid('query').date ?? today;
+      const asked = c.req.valid('query').date;
+      const date = asked ?? today;
       requireNearToday('query.date', date, today, deps.config.BOOKING_HORIZON_DAYS);
-      const items = await officeQueue(db, officeCode, date);
+      // Under the demo clock every booked appointment's day opened at its booking: today's queue holds them all.
+      const items = await officeQueue(db, officeCode, date, { everyInterview: !asked && deps.config.DEMO_DAY_SECONDS !== undefined });
       return c.json({ officeCode, date, items }, 200);
     })
     .openapi(byTrackingCode, async (c) => {

@@ -127,7 +127,12 @@ export const publicRoutes = (deps: ApiDeps) => {
     })
     .openapi(requirements, async (c) => {
       const { applicationType } = c.req.valid('param');
-      const rows = await deps.db.selectFrom('document_requirements').select(['document', 'note']).where('application_type', '=', applicationType).orderBy('position').execute();
+      const rows = await deps.db
+        .selectFrom('document_requirements')
+        .select(['document', 'note', 'document_id as documentId', 'note_id as noteId'])
+        .where('application_type', '=', applicationType)
+        .orderBy('position')
+        .execute();
       return c.json({ applicationType: applicationType as ApplicationType, documents: rows }, 200);
     })
     .openapi(fees, async (c) => {

@@ -146,7 +146,13 @@ export async function moneyOf(db: Kysely<DB>, id: string, billingCode: string) {
 /** Everything about one application, personal data and its money included: for its applicant and its office only. */
 export async function applicationDetail(db: Kysely<DB>, id: string) {
   const row = await db.selectFrom('applications').select(DETAIL.columns).where('id', '=', id).executeTakeFirstOrThrow();
-  return { ...DETAIL.of(row), timeline: await timelineOf(db, id), ...(await moneyOf(db, id, row.billing_code)) };
+  return { ...DETAIL.of(row), timeline: await timelineOf(db, id), ...(await moneyOf(db, id, row.billing_code)), bap: await bapOf(db, id) };
+}
+
+/** The BAP (investigation report) recorded for a lost or damaged passport, or null. */
+export async function bapOf(db: Kysely<DB>, id: string) {
+  const row = await db.selectFrom('baps').select(['report_number', 'cause', 'fine_amount', 'recorded_at']).where('application_id', '=', id).executeTakeFirst();
+  return row ? { reportNumber: row.report_number, cause: row.cause, fineAmount: row.fine_amount, recordedAt: row.recorded_at.toISOString() } : null;
 }
 
 /** What the public tracking page shows, with the date the passport is due when known; undefined for an unknown code. */
@@ -174,13 +180,21 @@ export async function trackApplication(db: Kysely<DB>, trackingCode: string, sla
   return { ...TRACKING.of(row), timeZone: row.time_zone, estimatedCompletion, timeline };
 }
 
-/** An office's work for a day: interviews booked that day, then passports to print, then to hand over. */
-export async function officeQueue(db: Kysely<DB>, officeCode: string, date: string) {
+/**
+ * An office's work for a day: interviews booked that day, then passports to print, then to hand over.
+ * `everyInterview`: every interview booked, whatever its date (the demo clock opens each appointment day at booking).
+ */
+export async function officeQueue(db: Kysely<DB>, officeCode: string, date: string, options: { everyInterview?: boolean } = {}) {
   const rows = await db
     .selectFrom('applications')
     .select(QUEUE_ITEM.columns)
     .where('office_code', '=', officeCode)
-    .where((eb) => eb.or([eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), eb('appointment_date', '=', date)]), eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP'])]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('stage', '=', 'AWAITING_INTERVIEW'), options.everyInterview ? eb('appointment_date', 'is not', null) : eb('appointment_date', '=', date)]),
+        eb('stage', 'in', ['AWAITING_PRINTING', 'READY_FOR_PICKUP']),
+      ]),
+    )
     .orderBy('appointment_date')
     .orderBy('appointment_session', 'desc') // MORNING before AFTERNOON
     .orderBy('stage_entered_at')

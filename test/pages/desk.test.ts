@@ -41,11 +41,17 @@ async function bookedApplication(overrides: Partial<ReturnType<typeof sampleSubm
   return { applicationId, trackingCode: trackingCode as string, date };
 }
 
+/** A lost passport, with its incident and police report: the desk records its BAP before the interview. */
+const LOST = {
+  applicationType: 'LOST',
+  incidentReport: { date: '2026-10-01', place: 'Pelabuhan Pantoloan, Palu', description: 'Lost on the ferry while travelling.', policeReportNumber: 'SKTLK/12/X/2026' },
+} as Partial<ReturnType<typeof sampleSubmission>>;
+
 /** A browser without JavaScript: keeps the cookie it is given, sends forms with the page's own origin. */
-function browserless(origin = s.url) {
+function browserless(origin = s.url, base = s.url) {
   let cookie = '';
   const request = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${s.url}${path}`, {
+    const response = await fetch(`${base}${path}`, {
       method,
       redirect: 'manual',
       headers: {
@@ -120,6 +126,9 @@ describe('the officer desk without JavaScript', () => {
     expect(signedIn.location).toBe('/desk/antrian');
     expect(signedIn.setCookie).toMatch(/desk_session=[^;]+; Path=\/desk; Expires=[^;]+; HttpOnly; SameSite=Strict/);
     expect(signedIn.setCookie).not.toContain('Secure'); // plain http in the test; https and production add it
+    // Behind the TLS proxy, as the portal's cookie: one rule for both (api/pages/session.ts).
+    const proxied = await browserless().post('/desk/masuk', { email: staff.officer, password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    expect(proxied.setCookie).toMatch(/desk_session=[^;]+;.*; Secure/);
   });
 
   it('sends an unsigned or expired visitor to sign-in, and back to the page asked after it', async () => {
@@ -134,6 +143,11 @@ describe('the officer desk without JavaScript', () => {
     expect(page.html).toContain('name="next" value="/desk/antrian"');
     const offsite = await expired.post('/desk/masuk', { email: staff.officer, password: PASSWORD, next: '//evil.example/desk/x' });
     expect(offsite.location).toBe('/desk/antrian');
+    // Another day's queue keeps its day through the sign-in.
+    const tomorrow = await fetch(`${s.url}/desk/antrian?tanggal=2026-12-01`, { redirect: 'manual', headers: { cookie: 'desk_session=eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x' } });
+    expect(tomorrow.headers.get('location')).toBe('/desk/masuk?next=%2Fdesk%2Fantrian%3Ftanggal%3D2026-12-01&expired=1');
+    const back = await browserless().post('/desk/masuk', { email: staff.officer, password: PASSWORD, next: '/desk/antrian?tanggal=2026-12-01' });
+    expect(back.location).toBe('/desk/antrian?tanggal=2026-12-01');
   });
 
   it('walks an application from the queue through interview, printing and hand-over, one step per double submit', async () => {
@@ -232,6 +246,83 @@ describe('the officer desk without JavaScript', () => {
     expect((await desk.get('/desk/permohonan/ABC')).status).toBe(400);
   });
 
+  it('answers a step it does not know (toString, __proto__) with a 404 that says the step is unknown', async () => {
+    const { trackingCode } = await bookedApplication();
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+    for (const step of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const answer = await desk.post(`/desk/permohonan/${trackingCode}/${step}`, { key: `unknown-${run}-${step}` });
+      expect(answer.status, step).toBe(404);
+      expect(answer.html).toContain('Langkah itu tidak dikenal meja petugas.');
+      expect(answer.html).not.toContain('Tidak ada permohonan kantor Anda');
+    }
+    const page = await desk.get(`/desk/permohonan/${trackingCode}?selesai=constructor`);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('role="status"');
+  });
+
+  it('records the BAP of a lost passport: what is wrong with a number said, the BAP then shown, not asked again', async () => {
+    const { trackingCode } = await bookedApplication(LOST);
+    const desk = browserless();
+    await desk.signIn(staff.officer);
+    const page = await desk.get(`/desk/permohonan/${trackingCode}`);
+    const action = `/desk/permohonan/${trackingCode}/bap`;
+    const control = await desk.post(action, { key: keyOf(page.html, action), reportNumber: 'BAP\u0000X', cause: 'ORDINARY' });
+    expect(control.status).toBe(400);
+    expect(control.html).toContain('<a href="#reportNumber">Nomor BAP berisi karakter yang tidak dapat dipakai');
+    expect(control.html).not.toContain('paling sedikit 3 karakter');
+
+    // The identity to compare with the KTP-el original, on the application page only.
+    const { nik } = await s.db.selectFrom('applications').select('nik').where('tracking_code', '=', trackingCode).executeTakeFirstOrThrow();
+    expect(page.html).toContain('Cocokkan dengan KTP-el asli');
+    for (const shown of ['Siti Rahmawati', nik, '12 Mei 1990', 'Perempuan', 'Paspor elektronik, 10 tahun', 'SKTLK/12/X/2026', 'Pelabuhan Pantoloan, Palu']) expect(page.html).toContain(shown);
+    const { date } = await s.db.selectFrom('applications').select('appointment_date as date').where('tracking_code', '=', trackingCode).executeTakeFirstOrThrow();
+    // The documents and the product in the page's language (the reference data has both).
+    expect(page.html).toContain('KTP-el asli');
+    expect(page.html).not.toMatch(/electronic identity card|Electronic passport/);
+    const reader = browserless(); // ?lang= sets a cookie this helper does not keep along the desk's
+    await reader.signIn(staff.officer);
+    const english = await reader.get(`/desk/permohonan/${trackingCode}?lang=en`);
+    expect(english.html).toContain('KTP-el (electronic identity card), original');
+    expect(english.html).toContain('Electronic passport, 10 years');
+    expect((await desk.get(`/desk/antrian?tanggal=${date}`)).html).not.toContain(nik); // the queue: the code and the stage only
+    const other = browserless();
+    await other.signIn(staff.other); // an officer of WSB
+    const foreign = await other.get(`/desk/permohonan/${trackingCode}`);
+    expect(foreign.status).toBe(404);
+    expect(foreign.html).not.toContain(nik);
+    expect(foreign.html).not.toContain('Siti Rahmawati');
+
+    const recorded = await desk.post(action, { key: keyOf(control.html, action), reportNumber: 'BAP/PLU/2026/007', cause: 'ORDINARY' });
+    expect(recorded).toMatchObject({ status: 303, location: `/desk/permohonan/${trackingCode}?selesai=bap` });
+    const after = await desk.get(recorded.location!);
+    expect(after.html).toContain('BAP tersimpan.');
+    expect(after.html).toContain('Tercatat: nomor BAP/PLU/2026/007, penyebab Biasa (dikenai denda)');
+    expect(after.html).not.toContain('Simpan BAP'); // the next step's form only: the interview
+    expect(after.html).toContain('Simpan hasil wawancara');
+
+    // A BAP form sent again (another tab, kept open): the 409 in words, without the API's English.
+    const twice = await desk.post(action, { key: `bap-again-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('BAP permohonan ini sudah tercatat (nomor BAP/PLU/2026/007).');
+    expect(twice.html).not.toMatch(/already|Keterangan sistem/);
+    const inEnglish = await desk.post(`${action}?lang=en`, { key: `bap-again-en-${run}`, reportNumber: 'BAP/PLU/2026/008', cause: 'ORDINARY' });
+    expect(inEnglish.html).toContain('The BAP of this application is already recorded (number BAP/PLU/2026/007).');
+  });
+
+  it("shows under the demo clock (DEMO_DAY_SECONDS) every booked interview in today's queue, whose day opened at booking", async () => {
+    const { trackingCode } = await bookedApplication(); // booked for the next working day
+    const real = browserless();
+    await real.signIn(staff.officer);
+    expect((await real.get('/desk/antrian')).html).not.toContain(trackingCode); // tomorrow's, on a real clock
+    const demo = await s.listenWith({ DEMO_DAY_SECONDS: '600' });
+    const desk = browserless(demo.url, demo.url);
+    await desk.signIn(staff.officer);
+    const queue = await desk.get('/desk/antrian');
+    const morning = queue.html.slice(queue.html.indexOf('id="q-MORNING"'), queue.html.indexOf('id="q-AFTERNOON"'));
+    expect(morning).toContain(`href="/desk/permohonan/${trackingCode}"`);
+  });
+
   it('refuses a cross-site POST (CSRF), and signs out', async () => {
     const desk = browserless();
     await desk.signIn(staff.officer);
@@ -286,10 +377,10 @@ describe('the officer desk in headless Chromium', () => {
       if (process.env.UPDATE_SCREENSHOTS === '1') await mkdir(resolve(import.meta.dirname, '../../docs/screenshots'), { recursive: true });
       await screenshotForReadme(page, resolve(import.meta.dirname, '../../docs/screenshots/desk.png'));
 
-      // Approving before the BAP of a lost passport: the 409, in words.
+      // Approving before the BAP of a lost passport: the 409, in words (the refused step's reason).
       await page.getByLabel('Disetujui (foto dan biometrik sudah diambil)').check();
       await page.getByRole('button', { name: 'Simpan hasil wawancara' }).click();
-      await expect(page.getByRole('alert').textContent()).resolves.toContain('Langkah ini tidak bisa dilakukan sekarang');
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Catat BAP paspor yang hilang atau rusak dulu, baru setujui wawancara.');
       await clean();
 
       await page.getByLabel('Nomor BAP').fill('BAP/PLU/2026/001');

@@ -6,7 +6,7 @@ import { applicationDetailSchema, applicationSummarySchema, pastSlaSchema, queue
 
 const audiences: { name: string; view: { fields: readonly ApplicationField[] }; declared: object; computed: string[] }[] = [
   { name: "an applicant's list", view: SUMMARY, declared: applicationSummarySchema.shape, computed: [] },
-  { name: 'an application read by its applicant or office', view: DETAIL, declared: applicationDetailSchema.shape, computed: ['timeline', 'payments', 'refunds'] },
+  { name: 'an application read by its applicant or office', view: DETAIL, declared: applicationDetailSchema.shape, computed: ['timeline', 'payments', 'refunds', 'bap'] },
   { name: 'public tracking', view: TRACKING, declared: trackingSchema.shape, computed: ['estimatedCompletion', 'timeline', 'timeZone'] },
   { name: "an office's queue", view: QUEUE_ITEM, declared: queueSchema.shape.items.element.shape, computed: [] },
   { name: "the managers' past-SLA list", view: LISTED, declared: pastSlaSchema.shape.items.element.shape, computed: ['workflowUrl'] },
