@@ -13,7 +13,7 @@ import { localDate } from '../../workflows/calendar.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { w, type DeskKey } from './desk-words.js';
-import { languageOf, stageName, t, type Language } from './i18n.js';
+import { languageOf, productName, stageName, t, type Language } from './i18n.js';
 import { Layout } from './layout.js';
 import { secureCookie } from './session.js';
 
@@ -296,13 +296,6 @@ function conflictOf(language: Language, step: StepName, a: Application, values: 
     return w(language, 'conflict.notTheDay', { date: calendarDate(a.appointment.date, language) });
   }
   return w(language, 'conflict.other');
-}
-
-/** A product code of the fee schedule in words: the passports it ships (ORDINARY_5Y...), else the schedule's own description. */
-function productName(language: Language, code: string, description: string | undefined): string {
-  const passport = /^(ORDINARY|ELECTRONIC)_(\d+)Y$/.exec(code);
-  if (passport) return w(language, passport[1] === 'ELECTRONIC' ? 'product.ELECTRONIC' : 'product.ORDINARY', { years: passport[2]! });
-  return description ?? code;
 }
 
 /** What a person typed or a scanner sent: spaces dropped, lower case raised. */

@@ -40,6 +40,8 @@ const id = {
   'track.tooMany': 'Terlalu banyak pencarian dari perangkat ini. Coba lagi dalam {seconds} detik.',
   'track.unavailable': 'Layanan sedang tidak dapat menjawab. Coba lagi beberapa saat lagi.',
 
+  'product.ORDINARY': 'Paspor biasa, {years} tahun',
+  'product.ELECTRONIC': 'Paspor elektronik, {years} tahun',
   'session.MORNING': 'sesi pagi',
   'session.AFTERNOON': 'sesi siang',
 
@@ -100,6 +102,8 @@ const en: Record<MessageKey, string> = {
   'track.tooMany': 'Too many lookups from this device. Try again in {seconds} seconds.',
   'track.unavailable': 'The service cannot answer right now. Try again in a moment.',
 
+  'product.ORDINARY': 'Ordinary passport, {years} years',
+  'product.ELECTRONIC': 'Electronic passport, {years} years',
   'session.MORNING': 'morning session',
   'session.AFTERNOON': 'afternoon session',
 
@@ -140,6 +144,13 @@ export const translator =
 export const t = translator<MessageKey>({ id, en });
 
 export const stageName = (language: Language, stage: Stage) => t(language, `stage.${stage}`);
+
+/** A product code of the fee schedule in words: the passports it ships (ORDINARY_5Y...), else the schedule's own description. */
+export function productName(language: Language, code: string, description: string | undefined): string {
+  const passport = /^(ORDINARY|ELECTRONIC)_(\d+)Y$/.exec(code);
+  if (passport) return t(language, passport[1] === 'ELECTRONIC' ? 'product.ELECTRONIC' : 'product.ORDINARY', { years: passport[2]! });
+  return description ?? code;
+}
 
 /** Reads the language of the request (`c.get('language')`); an explicit `?lang=` is kept in the `lang` cookie. */
 export const pageLanguage = () => {

@@ -21,6 +21,11 @@ export const PAGE_PATHS = ['/', '/lacak', '/lacak/*', '/desk', '/desk/*', '/port
 const headers: MiddlewareHandler = async (c, next) => {
   await next();
   c.header('Cache-Control', 'no-store');
+  // A value typed with a control character is shown back in its field: as U+FFFD, as a browser would show it.
+  if (!c.res.headers.get('content-type')?.startsWith('text/html')) return;
+  const html = await c.res.clone().text();
+  const clean = html.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+  if (clean !== html) c.res = new Response(clean, c.res);
 };
 const securityHeaders = secureHeaders({
   contentSecurityPolicy: {

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
 import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, TERMINAL_STAGES, type Stage } from '../../workflows/definitions.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
-import { languageOf, stageName, type Language } from './i18n.js';
+import { languageOf, productName, stageName, type Language } from './i18n.js';
 import { Layout } from './layout.js';
 import { ChoiceField, ErrorSummary, fieldProblems, GroupError, inputId, SelectField, TextField, type FieldProblem } from './portal-forms.js';
 import { applicationPages } from './portal-application.js';
@@ -261,7 +261,7 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
   return (
     <form method="post" action="/portal/applications" novalidate>
       <SelectField {...common} field="applicationType" required value={v('applicationType') || 'NEW'} options={APPLICATION_TYPES.map((type) => ({ value: type, label: pt(language, `f.applicationType.${type}`) }))} />
-      <SelectField {...common} field="product" required value={v('product')} empty={pt(language, 'choose')} options={cat.products.map((p) => ({ value: p.code, label: `${p.description} (${rupiah(p.amount)})` }))} />
+      <SelectField {...common} field="product" required value={v('product')} empty={pt(language, 'choose')} options={cat.products.map((p) => ({ value: p.code, label: `${productName(language, p.code, p.description)} (${rupiah(p.amount)})` }))} />
       <SelectField {...common} field="officeCode" required value={v('officeCode')} empty={pt(language, 'choose')} options={cat.offices.map((o) => ({ value: o.code, label: `${o.name}, ${o.city}` }))} />
       <TextField {...common} field="nik" required inputmode="numeric" autocomplete="off" value={v('nik')} hint={pt(language, 'f.nikHint')} />
       <TextField {...common} field="fullName" required autocomplete="name" value={v('fullName')} />

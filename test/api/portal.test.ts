@@ -72,6 +72,11 @@ describe('the applicant portal', () => {
   it('registers, signs out, and sends a signed-out person to sign in', async () => {
     const { b } = await registered();
     expect((await b.get('/portal/applications')).html).toContain('Permohonan saya');
+    // The signed-in pages say to sign out on a shared device (they show personal data), and name passports in words.
+    const blank = (await b.get('/portal/applications/new?lang=id')).html;
+    expect(blank).toContain('keluar setelah selesai');
+    expect(blank).not.toContain('tidak menampilkan data pribadi');
+    expect(blank).toMatch(/<option value="ELECTRONIC_10Y"[^>]*>Paspor elektronik, 10 tahun \(/);
     const signedOut = await b.post('/portal/sign-out', {});
     expect(signedOut).toMatchObject({ status: 303, location: '/portal/sign-in' });
     expect(await b.get('/portal/applications')).toMatchObject({ status: 303, location: '/portal/sign-in?next=%2Fportal%2Fapplications' });
@@ -232,6 +237,8 @@ describe('the applicant portal', () => {
     // character, an address too long, a birth date to come.
     const specific = await b.post('/portal/applications?lang=id', form({ sex: 'M', fullName: 'Siti\u0007Bad', address: `Jl. ${'Panjang '.repeat(50)}`, birthDate: '2999-01-01' }));
     expect(specific.status).toBe(400);
+    expect(specific.html).not.toContain('\u0007'); // shown back as U+FFFD, never raw
+    expect(specific.html).toContain('Siti\ufffdBad');
     const said = [...specific.html.matchAll(/<a href="#f-[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
     expect(said).toEqual(expect.arrayContaining([
       expect.stringMatching(/^NIK: tidak cocok dengan tanggal lahir dan jenis kelamin/),
