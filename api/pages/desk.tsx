@@ -339,7 +339,9 @@ function ApplicationView(props: {
   const needsBap = a.stage === 'AWAITING_INTERVIEW' && (a.applicationType === 'LOST' || a.applicationType === 'DAMAGED') && !a.bap;
   return (
     <DeskPage c={c} title={title} signedIn={{ office: props.office }}>
-      <h1>{title}</h1>
+      <h1>
+        {w(language, 'app.title', { code: '' }).trim()} <span class="code">{a.trackingCode}</span>
+      </h1>
       <ErrorSummary language={language} fields={props.fields} messages={props.messages} />
       {props.done && (
         <p class="ok" role="status">
