@@ -525,11 +525,11 @@ export const BankTransactionState = defineSearchAttributeKey('BankTransactionSta
 export const TRACKING_CODE_PATTERN = /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/;
 
 /**
- * A tracking code as a person types or reads it out (lower case, spaces, dashes anywhere or none) in its
+ * A tracking code as a person types, pastes or reads it out (lower case, spaces, dashes of any kind anywhere or none) in its
  * canonical form; undefined when it is not one.
  */
 export function normaliseTrackingCode(input: string): string | undefined {
-  const bare = input.toUpperCase().replace(/[\s-]/g, '');
+  const bare = input.toUpperCase().replace(/[\s\-\u2010-\u2015\u2212]/g, ''); // dashes as pasted: hyphen, en/em dash, minus
   const code = `${bare.slice(0, 4)}-${bare.slice(4, 8)}-${bare.slice(8)}`;
   return TRACKING_CODE_PATTERN.test(code) ? code : undefined;
 }

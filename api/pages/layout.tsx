@@ -94,11 +94,20 @@ const LANGUAGE_NAMES: Record<Language, string> = { id: 'Bahasa Indonesia', en: '
 function inLanguage(path: string, language: Language): string {
   let url = new URL(path, 'http://page');
   try {
-    const asked = new URL(getContext().req.url);
-    // A page shown for a GET of its own path keeps the query; one answering a form's POST links to its path.
-    if (getContext().req.method === 'GET' && asked.pathname === url.pathname) url = asked;
+    const { req } = getContext();
+    const asked = new URL(req.url);
+    if (req.method === 'GET') {
+      // A page shown for a GET of its own path keeps the query.
+      if (asked.pathname === url.pathname) url = asked;
+    } else {
+      // A page answering a form's POST: the page the form was on (its Referer, this site's only), never the
+      // POST's address, which a link cannot open.
+      const referer = req.header('referer');
+      const from = referer ? new URL(referer, asked) : undefined;
+      url = from?.origin === asked.origin ? from : new URL(path.replace(/\/[^/]*$/, '') || '/', asked);
+    }
   } catch {
-    // Rendered outside a request: the path alone.
+    // Rendered outside a request, or a Referer that is no address: the path alone.
   }
   url.searchParams.set('lang', language);
   return `${url.pathname}${url.search}`;

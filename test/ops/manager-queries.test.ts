@@ -157,6 +157,7 @@ describe('issue 16 on the dev server', () => {
       expect(() => byTrackingCode(typed), typed).toThrow('not a tracking code');
     }
     expect(normaliseTrackingCode('vayc nfmu 68pz')).toBe('VAYC-NFMU-68PZ');
+    expect(normaliseTrackingCode('vayc\u2013nfmu\u201468pz')).toBe('VAYC-NFMU-68PZ'); // en and em dashes, as pasted from a document
   });
 
   it('print one application by its tracking code with npm run stuck, and say so when there is none', async () => {

@@ -177,6 +177,14 @@ describe('the officer desk without JavaScript', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.html).toContain('<a href="#reason">Tulis alasan penolakan dalam beberapa kata.</a>');
     expect(noReason.html).toMatch(/<textarea[^>]*aria-describedby="reason-hint reason-error"/);
+    // The page answering the POST switches language to the application's page (the form's page), never to the
+    // POST's address: with the form's Referer, and without one.
+    const pagePath = `/desk/permohonan/${trackingCode}`;
+    expect(noReason.html).toContain(`href="${pagePath}?lang=en"`);
+    const referred = await desk.post(interviewAction, { key: keyOf(page.html, interviewAction), outcome: 'REJECTED', reason: '' }, { referer: `${s.url}${pagePath}?x=1` });
+    expect(referred.html).toContain(`href="${pagePath}?x=1&amp;lang=en"`);
+    const foreign = await desk.post(interviewAction, { key: keyOf(page.html, interviewAction), outcome: 'REJECTED', reason: '' }, { referer: 'https://evil.example/x' });
+    expect(foreign.html).toContain(`href="${pagePath}?lang=en"`);
 
     const approve = { key: keyOf(noReason.html, interviewAction), outcome: 'APPROVED', reason: '' };
     const approved = await desk.post(interviewAction, approve);
