@@ -21,6 +21,6 @@ it('loses and doubles nothing when Temporal restarts and PostgreSQL stops or han
   });
   await faults.settled();
   // A day whose applications failed never reaches the later faults: say why, not only which fault is missing.
-  expect(faults.done.sort(), `the day's failures: ${failures.join('; ') || 'none'}`).toEqual(['hang postgres', 'kill temporal', 'stop postgres', 'stop temporal']);
+  expect(faults.done.sort(), `the day's failures: ${failures.join('; ') || 'none'}; processes that exited by themselves: ${cluster().crashes.join('; ') || 'none'}`).toEqual(['hang postgres', 'kill temporal', 'stop postgres', 'stop temporal']);
   await expectNothingLostNothingDoubled(cluster(), day, failures);
 }, 480_000);
