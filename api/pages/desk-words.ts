@@ -6,6 +6,7 @@ const id = {
   'desk.name': 'Meja petugas',
   'desk.problem': 'Ada masalah',
   'desk.unavailable': 'Layanan sedang tidak dapat menjawab. Coba lagi beberapa saat lagi.',
+  'desk.tooLarge': 'Isian formulir terlalu panjang untuk dikirim. Persingkat isian yang panjang, lalu kirim lagi.',
   'desk.crossSite': 'Formulir ini tidak dikirim dari meja petugas, jadi tidak diproses. Buka meja petugas dan kirim lagi dari sana.',
   'desk.tooMany': 'Terlalu banyak percobaan dari perangkat ini. Coba lagi dalam {seconds} detik.',
 
@@ -135,6 +136,7 @@ const en: Record<DeskKey, string> = {
   'desk.name': 'Officer desk',
   'desk.problem': 'There is a problem',
   'desk.unavailable': 'The service cannot answer right now. Try again in a moment.',
+  'desk.tooLarge': 'The form is too long to send. Shorten the long fields, then send it again.',
   'desk.crossSite': 'This form was not sent from the officer desk, so nothing was done. Open the desk and send it from there.',
   'desk.tooMany': 'Too many attempts from this device. Try again in {seconds} seconds.',
 

@@ -13,7 +13,7 @@ import { localDate } from '../../workflows/calendar.js';
 import { formatDate, formatDateTime } from '../../workflows/format.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
 import { w, type DeskKey } from './desk-words.js';
-import { languageOf, productName, stageName, t, type Language } from './i18n.js';
+import { chosenLanguage, languageOf, productName, stageName, t, type Language } from './i18n.js';
 import { Layout } from './layout.js';
 import { secureCookie } from './session.js';
 
@@ -202,6 +202,26 @@ function DeskPage(props: { c: Context<PagesEnv>; title: string; signedIn?: { off
       )}
       {props.children}
     </Layout>
+  );
+}
+
+/**
+ * A desk form larger than MAX_BODY_BYTES, refused by the app's body limit before any page middleware ran
+ * (api/app.ts): a page in the officer's language, not the API's problem+json.
+ */
+export function deskTooLargePage(c: Context) {
+  const language = chosenLanguage(c);
+  return c.html(
+    <DeskPage c={c} title={w(language, 'desk.problem')}>
+      <h1>{w(language, 'desk.problem')}</h1>
+      <p class="alert" role="alert">
+        {w(language, 'desk.tooLarge')}
+      </p>
+      <p>
+        <a href="/desk/antrian">{w(language, 'nav.queue')}</a>
+      </p>
+    </DeskPage>,
+    413,
   );
 }
 

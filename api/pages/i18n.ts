@@ -1,7 +1,7 @@
 // The pages' words in Bahasa Indonesia (the default) and English, and the choice of language for a request:
 // `?lang=` (then kept in the `lang` cookie), else the cookie, else Accept-Language, else Bahasa Indonesia.
 import type { Context } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import type { Stage } from '../../workflows/definitions.js';
 import { LANGUAGES, type Language } from '../../workflows/format.js';
@@ -170,6 +170,16 @@ export const pageLanguage = () => {
     return detect(c, next);
   };
 };
+
+/**
+ * For a page answered before the language middleware ran (a form refused by the body limit): the
+ * person's choice (`?lang=`, else the `lang` cookie), Bahasa Indonesia otherwise.
+ */
+export function chosenLanguage(c: Context): Language {
+  const asked = c.req.query('lang') ?? getCookie(c, 'lang');
+  c.set('language', asked === 'en' ? 'en' : 'id');
+  return languageOf(c);
+}
 
 export const languageOf = (c: Context): Language => {
   const chosen = c.get('language') as string | undefined;

@@ -77,13 +77,20 @@ interface FieldProps {
   problems: FieldProblem[];
   hint?: string;
   required?: boolean;
+  /** Required in some cases only (the incident for a lost or damaged passport): said instead of "optional". */
+  requiredWhen?: PortalKey;
+}
+
+function RequiredMark(props: { language: Language; required?: boolean; requiredWhen?: PortalKey }) {
+  const key: PortalKey = props.required ? 'required' : (props.requiredWhen ?? 'optional');
+  return <span class="req">{pt(props.language, key)}</span>;
 }
 
 function Label(props: FieldProps & { id: string }) {
   const { language, field, required } = props;
   return (
     <label for={props.id}>
-      {fieldLabel(language, field)} <span class="req">{pt(language, required ? 'required' : 'optional')}</span>
+      {fieldLabel(language, field)} <RequiredMark language={language} required={required} requiredWhen={props.requiredWhen} />
     </label>
   );
 }
@@ -171,7 +178,7 @@ export function ChoiceField(props: FieldProps & { values: string[]; options: { v
   return (
     <fieldset class={error ? 'field has-error' : 'field'} aria-describedby={described(id, props.hint, error)}>
       <legend>
-        {fieldLabel(props.language, props.field)} <span class="req">{pt(props.language, props.required ? 'required' : 'optional')}</span>
+        {fieldLabel(props.language, props.field)} <RequiredMark language={props.language} required={props.required} requiredWhen={props.requiredWhen} />
       </legend>
       <HintAndError id={id} hint={props.hint} error={error} />
       {props.options.map((o, i) => (

@@ -3,13 +3,12 @@
 // forms work without JavaScript and answer POST-redirect-GET.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
 import { APPLICATION_TYPES, DELIVERY_METHODS, NOTICE_CHANNELS, SERVICE_LEVELS, TERMINAL_STAGES, type Stage } from '../../workflows/definitions.js';
 import { callApi, type ApiAnswer, type PagesEnv } from './call-api.js';
-import { languageOf, productName, stageName, type Language } from './i18n.js';
+import { chosenLanguage, languageOf, productName, stageName, type Language } from './i18n.js';
 import { Layout } from './layout.js';
 import { ChoiceField, ErrorSummary, fieldProblems, GroupError, inputId, SelectField, TextField, type FieldProblem } from './portal-forms.js';
 import { applicationPages } from './portal-application.js';
@@ -124,9 +123,7 @@ export function failurePage(c: Context<PortalEnv>, answer: ApiAnswer) {
  * (api/app.ts): a page in the person's language (the `lang` choice), not the API's problem+json.
  */
 export function tooLargePage(c: Context) {
-  const asked = c.req.query('lang') ?? getCookie(c, 'lang');
-  c.set('language', asked === 'en' ? 'en' : 'id');
-  const language = languageOf(c);
+  const language = chosenLanguage(c);
   return c.html(
     <PortalLayout c={c} title={pt(language, 'errors.title')}>
       <h1>{pt(language, 'errors.title')}</h1>
@@ -275,10 +272,10 @@ function NewApplicationForm(props: { language: Language; catalogue: Catalogue; f
       <fieldset class={incidentMissing ? 'group has-error' : 'group'} aria-describedby={incidentMissing ? `${inputId('incidentReport')}-error` : undefined}>
         <legend>{pt(language, 'f.incident')}</legend>
         <GroupError field="incidentReport" problems={problems} />
-        <TextField {...common} field="incidentReport.date" type="date" value={v('incidentReport.date')} hint={pt(language, 'f.dateHint')} />
-        <TextField {...common} field="incidentReport.place" value={v('incidentReport.place')} />
-        <TextField {...common} field="incidentReport.description" multiline value={v('incidentReport.description')} />
-        <TextField {...common} field="incidentReport.policeReportNumber" value={v('incidentReport.policeReportNumber')} />
+        <TextField {...common} field="incidentReport.date" requiredWhen="f.requiredLostOrDamaged" type="date" value={v('incidentReport.date')} hint={pt(language, 'f.dateHint')} />
+        <TextField {...common} field="incidentReport.place" requiredWhen="f.requiredLostOrDamaged" value={v('incidentReport.place')} />
+        <TextField {...common} field="incidentReport.description" requiredWhen="f.requiredLostOrDamaged" multiline value={v('incidentReport.description')} />
+        <TextField {...common} field="incidentReport.policeReportNumber" requiredWhen="f.requiredLost" value={v('incidentReport.policeReportNumber')} />
       </fieldset>
       <ChoiceField {...common} field="service" values={[v('service') || 'REGULAR']} options={SERVICE_LEVELS.map((s) => ({ value: s, label: pt(language, `f.service.${s}`) }))} />
       <SelectField

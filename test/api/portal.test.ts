@@ -264,6 +264,9 @@ describe('the applicant portal', () => {
     expect(bad.html).toMatch(/Pemberitahuan dikirim lewat <span class="req">\(wajib\)<\/span>/);
     // The incident as a whole: named in words, linked to its first field, and said under the group's legend.
     const lost = await b.post('/portal/applications?lang=id', form({ applicationType: 'LOST' }));
+    // The incident's fields say when they are required, never "(tidak wajib)".
+    expect(lost.html).toMatch(/>Tanggal kejadian <span class="req">\(wajib untuk paspor hilang atau rusak\)<\/span>/);
+    expect(lost.html).toMatch(/>Nomor surat keterangan hilang dari polisi <span class="req">\(wajib untuk paspor hilang\)<\/span>/);
     expect(saidIn(lost.html)).toEqual({ 'f-incidentReport-date': 'Kejadian: wajib diisi untuk paspor hilang atau rusak: tanggal, tempat, dan apa yang terjadi.' });
     expect(lost.html).toMatch(/<fieldset class="group has-error" aria-describedby="f-incidentReport-error"><legend>[^<]+<\/legend><p class="field-error" id="f-incidentReport-error">Kejadian: wajib diisi/);
   });

@@ -267,6 +267,11 @@ describe('the officer desk without JavaScript', () => {
     const page = await desk.get(`/desk/permohonan/${trackingCode}?selesai=constructor`);
     expect(page.status).toBe(200);
     expect(page.html).not.toContain('role="status"');
+    // A form larger than MAX_BODY_BYTES: a page in the officer's words, not the API's problem+json.
+    const big = await desk.post(`/desk/permohonan/${trackingCode}/wawancara`, { key: `big-${run}`, reason: 'x'.repeat(100_000) });
+    expect(big.status).toBe(413);
+    expect(big.html).toContain('Isian formulir terlalu panjang untuk dikirim.');
+    expect(big.html).toContain('<main');
   });
 
   it('records the BAP of a lost passport: what is wrong with a number said, the BAP then shown, not asked again', async () => {
