@@ -217,7 +217,32 @@ export interface ApplicationInput {
   registryCheck?: 'PENDING';
   /** The public tracking code (not personal): the TrackingCode search attribute and the details. Absent before issue 16. */
   trackingCode?: string;
+  /** The release of the workflow code that started it (APPLICATION_RELEASE then); absent: started before release 1. */
+  release?: number;
 }
+
+/**
+ * Each change made to the application workflow after it first ran, with the release from which every new
+ * workflow is started with it. A workflow started before that release asks `patched()` (a marker, and an
+ * upsert of TemporalChangeVersion: two history events and a billed action each), so that it replays as it
+ * ran; one started at or after it takes the change without asking (workflows/lifecycle/state.ts `patched`).
+ * A new change goes in with the next release number, and APPLICATION_RELEASE moves to it.
+ */
+export const APPLICATION_PATCHES = {
+  'payment-inquiry': 1,
+  'payment-confirmed-with-booking': 1,
+  'record-unapplied-callbacks': 1,
+  'ordered-delivery-writes': 1,
+  'bap-audit-entry': 1,
+  'refund-on-rejection': 1,
+  'sla-early-warning': 1,
+  'ready-notice-with-stage': 1,
+  'delivery-overdue-notice': 1,
+  'delivery-early-warning': 1,
+} as const satisfies Record<string, number>;
+export type ApplicationPatch = keyof typeof APPLICATION_PATCHES;
+/** The release new applications are started with: every change in APPLICATION_PATCHES up to it is theirs from the start. */
+export const APPLICATION_RELEASE = 1;
 
 /** Who moved an application: an officer id, or one of the system's own actors. */
 export type Actor = string;

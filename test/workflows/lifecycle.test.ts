@@ -73,6 +73,13 @@ describe('a passport application on the time-skipping server', () => {
       const description = await handle.describe();
       expect(description.typedSearchAttributes.get(PassportStage)).toBe('COMPLETED');
       expect(description.typedSearchAttributes.get(OfficeCode)).toBe('PLU');
+      // Started with the current release: every earlier change is its own from the start, so no patch
+      // marker and no TemporalChangeVersion upsert (each a billed action) is in its history.
+      const { events } = await handle.fetchHistory();
+      expect(events?.filter((e) => e.markerRecordedEventAttributes).length).toBe(0);
+      const upserted = events?.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+      expect(upserted).toContain('PassportStage');
+      expect(upserted).not.toContain('TemporalChangeVersion');
     });
   });
 

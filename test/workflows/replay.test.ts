@@ -37,6 +37,10 @@ describe('replaying recorded histories with the current workflow code', () => {
     // application that waited for printing under the code before it (in progress: the new code takes it on unwarned).
     for (const scenario of ['sla-breach-pos-delivery', 'pos-overdue-failed-then-pickup-lapsed']) expect(fixtures).toContain(`${scenario}.early-warning.json`);
     expect(fixtures).toContain('awaiting-printing-in-progress.before-early-warning.json');
+    // Every way out of the lifecycle started with release 1 (APPLICATION_PATCHES taken without markers).
+    for (const scenario of ['happy-path-pickup', 'sla-breach-pos-delivery', 'lost-bap-then-no-show-twice', 'unpaid-expires', 'paid-twice-then-cancelled', 'booking-reminders-then-expired', 'rescheduled-then-rejected', 'pos-overdue-failed-then-pickup-lapsed']) {
+      expect(fixtures).toContain(`${scenario}.release-1.json`);
+    }
     // The money's own workflows (issue 13), each way they end.
     const money = {
       bankTransaction: ['bank-transaction-applied-then-settled', 'bank-transaction-refused-opens-refund', 'bank-transaction-conflict', 'bank-transaction-never-settled'],

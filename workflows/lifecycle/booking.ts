@@ -1,7 +1,7 @@
 // AWAITING_BOOKING and AWAITING_INTERVIEW: a seat is booked (and may be changed once, until the day before),
 // then the interview, photo and biometrics by the end of the appointment day. A no-show with a change of
 // session left goes back to booking.
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import {
   ACTORS,
   bookSession,
@@ -85,7 +85,7 @@ const DEFAULT_REFUND_POLICY: RefundPolicy = { confirmWithinMs: 24 * 3_600_000, m
  */
 async function refundTheFee(lc: Lifecycle, interview: InterviewRecord): Promise<void> {
   const { payment } = lc;
-  if (!payment || !patched('refund-on-rejection')) return;
+  if (!payment || !lc.patched('refund-on-rejection')) return;
   await activities.openRefund({
     bank: payment.bank ?? 'LEGACY',
     transactionId: payment.transactionId,

@@ -1,6 +1,6 @@
 // IN_DELIVERY: Pos Indonesia carries the passport and confirms by callback; a failed delivery returns it
 // to the office, where it waits for pickup.
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { ACTORS, posDeliveryEvent, type NoticeDetailsByKind, type PosDeliveryEvent, type PrintingRecord } from '../definitions.js';
 import { readyForPickup } from './pickup.js';
 import { activities, later, nowIso, until, valueOf, type Lifecycle, type Next } from './state.js';
@@ -13,9 +13,9 @@ export async function inDelivery(lc: Lifecycle, printing: PrintingRecord): Promi
   lc.state.posTrackingNumber = posTrackingNumber;
   const deadline = later(lc.policy.deliveryWindowMs ?? DEFAULT_DELIVERY_WINDOW_MS);
   // Added after the first release: histories recorded before it replay without the overdue timer.
-  const watchDelivery = patched('delivery-overdue-notice');
+  const watchDelivery = lc.patched('delivery-overdue-notice');
   // Added in issue 16 (the early warning before the window's end): histories recorded before it replay without it.
-  const point = watchDelivery && patched('delivery-early-warning') ? await lc.warningPoint({ kind: 'DELIVERY', deadline }) : undefined;
+  const point = watchDelivery && lc.patched('delivery-early-warning') ? await lc.warningPoint({ kind: 'DELIVERY', deadline }) : undefined;
   await lc.enterStage('IN_DELIVERY', {
     actor: printing.officerId,
     deadline: watchDelivery ? deadline : undefined,

@@ -2,7 +2,7 @@
 // office, once. "Right office, right stage, not yet done" is written here once; a step adds only its own rules.
 // The applicant's choice of delivery, allowed in several stages, is here too.
 import type { UpdateDefinition } from '@temporalio/common';
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import {
   BEFORE_PRINTING_STAGES,
   chooseDelivery,
@@ -62,7 +62,7 @@ export const OFFICER_STEPS = [
       state.bapRecorded = true;
       state.fineAmount = await activities.recordBap({ ...record, applicationId: lc.applicationId, applicationType: lc.input.applicationType, at: nowIso() });
       // Not a stage change, but an officer's action: it belongs in the audit log with who made it.
-      if (patched('bap-audit-entry')) await lc.recordAction(record.officerId, `BAP ${record.reportNumber} recorded (${record.cause}); fine ${state.fineAmount} rupiah`);
+      if (lc.patched('bap-audit-entry')) await lc.recordAction(record.officerId, `BAP ${record.reportNumber} recorded (${record.cause}); fine ${state.fineAmount} rupiah`);
       return { ...state };
     },
   }),

@@ -1,6 +1,6 @@
 // AWAITING_PAYMENT: the bank's payment, within the billing code's validity. Every money decision about this
 // application is taken here: the bankTransaction workflow asks (applyPayment) and refunds what is refused.
-import { CancellationScope, condition, isCancellation, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { ACTORS, BANK_CLOCK_TOLERANCE_MS, applyPayment, paymentReceived, type BankTransaction, type PaymentNotice, type PaymentOutcome } from '../definitions.js';
 import { awaitingBooking } from './booking.js';
@@ -15,7 +15,7 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   const recheck = lc.input.registryCheck === 'PENDING' ? recheckRegistry(lc, deadline) : undefined;
   const settled = () => lc.payment !== undefined || lc.cancelled || lc.registryRefused !== undefined;
   // Workflows started before the inquiry (no such policy, or no patch marker in their history) wait as they did.
-  if (lc.policy.paymentInquiryBeforeMs !== undefined && patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
+  if (lc.policy.paymentInquiryBeforeMs !== undefined && lc.patched('payment-inquiry')) await waitAskingTheBank(lc, deadline, settled);
   else await condition(settled, until(deadline));
   recheck?.cancel();
   if (lc.cancelled) return () => withdrawn(lc);
@@ -30,7 +30,7 @@ export async function awaitingPayment(lc: Lifecycle): Promise<Next> {
   await lc.savePayment();
   // The confirmation rides with AWAITING_BOOKING, whose deadline it names. Histories recorded before it notified
   // here, in an activity of its own (only replays take this branch: the notice is already on record).
-  if (!patched('payment-confirmed-with-booking')) {
+  if (!lc.patched('payment-confirmed-with-booking')) {
     await lc.notify('payment-confirmed', { kind: 'PAYMENT_CONFIRMED', details: { bookingDeadline: later(lc.policy.bookingWindowMs) } });
     return () => awaitingBooking(lc, { actor: ACTORS.bank });
   }

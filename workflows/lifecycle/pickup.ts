@@ -1,5 +1,4 @@
 // READY_FOR_PICKUP: collected at the office within the pickup window, or cancelled under the regulation.
-import { patched } from '@temporalio/workflow';
 import { ACTORS, type NoticeToRecord, type PrintingRecord } from '../definitions.js';
 import { later, type Change, type Lifecycle, type Next } from './state.js';
 
@@ -11,7 +10,7 @@ export async function readyForPickup(lc: Lifecycle, printing: PrintingRecord, fr
     : { kind: 'READY_FOR_PICKUP', details: { pickupDeadline: deadline } };
   // The notice rides with the stage. Histories recorded before it notified READY_FOR_PICKUP (also after a failed
   // delivery) in an activity of its own: only their replays take that branch.
-  const withStage = patched('ready-notice-with-stage');
+  const withStage = lc.patched('ready-notice-with-stage');
   await lc.enterStage('READY_FOR_PICKUP', { ...from, deadline, record: { passportNumber: printing.passportNumber }, ...(withStage && { notice }) });
   if (!withStage) await lc.notify('ready-for-pickup', { kind: 'READY_FOR_PICKUP', details: { pickupDeadline: deadline } });
   const reminder: NoticeToRecord = { kind: 'PICKUP_REMINDER', details: { pickupDeadline: deadline } };

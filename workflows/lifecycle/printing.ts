@@ -1,7 +1,7 @@
 // AWAITING_PRINTING: the three-working-day commitment runs from interview approval (percepatan: the end of the
 // interview day); missed, it is compensated without anyone having to notice, and the passport goes by Pos at no cost.
 // Not printed by the early-warning point before it, the application is marked at risk and its office told.
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { ACTORS, SlaBreached, SlaDeadline, type InterviewRecord } from '../definitions.js';
 import { inDelivery } from './delivery.js';
 import { readyForPickup } from './pickup.js';
@@ -13,7 +13,7 @@ export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord)
   const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays, ...(sameDay && { sameDay }) });
   lc.state.slaDeadline = slaDeadline;
   // Added in issue 16: histories recorded before it (and workflows already waiting here) replay without the warning.
-  const point = patched('sla-early-warning') ? await lc.warningPoint({ kind: 'PRINTING', deadline: slaDeadline, ...(sameDay && { sameDay }) }) : undefined;
+  const point = lc.patched('sla-early-warning') ? await lc.warningPoint({ kind: 'PRINTING', deadline: slaDeadline, ...(sameDay && { sameDay }) }) : undefined;
   await lc.enterStage('AWAITING_PRINTING', {
     actor: approval.officerId,
     deadline: slaDeadline,

@@ -4,12 +4,14 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, StageChange } from '../../activities/index.js';
 import {
+  APPLICATION_PATCHES,
   PassportStage,
   REJECTIONS,
   SlaAtRisk,
   StageEnteredAt,
   type Actor,
   type ApplicationInput,
+  type ApplicationPatch,
   type ApplicationState,
   type AtRiskKind,
   type BankTransaction,
@@ -148,6 +150,11 @@ export class Lifecycle {
       service: input.service ?? 'REGULAR',
       ...(input.priority && { priority: { status: input.priority === 'DECLARED' ? 'DECLARED' : 'AUTOMATIC' } }),
     };
+  }
+
+  /** A change of APPLICATION_PATCHES: on without a marker for a workflow started with it, else as `patched()` says. */
+  patched(change: ApplicationPatch): boolean {
+    return (this.input.release ?? 0) >= APPLICATION_PATCHES[change] || patched(change);
   }
 
   get applicationId(): string {
@@ -300,7 +307,7 @@ export class Lifecycle {
    */
   async recordUnapplied(entry: Omit<Parameters<Activities['recordUnappliedCallback']>[0], 'applicationId'>): Promise<void> {
     log.warn(`${entry.sender} message not applied: ${entry.reason}`, { eventId: entry.eventId, stage: this.state.stage });
-    if (patched('record-unapplied-callbacks')) await activities.recordUnappliedCallback({ ...entry, applicationId: this.applicationId });
+    if (this.patched('record-unapplied-callbacks')) await activities.recordUnappliedCallback({ ...entry, applicationId: this.applicationId });
   }
 
   /**
@@ -308,7 +315,7 @@ export class Lifecycle {
    * workflow task share their time). Behind a patch: earlier workflows wrote by time alone.
    */
   nextDeliveryVersion(): { version?: number } {
-    return patched('ordered-delivery-writes') ? { version: ++this.deliveryChanges } : {};
+    return this.patched('ordered-delivery-writes') ? { version: ++this.deliveryChanges } : {};
   }
 
   requireStage(expected: Stage, action: string): void {
