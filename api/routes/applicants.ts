@@ -20,6 +20,7 @@ import {
   rescheduleSession,
   seatKindsFor,
   type BankTransaction,
+  type BookingRequest,
   type PaymentInquiryInput,
   type SeatKind,
   type Stage,
@@ -175,6 +176,28 @@ async function seatKindsOf(db: Kysely<DB>, id: string): Promise<SeatKind[]> {
   return seatKindsFor({ service: row.service, priority: row.priority_status === 'NOT_CONFIRMED' ? undefined : (row.priority_ground ?? undefined) });
 }
 
+/**
+ * Whether a booking would certainly be refused as full, read from the seats themselves (which the workflow's
+ * reservation takes under `booked < capacity`): the application waits for a booking and holds no seat (a retry of
+ * a booking that took one goes to the workflow, which answers it as before), and every kind of seat it may take
+ * has its row in that session with nothing left. A kind without a row (nobody booked it yet, or none that day)
+ * leaves the answer to the workflow. Under a rush for a few seats, most refusals need no workflow step.
+ */
+async function certainlyFull(db: Kysely<DB>, application: OwnApplication, request: BookingRequest, kinds: SeatKind[]): Promise<boolean> {
+  if (application.stage !== 'AWAITING_BOOKING') return false;
+  const held = await db.selectFrom('bookings').select('attempt').where('application_id', '=', application.id).where('released_at', 'is', null).executeTakeFirst();
+  if (held) return false;
+  const rows = await db
+    .selectFrom('appointment_slots')
+    .select(['kind', 'booked', 'capacity'])
+    .where('office_code', '=', application.office_code)
+    .where('date', '=', request.date)
+    .where('session', '=', request.session)
+    .where('kind', 'in', kinds)
+    .execute();
+  return kinds.every((kind) => rows.some((r) => r.kind === kind && r.booked >= r.capacity));
+}
+
 /** The registry's refusal as the applicant reads it: the fields to check against their KTP, never the registry's own data. */
 function registryProblem(refused: RegistryRefused): HttpProblem {
   const errors = refused.fields.map((field) => ({
@@ -205,16 +228,17 @@ export const applicantRoutes = (deps: ApiDeps) => {
   const step = async <Ret, Arg>(c: Context, id: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg], retry?: { updateId?: string }) =>
     runStep(deps, { applicationId: id, applicationUrl: `/applications/${id}`, update, args, retry: retry ?? (await retrySafe(c, db, update, args[0])) });
   /** A full session: say which ones still have seats of the kinds the application may take. */
+  const slotFull = async (application: OwnApplication, date: string, message: string, kinds?: SeatKind[]) =>
+    new HttpProblem('slot-full', `${message}; choose another session`, undefined, {
+      nextAvailable: await nextAvailableSessions(db, application.office_code, date, deps.config.BOOKING_HORIZON_DAYS, { kinds: kinds ?? (await seatKindsOf(db, application.id)) }),
+    });
   const withNextAvailable = async <T>(application: OwnApplication, date: string, action: () => Promise<T>): Promise<T> => {
     try {
       return await action();
     } catch (error) {
       const rejection = rejectionOf(error);
       if (rejection?.type !== REJECTIONS.slotFull) throw error;
-      const kinds = await seatKindsOf(db, application.id);
-      throw new HttpProblem('slot-full', `${rejection.message}; choose another session`, undefined, {
-        nextAvailable: await nextAvailableSessions(db, application.office_code, date, deps.config.BOOKING_HORIZON_DAYS, { kinds }),
-      });
+      throw await slotFull(application, date, rejection.message);
     }
   };
 
@@ -276,7 +300,13 @@ export const applicantRoutes = (deps: ApiDeps) => {
       const application = c.get('application');
       const request = c.req.valid('json');
       requireBookable('date', request.date, await officeWindow(db, application.office_code, deps.config.BOOKING_HORIZON_DAYS));
-      const appointment = await withNextAvailable(application, request.date, () => step(c, application.id, bookSession, [request]));
+      const retry = await retrySafe(c, db, bookSession, request);
+      const kinds = await seatKindsOf(db, application.id);
+      if (await certainlyFull(db, application, request, kinds)) {
+        // The workflow's own words for it (activities/booking.ts reserveSeat).
+        throw await slotFull(application, request.date, `session: ${application.office_code} ${request.date} ${request.session} has no ${kinds.join(' or ')} seat left`, kinds);
+      }
+      const appointment = await withNextAvailable(application, request.date, () => step(c, application.id, bookSession, [request], retry));
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
+import { bookSession, workflowIdFor } from '../../workflows/definitions.js';
 import { loadHolidays } from '../../db/queries/holidays.js';
 import { countRows } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
@@ -88,6 +89,37 @@ describe('taking seats', () => {
 
     const availability = await s.call('GET', `/offices/${office}/availability?from=${date}&days=1`);
     expect(availability.body.days[0].sessions).toContainEqual(expect.objectContaining({ date, session: 'MORNING', capacity: 5, seatsLeft: 0 }));
+  });
+
+  it('refuses a full session at once, leaving the workflow untouched, yet answers a retry of the booking that took the last seat', { timeout: 120_000 }, async () => {
+    const office = 'TPI';
+    const date = await workingDay(office, 13);
+    await s.db
+      .insertInto('appointment_slots')
+      .values({ office_code: office, date, session: 'MORNING', capacity: 1 })
+      .onConflict((oc) => oc.columns(['office_code', 'date', 'session', 'kind']).doUpdateSet({ capacity: 1, booked: 0 }))
+      .execute();
+    const [first, second] = await paidApplications(2, office, 1);
+    const key = { 'idempotency-key': `last-seat-${date}` };
+    const took = await s.call('POST', `/applications/${first!.id}/booking`, { date, session: 'MORNING' }, { ...first!.auth, ...key });
+    expect(took.status, JSON.stringify(took.body)).toBe(200);
+    // The same request again (its answer lost): the seat it took, though the session is now full.
+    const again = await s.call('POST', `/applications/${first!.id}/booking`, { date, session: 'MORNING' }, { ...first!.auth, ...key });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toEqual(took.body);
+
+    const refused = await s.call('POST', `/applications/${second!.id}/booking`, { date, session: 'MORNING' }, { ...second!.auth, 'idempotency-key': `full-${date}` });
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toBe('/problems/slot-full');
+    expect(refused.body.detail).toBe(`session: ${office} ${date} MORNING has no REGULAR seat left; choose another session`);
+    expect(refused.body.nextAvailable[0]).toMatchObject({ date, session: 'AFTERNOON' });
+    // Answered from the seats: the second application's workflow was never asked to book.
+    const { events } = await s.env.client.workflow.getHandle(workflowIdFor(second!.id)).fetchHistory();
+    const updates = events?.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
+    expect(updates).not.toContain(bookSession.name);
+    const booked = await s.call('POST', `/applications/${second!.id}/booking`, { date, session: 'AFTERNOON' }, { ...second!.auth, 'idempotency-key': `afternoon-${date}` });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(200);
+    expect(await slot(office, date, 'MORNING')).toEqual({ capacity: 1, booked: 1 });
   });
 
   it('shows availability per working day, skipping weekends and holidays', async () => {
