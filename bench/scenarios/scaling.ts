@@ -1,0 +1,42 @@
+// Scenario 6: the lifecycle rate with one more worker process, then with one more API process (clients split
+// between the two APIs), each against one of each measured just before it.
+import { cpus } from 'node:os';
+import { CONCURRENCY, driveApplications } from '../drive.js';
+import type { Figure, Scenario } from '../scenario.js';
+
+export const scenario: Scenario = {
+  id: 'scaling',
+  title: 'One against two worker and API processes',
+  async run(ctx) {
+    const { cluster } = ctx;
+    const count = ctx.quick ? 32 : 200;
+    const rateOf = async (label: string, apiUrls?: string[]) => {
+      const bar = ctx.progress(label, count);
+      const driven = await driveApplications(cluster, count, () => bar.tick(), apiUrls);
+      bar.done();
+      return count / driven.seconds;
+    };
+    const single = await rateOf('1 worker, 1 API');
+    const worker = await cluster.extra('worker');
+    let twoWorkers: number;
+    try {
+      twoWorkers = await rateOf('2 workers, 1 API');
+    } finally {
+      await worker.stop();
+    }
+    const single2 = await rateOf('1 worker, 1 API (again)');
+    const api = await cluster.extra('api');
+    let twoApis: number;
+    try {
+      twoApis = await rateOf('1 worker, 2 APIs', [cluster.apiUrl, api.url]);
+    } finally {
+      await api.stop();
+    }
+    const note = `${count} applications, ${CONCURRENCY} at a time, on ${cpus().length} cores`;
+    const figures: Figure[] = [
+      { name: 'applications per second, 2 worker processes', value: twoWorkers, unit: '/s', baseline: { name: '1 worker process', value: single, unit: '/s' }, note },
+      { name: 'applications per second, 2 API processes', value: twoApis, unit: '/s', baseline: { name: '1 API process (measured again)', value: single2, unit: '/s' }, note },
+    ];
+    return { id: 'scaling', title: scenario.title, figures, details: { count, single, twoWorkers, single2, twoApis } };
+  },
+};
