@@ -6,7 +6,7 @@ export interface CpuProfile {
   timeDeltas?: number[];
 }
 
-/** The `n` functions with the most self time, by name and place (root/idle/program/GC kept: they say where time went too). */
+/** The `n` functions with the most self time, by name and place, and their share of the busy time ("(idle)" left out; "(program)" and GC kept). */
 export function topSelfTime(profile: CpuProfile, n = 10): Array<{ fn: string; selfMs: number; share: number }> {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<string, number>();
@@ -15,7 +15,7 @@ export function topSelfTime(profile: CpuProfile, n = 10): Array<{ fn: string; se
   for (const [i, id] of samples.entries()) {
     const dt = Math.max(0, profile.timeDeltas?.[i] ?? 0);
     const frame = byNode.get(id)?.callFrame;
-    if (!frame) continue;
+    if (!frame || frame.functionName === '(idle)') continue;
     const file = frame.url ? frame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '') : '';
     const name = `${frame.functionName || '(anonymous)'}${file ? ` ${file.replace(/^.*?\/(api|workflows|activities|worker|db|scripts)\//, '$1/')}:${frame.lineNumber + 1}` : ''}`;
     selfUs.set(name, (selfUs.get(name) ?? 0) + dt);

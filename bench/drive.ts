@@ -27,7 +27,12 @@ export type Latencies = Record<Step, number[]>;
 export const noLatencies = (): Latencies => Object.fromEntries(STEPS.map((s) => [s, []])) as unknown as Latencies;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const POLL_MS = 100;
+/** A step refused as not ready yet (409) is tried again after this. */
+const RETRY_MS = 100;
+/** The applicant's view is read after 50 ms, then twice as long each time up to 500 ms: a fine latency for fast steps, few reads for slow ones. */
+const pollDelays = function* () {
+  for (let ms = 50; ; ms = Math.min(500, ms * 2)) yield ms;
+};
 /** Applicant numbers across the run: each application has a NIK of its own (4-digit serial). */
 let applicants = 0;
 
@@ -36,17 +41,19 @@ async function until2xx<T extends { status: number; body: unknown }>(step: () =>
     const reply = await step();
     if (reply.status < 300) return reply;
     if (reply.status !== 409 || i > 50) throw new Error(`${what}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
-    await sleep(POLL_MS);
+    await sleep(RETRY_MS);
   }
 }
 
-async function waitForStage(api: ServiceClient, applicationId: string, stage: string) {
-  const until = Date.now() + 60_000;
-  for (;;) {
+/** Reads the applicant's own view until it shows `stage`; returns how many reads it took. */
+async function waitForStage(api: ServiceClient, applicationId: string, stage: string): Promise<number> {
+  const until = Date.now() + 120_000;
+  const delays = pollDelays();
+  for (let reads = 1; ; reads++) {
     const { body } = await api.own(applicationId);
-    if (body.stage === stage) return;
+    if (body.stage === stage) return reads;
     if (Date.now() > until) throw new Error(`application ${applicationId} stayed ${body.stage}, expected ${stage}`);
-    await sleep(POLL_MS);
+    await sleep(delays.next().value!);
   }
 }
 
@@ -55,15 +62,18 @@ export interface Driven {
   seconds: number;
   latencies: Latencies;
   retries: number;
+  /** Reads of the applicant's own view, waiting for a stage to show. */
+  reads: number;
 }
 
 /**
  * `count` applications, `CONCURRENCY` at a time, from submission to hand-over at the counter; `apiUrls` are
  * used in turn (one per API process). A step's latency runs from its request to the answer that the next stage
- * is reached (the payment: to the applicant's view showing it, polled every 100 ms).
+ * is reached (the payment and the booking: to the applicant's view showing it, see pollDelays).
  */
 export async function driveApplications(cluster: Cluster, count: number, onDone: () => void, apiUrls = [cluster.apiUrl]): Promise<Driven> {
   let retries = 0;
+  let reads = 0;
   const clients = apiUrls.map((url) => serviceClient(url, cluster.secrets, { retry: { forMs: 60_000, onRetry: () => void retries++ } }));
   const db = createDb(cluster.databaseUrl, { max: 1 });
   const offices = (await db.selectFrom('offices').select('code').where('retired_at', 'is', null).orderBy('code').execute()).map((o) => o.code);
@@ -104,13 +114,13 @@ export async function driveApplications(cluster: Cluster, count: number, onDone:
     applicationIds.push(applicationId);
     await timed('payment', async () => {
       await until2xx(() => api.pay(takePayment(billingCode, amount)), 'payment');
-      await waitForStage(api, applicationId, 'AWAITING_BOOKING');
+      reads += await waitForStage(api, applicationId, 'AWAITING_BOOKING');
     });
     const step = async (name: Step, send: () => Promise<{ status: number; body: object }>, stage: string) =>
       timed(name, async () => {
         const reply = await until2xx(send, name);
         // The booking's answer names no stage; a 202 (still running) neither: the applicant's view shows it.
-        if (!('stage' in reply.body) || reply.body.stage !== stage) await waitForStage(api, applicationId, stage);
+        if (!('stage' in reply.body) || reply.body.stage !== stage) reads += await waitForStage(api, applicationId, stage);
       });
     await step('booking', () => api.book(applicationId, bookingDate(office), session), 'AWAITING_INTERVIEW');
     await step('interview', () => api.interview(office, applicationId, 'APPROVED'), 'AWAITING_PRINTING');
@@ -118,7 +128,7 @@ export async function driveApplications(cluster: Cluster, count: number, onDone:
     await step('hand-over', () => api.handover(office, applicationId), 'COMPLETED');
     onDone();
   });
-  return { applicationIds, seconds: (performance.now() - started) / 1000, latencies, retries };
+  return { applicationIds, seconds: (performance.now() - started) / 1000, latencies, retries, reads };
 }
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;

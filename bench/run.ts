@@ -58,14 +58,17 @@ function machine(): RunRecord['machine'] {
   return { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, commit };
 }
 
-/** Each process's profile (one .cpuprofile per process, named by node with its pid): its top self-time functions. */
+/** Each profile (node writes one per thread: CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile) with busy time: its top self-time functions. */
 function readProfiles(pids: Record<string, number | undefined>): RunRecord['profiles'] {
   const profiles: NonNullable<RunRecord['profiles']> = {};
   if (!existsSync(profileDir)) return profiles;
-  for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const pid = Number(/\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1]);
-    const name = Object.entries(pids).find(([, p]) => p === pid)?.[0] ?? `pid ${pid}`;
-    profiles[`${name} (${file})`] = topSelfTime(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile, 10);
+  for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    const [, pid, thread] = /^CPU\.\d+\.\d+\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(file) ?? [];
+    const name = Object.entries(pids).find(([, p]) => String(p) === pid)?.[0] ?? `another worker or API process, pid ${pid}`;
+    const top = topSelfTime(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile, 10);
+    const busyMs = top.reduce((t, f) => t + f.selfMs, 0);
+    // Threads that did next to nothing (tsx's loader thread) would only lengthen the summary.
+    if (busyMs >= 500) profiles[`${name}, ${thread === '0' ? 'main thread' : `thread ${thread}`} (${file})`] = top;
   }
   return profiles;
 }

@@ -65,7 +65,7 @@ export const scenario: Scenario = {
         note: `its own workflow ${round(perApp(applications.actions))} (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}); ${others.join(', ') || 'no other workflow'}; counted as Temporal Cloud bills them (rules in the JSON), queries and heartbeats not in a history`,
       },
       { name: 'history events per application (its own workflow)', value: perApp(applications.events), unit: 'events' },
-      { name: 'CPU seconds per application, the four processes', value: cpuTotal, unit: 'CPU-s', target: '≤ 0.25 CPU-s', met: cpuTotal <= 0.25, note: `${count} applications, ${CONCURRENCY} at a time; the bench's own clients not counted` },
+      { name: 'CPU seconds per application, the four processes', value: cpuTotal, unit: 'CPU-s', target: '≤ 0.25 CPU-s', met: cpuTotal <= 0.25, note: `${count} applications, ${CONCURRENCY} at a time, ${round(driven.reads / count, 1)} reads of the applicant's view each while waiting for a stage; the bench's own clients not counted` },
       ...PROCESSES.map((c) => ({ name: `CPU seconds per application: ${c}`, value: cpu[c], unit: 'CPU-s' })),
     ];
     return {

@@ -57,7 +57,7 @@ export const scenario: Scenario = {
         id: 'lifecycle',
         title: scenario.title,
         figures,
-        details: { count, concurrency: CONCURRENCY, seconds: driven.seconds, noopSeconds: noop.seconds, clientRetries: driven.retries, latency, noopPlan: plan, noopShape: planCounts(plan) },
+        details: { count, concurrency: CONCURRENCY, seconds: driven.seconds, noopSeconds: noop.seconds, clientRetries: driven.retries, viewReadsPerApplication: driven.reads / count, latency, noopPlan: plan, noopShape: planCounts(plan) },
       };
     } finally {
       await noopWorker.stop();
