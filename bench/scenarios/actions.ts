@@ -62,7 +62,7 @@ export const scenario: Scenario = {
         unit: 'actions',
         target: '≤ 18',
         met: perApp(all.actions) <= 18,
-        note: `its own workflow ${round(perApp(applications.actions))} (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}); ${others.join(', ') || 'no other workflow'}; counted as Temporal Cloud bills them (rules in the JSON), queries and heartbeats not in a history`,
+        note: `its own workflow ${round(perApp(applications.actions))} (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}); ${others.join(', ') || 'no other workflow'}; counted as Temporal Cloud bills them: a start (not a child's own), a client's signal, an accepted update, an activity scheduled and each retry, a timer started, an upsert, a marker (patched(), side effect), local activities once per workflow task, a child start, a signal or cancel to another workflow (details in the JSON); queries and heartbeats are not in a history`,
       },
       { name: 'history events per application (its own workflow)', value: perApp(applications.events), unit: 'events' },
       { name: 'CPU seconds per application, the four processes', value: cpuTotal, unit: 'CPU-s', target: '≤ 0.25 CPU-s', met: cpuTotal <= 0.25, note: `${count} applications, ${CONCURRENCY} at a time, ${round(driven.reads / count, 1)} reads of the applicant's view each while waiting for a stage; the bench's own clients not counted` },
