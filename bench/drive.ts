@@ -9,7 +9,9 @@ import { createDb } from '../db/connect.js';
 import type { Cluster } from '../scripts/cluster.js';
 import { takePayment } from '../scripts/demo-bank.js';
 import { serviceClient, type ServiceClient } from '../scripts/demo-client.js';
-import { DEMO_NIK_PREFIX, nextWorkingDay } from '../scripts/demo-day.js';
+import { DEMO_NIK_PREFIX } from '../scripts/demo-day.js';
+import { loadHolidays } from '../db/queries/holidays.js';
+import { localDate, nthWorkingDayAfter } from '../workflows/calendar.js';
 import { workflowIdFor } from '../workflows/definitions.js';
 import { eventTypeName } from './billing.js';
 import type { NoopPlan, PlanEvent } from './noop-plan.js';
@@ -35,6 +37,8 @@ const pollDelays = function* () {
 };
 /** Applicant numbers across the run: each application has a NIK of its own (4-digit serial). */
 let applicants = 0;
+/** Regular seats booked per office across the run: bookings fill the sessions of the next working days in turn. */
+const booked = new Map<string, number>();
 
 async function until2xx<T extends { status: number; body: unknown }>(step: () => Promise<T>, what: string): Promise<T> {
   for (let i = 0; ; i++) {
@@ -76,9 +80,17 @@ export async function driveApplications(cluster: Cluster, count: number, onDone:
   let reads = 0;
   const clients = apiUrls.map((url) => serviceClient(url, cluster.secrets, { retry: { forMs: 60_000, onRetry: () => void retries++ } }));
   const db = createDb(cluster.databaseUrl, { max: 1 });
-  const offices = (await db.selectFrom('offices').select('code').where('retired_at', 'is', null).orderBy('code').execute()).map((o) => o.code);
-  const bookingDate = await nextWorkingDay(db);
+  const offices = await db.selectFrom('offices').select(['code', 'time_zone', 'session_quotas']).where('retired_at', 'is', null).orderBy('code').execute();
+  const holidays = await loadHolidays(db);
   await db.destroy();
+  /** The office's next free regular seat: mornings and afternoons in turn, from the next working day on. */
+  const seatAt = (office: (typeof offices)[number]) => {
+    const n = booked.get(office.code) ?? 0;
+    booked.set(office.code, n + 1);
+    const perDay = Math.max(1, 2 * Math.min(office.session_quotas.MORNING.REGULAR, office.session_quotas.AFTERNOON.REGULAR));
+    const session: 'MORNING' | 'AFTERNOON' = n % 2 === 0 ? 'MORNING' : 'AFTERNOON';
+    return { date: nthWorkingDayAfter(localDate(new Date(), office.time_zone), 1 + Math.floor(n / perDay), holidays), session };
+  };
 
   const latencies = noLatencies();
   const applicationIds: string[] = [];
@@ -92,8 +104,7 @@ export async function driveApplications(cluster: Cluster, count: number, onDone:
   await pool(count, CONCURRENCY, async (i) => {
     const api = clients[i % clients.length]!;
     const n = ++applicants;
-    const office = offices[i % offices.length]!;
-    const session = Math.floor(i / offices.length) % 2 === 0 ? 'MORNING' : 'AFTERNOON';
+    const { code: office } = offices[i % offices.length]!;
     const submitted = await timed('submission', () =>
       api.submit({
         applicationType: 'NEW',
@@ -122,7 +133,19 @@ export async function driveApplications(cluster: Cluster, count: number, onDone:
         // The booking's answer names no stage; a 202 (still running) neither: the applicant's view shows it.
         if (!('stage' in reply.body) || reply.body.stage !== stage) reads += await waitForStage(api, applicationId, stage);
       });
-    await step('booking', () => api.book(applicationId, bookingDate(office), session), 'AWAITING_INTERVIEW');
+    let seat = seatAt(offices[i % offices.length]!);
+    await step(
+      'booking',
+      async () => {
+        const reply = await api.book(applicationId, seat.date, seat.session);
+        // Full (seats taken outside this run's count): the applicant takes the first session offered instead.
+        const offered = (reply.body as { nextAvailable?: Array<{ date: string; session: 'MORNING' | 'AFTERNOON' }> }).nextAvailable?.[0];
+        if (reply.status !== 409 || !offered) return reply;
+        seat = offered;
+        return api.book(applicationId, seat.date, seat.session);
+      },
+      'AWAITING_INTERVIEW',
+    );
     await step('interview', () => api.interview(office, applicationId, 'APPROVED'), 'AWAITING_PRINTING');
     await step('printing', () => api.print(office, applicationId, `E${String(1_000_000 + n)}`), 'READY_FOR_PICKUP');
     await step('hand-over', () => api.handover(office, applicationId), 'COMPLETED');
