@@ -24,7 +24,7 @@ export const scenario: Scenario = {
   title: 'Temporal actions and CPU seconds per application',
   async run(ctx) {
     const { cluster } = ctx;
-    const count = ctx.quick ? 32 : 200;
+    const count = ctx.quick ? 16 : 200;
     const since = new Date(Date.now() - 1000).toISOString();
     const bar = ctx.progress('applications', count);
     const before = cpuOf(cluster);
