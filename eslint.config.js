@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/noop-workflow.ts', 'bench/noop-plan.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -27,6 +27,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Keep the data folder (logs included) after stop(), to look into a failure. */
   keepData?: boolean;
+  /** Node flags for the worker and API processes (`npm run bench -- --profile`: --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 async function waitFor(what: string, ready: () => Promise<boolean>, exited: () => boolean, timeoutMs: number): Promise<void> {
@@ -177,6 +179,17 @@ export async function startCluster(options: ClusterOptions = {}) {
     ...options.env,
   });
 
+  const nodeArgs = options.nodeArgs ?? [];
+  /** Further worker and API processes (`extra()`), outside the fault tests' components. */
+  const extras: Array<{ child: ChildProcess; log: WriteStream }> = [];
+  const stopExtra = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signalQuietly(-child.pid!, 'SIGTERM');
+    const timeout = setTimeout(() => signalQuietly(-child.pid!, 'SIGKILL'), 15_000);
+    await exitOf(child);
+    clearTimeout(timeout);
+  };
+
   const starters: Record<Component, () => Promise<void>> = {
     postgres: async () => {
       const child = launch('postgres', postgresBin, ['-D', pgDir, '-p', String(ports.postgres), '-h', '127.0.0.1', '-k', pgDir], { ids });
@@ -189,11 +202,11 @@ export async function startCluster(options: ClusterOptions = {}) {
     },
     worker: async () => {
       const since = existsSync(join(dir, 'worker.log')) ? readFileSync(join(dir, 'worker.log'), 'utf8').length : 0;
-      const child = launch('worker', process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], { env: serviceEnv() });
+      const child = launch('worker', process.execPath, [...nodeArgs, '--import', 'tsx', 'scripts/worker.ts'], { env: serviceEnv() });
       await waitFor('the worker', workerReady(since), () => child.exitCode !== null, 120_000);
     },
     api: async () => {
-      const child = launch('api', process.execPath, ['--import', 'tsx', 'scripts/api.ts'], { env: serviceEnv() });
+      const child = launch('api', process.execPath, [...nodeArgs, '--import', 'tsx', 'scripts/api.ts'], { env: serviceEnv() });
       await waitFor('the API', apiReady, () => child.exitCode !== null, 120_000);
     },
   };
@@ -208,6 +221,41 @@ export async function startCluster(options: ClusterOptions = {}) {
     counts,
     crashes,
     running,
+    /** Every pid of a component now (PostgreSQL: the postmaster and each backend), e.g. to read their CPU time. */
+    pids: pidsOf,
+    /**
+     * One more worker or API process with the same environment (an API on a port of its own), resolved once it
+     * polls or answers; stopped by `stop()` or at shutdown. The fault tests' components are not affected.
+     */
+    async extra(component: 'worker' | 'api') {
+      const n = extras.length + 1;
+      const logFile = join(dir, `${component}-extra-${n}.log`);
+      const log = createWriteStream(logFile);
+      const port = component === 'api' ? await freePort() : ports.api;
+      const script = component === 'api' ? 'scripts/api.ts' : 'scripts/worker.ts';
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...serviceEnv(), PORT: String(port) },
+      });
+      child.stdout?.pipe(log, { end: false });
+      child.stderr?.pipe(log, { end: false });
+      extras.push({ child, log });
+      const url = `http://127.0.0.1:${port}`;
+      const exited = () => child.exitCode !== null || child.signalCode !== null;
+      const ready =
+        component === 'api'
+          ? async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).ok
+          : async () => readFileSync(logFile, 'utf8').includes('worker polling');
+      try {
+        await waitFor(`the extra ${component}`, ready, exited, 120_000);
+      } catch (error) {
+        await stopExtra(child);
+        throw error;
+      }
+      return { url, pid: child.pid!, stop: () => stopExtra(child) };
+    },
     /** SIGKILL: the process (and its group; PostgreSQL with every backend) dies at once, nothing flushed. */
     async kill(component: Component) {
       const child = managed[component].child;
@@ -265,6 +313,8 @@ export async function startCluster(options: ClusterOptions = {}) {
     /** Every process stopped (SIGKILL of whatever does not stop), the data folder removed unless kept. */
     async shutdown() {
       for (const c of COMPONENTS) if (hung.has(c)) cluster.resume(c);
+      await Promise.all(extras.map(({ child }) => stopExtra(child)));
+      for (const { log } of extras) log.end();
       for (const c of ['api', 'worker', 'temporal', 'postgres'] as const) {
         const child = managed[c].child;
         if (!child || !running(c)) continue;
@@ -279,6 +329,7 @@ export async function startCluster(options: ClusterOptions = {}) {
 
   // If this process ends abruptly, nothing it started stays behind.
   const killAll = () => {
+    for (const { child } of extras) if (child.exitCode === null && child.signalCode === null) signalQuietly(-child.pid!, 'SIGKILL');
     for (const c of COMPONENTS) {
       const pid = managed[c].child?.pid;
       if (!pid || !running(c)) continue;
