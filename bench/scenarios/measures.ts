@@ -1,5 +1,5 @@
 // Pure helpers of the tracking, booking and memory scenarios: percentiles, /proc readings, Prometheus text.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The nearest-rank percentile `p` (0-100) of `values`; NaN when there are none. */
 export function percentile(values: readonly number[], p: number): number {
@@ -49,7 +49,7 @@ export function promValue(text: string, name: string, labels: Record<string, str
 
 /**
  * The last line of a pino log whose `msg` is `message`, parsed; undefined when there is none. The worker
- * logs `worker polling` once it polls, with its pid and its metrics address.
+ * logs `worker polling` once it polls, with its metrics address.
  */
 export function lastLogLine(log: string, message: string): Record<string, unknown> | undefined {
   const lines = log.split('\n');
@@ -100,4 +100,22 @@ export async function quiet(share = 0.15, timeoutMs = 30_000): Promise<number> {
     const busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
     if (busy < share || Date.now() > deadline) return busy;
   }
+}
+
+/**
+ * The pids of the processes whose command line has `argument` and whose environment has `variable`
+ * (`NAME=value`): e.g. the worker of one cluster, by its script and its own task queue.
+ */
+export function findProcesses(argument: string, variable: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes(argument) && readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(variable)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
 }

@@ -94,7 +94,7 @@ export const scenario: Scenario = {
   async run(ctx) {
     const { cluster, quick } = ctx;
     const count = quick ? 10 : 50;
-    const seconds = quick ? { warm: 1, max: 4, fixed: 5 } : { warm: 3, max: 15, fixed: 30 };
+    const seconds = quick ? { warm: 1, max: 3, fixed: 3 } : { warm: 3, max: 15, fixed: 30 };
     const progress = ctx.progress('tracking', count + 5);
     const codes = (await submitApplications(cluster, count, OFFICE, { onEach: () => progress.tick() })).map((a) => a.trackingCode);
 
