@@ -32,7 +32,7 @@ export function renderMarkdown(run: RunRecord): string {
     `${m.cpus} × ${m.model}, ${m.memoryGb} GB, Node ${m.node}, commit ${m.commit}; ${Math.round(run.seconds)} s in all${run.options.only ? `; only ${run.options.only.join(', ')}` : ''}.`,
   ];
   for (const r of run.results) {
-    lines.push('', `## ${r.title} (\`${r.id}\`)`, '', '| figure | value | compared to | ratio | target | | note |', '|---|---|---|---|---|---|---|');
+    lines.push('', `## ${r.title} (\`${r.id}\`)`, '', ...(r.seconds === undefined ? [] : [`${Math.round(r.seconds)} s.`, '']), '| figure | value | compared to | ratio | target | | note |', '|---|---|---|---|---|---|---|');
     lines.push(...r.figures.map(figureRow));
   }
   for (const f of run.failures) lines.push('', `## \`${f.id}\` failed`, '', '```', f.error, '```');

@@ -96,7 +96,8 @@ async function main(): Promise<number> {
       if (interrupted) break;
       log(`\n${scenario.title} (${scenario.id})`);
       try {
-        results.push(await scenario.run(ctx));
+        const began = Date.now();
+        results.push({ ...(await scenario.run(ctx)), seconds: (Date.now() - began) / 1000 });
       } catch (error) {
         failures.push({ id: scenario.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
         log(`${scenario.id} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -23,6 +23,8 @@ export interface ScenarioResult {
   figures: Figure[];
   /** Raw numbers kept in the JSON only (percentiles, per-process CPU, counts). */
   details?: Record<string, unknown>;
+  /** How long the scenario took, set by the runner. */
+  seconds?: number;
 }
 
 export interface Progress {

@@ -1,4 +1,4 @@
-// Scenario 4: many concurrent bookings for the 70 seats (quick: 20) of one session, through the API's booking route
+// Scenario 4: many concurrent bookings for the 70 seats (quick: 12) of one session, through the API's booking route
 // (each attempt a paid application of its own), repeated on fresh sessions; the database must then hold
 // exactly the capacity, each seat with its booking. Against the raw conditional UPDATE the reserveSeat
 // activity runs, as many at once over a pg pool of the worker's size.
@@ -38,8 +38,8 @@ export const scenario: Scenario = {
   async run(ctx) {
     const { cluster, quick } = ctx;
     // Quick: fewer seats too, so that the attempts still outnumber them five to one.
-    const attempts = quick ? 100 : 1000;
-    const seats = quick ? 20 : 70;
+    const attempts = quick ? 60 : 1000;
+    const seats = quick ? 12 : 70;
     const rounds = quick ? 2 : 3;
     // The attempts a round leaves unseated (409) try again in the next round's session.
     const needed = attempts + seats * (rounds - 1);

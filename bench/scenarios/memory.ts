@@ -67,7 +67,7 @@ export const scenario: Scenario = {
   title: 'Worker memory per cached workflow with open applications',
   async run(ctx) {
     const { cluster, quick } = ctx;
-    const checkpoints = quick ? [150, 300] : [2_500, 10_000, 50_000];
+    const checkpoints = quick ? [100, 200] : [2_500, 10_000, 50_000];
     const { pid, metricsUrl } = await freshWorker(cluster);
     const config = loadConfig({ DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX });
     const db = createDb(cluster.databaseUrl, { max: 8 });
