@@ -6,7 +6,7 @@ import { ACTION_RULES, addCounts, countActions, type ActionCount } from '../bill
 import { CONCURRENCY, driveApplications, historyOf } from '../drive.js';
 import { cpuSeconds } from '../cpu.js';
 import type { Figure, Scenario } from '../scenario.js';
-import { round } from '../stats.js';
+import { pool, round } from '../stats.js';
 
 const PROCESSES: Component[] = ['api', 'worker', 'temporal', 'postgres'];
 
@@ -18,6 +18,27 @@ const cpuOf = (cluster: Cluster) =>
       return [c, root ? cpuSeconds([root], others) : 0];
     }),
   ) as Record<Component, number>;
+
+/**
+ * The API's CPU seconds for `count` applicants' accounts alone: registering and signing in, as each application's
+ * applicant does in the batch. Each is a scrypt hash (api/passwords.ts, ~0.1 s by design, OWASP's floor), so this
+ * part of an application's cost is the price of its password, not of its processing.
+ */
+async function accountsCpu(cluster: Cluster, count: number): Promise<number> {
+  const [root, ...others] = cluster.pids('api');
+  if (!root) return 0;
+  const before = cpuSeconds([root], others);
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${cluster.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  };
+  await pool(count, CONCURRENCY, async (i) => {
+    const credentials = { email: `bench-account-${Date.now()}-${i}@example.id`, password: `bench password ${i} ${Math.random()}` };
+    await post('/auth/register', credentials);
+    await post('/auth/login', credentials);
+  });
+  return (cpuSeconds([root], others) - before) / count;
+}
 
 export const scenario: Scenario = {
   id: 'actions',
@@ -33,6 +54,9 @@ export const scenario: Scenario = {
     bar.done();
     const cpu = Object.fromEntries(PROCESSES.map((c) => [c, (after[c] - before[c]) / count])) as Record<Component, number>;
     const cpuTotal = PROCESSES.reduce((t, c) => t + cpu[c], 0);
+    const accounts = ctx.progress('accounts alone', 1);
+    const accountCpu = await accountsCpu(cluster, count);
+    accounts.done();
 
     // Every workflow started on the service's task queue meanwhile: the applications' and those they caused.
     const mine = new Set(driven.applicationIds.map((id) => `passport-${id}`));
@@ -67,6 +91,12 @@ export const scenario: Scenario = {
       { name: 'history events per application (its own workflow)', value: perApp(applications.events), unit: 'events' },
       { name: 'CPU seconds per application, the four processes', value: cpuTotal, unit: 'CPU-s', target: '≤ 0.25 CPU-s', met: cpuTotal <= 0.25, note: `${count} applications, ${CONCURRENCY} at a time, ${round(driven.reads / count, 1)} reads of the applicant's view each while waiting for a stage; the bench's own clients not counted` },
       ...PROCESSES.map((c) => ({ name: `CPU seconds per application: ${c}`, value: cpu[c], unit: 'CPU-s' })),
+      {
+        name: "of the API's: the applicant's account (registering and signing in)",
+        value: accountCpu,
+        unit: 'CPU-s',
+        note: `measured apart, ${count} accounts registered and signed in through the API, ${CONCURRENCY} at a time: two scrypt hashes each (api/passwords.ts, ~0.1 s by design)`,
+      },
     ];
     return {
       id: 'actions',
@@ -78,6 +108,7 @@ export const scenario: Scenario = {
         perApplication: { actionsByKind: byKind, eventsByType: Object.fromEntries(Object.entries(applications.eventsByType).map(([k, n]) => [k, round(perApp(n))])) },
         workflowsByType: Object.fromEntries(Object.entries(counts).map(([type, list]) => [type, { count: list.length, ...addCounts(list) }])),
         cpuPerApplication: cpu,
+        apiCpuPerAccount: accountCpu,
         cpuSecondsTotal: Object.fromEntries(PROCESSES.map((c) => [c, after[c] - before[c]])),
       },
     };
