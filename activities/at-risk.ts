@@ -7,6 +7,7 @@ import type { DB } from '../db/schema.js';
 import { addDays, FIRST_DATE, isWorkingDay, LAST_DATE, localDate, MAX_SCAN_DAYS } from '../workflows/calendar.js';
 import type { AtRiskKind, NoticeToRecord } from '../workflows/definitions.js';
 import { sessionWindow, type SessionHours } from '../workflows/format.js';
+import { slaDeadlineFor, type SlaRequest } from './compensation.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
 const HOUR_MS = 3_600_000;
@@ -51,36 +52,52 @@ export function earlyWarningPoint(rule: EarlyWarningRule): Date {
   return since;
 }
 
-export const createAtRiskActivities = ({ db, startDelivery, atRiskHoursBefore }: { db: Kysely<DB>; startDelivery?: StartDelivery; atRiskHoursBefore?: number }) => ({
-  /** The early-warning point of a deadline at the application's office (earlyWarningPoint), as an ISO instant. */
-  async atRiskPoint(req: { officeCode: string; kind: AtRiskKind; deadline: string; since: string; sameDay?: boolean }): Promise<string> {
-    const office = await getOffice(db, req.officeCode);
-    const point = earlyWarningPoint({
+export const createAtRiskActivities = ({ db, startDelivery, atRiskHoursBefore }: { db: Kysely<DB>; startDelivery?: StartDelivery; atRiskHoursBefore?: number }) => {
+  const pointOf = (office: { time_zone: string; session_hours: unknown }, holidays: ReadonlySet<string>, req: { kind: AtRiskKind; deadline: string; since: string; sameDay?: boolean }): string =>
+    earlyWarningPoint({
       deadline: new Date(req.deadline),
       since: new Date(req.since),
       timeZone: office.time_zone,
       hours: office.session_hours as SessionHours,
-      holidays: await loadHolidays(db),
+      holidays,
       ...(atRiskHoursBefore !== undefined && { hoursBefore: atRiskHoursBefore }),
       ...(req.sameDay && req.kind === 'PRINTING' && { sameDay: true }),
-    });
-    return point.toISOString();
-  },
+    }).toISOString();
+  return {
+    /** The early-warning point of a deadline at the application's office (earlyWarningPoint), as an ISO instant. */
+    async atRiskPoint(req: { officeCode: string; kind: AtRiskKind; deadline: string; since: string; sameDay?: boolean }): Promise<string> {
+      const office = await getOffice(db, req.officeCode);
+      return pointOf(office, await loadHolidays(db), req);
+    },
 
-  /**
-   * Records the warning (at_risk_warnings) and the office's notice in one transaction, then starts the notice's
-   * delivery; once per (application, kind): a retry finds both and records neither again.
-   */
-  async markAtRisk(req: { applicationId: string; kind: AtRiskKind; deadline: string; at: string; notice: NoticeToRecord }): Promise<void> {
-    const noticeId = await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('at_risk_warnings')
-        .values({ application_id: req.applicationId, kind: req.kind, deadline: req.deadline, warned_at: req.at })
-        .onConflict((oc) => oc.columns(['application_id', 'kind']).doNothing())
-        .execute();
-      const effectKey = `at-risk-${req.kind.toLowerCase()}`;
-      return recordNotice(tx, undefined, { applicationId: req.applicationId, effectKey, at: req.at, ...req.notice });
-    });
-    await startDelivery?.('application', noticeId);
-  },
-});
+    /**
+     * What an approved interview starts, in one step (release 2): the SLA deadline and its early-warning point, from
+     * one read of the office and its holidays. Before, two activities one after the other: the interview's answer
+     * waited for both.
+     */
+    async printingDeadlines(req: SlaRequest): Promise<{ slaDeadline: string; point: string }> {
+      const office = await getOffice(db, req.officeCode);
+      const holidays = await loadHolidays(db);
+      const slaDeadline = slaDeadlineFor(req, office.time_zone, holidays);
+      const point = pointOf(office, holidays, { kind: 'PRINTING', deadline: slaDeadline, since: req.approvedAt, ...(req.sameDay && { sameDay: true }) });
+      return { slaDeadline, point };
+    },
+
+    /**
+     * Records the warning (at_risk_warnings) and the office's notice in one transaction, then starts the notice's
+     * delivery; once per (application, kind): a retry finds both and records neither again.
+     */
+    async markAtRisk(req: { applicationId: string; kind: AtRiskKind; deadline: string; at: string; notice: NoticeToRecord }): Promise<void> {
+      const noticeId = await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('at_risk_warnings')
+          .values({ application_id: req.applicationId, kind: req.kind, deadline: req.deadline, warned_at: req.at })
+          .onConflict((oc) => oc.columns(['application_id', 'kind']).doNothing())
+          .execute();
+        const effectKey = `at-risk-${req.kind.toLowerCase()}`;
+        return recordNotice(tx, undefined, { applicationId: req.applicationId, effectKey, at: req.at, ...req.notice });
+      });
+      await startDelivery?.('application', noticeId);
+    },
+  };
+};

@@ -6,15 +6,27 @@ import type { DB } from '../db/schema.js';
 import { endOfLocalDay, localDate, slaDeadline } from '../workflows/calendar.js';
 import { recordNotice, type StartDelivery } from './notices/record.js';
 
+export interface SlaRequest {
+  officeCode: string;
+  approvedAt: string;
+  workingDays: number;
+  sameDay?: boolean;
+}
+
+/**
+ * The end of the n-th working day after approval, in the office's zone, skipping its holidays; for same-day
+ * service (percepatan), the end of the approval day itself.
+ */
+export function slaDeadlineFor(req: SlaRequest, timeZone: string, holidays: ReadonlySet<string>): string {
+  if (req.sameDay) return endOfLocalDay(localDate(new Date(req.approvedAt), timeZone), timeZone).toISOString();
+  return slaDeadline(new Date(req.approvedAt), timeZone, req.workingDays, holidays).toISOString();
+}
+
 export const createCompensationActivities = ({ db, startDelivery }: { db: Kysely<DB>; startDelivery?: StartDelivery }) => ({
-  /**
-   * The end of the n-th working day after approval, in the office's zone, skipping its holidays; for same-day
-   * service (percepatan), the end of the approval day itself.
-   */
-  async computeSlaDeadline(req: { officeCode: string; approvedAt: string; workingDays: number; sameDay?: boolean }): Promise<string> {
+  /** The SLA deadline alone (workflows started before release 2; later ones ask `printingDeadlines`). */
+  async computeSlaDeadline(req: SlaRequest): Promise<string> {
     const office = await getOffice(db, req.officeCode);
-    if (req.sameDay) return endOfLocalDay(localDate(new Date(req.approvedAt), office.time_zone), office.time_zone).toISOString();
-    return slaDeadline(new Date(req.approvedAt), office.time_zone, req.workingDays, await loadHolidays(db)).toISOString();
+    return slaDeadlineFor(req, office.time_zone, await loadHolidays(db));
   },
 
   /** Records the compensation and the applicant's notice (then starts its delivery); at most once per application. */

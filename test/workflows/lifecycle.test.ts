@@ -80,6 +80,11 @@ describe('a passport application on the time-skipping server', () => {
       const upserted = events?.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
       expect(upserted).toContain('PassportStage');
       expect(upserted).not.toContain('TemporalChangeVersion');
+      // The SLA deadline and its early-warning point in one activity (release 2), not two one after the other.
+      const activities = events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+      expect(activities?.filter((a) => a === 'printingDeadlines')).toHaveLength(1);
+      expect(activities).not.toContain('computeSlaDeadline');
+      expect(activities).not.toContain('atRiskPoint');
     });
   });
 

@@ -10,10 +10,17 @@ import { activities, nowIso, until, valueOf, type Lifecycle, type Next } from '.
 export async function awaitingPrinting(lc: Lifecycle, approval: InterviewRecord): Promise<Next> {
   const approvedAt = nowIso();
   const sameDay = lc.state.service === 'SAME_DAY';
-  const slaDeadline = await activities.computeSlaDeadline({ officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays, ...(sameDay && { sameDay }) });
+  const sla = { officeCode: lc.input.officeCode, approvedAt, workingDays: lc.policy.slaWorkingDays, ...(sameDay && { sameDay }) };
+  let slaDeadline: string;
+  let point: string | undefined;
+  if (lc.patched('printing-deadlines-together')) {
+    ({ slaDeadline, point } = await activities.printingDeadlines(sla));
+  } else {
+    slaDeadline = await activities.computeSlaDeadline(sla);
+    // Added in issue 16: histories recorded before it (and workflows already waiting here) replay without the warning.
+    point = lc.patched('sla-early-warning') ? await lc.warningPoint({ kind: 'PRINTING', deadline: slaDeadline, ...(sameDay && { sameDay }) }) : undefined;
+  }
   lc.state.slaDeadline = slaDeadline;
-  // Added in issue 16: histories recorded before it (and workflows already waiting here) replay without the warning.
-  const point = lc.patched('sla-early-warning') ? await lc.warningPoint({ kind: 'PRINTING', deadline: slaDeadline, ...(sameDay && { sameDay }) }) : undefined;
   await lc.enterStage('AWAITING_PRINTING', {
     actor: approval.officerId,
     deadline: slaDeadline,
