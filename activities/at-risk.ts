@@ -71,7 +71,7 @@ export const createAtRiskActivities = ({ db, startDelivery, atRiskHoursBefore }:
     },
 
     /**
-     * What an approved interview starts, in one step (release 2): the SLA deadline and its early-warning point, from
+     * What an approved interview starts, in one step (release 1): the SLA deadline and its early-warning point, from
      * one read of the office and its holidays. Before, two activities one after the other: the interview's answer
      * waited for both.
      */

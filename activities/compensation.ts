@@ -23,7 +23,7 @@ export function slaDeadlineFor(req: SlaRequest, timeZone: string, holidays: Read
 }
 
 export const createCompensationActivities = ({ db, startDelivery }: { db: Kysely<DB>; startDelivery?: StartDelivery }) => ({
-  /** The SLA deadline alone (workflows started before release 2; later ones ask `printingDeadlines`). */
+  /** The SLA deadline alone (workflows of release 0; later ones ask `printingDeadlines`). */
   async computeSlaDeadline(req: SlaRequest): Promise<string> {
     const office = await getOffice(db, req.officeCode);
     return slaDeadlineFor(req, office.time_zone, await loadHolidays(db));

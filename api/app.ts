@@ -18,7 +18,7 @@ import { officeMetricsRoutes } from './routes/office-metrics.js';
 import { noticeFailureRoutes } from './routes/notice-failures.js';
 import { noticeSettingsRoutes } from './routes/notice-settings.js';
 import { officerRoutes } from './routes/officers.js';
-import { pageRoutes } from './pages/index.js';
+import { pageRoutes, withPageHeaders } from './pages/index.js';
 import { deskTooLargePage } from './pages/desk.js';
 import { tooLargePage } from './pages/portal.js';
 import { publicRoutes } from './routes/public.js';
@@ -38,8 +38,8 @@ export function createApp(deps: ApiDeps & { log?: Logger }) {
       onError: (c) => {
         c.header('connection', 'close'); // stop the client sending the rest
         // A person's form in the portal or the desk gets a page in their language, not the API's problem+json.
-        if (c.req.path === '/portal' || c.req.path.startsWith('/portal/')) return tooLargePage(c);
-        if (c.req.path === '/desk' || c.req.path.startsWith('/desk/')) return deskTooLargePage(c);
+        if (c.req.path === '/portal' || c.req.path.startsWith('/portal/')) return withPageHeaders(c, () => tooLargePage(c));
+        if (c.req.path === '/desk' || c.req.path.startsWith('/desk/')) return withPageHeaders(c, () => deskTooLargePage(c));
         return problem(c, 'too-large', `the body may be at most ${maxSize} bytes (${name})`);
       },
     });

@@ -9,7 +9,6 @@ import { asSighting, findBankTransaction, markSettled, recordBankTransaction, re
 import type { DB } from '../db/schema.js';
 import {
   BANK_TRANSACTION_WORKFLOW,
-  BankTransactionState,
   bankTransactionIdFor,
   sightingConflict,
   transactionSeen,
@@ -35,7 +34,7 @@ export async function seeBankTransaction(deps: IntakeDeps, tx: BankTransaction):
   // On record at once, before any worker has run its workflow: an application whose payment window closes meanwhile
   // (its workers down) sees that it was paid in time, and waits for it (workflows/lifecycle/payment.ts).
   if (!recorded) await recordBankTransaction(deps.db, tx);
-  const input: BankTransactionInput = { bank: tx.bank, transactionId: tx.transactionId, policy: deps.policy, startedReceived: true };
+  const input: BankTransactionInput = { bank: tx.bank, transactionId: tx.transactionId, policy: deps.policy };
   try {
     await deps.temporal.workflow.signalWithStart(BANK_TRANSACTION_WORKFLOW, {
       workflowId: bankTransactionIdFor(tx.bank, tx.transactionId),
@@ -45,7 +44,6 @@ export async function seeBankTransaction(deps: IntakeDeps, tx: BankTransaction):
       signalArgs: [tx],
       // A closed transaction is never started again: its decision stands, and a new sighting is compared below.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: BankTransactionState, value: 'RECEIVED' }],
       staticSummary: `${tx.bank} transaction ${tx.transactionId}: ${tx.amount} rupiah for billing code ${tx.billingCode}`,
     });
     return 'accepted';

@@ -10,7 +10,6 @@ import { withStepDeadline } from './steps.js';
 import { confirmStarted, startSummary, startWorkflow } from './workflow-starts.js';
 import { localDate } from '../workflows/calendar.js';
 import {
-  APPLICATION_RELEASE,
   TERMINAL_STAGES,
   type ApplicationType,
   type DeliveryMethod,
@@ -244,7 +243,6 @@ export async function submitApplication(deps: SubmissionDeps, submission: Submis
       deliveryMethod,
       policy: deps.policy,
       paymentDeadline,
-      release: APPLICATION_RELEASE,
       ...(service !== 'REGULAR' && { service }),
       // The workflow learns only that a ground was declared or comes from the birth date: never the ground (health data).
       ...(priority && { priority: priority.status === 'DECLARED' ? 'DECLARED' : 'BIRTH_DATE' }),

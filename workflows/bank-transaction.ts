@@ -44,8 +44,7 @@ export async function bankTransaction(input: BankTransactionInput): Promise<Bank
   const [first] = sightings;
   if (!first) throw new Error('signalWithStart always brings a first sighting');
   const t: Tracking = { input, sightings, reference: first, state: 'RECEIVED' };
-  // Started with the state among its search attributes: no upsert (a billed action) to say it again.
-  show(t, 'RECEIVED', undefined, !input.startedReceived);
+  show(t, 'RECEIVED');
 
   const ledger = await activities.recordBankTransaction(first);
   if ('ntpnTakenBy' in ledger) {
@@ -112,10 +111,10 @@ async function compareUntilSettled(t: Tracking): Promise<boolean> {
 }
 
 /** The state managers find the transaction by (search attribute and current details); a conflict stays one. */
-function show(t: Tracking, state: BankTransactionStateName, detail?: string, upsert = true): void {
+function show(t: Tracking, state: BankTransactionStateName, detail?: string): void {
   if (t.state === 'CONFLICT' && state !== 'CONFLICT') return;
   t.state = state;
-  if (upsert) upsertSearchAttributes([{ key: BankTransactionState, value: state }]);
+  upsertSearchAttributes([{ key: BankTransactionState, value: state }]);
   const { bank, transactionId, billingCode, amount } = t.reference;
   setCurrentDetails([`**${state}**`, `${bank} transaction ${transactionId}: ${amount} rupiah for billing code ${billingCode}`, detail].filter(Boolean).join('\n\n'));
 }

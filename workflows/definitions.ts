@@ -217,16 +217,16 @@ export interface ApplicationInput {
   registryCheck?: 'PENDING';
   /** The public tracking code (not personal): the TrackingCode search attribute and the details. Absent before issue 16. */
   trackingCode?: string;
-  /** The release of the workflow code that started it (APPLICATION_RELEASE then); absent: started before release 1. */
-  release?: number;
 }
 
 /**
- * Each change made to the application workflow after it first ran, with the release from which every new
- * workflow is started with it. A workflow started before that release asks `patched()` (a marker, and an
- * upsert of TemporalChangeVersion: two history events and a billed action each), so that it replays as it
- * ran; one started at or after it takes the change without asking (workflows/lifecycle/state.ts `patched`).
- * A new change goes in with the next release number, and APPLICATION_RELEASE moves to it.
+ * Each change made to the application workflow after it first ran, with the release that takes it without asking.
+ * A workflow learns its release once, when it starts, from one patch marker (`application-release-N`, Lifecycle's
+ * constructor): the code that ran its first task wrote it, so a workflow first run by an older worker (or started
+ * before releases existed) has none and is release 0. A workflow of an earlier release asks `patched()` for each
+ * change (a marker and a TemporalChangeVersion upsert, in the task that reaches it), so that it replays as it ran;
+ * one of this release or later takes them from the start, for the price of its one release marker.
+ * A new change goes in with APPLICATION_RELEASE + 1, and APPLICATION_RELEASE moves to it.
  */
 export const APPLICATION_PATCHES = {
   'payment-inquiry': 1,
@@ -240,11 +240,11 @@ export const APPLICATION_PATCHES = {
   'delivery-overdue-notice': 1,
   'delivery-early-warning': 1,
   // The SLA deadline and its early-warning point in one activity (issue 18): one action and one round trip fewer.
-  'printing-deadlines-together': 2,
+  'printing-deadlines-together': 1,
 } as const satisfies Record<string, number>;
 export type ApplicationPatch = keyof typeof APPLICATION_PATCHES;
-/** The release new applications are started with: every change in APPLICATION_PATCHES up to it is theirs from the start. */
-export const APPLICATION_RELEASE = 2;
+/** The release of this code: new workflows are started as it, with every change of APPLICATION_PATCHES up to it. */
+export const APPLICATION_RELEASE = 1;
 
 /** Who moved an application: an officer id, or one of the system's own actors. */
 export type Actor = string;
@@ -297,8 +297,6 @@ export interface BankTransactionInput {
   bank: string;
   transactionId: string;
   policy: BankTransactionPolicy;
-  /** Started with BankTransactionState = RECEIVED among its search attributes (absent: it upserts it itself, as before). */
-  startedReceived?: true;
 }
 
 /**

@@ -185,10 +185,10 @@ function Choice(props: { name: string; legend: string; options: { value: string;
 }
 
 /** The desk's frame: the layout, then who is signed in, the queue link and sign-out, then the page. */
-function DeskPage(props: { c: Context<PagesEnv>; title: string; signedIn?: { office: string }; children?: Child }) {
+function DeskPage(props: { c: Context<PagesEnv>; title: string; signedIn?: { office: string }; path?: string; children?: Child }) {
   const language = languageOf(props.c);
   return (
-    <Layout language={language} title={`${props.title} · ${w(language, 'desk.name')}`} path={props.c.req.path}>
+    <Layout language={language} title={`${props.title} · ${w(language, 'desk.name')}`} path={props.path ?? props.c.req.path}>
       {props.signedIn && (
         <nav class="desk-nav" aria-label={w(language, 'desk.name')}>
           <span>{w(language, 'nav.signedInAs', { office: props.signedIn.office })}</span>
@@ -212,7 +212,7 @@ function DeskPage(props: { c: Context<PagesEnv>; title: string; signedIn?: { off
 export function deskTooLargePage(c: Context) {
   const language = chosenLanguage(c);
   return c.html(
-    <DeskPage c={c} title={w(language, 'desk.problem')}>
+    <DeskPage c={c} title={w(language, 'desk.problem')} path="/desk/antrian">
       <h1>{w(language, 'desk.problem')}</h1>
       <p class="alert" role="alert">
         {w(language, 'desk.tooLarge')}

@@ -1,7 +1,7 @@
 // Pages for people, served by the API's own app (api/app.ts) and acting through its routes (call-api.ts).
 // Not API routes: they are absent from the OpenAPI document.
 import { Hono } from 'hono';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { contextStorage } from 'hono/context-storage';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ApiFetch, PagesEnv } from './call-api.js';
@@ -39,6 +39,18 @@ const securityHeaders = secureHeaders({
   xFrameOptions: 'DENY',
   referrerPolicy: 'same-origin',
 });
+
+/**
+ * A page answered before the pages' own middleware could run (a form refused by the app's body limit): the same
+ * headers as every page.
+ */
+export async function withPageHeaders(c: Context, page: () => Response | Promise<Response>): Promise<Response> {
+  await securityHeaders(c, async () => {
+    c.res = await page();
+  });
+  c.header('Cache-Control', 'no-store');
+  return c.res;
+}
 
 /** A page address with a control character (`/lacak/%00`) is refused before anything echoes it back. */
 const noControlCharacters: MiddlewareHandler<PagesEnv> = async (c, next) => {

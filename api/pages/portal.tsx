@@ -69,10 +69,10 @@ export function plainProblem(language: Language, answer: ApiAnswer, stage?: Stag
   return stage ? pt(language, 'refused.stage', { stage: stageName(language, stage) }) : pt(language, 'refused.now');
 }
 
-export function PortalLayout(props: { c: Context; title: string; signedIn?: boolean; children?: Child }) {
+export function PortalLayout(props: { c: Context; title: string; signedIn?: boolean; path?: string; children?: Child }) {
   const language = languageOf(props.c);
   return (
-    <Layout language={language} title={props.title} path={props.c.req.path}>
+    <Layout language={language} title={props.title} path={props.path ?? props.c.req.path}>
       {props.signedIn && (
         <nav class="portal-nav" aria-label={pt(language, 'title.applications')}>
           <a href="/portal/applications">{pt(language, 'title.applications')}</a>
@@ -125,7 +125,7 @@ export function failurePage(c: Context<PortalEnv>, answer: ApiAnswer) {
 export function tooLargePage(c: Context) {
   const language = chosenLanguage(c);
   return c.html(
-    <PortalLayout c={c} title={pt(language, 'errors.title')}>
+    <PortalLayout c={c} title={pt(language, 'errors.title')} path="/portal/applications">
       <h1>{pt(language, 'errors.title')}</h1>
       <p>{pt(language, 'errors.tooLarge')}</p>
       <p>

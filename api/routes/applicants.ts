@@ -26,6 +26,7 @@ import {
   type Stage,
 } from '../../workflows/definitions.js';
 import { requireRole, type ApplicantClaims } from '../auth.js';
+import type { BookingWindow } from '../../db/calendar.js';
 import { officeWindow, requireBookable } from '../horizon.js';
 import { HttpProblem, rejectionOf } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, retrySafe, type ApiDeps } from '../router.js';
@@ -183,10 +184,9 @@ async function seatKindsOf(db: Kysely<DB>, id: string): Promise<SeatKind[]> {
  * has its row in that session with nothing left. A kind without a row (nobody booked it yet, or none that day)
  * leaves the answer to the workflow. Under a rush for a few seats, most refusals need no workflow step.
  */
-async function certainlyFull(db: Kysely<DB>, application: OwnApplication, request: BookingRequest, kinds: SeatKind[]): Promise<boolean> {
-  if (application.stage !== 'AWAITING_BOOKING') return false;
-  const held = await db.selectFrom('bookings').select('attempt').where('application_id', '=', application.id).where('released_at', 'is', null).executeTakeFirst();
-  if (held) return false;
+async function certainlyFull(db: Kysely<DB>, application: OwnApplication, request: BookingRequest, kinds: SeatKind[], window: BookingWindow): Promise<boolean> {
+  // A date before the first bookable day is the workflow's refusal to word (400), not a full session.
+  if (application.stage !== 'AWAITING_BOOKING' || request.date < window.from) return false;
   const rows = await db
     .selectFrom('appointment_slots')
     .select(['kind', 'booked', 'capacity'])
@@ -195,7 +195,11 @@ async function certainlyFull(db: Kysely<DB>, application: OwnApplication, reques
     .where('session', '=', request.session)
     .where('kind', 'in', kinds)
     .execute();
-  return kinds.every((kind) => rows.some((r) => r.kind === kind && r.booked >= r.capacity));
+  if (!kinds.every((kind) => rows.some((r) => r.kind === kind && r.booked >= r.capacity))) return false;
+  // Read after the seats: a booking that took the last seat committed its row with the count, so a retry of it
+  // that saw the session full sees its seat here too.
+  const held = await db.selectFrom('bookings').select('attempt').where('application_id', '=', application.id).where('released_at', 'is', null).executeTakeFirst();
+  return !held;
 }
 
 /** The registry's refusal as the applicant reads it: the fields to check against their KTP, never the registry's own data. */
@@ -299,10 +303,11 @@ export const applicantRoutes = (deps: ApiDeps) => {
     .openapi(book, async (c) => {
       const application = c.get('application');
       const request = c.req.valid('json');
-      requireBookable('date', request.date, await officeWindow(db, application.office_code, deps.config.BOOKING_HORIZON_DAYS));
+      const window = await officeWindow(db, application.office_code, deps.config.BOOKING_HORIZON_DAYS);
+      requireBookable('date', request.date, window);
       const retry = await retrySafe(c, db, bookSession, request);
       const kinds = await seatKindsOf(db, application.id);
-      if (await certainlyFull(db, application, request, kinds)) {
+      if (await certainlyFull(db, application, request, kinds, window)) {
         // The workflow's own words for it (activities/booking.ts reserveSeat).
         throw await slotFull(application, request.date, `session: ${application.office_code} ${request.date} ${request.session} has no ${kinds.join(' or ')} seat left`, kinds);
       }

@@ -33,7 +33,7 @@ function browser(origin = () => s.url) {
       if (attributes.some((a) => /max-age=0/i.test(a.trim())) || value === '') cookies.delete(name);
       else cookies.set(name, value);
     }
-    return { status: response.status, location: response.headers.get('location'), html: await response.text(), setCookie: response.headers.getSetCookie() };
+    return { status: response.status, location: response.headers.get('location'), headers: response.headers, html: await response.text(), setCookie: response.headers.getSetCookie() };
   };
   return {
     cookies,
@@ -294,6 +294,9 @@ describe('the applicant portal', () => {
     expect(big.status).toBe(413);
     expect(big.html).toContain('The form is too long to send. Shorten the long fields, then send it again.');
     expect(big.html).toContain('<main');
+    expect(big.headers.get('cache-control')).toBe('no-store');
+    expect(big.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(big.html).toContain('href="/portal/applications?lang=id"');
     // An officer's token in the applicants' portal: a page that says so, not an empty answer.
     const staff = browser();
     staff.cookies.set('passport_session', await s.officerToken('PLU'));

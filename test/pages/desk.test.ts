@@ -63,7 +63,7 @@ function browserless(origin = s.url, base = s.url) {
     });
     const set = response.headers.get('set-cookie');
     if (set) cookie = /desk_session=([^;]*)/.exec(set)?.[1] ? `desk_session=${/desk_session=([^;]*)/.exec(set)![1]}` : '';
-    return { status: response.status, location: response.headers.get('location'), setCookie: set, html: await response.text() };
+    return { status: response.status, location: response.headers.get('location'), setCookie: set, headers: response.headers, html: await response.text() };
   };
   return {
     get: (path: string) => request('GET', path),
@@ -272,6 +272,11 @@ describe('the officer desk without JavaScript', () => {
     expect(big.status).toBe(413);
     expect(big.html).toContain('Isian formulir terlalu panjang untuk dikirim.');
     expect(big.html).toContain('<main');
+    // The headers of every page, and a language switch to a page that answers a GET.
+    expect(big.headers.get('cache-control')).toBe('no-store');
+    expect(big.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(big.headers.get('x-frame-options')).toBe('DENY');
+    expect(big.html).toContain('href="/desk/antrian?lang=en"');
   });
 
   it('records the BAP of a lost passport: what is wrong with a number said, the BAP then shown, not asked again', async () => {

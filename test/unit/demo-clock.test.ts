@@ -22,6 +22,9 @@ describe('the demo clock', () => {
     expect(await demo.atRiskPoint({ officeCode: 'PLU', kind: 'PRINTING', deadline, since: at })).toBe('2026-11-28T10:02:00.000Z');
     expect(await demo.atRiskPoint({ officeCode: 'PLU', kind: 'PRINTING', deadline, since: at, sameDay: true })).toBe('2026-11-28T10:02:30.000Z');
     expect(await demo.atRiskPoint({ officeCode: 'PLU', kind: 'DELIVERY', deadline: '2026-11-28T10:00:30.000Z', since: at })).toBe(at);
+    // Both at once, as an approved interview of release 1 asks for them.
+    expect(await demo.printingDeadlines({ officeCode: 'PLU', approvedAt: at, workingDays: 3 })).toEqual({ slaDeadline: deadline, point: '2026-11-28T10:02:00.000Z' });
+    expect(await demo.printingDeadlines({ officeCode: 'PLU', approvedAt: at, workingDays: 3, sameDay: true })).toEqual({ slaDeadline: '2026-11-28T10:01:00.000Z', point: '2026-11-28T10:00:30.000Z' });
   });
 
   it('makes a booked seat and a seat taken from the waitlist last one demo day from the moment they are taken', async () => {

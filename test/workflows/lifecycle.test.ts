@@ -73,13 +73,12 @@ describe('a passport application on the time-skipping server', () => {
       const description = await handle.describe();
       expect(description.typedSearchAttributes.get(PassportStage)).toBe('COMPLETED');
       expect(description.typedSearchAttributes.get(OfficeCode)).toBe('PLU');
-      // Started with the current release: every earlier change is its own from the start, so no patch
-      // marker and no TemporalChangeVersion upsert (each a billed action) is in its history.
+      // First run by this release: its one release marker, and none for each change of APPLICATION_PATCHES.
       const { events } = await handle.fetchHistory();
-      expect(events?.filter((e) => e.markerRecordedEventAttributes).length).toBe(0);
-      const upserted = events?.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
-      expect(upserted).toContain('PassportStage');
-      expect(upserted).not.toContain('TemporalChangeVersion');
+      const markers = events?.filter((e) => e.markerRecordedEventAttributes);
+      expect(markers).toHaveLength(1);
+      const details = Object.values(markers?.[0]?.markerRecordedEventAttributes?.details ?? {}).flatMap((p) => p.payloads ?? []);
+      expect(details.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join(' ')).toContain('application-release-1');
       // The SLA deadline and its early-warning point in one activity (release 2), not two one after the other.
       const activities = events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
       expect(activities?.filter((a) => a === 'printingDeadlines')).toHaveLength(1);

@@ -5,6 +5,7 @@ import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxy
 import type { Activities, StageChange } from '../../activities/index.js';
 import {
   APPLICATION_PATCHES,
+  APPLICATION_RELEASE,
   PassportStage,
   REJECTIONS,
   SlaAtRisk,
@@ -103,6 +104,16 @@ export interface Rebooking {
 /** The payment an application took: a bank transaction, or a notice of the callbacks that did not name their bank. */
 export type AppliedPayment = PaymentNotice & Partial<Pick<BankTransaction, 'bank' | 'ntpn'>>;
 
+/**
+ * Asked first thing, in the workflow's first task: the newest release marker this code knows. On its first run it is
+ * written (this release); replayed, the one its history holds, or none (0: first run by an older worker, or started
+ * before releases existed). Never read from the input: the API that starts a workflow may be newer than the worker that runs it.
+ */
+function releaseAtStart(): number {
+  for (let release = APPLICATION_RELEASE; release >= 1; release--) if (patched(`application-release-${release}`)) return release;
+  return 0;
+}
+
 export class Lifecycle {
   readonly state: ApplicationState;
   payment?: AppliedPayment;
@@ -138,7 +149,11 @@ export class Lifecycle {
   private projectedSeq = 0;
   private readonly attributes = new Map<string, unknown>();
 
+  /** The release of the code that ran this workflow's first task (APPLICATION_PATCHES); 0 before releases. */
+  private readonly release: number;
+
   constructor(readonly input: ApplicationInput) {
+    this.release = releaseAtStart();
     this.state = {
       stage: 'AWAITING_PAYMENT',
       stageEnteredAt: nowIso(),
@@ -152,9 +167,9 @@ export class Lifecycle {
     };
   }
 
-  /** A change of APPLICATION_PATCHES: on without a marker for a workflow started with it, else as `patched()` says. */
+  /** A change of APPLICATION_PATCHES: on without a marker for a workflow of its release or later, else as `patched()` says. */
   patched(change: ApplicationPatch): boolean {
-    return (this.input.release ?? 0) >= APPLICATION_PATCHES[change] || patched(change);
+    return this.release >= APPLICATION_PATCHES[change] || patched(change);
   }
 
   get applicationId(): string {
