@@ -20,19 +20,22 @@ export type ActionKind =
   | 'cancel request to another workflow';
 
 export const ACTION_RULES: Record<ActionKind, string> = {
-  'workflow started': 'WorkflowExecutionStarted, unless started as a child (the parent\'s StartChildWorkflowExecutionInitiated counts it once); a continue-as-new run counts again',
-  signal: 'WorkflowExecutionSignaled sent by a client (one from another workflow is counted at its sender)',
-  update: 'WorkflowExecutionUpdateAccepted (a rejected update leaves no event and is not counted here)',
+  'workflow started': 'WorkflowExecutionStarted, unless started as a child (counted at the parent); a continue-as-new run counts again',
+  signal: 'WorkflowExecutionSignaled sent by a client, except the signal of a Signal-With-Start (the event right after the start: one action for both)',
+  update: 'WorkflowExecutionUpdateAccepted (a rejected update is billed too but leaves no event: not counted here)',
   activity: 'ActivityTaskScheduled',
   'activity retry': 'each attempt after the first (ActivityTaskStarted attempt - 1)',
   timer: 'TimerStarted',
-  'search attributes upsert': 'UpsertWorkflowSearchAttributes (and WorkflowPropertiesModified)',
-  marker: 'MarkerRecorded other than local activities: patched() versions, side effects',
+  'search attributes upsert': 'UpsertWorkflowSearchAttributes (and WorkflowPropertiesModified), except one that sets only TemporalChangeVersion (versioning: exempt)',
+  marker: 'MarkerRecorded other than local activities (patched() versions, side effects): once per workflow task that records any',
   'local activities': 'local-activity markers: one per workflow task that records any',
-  'child workflow started': 'StartChildWorkflowExecutionInitiated',
+  'child workflow started': 'StartChildWorkflowExecutionInitiated: two actions (the start and the child\'s run)',
   'signal to another workflow': 'SignalExternalWorkflowExecutionInitiated',
   'cancel request to another workflow': 'RequestCancelExternalWorkflowExecutionInitiated',
 };
+
+/** Billed but never in a history, so never counted by this file: queries, rejected updates, activity heartbeats. */
+export const NOT_IN_HISTORY = 'queries, rejected updates and activity heartbeats are billed but leave no history event, so they are not counted';
 
 /** The event type's name without its prefix (WORKFLOW_TASK_COMPLETED), whether the history holds numbers or names. */
 export function eventTypeName(event: HistoryEvent): string {
@@ -54,9 +57,10 @@ export function countActions(events: readonly HistoryEvent[]): ActionCount {
   const add = (kind: ActionKind, n = 1) => {
     if (n > 0) byKind[kind] = (byKind[kind] ?? 0) + n;
   };
-  /** Workflow tasks (by their completion event) that recorded a local-activity marker. */
+  /** Workflow tasks (by their completion event) that recorded a local-activity marker, or any other marker. */
   const localActivityTasks = new Set<string>();
-  for (const event of events) {
+  const markerTasks = new Set<string>();
+  for (const [i, event] of events.entries()) {
     const type = eventTypeName(event);
     eventsByType[type] = (eventsByType[type] ?? 0) + 1;
     switch (type) {
@@ -64,7 +68,8 @@ export function countActions(events: readonly HistoryEvent[]): ActionCount {
         if (!event.workflowExecutionStartedEventAttributes?.parentWorkflowExecution) add('workflow started');
         break;
       case 'WORKFLOW_EXECUTION_SIGNALED':
-        if (!event.workflowExecutionSignaledEventAttributes?.externalWorkflowExecution) add('signal');
+        // Signal-With-Start: the signal is the event right after the start, before any workflow task.
+        if (!event.workflowExecutionSignaledEventAttributes?.externalWorkflowExecution && !(i === 1 && eventTypeName(events[0]!) === 'WORKFLOW_EXECUTION_STARTED')) add('signal');
         break;
       case 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED':
         add('update');
@@ -78,18 +83,22 @@ export function countActions(events: readonly HistoryEvent[]): ActionCount {
       case 'TIMER_STARTED':
         add('timer');
         break;
-      case 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES':
+      case 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES': {
+        const fields = Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        if (!(fields.length > 0 && fields.every((f) => f === 'TemporalChangeVersion'))) add('search attributes upsert');
+        break;
+      }
       case 'WORKFLOW_PROPERTIES_MODIFIED':
         add('search attributes upsert');
         break;
       case 'MARKER_RECORDED': {
         const attributes = event.markerRecordedEventAttributes;
         if (attributes?.markerName === 'core_local_activity') localActivityTasks.add(String(attributes.workflowTaskCompletedEventId));
-        else add('marker');
+        else markerTasks.add(String(attributes?.workflowTaskCompletedEventId));
         break;
       }
       case 'START_CHILD_WORKFLOW_EXECUTION_INITIATED':
-        add('child workflow started');
+        add('child workflow started', 2);
         break;
       case 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED':
         add('signal to another workflow');
@@ -100,6 +109,7 @@ export function countActions(events: readonly HistoryEvent[]): ActionCount {
     }
   }
   add('local activities', localActivityTasks.size);
+  add('marker', markerTasks.size);
   const actions = Object.values(byKind).reduce((t, n) => t + n, 0);
   return { actions, byKind, events: events.length, eventsByType };
 }

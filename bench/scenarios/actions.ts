@@ -2,7 +2,7 @@
 // histories of every workflow the batch's applications started (bench/billing.ts), and CPU seconds of each
 // process of the embedded stack over the batch (bench/cpu.ts).
 import type { Cluster, Component } from '../../scripts/cluster.js';
-import { ACTION_RULES, addCounts, countActions, type ActionCount } from '../billing.js';
+import { ACTION_RULES, addCounts, countActions, NOT_IN_HISTORY, type ActionCount } from '../billing.js';
 import { CONCURRENCY, driveApplications, historyOf } from '../drive.js';
 import { cpuSeconds } from '../cpu.js';
 import type { Figure, Scenario } from '../scenario.js';
@@ -86,7 +86,7 @@ export const scenario: Scenario = {
         unit: 'actions',
         target: '≤ 18',
         met: perApp(all.actions) <= 18,
-        note: `its own workflow ${round(perApp(applications.actions))} (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}); ${others.join(', ') || 'no other workflow'}; counted as Temporal Cloud bills them: a start (not a child's own), a client's signal, an accepted update, an activity scheduled and each retry, a timer started, an upsert, a marker (patched(), side effect), local activities once per workflow task, a child start, a signal or cancel to another workflow (details in the JSON); queries and heartbeats are not in a history`,
+        note: `its own workflow ${round(perApp(applications.actions))} (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}); ${others.join(', ') || 'no other workflow'}; counted as Temporal Cloud bills them, as far as a history shows them: a start (a Signal-With-Start once; not a child's own), a client's signal, an accepted update, an activity scheduled and each retry, a timer started, an upsert (not one of TemporalChangeVersion alone), markers and local activities once per workflow task, a child start twice, a signal or cancel to another workflow (rules in the JSON); ${NOT_IN_HISTORY}`,
       },
       { name: 'history events per application (its own workflow)', value: perApp(applications.events), unit: 'events' },
       { name: 'CPU seconds per application, the four processes', value: cpuTotal, unit: 'CPU-s', target: '≤ 0.25 CPU-s', met: cpuTotal <= 0.25, note: `${count} applications, ${CONCURRENCY} at a time, ${round(driven.reads / count, 1)} reads of the applicant's view each while waiting for a stage; the bench's own clients not counted` },

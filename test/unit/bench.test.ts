@@ -50,6 +50,8 @@ describe('Temporal actions of a history', () => {
     ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
     ev(T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES),
     ev(T.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: 'core_patch', workflowTaskCompletedEventId: task4 } }),
+    ev(T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, { upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { TemporalChangeVersion: {} } } } }),
+    ev(T.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: 'core_patch', workflowTaskCompletedEventId: task4 } }),
     ev(T.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: 'core_local_activity', workflowTaskCompletedEventId: task4 } }),
     ev(T.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: 'core_local_activity', workflowTaskCompletedEventId: task4 } }),
     ev(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
@@ -66,7 +68,7 @@ describe('Temporal actions of a history', () => {
     ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED),
   ];
 
-  it('counts each billed kind, retries and client signals included, local activities once per workflow task', () => {
+  it('counts each billed kind, retries and client signals included, markers and local activities once per workflow task, no versioning upsert', () => {
     const count = countActions(history);
     expect(count.byKind).toEqual({
       'workflow started': 1,
@@ -78,12 +80,22 @@ describe('Temporal actions of a history', () => {
       timer: 1,
       signal: 1,
       update: 1,
-      'child workflow started': 1,
+      'child workflow started': 2,
       'signal to another workflow': 1,
     });
-    expect(count.actions).toBe(12);
+    expect(count.actions).toBe(13);
     expect(count.events).toBe(history.length);
-    expect(count.eventsByType.MARKER_RECORDED).toBe(3);
+    expect(count.eventsByType.MARKER_RECORDED).toBe(4);
+  });
+
+  it('counts a Signal-With-Start as one action: its signal comes right after the start', () => {
+    const started = [
+      ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, { workflowExecutionStartedEventAttributes: {} }),
+      ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, { workflowExecutionSignaledEventAttributes: { signalName: 'transactionSeen' } }),
+      ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+      ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, { workflowExecutionSignaledEventAttributes: { signalName: 'transactionSeen' } }),
+    ];
+    expect(countActions(started).byKind).toEqual({ 'workflow started': 1, signal: 1 });
   });
 
   it('does not count a child workflow\'s start again in its own history', () => {
