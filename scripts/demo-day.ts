@@ -84,12 +84,12 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
   const nikFor = (n: number) => `${DEMO_NIK_PREFIX}${String(1000 + n).padStart(4, '0')}`;
 
   /** Polls the applicant's own view until it shows one of `stages`; returns that view. */
-  async function waitForView(api: ServiceClient, a: Applicant, stages: string[]) {
+  async function waitForView(api: ServiceClient, a: Applicant, stages: string[], breached = false) {
     const start = Date.now();
     for (;;) {
       const { body } = await api.own(a.applicationId!);
-      if (stages.includes(body.stage)) return body;
-      if (Date.now() - start > maxWaitMs) throw new Error(`application ${a.n} stayed ${body.stage}, expected ${stages.join(' or ')}`);
+      if (stages.includes(body.stage) && (!breached || body.slaBreached)) return body;
+      if (Date.now() - start > maxWaitMs) throw new Error(`application ${a.n} stayed ${body.stage}, expected ${stages.join(' or ')}${breached ? ' with its SLA breached' : ''}`);
       await sleep(500);
     }
   }
@@ -170,6 +170,9 @@ export function demoDay(opts: { seed: number; offices: string[]; maxWaitMs: numb
 
     if (a.fate === 'PRINTED_LATE') {
       await sleepUntil(slaDeadline, 3000); // the printer queue was too long
+      // Printed once the breach is on record: with the server down at the deadline (a fault test), its timer may
+      // fire after a printing sent past it by the clock, and the workflow then takes the printing as in time.
+      await waitForView(api, a, ['AWAITING_PRINTING'], true);
       onStage('SLA breached');
     } else if (a.fate === 'PRINTED_AFTER_WARNING') {
       // The demo clock warns one demo day (the SLA's span / its working days) before the deadline: print half a demo day before it.
