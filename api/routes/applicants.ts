@@ -236,13 +236,13 @@ export const applicantRoutes = (deps: ApiDeps) => {
     new HttpProblem('slot-full', `${message}; choose another session`, undefined, {
       nextAvailable: await nextAvailableSessions(db, application.office_code, date, deps.config.BOOKING_HORIZON_DAYS, { kinds: kinds ?? (await seatKindsOf(db, application.id)) }),
     });
-  const withNextAvailable = async <T>(application: OwnApplication, date: string, action: () => Promise<T>): Promise<T> => {
+  const withNextAvailable = async <T>(application: OwnApplication, date: string, action: () => Promise<T>, kinds?: SeatKind[]): Promise<T> => {
     try {
       return await action();
     } catch (error) {
       const rejection = rejectionOf(error);
       if (rejection?.type !== REJECTIONS.slotFull) throw error;
-      throw await slotFull(application, date, rejection.message);
+      throw await slotFull(application, date, rejection.message, kinds);
     }
   };
 
@@ -311,7 +311,7 @@ export const applicantRoutes = (deps: ApiDeps) => {
         // The workflow's own words for it (activities/booking.ts reserveSeat).
         throw await slotFull(application, request.date, `session: ${application.office_code} ${request.date} ${request.session} has no ${kinds.join(' or ')} seat left`, kinds);
       }
-      const appointment = await withNextAvailable(application, request.date, () => step(c, application.id, bookSession, [request], retry));
+      const appointment = await withNextAvailable(application, request.date, () => step(c, application.id, bookSession, [request], retry), kinds);
       return c.json(appointment, 200);
     })
     .openapi(reschedule, async (c) => {
