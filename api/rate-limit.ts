@@ -5,7 +5,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { sql, type Kysely } from 'kysely';
+import { sql, type InsertQueryBuilder, type Kysely, type QueryCreator } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { HttpProblem } from './problems.js';
 
@@ -50,8 +50,22 @@ export function bucketKeys(limit: Omit<RateLimit, 'trustProxy'>): (ip: string) =
   return (ip) => createHmac('sha256', hashKey).update(`${limit.scope}\n${limit.perMinute}/min\n${limit.burst}\n${ip}`).digest();
 }
 
-export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler {
-  const keyOf = bucketKeys(limit);
+/** A limit's buckets: the client's key, the statement that takes a token, and the refusal when none was left. */
+export interface TokenBucket {
+  keyOf: (c: Context) => Buffer;
+  /**
+   * Takes a token from `key`'s bucket: an upsert returning the key when a token was left, no row when not. A
+   * statement of its own, or a data-modifying CTE of the statement that serves the request (one round trip).
+   */
+  take: (db: QueryCreator<DB>, key: Buffer) => InsertQueryBuilder<DB, 'rate_limits', { key: Buffer }>;
+  /** After a take: deletes full buckets now and then (no request waits for it). */
+  taken: () => void;
+  /** No token was left: 429 with Retry-After, when the bucket has one again. */
+  refuse: (c: Context, key: Buffer) => Promise<never>;
+}
+
+export function tokenBucket(db: Kysely<DB>, limit: RateLimit): TokenBucket {
+  const hashOf = bucketKeys(limit);
   const clientOf = limit.keyOf ?? ((c: Context) => clientIp(c, limit.trustProxy));
   const interval = 60 / limit.perMinute; // seconds per token
   const seconds = (n: number) => sql<string>`${n}::float8 * interval '1 second'`;
@@ -59,29 +73,27 @@ export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler
   const lastTokenAhead = seconds((limit.burst - 1) * interval);
 
   let nextSweep = 0;
-  const sweepNowAndThen = () => {
-    if (Date.now() < nextSweep) return;
-    nextSweep = Date.now() + SWEEP_EVERY_MS;
-    // No request waits for it; one that fails (PostgreSQL down) is simply done again a minute later.
-    void db.deleteFrom('rate_limits').where('full_at', '<=', sql<Date>`now()`).execute().catch(() => undefined);
-  };
-
-  return async (c, next) => {
-    const key = keyOf(clientOf(c));
+  return {
+    keyOf: (c) => hashOf(clientOf(c)),
     // A new client starts with a full bucket and takes one token; a known one takes one if one is left.
-    const taken = await db
-      .insertInto('rate_limits')
-      .values({ key, full_at: sql`now() + ${seconds(interval)}` })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ full_at: sql`greatest(rate_limits.full_at, now()) + ${seconds(interval)}` })
-          .where('rate_limits.full_at', '<=', sql<Date>`now() + ${lastTokenAhead}`),
-      )
-      .returning('key')
-      .executeTakeFirst();
-    sweepNowAndThen();
-    if (!taken) {
+    take: (on, key) =>
+      on
+        .insertInto('rate_limits')
+        .values({ key, full_at: sql`now() + ${seconds(interval)}` })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ full_at: sql`greatest(rate_limits.full_at, now()) + ${seconds(interval)}` })
+            .where('rate_limits.full_at', '<=', sql<Date>`now() + ${lastTokenAhead}`),
+        )
+        .returning('key'),
+    taken: () => {
+      if (Date.now() < nextSweep) return;
+      nextSweep = Date.now() + SWEEP_EVERY_MS;
+      // One that fails (PostgreSQL down) is simply done again a minute later.
+      void db.deleteFrom('rate_limits').where('full_at', '<=', sql<Date>`now()`).execute().catch(() => undefined);
+    },
+    refuse: async (c, key) => {
       const bucket = await db
         .selectFrom('rate_limits')
         .select(sql<number>`extract(epoch from full_at - now())::float8`.as('ahead'))
@@ -90,7 +102,18 @@ export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler
       const untilOneToken = (bucket?.ahead ?? 0) - (limit.burst - 1) * interval;
       c.header('retry-after', String(Math.max(1, Math.ceil(untilOneToken))));
       throw new HttpProblem('rate-limited', limit.refusal ?? `at most ${limit.perMinute} lookups a minute from one client`);
-    }
+    },
+  };
+}
+
+/** The limit as a middleware: a token taken in a statement of its own before the route. */
+export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler {
+  const bucket = tokenBucket(db, limit);
+  return async (c, next) => {
+    const key = bucket.keyOf(c);
+    const taken = await bucket.take(db, key).executeTakeFirst();
+    bucket.taken();
+    if (!taken) await bucket.refuse(c, key);
     await next();
   };
 }

@@ -1,5 +1,6 @@
 // The pool and the migrations. The embedded PostgreSQL (development and tests only) is ./embedded-postgres.ts.
-import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, Migrator, PostgresDialect, sql, type CompiledQuery, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -8,7 +9,7 @@ const DATE_OID = 1082;
 const INT8_OID = 20;
 
 /** Dates stay 'YYYY-MM-DD' (no time-zone shift); bigint money becomes a number (rupiah fit in 2^53). */
-const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
+export const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
   if (oid === DATE_OID) return (value: string) => value;
   if (oid === INT8_OID) return (value: string) => Number(value);
   return pg.types.getTypeParser(oid, format as 'text');
@@ -38,9 +39,26 @@ export function createDb(connectionString: string, options: PoolOptions = {}): K
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingTimedOut(pool) }) });
 }
 
+/** Statements worth a plan kept per connection (a named prepared statement), by their SQL text: the name of each. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Runs `query` as a named prepared statement: each connection plans it once, not on every run (a statement with
+ * subqueries takes longer to plan than to run). Only for statements whose text is fixed (no lists of varying length):
+ * every connection keeps each one for its life.
+ */
+export function prepared<R>(query: CompiledQuery<R>): CompiledQuery<R> {
+  if (!preparedNames.has(query.sql)) preparedNames.set(query.sql, `p_${createHash('sha256').update(query.sql).digest('hex').slice(0, 24)}`);
+  return query;
+}
+
+/** The name a statement is prepared under, if it is one (for a bare pg client running the same statement). */
+export const preparedName = (text: string) => preparedNames.get(text);
+
 /**
  * The pool as Kysely sees it, except that a connection whose query timed out is destroyed on release:
- * it still waits for the unanswered query, and handed out again it would block every later query.
+ * it still waits for the unanswered query, and handed out again it would block every later query. So is one
+ * whose prepared statement no longer fits the schema (a column's type changed by a migration while it ran).
  */
 function discardingTimedOut(pool: pg.Pool): PostgresPool {
   return {
@@ -49,10 +67,14 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       let broken: Error | undefined;
       const query = (...args: unknown[]) => {
-        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        const name = typeof args[0] === 'string' ? preparedNames.get(args[0]) : undefined;
+        const result = name
+          ? client.query({ name, text: args[0] as string, values: args[1] as unknown[] })
+          : (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
             if (error instanceof Error && error.message === 'Query read timeout') broken = error;
+            if (name && (error as { code?: string }).code === '0A000') broken = error as Error; // cached plan must not change result type
             throw error;
           });
         }

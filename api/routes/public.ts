@@ -10,7 +10,7 @@ import { addDays } from '../../workflows/calendar.js';
 import { SESSIONS, type ApplicationType } from '../../workflows/definitions.js';
 import { requireBookable } from '../horizon.js';
 import { HttpProblem } from '../problems.js';
-import { rateLimited } from '../rate-limit.js';
+import { tokenBucket } from '../rate-limit.js';
 import { jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
 import {
   applicationTypeParams,
@@ -73,20 +73,21 @@ const fees = createRoute({
 
 export const publicRoutes = (deps: ApiDeps) => {
   const router = newRouter();
-  router.use(
-    '/track/*',
-    rateLimited(deps.db, {
-      scope: 'tracking',
-      perMinute: deps.config.TRACKING_RATE_PER_MINUTE,
-      burst: deps.config.TRACKING_BURST,
-      trustProxy: deps.config.TRUST_PROXY,
-      secret: deps.config.JWT_SECRET,
-    }),
-  );
+  // The token is taken in the read's own statement: one round trip for a lookup.
+  const trackingLimit = tokenBucket(deps.db, {
+    scope: 'tracking',
+    perMinute: deps.config.TRACKING_RATE_PER_MINUTE,
+    burst: deps.config.TRACKING_BURST,
+    trustProxy: deps.config.TRUST_PROXY,
+    secret: deps.config.JWT_SECRET,
+  });
   return router
     .openapi(track, async (c) => {
       const { trackingCode } = c.req.valid('param');
-      const tracked = await trackApplication(deps.db, trackingCode, deps.policy.slaWorkingDays);
+      const key = trackingLimit.keyOf(c);
+      const tracked = await trackApplication(deps.db, trackingCode, deps.policy.slaWorkingDays, (db) => trackingLimit.take(db, key));
+      trackingLimit.taken();
+      if (tracked === 'refused') return trackingLimit.refuse(c, key);
       if (!tracked) throw new HttpProblem('not-found', 'no application has this tracking code');
       return c.json(tracked, 200);
     })

@@ -1,12 +1,14 @@
 // Applications as the API shows them. Every field any response carries is mapped from its columns once,
 // in FIELDS; each audience's view picks the fields it may see (and reads only their columns), so a field
 // a caller must not see is one left out of a pick, never a second mapping.
-import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
+import { sql, type InsertQueryBuilder, type Kysely, type QueryCreator, type SelectQueryBuilder } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import pg from 'pg';
+import { localDate, MAX_SCAN_DAYS, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { OFFICER_QUEUE_STAGES, type ApplicationType, type Stage } from '../../workflows/definitions.js';
+import { prepared } from '../connect.js';
 import type { Application, DB } from '../schema.js';
 import { transactionFacts } from './bank-transactions.js';
-import { loadHolidays } from './holidays.js';
 
 type Column = keyof Application;
 interface Field<C extends Column, V> {
@@ -155,30 +157,71 @@ export async function bapOf(db: Kysely<DB>, id: string) {
   return row ? { reportNumber: row.report_number, cause: row.cause, fineAmount: row.fine_amount, recordedAt: row.recorded_at.toISOString() } : null;
 }
 
-/** What the public tracking page shows, with the date the passport is due when known; undefined for an unknown code. */
-export async function trackApplication(db: Kysely<DB>, trackingCode: string, slaWorkingDays: number) {
-  const row = await db
-    .selectFrom('applications')
-    .innerJoin('offices', 'offices.code', 'applications.office_code')
+/** The text of a timestamptz as PostgreSQL sends it, parsed as pg parses the column itself. */
+const parseTimestamptz = pg.types.getTypeParser(1184, 'text') as (value: string) => Date;
+
+/** A token to take in the same statement as the read (a rate limit's upsert, returning a row when one was left). */
+export type TokenTake = (db: QueryCreator<DB>) => InsertQueryBuilder<DB, 'rate_limits', { key: Buffer }>;
+
+/**
+ * What the public tracking page shows, with the date the passport is due when known; undefined for an unknown code.
+ * One statement, one round trip: the application, its timeline and the holidays its estimate needs; with `token`,
+ * the rate limit's token too, taken first (a code looked up without a token left is 'refused', and not read).
+ */
+export async function trackApplication(db: Kysely<DB>, trackingCode: string, slaWorkingDays: number, token?: TokenTake) {
+  const read = token
+    ? db
+        .with('token', token)
+        .selectFrom('token')
+        .leftJoin('applications', (join) => join.on('applications.tracking_code', '=', trackingCode))
+        .leftJoin('offices', 'offices.code', 'applications.office_code')
+    : db.selectFrom('applications').innerJoin('offices', 'offices.code', 'applications.office_code').where('applications.tracking_code', '=', trackingCode);
+  const query = (read as unknown as ReturnType<typeof plainRead>)
     .select([...TRACKING.columns, 'applications.id', 'sla_deadline', 'offices.time_zone'])
-    .where('tracking_code', '=', trackingCode)
-    .executeTakeFirst();
-  if (!row) return undefined;
+    .select((eb) => [
+      jsonArrayFrom(eb.selectFrom('audit_log').select(['stage', sql<string>`at::text`.as('at')]).whereRef('audit_log.application_id', '=', 'applications.id').orderBy('seq')).as(
+        'timeline',
+      ),
+      // Only an estimate made from the appointment needs holidays, and only those its working-day count may reach.
+      sql<string[]>`(select coalesce(json_agg(h.date order by h.date), '[]') from holidays h
+        where applications.sla_deadline is null and h.date > applications.appointment_date and h.date <= applications.appointment_date + ${MAX_SCAN_DAYS}::int)`.as(
+        'holidays',
+      ),
+    ]);
+  // Prepared: its subqueries take longer to plan than to run.
+  const [found] = (await db.executeQuery(prepared(query.compile()))).rows;
+  if (!found) return token ? ('refused' as const) : undefined;
+  if (found.id === null) return undefined; // a token taken, no such code
+  return trackingOf(found, slaWorkingDays);
+}
+
+/** The tracking read's row as the public sees it. */
+export function trackingOf(row: TrackingRow, slaWorkingDays: number) {
   // The same working-day rule as the SLA timer: due on the last day before its deadline's midnight.
   let estimatedCompletion: string | null = null;
   if (row.sla_deadline) estimatedCompletion = localDate(new Date(row.sla_deadline.getTime() - 1), row.time_zone);
   else if (row.appointment_date) {
     try {
-      estimatedCompletion = nthWorkingDayAfter(row.appointment_date, slaWorkingDays, await loadHolidays(db));
+      estimatedCompletion = nthWorkingDayAfter(row.appointment_date, slaWorkingDays, new Set(row.holidays));
     } catch (error) {
       // An appointment booked before the horizon existed may lie at the end of time: no estimate, never a hang.
       if (!(error instanceof RangeError)) throw error;
     }
   }
   // A step that keeps the stage (a BAP recorded, a session changed) is not a new stage to the public.
-  const timeline = (await timelineOf(db, row.id)).filter((e, i, all) => i === 0 || all[i - 1]!.stage !== e.stage).map(({ stage, at }) => ({ stage, at }));
+  const timeline = row.timeline
+    .filter((e, i, all) => i === 0 || all[i - 1]!.stage !== e.stage)
+    .map(({ stage, at }) => ({ stage: stage as Stage, at: parseTimestamptz(at).toISOString() }));
   return { ...TRACKING.of(row), timeZone: row.time_zone, estimatedCompletion, timeline };
 }
+type TrackingRow = Pick<Application, ColumnOf<(typeof TRACKING.fields)[number]> | 'sla_deadline'> & {
+  time_zone: string;
+  timeline: Array<{ stage: string; at: string }>;
+  holidays: string[];
+};
+
+/** The read without a token: its type is the one both reads answer (the token's join only makes its columns nullable). */
+const plainRead = (db: Kysely<DB>) => db.selectFrom('applications').innerJoin('offices', 'offices.code', 'applications.office_code');
 
 /**
  * An office's work for a day: interviews booked that day, then passports to print, then to hand over.

@@ -1,5 +1,6 @@
 // Booking through the HTTP API: seats taken under heavy concurrency, full sessions, availability,
 // rescheduling and cancellation, against the dev server and PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
@@ -231,6 +232,29 @@ describe('the booking horizon', () => {
     expect(tracked).toMatchObject({ status: 200, body: { appointment: { date: '9999-12-30' }, estimatedCompletion: null } });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await s.call('GET', '/offices')).status).toBe(200);
+  });
+
+  it('tracks the completion three working days after the appointment, past the weekend and a holiday; past the limit, 429 and nothing of it', async () => {
+    const [a] = await paidApplications(1, 'WSB');
+    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date: await workingDay('WSB', 7), session: 'MORNING' }, a!.auth)).status).toBe(200);
+    const code = await trackingCodeOf(a!.id);
+    await eventually(() => s.call('GET', `/track/${code}`), (r) => r.body.stage === 'AWAITING_INTERVIEW');
+    // A Thursday of the read model far from the seeded calendar: Friday, then Tuesday and Wednesday.
+    await s.db.updateTable('applications').set({ appointment_date: '2999-06-06' }).where('id', '=', a!.id).execute();
+    expect((await s.call('GET', `/track/${code}`)).body.estimatedCompletion).toBe('2999-06-11');
+    await s.db.insertInto('holidays').values([{ date: '2999-06-10', name: 'a Monday off' }, { date: '3000-06-11', name: 'beyond any count' }]).execute();
+    try {
+      expect((await s.call('GET', `/track/${code}`)).body).toMatchObject({ appointment: { date: '2999-06-06' }, estimatedCompletion: '2999-06-12' });
+      // A client of its own behind a proxy: other files share 127.0.0.1's buckets.
+      const limited = await s.listenWith({ TRACKING_RATE_PER_MINUTE: '1', TRACKING_BURST: '1', TRUST_PROXY: 'true' });
+      const client = { 'x-forwarded-for': `2001:db8::${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}` };
+      expect((await limited.call('GET', `/track/${code}`, undefined, client)).status).toBe(200);
+      const refused = await limited.call('GET', `/track/${code}`, undefined, client);
+      expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited' } });
+      expect(JSON.stringify(refused.body)).not.toContain(code);
+    } finally {
+      await s.db.deleteFrom('holidays').where('date', 'in', ['2999-06-10', '3000-06-11']).execute();
+    }
   });
 
   it('offers availability only inside the window; a from past it is a 400', async () => {
