@@ -29,3 +29,37 @@ export async function verifyPassword(password: string, stored: string | undefine
   const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** More sign-ins or registrations at once than the hashing queue takes: the caller answers 503 with Retry-After. */
+export class HashingBusy extends Error {
+  constructor() {
+    super('too many sign-ins and registrations at once; try again in a few seconds');
+  }
+}
+
+/**
+ * Hashing for a server: at most `running` hashes at a time (each ~0.1 s of a core and 32 MiB), at most `waiting` more
+ * queued; one past that is refused at once (HashingBusy) instead of queueing without end, so a flood of sign-ins or
+ * registrations costs a bounded share of the CPUs and memory and every other route keeps answering.
+ */
+export function passwordHashing({ running = 2, waiting }: { running?: number; waiting: number }) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  const limited = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (active >= running) {
+      if (queue.length >= waiting) throw new HashingBusy();
+      await new Promise<void>((resolve) => queue.push(resolve));
+    } else active++;
+    try {
+      return await work();
+    } finally {
+      const next = queue.shift();
+      if (next) next(); // the slot passes to the next in line
+      else active--;
+    }
+  };
+  return {
+    hash: (password: string) => limited(() => hashPassword(password)),
+    verify: (password: string, stored: string | undefined) => limited(() => verifyPassword(password, stored)),
+  };
+}

@@ -52,7 +52,10 @@ export function bucketKeys(limit: Omit<RateLimit, 'trustProxy'>): (ip: string) =
 
 /** A limit's buckets: the client's key, the statement that takes a token, and the refusal when none was left. */
 export interface TokenBucket {
+  /** The bucket of the request's client (by `keyOf`, else its IP). */
   keyOf: (c: Context) => Buffer;
+  /** The bucket of something named (an account's email): a keyed hash of it, as of an IP. */
+  keyFor: (identity: string) => Buffer;
   /**
    * Takes a token from `key`'s bucket: an upsert returning the key when a token was left, no row when not. A
    * statement of its own, or a data-modifying CTE of the statement that serves the request (one round trip).
@@ -75,6 +78,7 @@ export function tokenBucket(db: Kysely<DB>, limit: RateLimit): TokenBucket {
   let nextSweep = 0;
   return {
     keyOf: (c) => hashOf(clientOf(c)),
+    keyFor: hashOf,
     // A new client starts with a full bucket and takes one token; a known one takes one if one is left.
     take: (on, key) =>
       on

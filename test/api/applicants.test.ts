@@ -50,6 +50,43 @@ describe('applicant accounts', () => {
     expect(await s.call('GET', '/applications', undefined, { authorization: `Bearer ${expired}` })).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/expired/) } });
     expect((await s.call('GET', '/applications', undefined, { authorization: 'Bearer not-a-token' })).status).toBe(401);
   });
+
+  it('limits sign-in attempts per account, from any address, an email with no account alike; other accounts sign in', async () => {
+    const limited = await s.listenWith({ APPLICANT_LOGIN_RATE_PER_MINUTE: '1', APPLICANT_LOGIN_BURST: '3' });
+    const [victim, other] = [`siti-${randomUUID()}@example.id`, `agus-${randomUUID()}@example.id`];
+    for (const email of [victim, other]) expect((await limited.call('POST', '/auth/register', { email, password: 'kata sandi yang panjang' })).status).toBe(202);
+    const guesses = await Promise.all(Array.from({ length: 3 }, (_, i) => limited.call('POST', '/auth/login', { email: victim, password: `tebakan nomor ${i}` })));
+    expect(guesses.map((r) => r.status)).toEqual([401, 401, 401]);
+    // The right password no longer helps within the minute; the email in capitals is the same account.
+    const refused = await limited.call('POST', '/auth/login', { email: victim.toUpperCase(), password: 'kata sandi yang panjang' });
+    expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited', detail: 'at most 3 sign-in attempts in a row for one account, then 1 a minute' } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(refused.body).not.toHaveProperty('token');
+    expect((await limited.call('POST', '/auth/login', { email: other, password: 'kata sandi yang panjang' })).status).toBe(200);
+    // An email with no account is limited the same way: the answer tells nothing of whether it has one.
+    const nobody = `nobody-${randomUUID()}@example.id`;
+    for (let i = 0; i < 3; i++) expect((await limited.call('POST', '/auth/login', { email: nobody, password: 'kata sandi yang panjang' })).status).toBe(401);
+    expect((await limited.call('POST', '/auth/login', { email: nobody, password: 'kata sandi yang panjang' })).status).toBe(429);
+  });
+
+  it('refuses sign-ins and registrations past the hashing queue with 503 and Retry-After, and serves everything else meanwhile', async () => {
+    const busy = await s.listenWith({ PASSWORD_HASH_QUEUE: '2' });
+    const email = `dewi-${randomUUID()}@example.id`;
+    expect((await busy.call('POST', '/auth/register', { email, password: 'kata sandi yang panjang' })).status).toBe(202);
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      i % 2 ? busy.call('POST', '/auth/register', { email: `flood-${randomUUID()}@example.id`, password: 'kata sandi yang panjang' }) : busy.call('POST', '/auth/login', { email, password: 'kata sandi yang panjang' }),
+    );
+    const offices = await busy.call('GET', '/offices'); // while the flood waits its turn
+    const answers = await Promise.all(flood);
+    expect(offices.status).toBe(200);
+    const turnedAway = answers.filter((r) => r.status === 503);
+    expect(turnedAway.length).toBeGreaterThan(0);
+    expect(answers.every((r) => [200, 202, 503].includes(r.status))).toBe(true);
+    expect(turnedAway[0]).toMatchObject({ body: { type: '/problems/unavailable', detail: 'too many sign-ins and registrations at once; try again in a few seconds' } });
+    expect(turnedAway[0]!.headers.get('retry-after')).toBe('5');
+    // Once it has drained, the same person signs in.
+    expect((await busy.call('POST', '/auth/login', { email, password: 'kata sandi yang panjang' })).status).toBe(200);
+  });
 });
 
 describe('what a submission must get right', () => {

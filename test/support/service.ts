@@ -25,7 +25,7 @@ import { findPersonalData, quietRuntime, sampleSubmission } from './workflows.js
 import { startFakeDukcapil } from '../../scripts/fake-dukcapil.js';
 
 /**
- * Tests poll public tracking (and sign staff in) often: those rate limits are lifted unless a test asks for one (see `listenWith`).
+ * Tests poll public tracking (and sign staff and applicants in) often: those rate limits are lifted unless a test asks for one (see `listenWith`).
  * Steps may wait a minute for the workflow: two loaded cores are slower than production; the deadline's own
  * tests (failures.test.ts) set a short one.
  */
@@ -36,6 +36,8 @@ export const TEST_CONFIG = {
   TRACKING_BURST: '1000000',
   STAFF_LOGIN_RATE_PER_MINUTE: '1000000',
   STAFF_LOGIN_BURST: '1000000',
+  APPLICANT_LOGIN_RATE_PER_MINUTE: '1000000',
+  APPLICANT_LOGIN_BURST: '1000000',
   WORKFLOW_STEP_TIMEOUT_SECONDS: '60',
 };
 
