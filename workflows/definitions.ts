@@ -241,10 +241,12 @@ export const APPLICATION_PATCHES = {
   'delivery-early-warning': 1,
   // The SLA deadline and its early-warning point in one activity (issue 18): one action and one round trip fewer.
   'printing-deadlines-together': 1,
+  // A printing taken at or past the SLA deadline is late whichever of it and the deadline's timer the workflow sees first.
+  'late-printing-by-workflow-time': 2,
 } as const satisfies Record<string, number>;
 export type ApplicationPatch = keyof typeof APPLICATION_PATCHES;
 /** The release of this code: new workflows are started as it, with every change of APPLICATION_PATCHES up to it. */
-export const APPLICATION_RELEASE = 1;
+export const APPLICATION_RELEASE = 2;
 
 /** Who moved an application: an officer id, or one of the system's own actors. */
 export type Actor = string;

@@ -2,7 +2,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type Activities, type ActivityDeps } from '../../activities/index.js';
 import { httpBank } from '../../activities/bank.js';
@@ -68,8 +68,9 @@ export async function startTimeSkipping(options: { bank?: Parameters<typeof star
      * Runs a worker with the real activities while `body` drives the workflow; `deps` adds to theirs (e.g. a bank);
      * `around` may wrap them (e.g. an attempt whose completion is lost after its effect).
      */
-    async withWorker<T>(body: () => Promise<T>, deps: Partial<ActivityDeps> = {}, around: (a: Activities) => Activities = (a) => a): Promise<T> {
+    async withWorker<T>(body: () => Promise<T>, deps: Partial<ActivityDeps> = {}, around: (a: Activities) => Activities = (a) => a, options: Partial<WorkerOptions> = {}): Promise<T> {
       const worker = await Worker.create({
+        ...options,
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },

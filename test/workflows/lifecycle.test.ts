@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Activities } from '../../activities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  APPLICATION_RELEASE,
   OfficeCode,
   PassportStage,
   SlaBreached,
@@ -78,8 +80,8 @@ describe('a passport application on the time-skipping server', () => {
       const markers = events?.filter((e) => e.markerRecordedEventAttributes);
       expect(markers).toHaveLength(1);
       const details = Object.values(markers?.[0]?.markerRecordedEventAttributes?.details ?? {}).flatMap((p) => p.payloads ?? []);
-      expect(details.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join(' ')).toContain('application-release-1');
-      // The SLA deadline and its early-warning point in one activity (release 2), not two one after the other.
+      expect(details.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join(' ')).toContain(`application-release-${APPLICATION_RELEASE}`);
+      // The SLA deadline and its early-warning point in one activity (issue 18), not two one after the other.
       const activities = events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
       expect(activities?.filter((a) => a === 'printingDeadlines')).toHaveLength(1);
       expect(activities).not.toContain('computeSlaDeadline');
@@ -137,6 +139,39 @@ describe('a passport application on the time-skipping server', () => {
       const row = await applicationRow(t.db, submitted.applicationId);
       expect(row).toMatchObject({ stage: 'COMPLETED', pos_tracking_number: printed.posTrackingNumber, sla_breached: true });
     });
+  });
+});
+
+describe('a printing past the SLA deadline while the worker was down', () => {
+  it('is late, compensated and sent by Pos for free, though the workflow sees it before the deadline passing', async () => {
+    // Deadlines seconds away on the server's clock, which runs in real time while the worker is away (nothing to skip to).
+    const soon = (a: Activities): Activities => ({
+      ...a,
+      printingDeadlines: async ({ approvedAt }) => ({ point: new Date(Date.parse(approvedAt) + 2_000).toISOString(), slaDeadline: new Date(Date.parse(approvedAt) + 4_000).toISOString() }),
+    });
+    const { submitted, handle } = await t.withWorker(
+      async () => {
+        const reached = await upToInterview({ deliveryMethod: 'PICKUP' });
+        await reached.handle.executeUpdate(recordInterview, { args: [{ ...officer, outcome: 'APPROVED' }] });
+        return reached;
+      },
+      {},
+      soon,
+      { maxCachedWorkflows: 0 }, // no sticky queue: the next worker takes the workflow's next task at once
+    );
+    // No worker: the warning point and the deadline pass with nobody to run the workflow; the officer's printing
+    // comes in meanwhile. The worker back, one task brings the point's timer and the printing, the printing first.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const printing = handle.executeUpdate(recordPrinting, { args: [{ ...officer, passportNumber: 'X3333333' }] });
+    await t.withWorker(async () => {
+      const printed = await printing;
+      expect(printed).toMatchObject({ stage: 'IN_DELIVERY', slaBreached: true, deliveryMethod: 'POS' });
+      expect(await countRows(t.db, 'compensations', submitted.applicationId)).toBe(1);
+      expect(await applicationRow(t.db, submitted.applicationId)).toMatchObject({ stage: 'IN_DELIVERY', sla_breached: true, delivery_method: 'POS' });
+      const deliveries = await t.db.selectFrom('deliveries').select('free_of_charge').where('application_id', '=', submitted.applicationId).execute();
+      expect(deliveries).toEqual([{ free_of_charge: true }]);
+      expect((await handle.describe()).typedSearchAttributes.get(SlaBreached)).toBe(true);
+    }, {}, soon);
   });
 });
 

@@ -40,6 +40,8 @@ describe('replaying recorded histories with the current workflow code', () => {
     // Every way out of the lifecycle of release 1 (its one release marker; APPLICATION_PATCHES taken without theirs).
     for (const scenario of ['happy-path-pickup', 'sla-breach-pos-delivery', 'lost-bap-then-no-show-twice', 'unpaid-expires', 'paid-twice-then-cancelled', 'booking-reminders-then-expired', 'rescheduled-then-rejected', 'pos-overdue-failed-then-pickup-lapsed']) {
       expect(fixtures).toContain(`${scenario}.release-1.json`);
+      // Release 2: a printing taken past the SLA deadline is late whichever it is seen after (its release-2 marker).
+      expect(fixtures).toContain(`${scenario}.release-2.json`);
     }
     // The money's own workflows (issue 13), each way they end.
     const money = {
