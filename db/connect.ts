@@ -58,7 +58,10 @@ export const preparedName = (text: string) => preparedNames.get(text);
 /**
  * The pool as Kysely sees it, except that a connection whose query timed out is destroyed on release:
  * it still waits for the unanswered query, and handed out again it would block every later query. So is one
- * whose prepared statement no longer fits the schema (a column's type changed by a migration while it ran).
+ * whose prepared statement no longer fits the schema (a column's type changed by a migration while it ran), and
+ * one whose connection ended while it was handed out (PostgreSQL stopped or restarted): pg fails its queries and
+ * also emits 'error' on it, which pg-pool listens for only while a connection is idle. Unheard, that event ended
+ * the whole process (a worker or an API) at the first PostgreSQL restart that caught a query running.
  */
 function discardingTimedOut(pool: pg.Pool): PostgresPool {
   return {
@@ -66,6 +69,8 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
     async connect() {
       const client = await pool.connect();
       let broken: Error | undefined;
+      const ended = (error: Error) => void (broken = error); // its queries fail on their own: the caller sees the error
+      client.on('error', ended);
       const query = (...args: unknown[]) => {
         const name = typeof args[0] === 'string' ? preparedNames.get(args[0]) : undefined;
         const result = name
@@ -80,7 +85,13 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
         }
         return result;
       };
-      return { query, release: () => client.release(broken) } as PostgresPoolClient;
+      return {
+        query,
+        release: () => {
+          client.removeListener('error', ended); // the pool's own listener takes over while it is idle
+          client.release(broken);
+        },
+      } as PostgresPoolClient;
     },
   };
 }

@@ -112,7 +112,7 @@ export async function startCluster(options: ClusterOptions = {}) {
     child.once('exit', (code, sig) => {
       if (ending.has(child)) return;
       counts[component].crashes += 1;
-      crashes.push(`${new Date().toISOString().slice(11, 19)} ${component} exited by itself (${sig ?? `code ${code}`})`);
+      crashes.push(`${new Date().toISOString().slice(11, 19)} ${component} exited by itself (${sig ?? `code ${code}`}; its log: ${join(dir, `${component}.log`)})`);
     });
     return child;
   };
@@ -310,7 +310,7 @@ export async function startCluster(options: ClusterOptions = {}) {
         await connection.close();
       }
     },
-    /** Every process stopped (SIGKILL of whatever does not stop), the data folder removed unless kept. */
+    /** Every process stopped (SIGKILL of whatever does not stop), the data folder removed unless kept or a process crashed. */
     async shutdown() {
       for (const c of COMPONENTS) if (hung.has(c)) cluster.resume(c);
       await Promise.all(extras.map(({ child }) => stopExtra(child)));
@@ -323,7 +323,8 @@ export async function startCluster(options: ClusterOptions = {}) {
       }
       for (const m of Object.values(managed)) m.log.end();
       process.off('exit', killAll);
-      if (!options.keepData) await rm(dir, { recursive: true, force: true });
+      // A process that exited by itself leaves its log for whoever reads the failure (the message names the folder).
+      if (!options.keepData && !crashes.length) await rm(dir, { recursive: true, force: true });
     },
   };
 
