@@ -13,7 +13,7 @@ import { createDb, migrateToLatest } from '../db/connect.js';
 import { binaries, postgresUser } from '../db/embedded-postgres.js';
 import { freePort } from '../test/support/ports.js';
 import { seed } from '../db/reference.js';
-import { searchAttributeFlags } from './dev-server.js';
+import { SQLITE_PRAGMA_FLAGS, searchAttributeFlags } from './dev-server.js';
 import { temporalExecutable } from './temporal-executables.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -196,7 +196,7 @@ export async function startCluster(options: ClusterOptions = {}) {
       await waitFor('PostgreSQL', pgReady, () => child.exitCode !== null, 60_000);
     },
     temporal: async () => {
-      const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi), '--db-filename', join(dir, 'temporal.db'), '--log-level', 'warn', ...searchAttributeFlags()];
+      const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi), '--db-filename', join(dir, 'temporal.db'), ...SQLITE_PRAGMA_FLAGS, '--log-level', 'warn', ...searchAttributeFlags()];
       const child = launch('temporal', cli.path, args);
       await waitFor('the Temporal dev server', temporalReady, () => child.exitCode !== null, 60_000);
     },

@@ -18,6 +18,13 @@ const CLI_TYPES: Partial<Record<SearchAttributeType, string>> = {
 /** `--search-attribute Name=Type` for each of the managers' attributes. */
 export const searchAttributeFlags = (): string[] => SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPES[key.type]}`]);
 
+/**
+ * SQLite as the dev server's store keeps it: write-ahead logging, so a commit writes the log once instead of a
+ * rollback journal and the database file, each synced (the CLI's default). Every commit is still synced
+ * (synchronous=full): a kill of any process, or of the machine, loses no workflow step it acknowledged.
+ */
+export const SQLITE_PRAGMA_FLAGS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=full'];
+
 export async function startDevServer(opts: {
   cliPath: string;
   port: number;
@@ -32,6 +39,7 @@ export async function startDevServer(opts: {
     '--port', String(opts.port),
     '--ui-port', String(opts.uiPort),
     '--db-filename', opts.dbFile,
+    ...SQLITE_PRAGMA_FLAGS,
     '--namespace', opts.namespace,
     '--log-level', 'warn',
     ...searchAttributeFlags(),

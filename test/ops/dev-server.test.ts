@@ -3,6 +3,7 @@
 // them would be refused.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -51,5 +52,8 @@ describe('the embedded dev server on an existing database file', () => {
     } finally {
       await server.stop();
     }
+    // The earlier database now keeps a write-ahead log (SQLITE_PRAGMA_FLAGS): its header's format bytes say 2 (WAL), not 1.
+    const header = readFileSync(dbFile).subarray(18, 20);
+    expect([...header]).toEqual([2, 2]);
   });
 });
