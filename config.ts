@@ -88,9 +88,11 @@ const schema = z.object({
   /** Staff sign-in (POST /auth/staff/login): a token bucket per client IP like tracking's, against password guessing. */
   STAFF_LOGIN_RATE_PER_MINUTE: duration.default(10),
   STAFF_LOGIN_BURST: duration.default(5),
-  /** Applicant sign-in (POST /auth/login): a token bucket per account (by email, not IP: many phones share one carrier IP), against password guessing. */
+  /** Applicant sign-in (POST /auth/login), against password guessing: an account's attempts from one client (email and IP)... */
   APPLICANT_LOGIN_RATE_PER_MINUTE: duration.default(1),
   APPLICANT_LOGIN_BURST: duration.default(10),
+  /** ...and from every client together, an hour (not per IP alone: many phones share one carrier IP). */
+  APPLICANT_LOGIN_PER_ACCOUNT_HOUR: duration.default(100),
   /** Password hashes waiting their turn (sign-ins and registrations) beyond those running; one more is a 503 with Retry-After. */
   PASSWORD_HASH_QUEUE: duration.default(64),
   /** Take the client IP from X-Forwarded-For's last address: only behind exactly one proxy, which appends the peer it saw. */

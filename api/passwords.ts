@@ -59,6 +59,8 @@ export function passwordHashing({ running = 2, waiting }: { running?: number; wa
     }
   };
   return {
+    /** `work` in a slot of its own (what it hashes, with hashPassword or verifyPassword), refused at once when the line is full. */
+    run: limited,
     hash: (password: string) => limited(() => hashPassword(password)),
     verify: (password: string, stored: string | undefined) => limited(() => verifyPassword(password, stored)),
   };

@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, readdirSync, type WriteStream } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -323,8 +323,10 @@ export async function startCluster(options: ClusterOptions = {}) {
       }
       for (const m of Object.values(managed)) m.log.end();
       process.off('exit', killAll);
-      // A process that exited by itself leaves its log for whoever reads the failure (the message names the folder).
-      if (!options.keepData && !crashes.length) await rm(dir, { recursive: true, force: true });
+      // A process that exited by itself leaves the logs for whoever reads the failure (the message names them); not the data.
+      if (options.keepData) return;
+      if (!crashes.length) await rm(dir, { recursive: true, force: true });
+      else for (const entry of await readdir(dir)) if (!entry.endsWith('.log')) await rm(join(dir, entry), { recursive: true, force: true });
     },
   };
 

@@ -2,7 +2,6 @@
 // in FIELDS; each audience's view picks the fields it may see (and reads only their columns), so a field
 // a caller must not see is one left out of a pick, never a second mapping.
 import { sql, type InsertQueryBuilder, type Kysely, type QueryCreator, type SelectQueryBuilder } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import pg from 'pg';
 import { localDate, MAX_SCAN_DAYS, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { OFFICER_QUEUE_STAGES, type ApplicationType, type Stage } from '../../workflows/definitions.js';
@@ -179,9 +178,9 @@ export async function trackApplication(db: Kysely<DB>, trackingCode: string, sla
   const query = (read as unknown as ReturnType<typeof plainRead>)
     .select([...TRACKING.columns, 'applications.id', 'sla_deadline', 'offices.time_zone'])
     .select((eb) => [
-      jsonArrayFrom(eb.selectFrom('audit_log').select(['stage', sql<string>`at::text`.as('at')]).whereRef('audit_log.application_id', '=', 'applications.id').orderBy('seq')).as(
-        'timeline',
-      ),
+      // Ordered inside the aggregate: an ordered subquery's order is not one json_agg promises to keep.
+      sql<Array<{ stage: string; at: string }>>`(select coalesce(json_agg(json_build_object('stage', e.stage, 'at', e.at::text) order by e.seq), '[]')
+        from audit_log e where e.application_id = applications.id)`.as('timeline'),
       // Only an estimate made from the appointment needs holidays, and only those its working-day count may reach.
       sql<string[]>`(select coalesce(json_agg(h.date order by h.date), '[]') from holidays h
         where applications.sla_deadline is null and h.date > applications.appointment_date and h.date <= applications.appointment_date + ${MAX_SCAN_DAYS}::int)`.as(

@@ -51,41 +51,51 @@ describe('applicant accounts', () => {
     expect((await s.call('GET', '/applications', undefined, { authorization: 'Bearer not-a-token' })).status).toBe(401);
   });
 
-  it('limits sign-in attempts per account, from any address, an email with no account alike; other accounts sign in', async () => {
-    const limited = await s.listenWith({ APPLICANT_LOGIN_RATE_PER_MINUTE: '1', APPLICANT_LOGIN_BURST: '3' });
-    const [victim, other] = [`siti-${randomUUID()}@example.id`, `agus-${randomUUID()}@example.id`];
-    for (const email of [victim, other]) expect((await limited.call('POST', '/auth/register', { email, password: 'kata sandi yang panjang' })).status).toBe(202);
-    const guesses = await Promise.all(Array.from({ length: 3 }, (_, i) => limited.call('POST', '/auth/login', { email: victim, password: `tebakan nomor ${i}` })));
+  it("limits an account's sign-in attempts per client, then from every client an hour; its owner elsewhere keeps signing in", async () => {
+    const limited = await s.listenWith({ APPLICANT_LOGIN_RATE_PER_MINUTE: '1', APPLICANT_LOGIN_BURST: '3', APPLICANT_LOGIN_PER_ACCOUNT_HOUR: '8', TRUST_PROXY: 'true' });
+    const client = () => ({ 'x-forwarded-for': `2001:db8::${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}` });
+    const [guesser, owner] = [client(), client()];
+    const victim = `siti-${randomUUID()}@example.id`;
+    const login = (email: string, password: string, from: Record<string, string>) => limited.call('POST', '/auth/login', { email, password }, from);
+    expect((await limited.call('POST', '/auth/register', { email: victim, password: 'kata sandi yang panjang' })).status).toBe(202);
+    const guesses = await Promise.all(Array.from({ length: 3 }, (_, i) => login(victim, `tebakan nomor ${i}`, guesser)));
     expect(guesses.map((r) => r.status)).toEqual([401, 401, 401]);
-    // The right password no longer helps within the minute; the email in capitals is the same account.
-    const refused = await limited.call('POST', '/auth/login', { email: victim.toUpperCase(), password: 'kata sandi yang panjang' });
-    expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited', detail: 'at most 3 sign-in attempts in a row for one account, then 1 a minute' } });
+    // The guesser's fourth try is refused, the right password included, the email in capitals the same account.
+    const refused = await login(victim.toUpperCase(), 'kata sandi yang panjang', guesser);
+    expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited', detail: 'at most 3 sign-in attempts in a row for one account from one client, then 1 a minute' } });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
     expect(refused.body).not.toHaveProperty('token');
-    expect((await limited.call('POST', '/auth/login', { email: other, password: 'kata sandi yang panjang' })).status).toBe(200);
+    // The owner, on their own phone, is not locked out by it.
+    expect((await login(victim, 'kata sandi yang panjang', owner)).status).toBe(200);
+    // Guessers on many addresses share the account's hourly ceiling (8: four attempts so far), then everyone waits.
+    for (let i = 0; i < 4; i++) expect((await login(victim, 'tebakan lagi', client())).status).toBe(401);
+    const ceiling = await login(victim, 'kata sandi yang panjang', owner);
+    expect(ceiling).toMatchObject({ status: 429, body: { detail: 'at most 8 sign-in attempts an hour for one account' } });
     // An email with no account is limited the same way: the answer tells nothing of whether it has one.
     const nobody = `nobody-${randomUUID()}@example.id`;
-    for (let i = 0; i < 3; i++) expect((await limited.call('POST', '/auth/login', { email: nobody, password: 'kata sandi yang panjang' })).status).toBe(401);
-    expect((await limited.call('POST', '/auth/login', { email: nobody, password: 'kata sandi yang panjang' })).status).toBe(429);
+    for (let i = 0; i < 3; i++) expect((await login(nobody, 'kata sandi yang panjang', guesser)).status).toBe(401);
+    expect((await login(nobody, 'kata sandi yang panjang', guesser)).status).toBe(429);
   });
 
-  it('refuses sign-ins and registrations past the hashing queue with 503 and Retry-After, and serves everything else meanwhile', async () => {
-    const busy = await s.listenWith({ PASSWORD_HASH_QUEUE: '2' });
+  it('refuses sign-ins and registrations past the hashing queue with 503 and Retry-After, counting no attempt, and serves everything else meanwhile', async () => {
+    const busy = await s.listenWith({ PASSWORD_HASH_QUEUE: '2', APPLICANT_LOGIN_RATE_PER_MINUTE: '1', APPLICANT_LOGIN_BURST: '20' });
     const email = `dewi-${randomUUID()}@example.id`;
+    const login = () => busy.call('POST', '/auth/login', { email, password: 'kata sandi yang panjang' });
     expect((await busy.call('POST', '/auth/register', { email, password: 'kata sandi yang panjang' })).status).toBe(202);
-    const flood = Array.from({ length: 30 }, (_, i) =>
-      i % 2 ? busy.call('POST', '/auth/register', { email: `flood-${randomUUID()}@example.id`, password: 'kata sandi yang panjang' }) : busy.call('POST', '/auth/login', { email, password: 'kata sandi yang panjang' }),
-    );
-    const offices = await busy.call('GET', '/offices'); // while the flood waits its turn
+    const flood = Array.from({ length: 30 }, (_, i) => (i % 2 ? busy.call('POST', '/auth/register', { email: `flood-${randomUUID()}@example.id`, password: 'kata sandi yang panjang' }) : login()));
+    const offices = busy.call('GET', '/offices'); // sent while the flood waits its turn
     const answers = await Promise.all(flood);
-    expect(offices.status).toBe(200);
+    expect((await offices).status).toBe(200);
     const turnedAway = answers.filter((r) => r.status === 503);
     expect(turnedAway.length).toBeGreaterThan(0);
     expect(answers.every((r) => [200, 202, 503].includes(r.status))).toBe(true);
     expect(turnedAway[0]).toMatchObject({ body: { type: '/problems/unavailable', detail: 'too many sign-ins and registrations at once; try again in a few seconds' } });
     expect(turnedAway[0]!.headers.get('retry-after')).toBe('5');
-    // Once it has drained, the same person signs in.
-    expect((await busy.call('POST', '/auth/login', { email, password: 'kata sandi yang panjang' })).status).toBe(200);
+    // Once it has drained, the person signs in with the attempts the 503s did not count: 20 less those that got in.
+    const signedIn = answers.filter((r, i) => i % 2 === 0 && r.status === 200).length;
+    const after: number[] = [];
+    for (let i = 0; i <= 20 - signedIn; i++) after.push((await login()).status);
+    expect(after).toEqual([...Array<number>(20 - signedIn).fill(200), 429]);
   });
 });
 

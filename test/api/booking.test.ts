@@ -242,7 +242,7 @@ describe('the booking horizon', () => {
     // A Thursday of the read model far from the seeded calendar: Friday, then Tuesday and Wednesday.
     await s.db.updateTable('applications').set({ appointment_date: '2999-06-06' }).where('id', '=', a!.id).execute();
     expect((await s.call('GET', `/track/${code}`)).body.estimatedCompletion).toBe('2999-06-11');
-    await s.db.insertInto('holidays').values([{ date: '2999-06-10', name: 'a Monday off' }, { date: '3000-06-11', name: 'beyond any count' }]).execute();
+    await s.db.insertInto('holidays').values({ date: '2999-06-10', name: 'a Monday off' }).execute();
     try {
       expect((await s.call('GET', `/track/${code}`)).body).toMatchObject({ appointment: { date: '2999-06-06' }, estimatedCompletion: '2999-06-12' });
       // A client of its own behind a proxy: other files share 127.0.0.1's buckets.
@@ -253,7 +253,7 @@ describe('the booking horizon', () => {
       expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited' } });
       expect(JSON.stringify(refused.body)).not.toContain(code);
     } finally {
-      await s.db.deleteFrom('holidays').where('date', 'in', ['2999-06-10', '3000-06-11']).execute();
+      await s.db.deleteFrom('holidays').where('date', '=', '2999-06-10').execute();
     }
   });
 

@@ -44,7 +44,7 @@ describe('a connection ended mid-query', () => {
     } finally {
       process.off('uncaughtException', record);
       await throughProxy.destroy();
-      await proxy.cut();
+      await proxy.close();
     }
   });
 });
