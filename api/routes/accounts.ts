@@ -60,8 +60,9 @@ export const accountRoutes = (deps: ApiDeps) => {
   });
   const staffTtlSeconds = Math.round(deps.config.STAFF_TOKEN_HOURS * 3600);
   // Applicants' hashes (sign-in, registration) go through one queue, officers' through their own, so that a flood of
-  // the first never turns an officer away. libuv runs scrypt on its 4 threads: at most 3 at once, one left for the rest.
-  const passwords = passwordHashing({ running: Math.max(1, Math.min(availableParallelism() - 1, 3)), waiting: deps.config.PASSWORD_HASH_QUEUE });
+  // the first never turns an officer away. One at a time per core (the cores less one held 2-core machines to one
+  // hash at a time: 5 new accounts a second), and libuv runs scrypt on its 4 threads: at most 3, one left for the rest.
+  const passwords = passwordHashing({ running: Math.max(1, Math.min(availableParallelism(), 3)), waiting: deps.config.PASSWORD_HASH_QUEUE });
   const staffPasswords = passwordHashing({ running: 1, waiting: 16 });
   const hashed = async <T>(c: Context, work: () => Promise<T>): Promise<T> => {
     try {
