@@ -10,6 +10,7 @@ import { countBankTransactions } from '../db/queries/bank-transactions.js';
 import { countUnappliedCallbacks } from '../db/queries/unapplied-callbacks.js';
 import type { DB } from '../db/schema.js';
 import { registerOfficeMetrics } from './office-metrics.js';
+import { HttpProblem } from './problems.js';
 
 /**
  * What a log line may say about an error: its name, message, code and stack, and the same of its causes.
@@ -98,7 +99,11 @@ export function createApiMetrics(db?: Kysely<DB>, log?: Logger) {
       if (c.res.status >= 500) errors.inc(labels);
       const applicationId = c.req.param('applicationId');
       const fields = { ...labels, ms: Math.round(seconds * 1000), ...(applicationId && { applicationId, workflowId: `passport-${applicationId}` }) };
-      if (c.res.status >= 500) log?.error({ ...fields, path: c.req.path.replace(/^\/(track|lacak)\/.+/, '/$1/{trackingCode}'), ...(c.error !== undefined && { err: causeOf(c.error) }) }, 'request failed');
+      const path = c.req.path.replace(/^\/(track|lacak)\/.+/, '/$1/{trackingCode}');
+      // A 5xx the API chose to answer (too busy to hash a password, a step still running) is a warning without a stack:
+      // a flood of them must not fill the error log an operator watches for faults.
+      if (c.res.status >= 500 && c.error instanceof HttpProblem) log?.warn({ ...fields, path, problem: c.error.kind, detail: c.error.message }, 'request refused');
+      else if (c.res.status >= 500) log?.error({ ...fields, path, ...(c.error !== undefined && { err: causeOf(c.error) }) }, 'request failed');
       else log?.info(fields, 'request');
     };
 

@@ -105,7 +105,7 @@ export function tokenBucket(db: Kysely<DB>, limit: RateLimit): TokenBucket {
         .executeTakeFirst();
       const untilOneToken = (bucket?.ahead ?? 0) - (limit.burst - 1) * interval;
       c.header('retry-after', String(Math.max(1, Math.ceil(untilOneToken))));
-      throw new HttpProblem('rate-limited', limit.refusal ?? `at most ${limit.perMinute} lookups a minute from one client`);
+      throw new HttpProblem('rate-limited', limit.refusal ?? `at most ${limit.burst} lookups in a row from one client, then ${limit.perMinute} a minute`);
     },
   };
 }

@@ -99,7 +99,7 @@ export const accountRoutes = (deps: ApiDeps) => {
       burst: deps.config.STAFF_LOGIN_BURST,
       trustProxy: deps.config.TRUST_PROXY,
       secret: deps.config.JWT_SECRET,
-      refusal: `at most ${deps.config.STAFF_LOGIN_RATE_PER_MINUTE} sign-in attempts a minute from one client`,
+      refusal: `at most ${deps.config.STAFF_LOGIN_BURST} sign-in attempts in a row from one client, then ${deps.config.STAFF_LOGIN_RATE_PER_MINUTE} a minute`,
     }),
   );
   return router

@@ -415,6 +415,18 @@ describe('request bodies', () => {
   });
 });
 
+describe('a 503 the API chooses', () => {
+  it('is logged as a warning naming the problem, without a stack: a flood of sign-ups past the hashing queue fills no error log', async () => {
+    const api = await proxiedApi({ settings: { PASSWORD_HASH_QUEUE: '1' } });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => api.call('POST', '/auth/register', { email: `banjir-${randomUUID()}@example.id`, password: 'kata sandi yang panjang' })));
+    expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    const refused = await eventually(async () => api.lines.filter((l) => l.msg === 'request refused'), (lines) => lines.length > 0);
+    expect(refused[0]).toMatchObject({ level: 40, method: 'POST', path: '/auth/register', status: '503', problem: 'unavailable', detail: expect.stringMatching(/too many sign-ins/) });
+    expect(refused[0]).not.toHaveProperty('err');
+    expect(api.lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
 describe('a 500', () => {
   it('is logged as one JSON line with its cause, and the client sees a problem without it', async () => {
     const api = await proxiedApi();

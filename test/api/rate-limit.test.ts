@@ -57,7 +57,7 @@ describe("public tracking's rate limit", () => {
     expect(await statuses([lookup(a!, client)])).toEqual([404]);
     expect(await statuses([lookup(b!, client)])).toEqual([404]);
     const refused = await lookup(b!, client);
-    expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited', detail: 'at most 6 lookups a minute from one client' } });
+    expect(refused).toMatchObject({ status: 429, body: { type: '/problems/rate-limited', detail: 'at most 3 lookups in a row from one client, then 6 a minute' } });
     expect(refused.contentType).toContain('application/problem+json');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(9); // the next token is one interval (10 s) after the burst

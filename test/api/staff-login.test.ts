@@ -80,6 +80,6 @@ describe('npm run staff and POST /auth/staff/login', () => {
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push(await login(`guess.${i}@imigrasi.example`, 'guessing-password', limited.call));
     expect(answers.map((a) => a.status)).toEqual([401, 401, 429]);
-    expect(answers[2]!.body.detail).toBe('at most 2 sign-in attempts a minute from one client');
+    expect(answers[2]!.body.detail).toBe('at most 2 sign-in attempts in a row from one client, then 2 a minute');
   });
 });
