@@ -65,9 +65,23 @@ export interface TokenBucket {
   taken: () => void;
   /** No token was left: 429 with Retry-After, when the bucket has one again. */
   refuse: (c: Context, key: Buffer) => Promise<never>;
+  /** A token taken in a statement of its own, or the request refused (429) when none was left. */
+  takeOrRefuse: (c: Context, key: Buffer) => Promise<void>;
 }
 
 export function tokenBucket(db: Kysely<DB>, limit: RateLimit): TokenBucket {
+  const bucket = bucketOf(db, limit);
+  return {
+    ...bucket,
+    takeOrRefuse: async (c, key) => {
+      const taken = await bucket.take(db, key).executeTakeFirst();
+      bucket.taken();
+      if (!taken) await bucket.refuse(c, key);
+    },
+  };
+}
+
+function bucketOf(db: Kysely<DB>, limit: RateLimit): Omit<TokenBucket, 'takeOrRefuse'> {
   const hashOf = bucketKeys(limit);
   const clientOf = limit.keyOf ?? ((c: Context) => clientIp(c, limit.trustProxy));
   const interval = 60 / limit.perMinute; // seconds per token
@@ -114,10 +128,7 @@ export function tokenBucket(db: Kysely<DB>, limit: RateLimit): TokenBucket {
 export function rateLimited(db: Kysely<DB>, limit: RateLimit): MiddlewareHandler {
   const bucket = tokenBucket(db, limit);
   return async (c, next) => {
-    const key = bucket.keyOf(c);
-    const taken = await bucket.take(db, key).executeTakeFirst();
-    bucket.taken();
-    if (!taken) await bucket.refuse(c, key);
+    await bucket.takeOrRefuse(c, bucket.keyOf(c));
     await next();
   };
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { HashingBusy, passwordHashing, verifyPassword } from '../passwords.js';
 import { HttpProblem } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';
-import { clientIp, rateLimited, tokenBucket, type TokenBucket } from '../rate-limit.js';
+import { clientIp, rateLimited, tokenBucket } from '../rate-limit.js';
 import { credentialsSchema, registrationSchema, sessionTokenSchema, staffSessionSchema } from '../schemas.js';
 
 const register = createRoute({
@@ -85,11 +85,6 @@ export const accountRoutes = (deps: ApiDeps) => {
   );
   const perHour = deps.config.APPLICANT_LOGIN_PER_ACCOUNT_HOUR;
   const fromAnywhere = bucket('applicant-login-account', perHour / 60, perHour, `at most ${perHour} sign-in attempts an hour for one account`);
-  const takeToken = async (c: Context, limit: TokenBucket, key: Buffer) => {
-    const taken = await limit.take(deps.db, key).executeTakeFirst();
-    limit.taken();
-    if (!taken) await limit.refuse(c, key);
-  };
   const router = newRouter();
   router.use(
     '/auth/staff/login',
@@ -116,8 +111,8 @@ export const accountRoutes = (deps: ApiDeps) => {
       const account = await hashed(c, () =>
         passwords.run(async () => {
           // Tokens taken alike for an email with no account (nothing tells them apart).
-          await takeToken(c, fromClient, fromClient.keyFor(`${email}\n${clientIp(c, deps.config.TRUST_PROXY)}`));
-          await takeToken(c, fromAnywhere, fromAnywhere.keyFor(email));
+          await fromClient.takeOrRefuse(c, fromClient.keyFor(`${email}\n${clientIp(c, deps.config.TRUST_PROXY)}`));
+          await fromAnywhere.takeOrRefuse(c, fromAnywhere.keyFor(email));
           const found = await deps.db.selectFrom('accounts').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
           return (await verifyPassword(password, found?.password_hash)) ? found : undefined;
         }),

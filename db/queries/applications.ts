@@ -174,8 +174,8 @@ export async function trackApplication(db: Kysely<DB>, trackingCode: string, sla
         .selectFrom('token')
         .leftJoin('applications', (join) => join.on('applications.tracking_code', '=', trackingCode))
         .leftJoin('offices', 'offices.code', 'applications.office_code')
-    : db.selectFrom('applications').innerJoin('offices', 'offices.code', 'applications.office_code').where('applications.tracking_code', '=', trackingCode);
-  const query = (read as unknown as ReturnType<typeof plainRead>)
+    : plainRead(db).where('applications.tracking_code', '=', trackingCode);
+  const query = (read as ReturnType<typeof plainRead>)
     .select([...TRACKING.columns, 'applications.id', 'sla_deadline', 'offices.time_zone'])
     .select((eb) => [
       // Ordered inside the aggregate: an ordered subquery's order is not one json_agg promises to keep.
