@@ -8,6 +8,7 @@ import { findBankTransaction, type LedgerEntry } from '../../db/queries/bank-tra
 import type { DB } from '../../db/schema.js';
 import { refundIdFor, type BankTransaction, type RefundInput } from '../../workflows/definitions.js';
 import { eventually } from './eventually.js';
+import { terminateWhenIdle } from './idle.js';
 
 /** A state receipt number of the bank's: 16 characters, unique. */
 export const newNtpn = (): string => randomBytes(8).toString('hex').toUpperCase();
@@ -30,15 +31,13 @@ export const decided = (db: Kysely<DB>, tx: Pick<BankTransaction, 'bank' | 'tran
 
 /**
  * The refund a transaction opened, as it was started: its workflow type and its input. What the refund then does
- * is the refund side's to test, so it is ended here (without that side, its workflow is unknown to the worker, and
- * its failing tasks would fill the log). NB: the time-skipping server skips no time after it has seen a workflow
- * that no worker runs, even once ended: in a time-skipping file, the tests that skip time run before any refund
- * is opened, until the refund workflow is registered.
+ * is the refund side's to test, so it is ended here, once idle (see terminateWhenIdle: ended mid-task on the
+ * time-skipping server, it would stop the clock for the rest of the file).
  */
 export async function refundOpened(temporal: Client, tx: Pick<BankTransaction, 'bank' | 'transactionId'>): Promise<{ workflowType: string; input: RefundInput }> {
   const handle = temporal.workflow.getHandle(refundIdFor(tx.bank, tx.transactionId));
   const history = await eventually(() => handle.fetchHistory().catch(() => undefined), (h) => h !== undefined);
-  await handle.terminate('the refund side is tested on its own').catch(() => undefined); // already ended: fine
+  await terminateWhenIdle(handle, 'the refund side is tested on its own');
   const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
   if (!started || !payload) throw new Error(`refund ${handle.workflowId} has no start event`);

@@ -13,6 +13,7 @@ import { countRows } from '../support/read-model.js';
 import { officerOf, onAppointmentDay, pay, skipTo, submitted, workingDayAhead } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
 import type { Submission } from '../../api/submission.js';
+import { terminateWhenIdle } from '../support/idle.js';
 
 const HOUR = 3_600_000;
 const WIT = 'Asia/Jayapura';
@@ -29,7 +30,7 @@ beforeAll(async () => {
 // on that worker's sticky queue with the clock held: a timer of an earlier test's application would stall the clock.
 const running: WorkflowHandle[] = [];
 afterEach(async () => {
-  for (const handle of running.splice(0)) await handle.terminate('the test is over').catch(() => undefined);
+  for (const handle of running.splice(0)) await terminateWhenIdle(handle, 'the test is over');
 });
 afterAll(async () => {
   if (t) await retireOffices(t.db, [office]);

@@ -20,6 +20,7 @@ import { officeWith as newOffice, retireOffices } from '../support/offices.js';
 import { applicationRow, countRows } from '../support/read-model.js';
 import { onAppointmentDay, pay, skipTo, stageReached, submitted, workingDayAhead } from '../support/scenarios.js';
 import { findPersonalData, nikFor, startTimeSkipping } from '../support/workflows.js';
+import { terminateWhenIdle } from '../support/idle.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 const offices: string[] = [];
@@ -55,7 +56,7 @@ type Paid = Awaited<ReturnType<typeof submitted>>;
 /** The test's applications, ended after it: a timer of theirs firing under the next test's worker would wait for this one's. */
 const started: Paid[] = [];
 afterEach(async () => {
-  await Promise.all(started.splice(0).map((a) => a.handle.terminate('test over').catch(() => undefined)));
+  await Promise.all(started.splice(0).map((a) => terminateWhenIdle(a.handle, 'test over')));
 });
 
 const bookAt = async (application: Paid, officeCode: string, session: Session = 'MORNING', daysAhead = 1) =>
