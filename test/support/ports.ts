@@ -17,13 +17,16 @@ const LAST = 31_999;
  * process itself (global setup), the bench and scripts from slice 0. Within a process, a port is handed out
  * once.
  */
-const SLICES = 6;
+const SLICES = 12;
 const SLICE_SIZE = Math.floor((LAST - FIRST + 1) / SLICES);
 
 /** The ports a process of Vitest worker `poolId` (undefined: not a Vitest worker) chooses from. */
 export function portRange(poolId: string | undefined): { first: number; last: number } {
-  const id = Number(poolId);
-  const slice = Number.isInteger(id) && id > 0 ? ((id - 1) % (SLICES - 1)) + 1 : 0;
+  if (poolId === undefined) return { first: FIRST, last: FIRST + SLICE_SIZE - 1 };
+  const slice = Number(poolId);
+  if (!Number.isInteger(slice) || slice < 1 || slice >= SLICES) {
+    throw new Error(`VITEST_POOL_ID ${JSON.stringify(poolId)}: test ports have slices for workers 1 to ${SLICES - 1} only (vitest.config.ts maxWorkers)`);
+  }
   const first = FIRST + slice * SLICE_SIZE;
   return { first, last: first + SLICE_SIZE - 1 };
 }

@@ -2,6 +2,7 @@
 // can cut (connections closed, new ones refused) or hang (connections accepted, nothing forwarded),
 // then restore, without touching the servers other tests share.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { freePort } from './ports.js';
 
 export type ProxyState = 'up' | 'down' | 'hung';
 
@@ -32,9 +33,14 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     else client.pause(); // hung: accepted, and then nothing
   };
 
+  // A port outside the ephemeral range: a cut proxy listens on it again, and an ephemeral port could meanwhile
+  // have gone to another process's outgoing connection.
+  const port = await freePort();
   let server: Server = createServer(onConnection);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
 
   return {
     host: '127.0.0.1',

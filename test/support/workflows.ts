@@ -1,6 +1,6 @@
 // A time-skipping Temporal server per test file, with a worker running the real activities on PostgreSQL.
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -10,6 +10,7 @@ import { httpPos } from '../../activities/pos.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { startFakeBank } from './fake-bank.js';
 import { startFakePos } from './fake-pos.js';
+import { terminateWhenIdle } from './idle.js';
 import { submitApplication, type Submission } from '../../api/submission.js';
 import { seeBankTransaction } from '../../api/bank-intake.js';
 import { bankTransactionPolicyFrom, policyFrom, loadConfig } from '../../config.js';
@@ -41,6 +42,7 @@ export async function startTimeSkipping(options: { bank?: Parameters<typeof star
   const bank = await startFakeBank(options.bank);
   const taskQueue = `wf-${randomUUID()}`;
   const started: Array<{ workflowId: string; personal: string[] }> = [];
+  const toEnd: WorkflowHandle[] = [];
 
   return {
     env,
@@ -65,8 +67,16 @@ export async function startTimeSkipping(options: { bank?: Parameters<typeof star
       return findPersonalData(env.client, started);
     },
     /**
+     * Ends the workflow when the running worker's `body` is over, once idle and before the worker stops (see
+     * terminateWhenIdle): a workflow of a test left running has timers that fire under a later test's worker.
+     */
+    endWithWorker(handle: WorkflowHandle): void {
+      toEnd.push(handle);
+    },
+    /**
      * Runs a worker with the real activities while `body` drives the workflow; `deps` adds to theirs (e.g. a bank);
-     * `around` may wrap them (e.g. an attempt whose completion is lost after its effect).
+     * `around` may wrap them (e.g. an attempt whose completion is lost after its effect). The workflows given to
+     * endWithWorker meanwhile are ended after `body`, while the worker still runs.
      */
     async withWorker<T>(body: () => Promise<T>, deps: Partial<ActivityDeps> = {}, around: (a: Activities) => Activities = (a) => a, options: Partial<WorkerOptions> = {}): Promise<T> {
       const worker = await Worker.create({
@@ -76,7 +86,19 @@ export async function startTimeSkipping(options: { bank?: Parameters<typeof star
         workflowBundle: { codePath: inject('workflowBundlePath') },
         activities: around(createActivities({ db, pos: httpPos(pos.url), temporal: env.client, bank: httpBank(bank.url, bank.token), bankTransactions: defaultBankTransactionPolicy, ...deps })),
       });
-      return worker.runUntil(body());
+      return worker.runUntil(async () => {
+        let outcome: { value: T } | { error: unknown };
+        try {
+          outcome = { value: await body() };
+        } catch (error) {
+          outcome = { error };
+        }
+        const ending = await Promise.allSettled(toEnd.splice(0).map((handle) => terminateWhenIdle(handle, 'the test is over')));
+        if ('error' in outcome) throw outcome.error; // the test's own failure first
+        const failed = ending.find((e) => e.status === 'rejected');
+        if (failed) throw failed.reason;
+        return outcome.value;
+      });
     },
     async teardown() {
       await pos.stop();

@@ -2,7 +2,7 @@
 // marked at risk once and its office told; one printed before it never is; a breach after it is still
 // compensated once; a Pos delivery near its window's end the same. Offices in WIT (UTC+9), opening at 08:00.
 import type { WorkflowHandle } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeNotice } from '../../activities/notices/compose.js';
 import { loadHolidays } from '../../db/queries/holidays.js';
 import { addDays, isWorkingDay, localDate } from '../../workflows/calendar.js';
@@ -13,7 +13,6 @@ import { countRows } from '../support/read-model.js';
 import { officerOf, onAppointmentDay, pay, skipTo, submitted, workingDayAhead } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
 import type { Submission } from '../../api/submission.js';
-import { terminateWhenIdle } from '../support/idle.js';
 
 const HOUR = 3_600_000;
 const WIT = 'Asia/Jayapura';
@@ -28,10 +27,7 @@ beforeAll(async () => {
 });
 // Each test's worker is gone when the next one runs, and the time-skipping server keeps a cached workflow's next task
 // on that worker's sticky queue with the clock held: a timer of an earlier test's application would stall the clock.
-const running: WorkflowHandle[] = [];
-afterEach(async () => {
-  for (const handle of running.splice(0)) await terminateWhenIdle(handle, 'the test is over');
-});
+// Each application is ended with its test's worker (t.endWithWorker).
 afterAll(async () => {
   if (t) await retireOffices(t.db, [office]);
   await t?.teardown();
@@ -40,7 +36,7 @@ afterAll(async () => {
 /** Paid and interviewed (approved) on a Wednesday to Friday, so three working days span a weekend; SAME_DAY: on the next working day. */
 async function approved(submission: Partial<Submission> = {}) {
   const application = await submitted(t, { officeCode: office, ...submission });
-  running.push(application.handle);
+  t.endWithWorker(application.handle);
   await pay(t, application);
   let date = await workingDayAhead(t, 1, office);
   for (let n = 2; submission.service !== 'SAME_DAY' && ![3, 4, 5].includes(new Date(`${date}T00:00:00Z`).getUTCDay()); n++) date = await workingDayAhead(t, n, office);

@@ -42,7 +42,6 @@ const refundOf = (tx: BankTransaction, reason: string | RegExp, application?: { 
 });
 
 describe('a bank transaction', () => {
-  // First: it skips time, which the time-skipping server stops doing once a refund no worker runs is opened (see refundOpened).
   it('never listed by a settlement report is flagged once the settlement wait is over', async () => {
     await t.withWorker(async () => {
       const app = await submitted(t);

@@ -230,7 +230,7 @@ describe('recording a notice', () => {
 
   it('records once per key, and a retry starts the delivery of the same notice again', async () => {
     const app = await submitted(t);
-    await app.handle.terminate('this test records notices by hand');
+    await t.withWorker(async () => t.endWithWorker(app.handle)); // the test records notices by hand: ended, once idle
     const { started, startDelivery } = starter();
     const notice = { applicationId: app.applicationId, effectKey: 'by-hand-1', kind: 'REJECTED' as const, at: await t.now(), details: { reason: 'first' } };
     const first = await recordNotice(t.db, startDelivery, notice);
@@ -259,7 +259,7 @@ describe('recording a notice', () => {
 
   it('a stage change and its notice commit together; the delivery starts after, and a retry records neither twice', async () => {
     const app = await submitted(t);
-    await app.handle.terminate('this test records stage changes by hand');
+    await t.withWorker(async () => t.endWithWorker(app.handle)); // the test records stage changes by hand: ended, once idle
     const { started, startDelivery } = starter();
     const { recordStage } = createProjectionActivities({ db: t.db, startDelivery });
     const at = await t.now();

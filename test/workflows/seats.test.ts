@@ -2,7 +2,7 @@
 // reviewed at the counter), same-day service (percepatan) and its end-of-day commitment. Each test has an office
 // of its own with a handful of seats, so what it books and what it finds full are its own doing.
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../../api/problems.js';
 import type { Submission } from '../../api/submission.js';
 import { endOfLocalDay, localDate } from '../../workflows/calendar.js';
@@ -20,7 +20,6 @@ import { officeWith as newOffice, retireOffices } from '../support/offices.js';
 import { applicationRow, countRows } from '../support/read-model.js';
 import { onAppointmentDay, pay, skipTo, stageReached, submitted, workingDayAhead } from '../support/scenarios.js';
 import { findPersonalData, nikFor, startTimeSkipping } from '../support/workflows.js';
-import { terminateWhenIdle } from '../support/idle.js';
 
 let t: Awaited<ReturnType<typeof startTimeSkipping>>;
 const offices: string[] = [];
@@ -48,16 +47,11 @@ const ADULT = '1990-05-12';
 /** Submitted at `officeCode` and paid: ready to book. */
 async function paidAt(officeCode: string, submission: Partial<Submission> = person(ADULT)): Promise<Paid> {
   const application = await submitted(t, { officeCode, ...submission });
-  started.push(application);
+  t.endWithWorker(application.handle); // left running, a timer of its would fire under the next test's worker and stall the clock
   await pay(t, application);
   return application;
 }
 type Paid = Awaited<ReturnType<typeof submitted>>;
-/** The test's applications, ended after it: a timer of theirs firing under the next test's worker would wait for this one's. */
-const started: Paid[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((a) => terminateWhenIdle(a.handle, 'test over')));
-});
 
 const bookAt = async (application: Paid, officeCode: string, session: Session = 'MORNING', daysAhead = 1) =>
   application.handle.executeUpdate(bookSession, { args: [{ date: await workingDayAhead(t, daysAhead, officeCode), session }] });
