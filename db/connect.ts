@@ -45,7 +45,8 @@ const preparedNames = new Map<string, string>();
 /**
  * Runs `query` as a named prepared statement: each connection plans it once, not on every run (a statement with
  * subqueries takes longer to plan than to run). Only for statements whose text is fixed (no lists of varying length):
- * every connection keeps each one for its life.
+ * every connection keeps each one for its life. Outside a transaction: a run refused for a plan a migration made stale
+ * is run again, unprepared, on the same connection (refused, it did nothing; in a transaction the retry would fail).
  */
 export function prepared<R>(query: CompiledQuery<R>): CompiledQuery<R> {
   if (!preparedNames.has(query.sql)) preparedNames.set(query.sql, `p_${createHash('sha256').update(query.sql).digest('hex').slice(0, 24)}`);
@@ -58,7 +59,8 @@ export const preparedName = (text: string) => preparedNames.get(text);
 /**
  * The pool as Kysely sees it, except that a connection whose query timed out is destroyed on release:
  * it still waits for the unanswered query, and handed out again it would block every later query. So is one
- * whose prepared statement no longer fits the schema (a column's type changed by a migration while it ran), and
+ * whose prepared statement no longer fits the schema (a column's type changed by a migration while it ran: the
+ * statement, refused before it ran, is run again unprepared, so the caller sees no error), and
  * one whose connection ended while it was handed out (PostgreSQL stopped or restarted): pg fails its queries and
  * also emits 'error' on it, which pg-pool listens for only while a connection is idle. Unheard, that event ended
  * the whole process (a worker or an API) at the first PostgreSQL restart that caught a query running.
@@ -79,7 +81,12 @@ function discardingTimedOut(pool: pg.Pool): PostgresPool {
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
             if (error instanceof Error && error.message === 'Query read timeout') broken = error;
-            if (name && (error as { code?: string }).code === '0A000') broken = error as Error; // cached plan must not change result type
+            if (name && (error as { code?: string }).code === '0A000') {
+              // Cached plan must not change result type: refused before it ran (nothing of it happened), so it runs
+              // again at once, unprepared; the connection with the stale plan is replaced on release.
+              broken = error as Error;
+              return client.query(args[0] as string, args[1] as unknown[]);
+            }
             throw error;
           });
         }
