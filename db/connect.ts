@@ -36,7 +36,7 @@ export function createDb(connectionString: string, options: PoolOptions = {}): K
   });
   // An idle connection dropped by the server (restart, failover) is replaced on next use, not a crash.
   pool.on('error', (error) => options.onIdleError?.(error));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingTimedOut(pool) }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingBroken(pool) }) });
 }
 
 /** Statements worth a plan kept per connection (a named prepared statement), by their SQL text: the name of each. */
@@ -65,7 +65,7 @@ export const preparedName = (text: string) => preparedNames.get(text);
  * also emits 'error' on it, which pg-pool listens for only while a connection is idle. Unheard, that event ended
  * the whole process (a worker or an API) at the first PostgreSQL restart that caught a query running.
  */
-function discardingTimedOut(pool: pg.Pool): PostgresPool {
+function discardingBroken(pool: pg.Pool): PostgresPool {
   return {
     end: () => pool.end(),
     async connect() {

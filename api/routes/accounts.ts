@@ -1,11 +1,11 @@
 // Applicant accounts: register, then log in with email and password for a short-lived token.
 // Registration answers alike whether or not the email has an account, so accounts cannot be probed.
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { findActiveStaff } from '../../db/queries/staff-accounts.js';
 import { mintApplicantToken, mintStaffToken } from '../auth.js';
-import { availableParallelism } from 'node:os';
 import { HashingBusy, passwordHashing, verifyPassword } from '../passwords.js';
 import { HttpProblem } from '../problems.js';
 import { jsonBody, jsonResponse, newRouter, problems, type ApiDeps } from '../router.js';

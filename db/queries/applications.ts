@@ -2,10 +2,9 @@
 // in FIELDS; each audience's view picks the fields it may see (and reads only their columns), so a field
 // a caller must not see is one left out of a pick, never a second mapping.
 import { sql, type InsertQueryBuilder, type Kysely, type QueryCreator, type SelectQueryBuilder } from 'kysely';
-import pg from 'pg';
 import { localDate, MAX_SCAN_DAYS, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { OFFICER_QUEUE_STAGES, type ApplicationType, type Stage } from '../../workflows/definitions.js';
-import { prepared } from '../connect.js';
+import { getTypeParser, prepared } from '../connect.js';
 import type { Application, DB } from '../schema.js';
 import { transactionFacts } from './bank-transactions.js';
 
@@ -157,7 +156,7 @@ export async function bapOf(db: Kysely<DB>, id: string) {
 }
 
 /** The text of a timestamptz as PostgreSQL sends it, parsed as pg parses the column itself. */
-const parseTimestamptz = pg.types.getTypeParser(1184, 'text') as (value: string) => Date;
+const parseTimestamptz = getTypeParser(1184, 'text') as (value: string) => Date;
 
 /** A token to take in the same statement as the read (a rate limit's upsert, returning a row when one was left). */
 export type TokenTake = (db: QueryCreator<DB>) => InsertQueryBuilder<DB, 'rate_limits', { key: Buffer }>;

@@ -197,6 +197,14 @@ describe('booking, rescheduling and cancelling', () => {
 
 describe('the booking horizon', () => {
   const trackingCodeOf = async (id: string) => (await s.db.selectFrom('applications').select('tracking_code').where('id', '=', id).executeTakeFirstOrThrow()).tracking_code;
+  /** A paid WSB application booked seven working days ahead, once tracking shows it booked: the application and its tracking code. */
+  const bookedAndTracked = async () => {
+    const [a] = await paidApplications(1, 'WSB');
+    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date: await workingDay('WSB', 7), session: 'MORNING' }, a!.auth)).status).toBe(200);
+    const code = await trackingCodeOf(a!.id);
+    await eventually(() => s.call('GET', `/track/${code}`), (r) => r.body.stage === 'AWAITING_INTERVIEW');
+    return { a: a!, code };
+  };
 
   it('refuses 9999-12-30, 2099-01-05 and the day after the horizon with a 400 naming the date; tracking keeps answering', async () => {
     const [a] = await paidApplications(1, 'WSB');
@@ -221,12 +229,9 @@ describe('the booking horizon', () => {
   });
 
   it('still tracks an application booked at the end of time before the horizon existed', async () => {
-    const [a] = await paidApplications(1, 'WSB');
-    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date: await workingDay('WSB', 7), session: 'MORNING' }, a!.auth)).status).toBe(200);
-    const code = await trackingCodeOf(a!.id);
-    await eventually(() => s.call('GET', `/track/${code}`), (r) => r.body.stage === 'AWAITING_INTERVIEW');
+    const { a, code } = await bookedAndTracked();
     // What such an application looks like in the read model: the working-day estimate once spun forever.
-    await s.db.updateTable('applications').set({ appointment_date: '9999-12-30' }).where('id', '=', a!.id).execute();
+    await s.db.updateTable('applications').set({ appointment_date: '9999-12-30' }).where('id', '=', a.id).execute();
     const started = Date.now();
     const tracked = await s.call('GET', `/track/${code}`);
     expect(tracked).toMatchObject({ status: 200, body: { appointment: { date: '9999-12-30' }, estimatedCompletion: null } });
@@ -235,12 +240,9 @@ describe('the booking horizon', () => {
   });
 
   it('tracks the completion three working days after the appointment, past the weekend and a holiday; past the limit, 429 and nothing of it', async () => {
-    const [a] = await paidApplications(1, 'WSB');
-    expect((await s.call('POST', `/applications/${a!.id}/booking`, { date: await workingDay('WSB', 7), session: 'MORNING' }, a!.auth)).status).toBe(200);
-    const code = await trackingCodeOf(a!.id);
-    await eventually(() => s.call('GET', `/track/${code}`), (r) => r.body.stage === 'AWAITING_INTERVIEW');
+    const { a, code } = await bookedAndTracked();
     // A Thursday of the read model far from the seeded calendar: Friday, then Tuesday and Wednesday.
-    await s.db.updateTable('applications').set({ appointment_date: '2999-06-06' }).where('id', '=', a!.id).execute();
+    await s.db.updateTable('applications').set({ appointment_date: '2999-06-06' }).where('id', '=', a.id).execute();
     expect((await s.call('GET', `/track/${code}`)).body.estimatedCompletion).toBe('2999-06-11');
     await s.db.insertInto('holidays').values({ date: '2999-06-10', name: 'a Monday off' }).execute();
     try {
