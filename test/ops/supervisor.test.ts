@@ -227,6 +227,18 @@ describe('npm start', { timeout: 150_000 }, () => {
     expect(await nothingLeft(dataDir)).toEqual([]);
   });
 
+  it('stops everything and exits 1, restarting nothing, when PostgreSQL is killed under it (SIGKILL)', async () => {
+    const run = start(env);
+    await run.waitFor('API on');
+    const postmaster = processesOf(dataDir).find((p) => /bin\/postgres -D/.test(p.command));
+    expect(postmaster).toBeDefined();
+    process.kill(postmaster!.pid, 'SIGKILL');
+    expect(await run.exited).toBe(1);
+    expect(messages(run).some((l) => /^PostgreSQL exited unexpectedly/.test(l.msg ?? ''))).toBe(true);
+    expect(await nothingLeft(dataDir)).toEqual([]);
+    expect(await listening(Number(env.PORT))).toBe(false);
+  });
+
   const asRoot = process.getuid?.() === 0;
 
   it.skipIf(!asRoot)('says which folder keeps the postgres user from its data, and leaves no password file anywhere', async () => {
