@@ -76,7 +76,13 @@ const address = text().trim().min(10, { error: 'must be a full postal address (s
 export const credentialsSchema = z
   .strictObject({
     email: email().max(200).transform((e) => e.toLowerCase()),
-    password: z.string().min(10, { error: 'must be at least 10 characters' }).max(200, { error: 'must be at most 200 characters' }),
+    // A lone surrogate would be hashed as U+FFFD (its UTF-8): different passwords would sign in as one.
+    password: z
+      .string()
+      .min(10, { error: 'must be at least 10 characters' })
+      .max(200, { error: 'must be at most 200 characters' })
+      .refine((p) => !LONE_SURROGATE.test(p), { error: 'must be valid Unicode text (a lone surrogate was found)' })
+      .openapi({ description: 'At least 10 and at most 200 characters of valid Unicode text (no lone surrogate)' }),
   })
   .openapi('Credentials');
 
@@ -260,8 +266,11 @@ export const appointmentSchema = z
     date: z.string(),
     session: z.enum(SESSIONS),
     kind: z.enum(SEAT_KINDS).optional().openapi({ description: 'The kind of seat taken: REGULAR, PRIORITY or SAME_DAY (absent in appointments booked before seat kinds: REGULAR)' }),
-    startsAt: z.iso.datetime().optional(),
-    endsAt: z.iso.datetime(),
+    startsAt: z.iso
+      .datetime()
+      .optional()
+      .openapi({ description: "Start of the appointment day (00:00 in the office's time zone), not of the session: the session's hours are the office's (absent in appointments booked before it was added)" }),
+    endsAt: z.iso.datetime().openapi({ description: "End of the appointment day (24:00 in the office's time zone): an applicant not interviewed by then is a no-show" }),
   })
   .openapi('Appointment');
 

@@ -46,6 +46,10 @@ describe('applicant accounts', () => {
     expect(asText).toMatchObject({ status: 415, body: { type: '/problems/unsupported-media-type' } });
     const short = await s.call('POST', '/auth/register', { email: 'x@example.id', password: 'short' });
     expect(short).toMatchObject({ status: 400, body: { errors: [{ field: 'password', reason: 'must be at least 10 characters' }] } });
+    // Half a surrogate pair would be hashed as U+FFFD: "\ud800", "\udfff" and "\ufffd" would be one password.
+    const lone = await s.call('POST', '/auth/register', '{"email":"lone@example.id","password":"kata sandi \\ud800 panjang"}', { 'content-type': 'application/json' });
+    expect(lone).toMatchObject({ status: 400, body: { errors: [{ field: 'password', reason: 'must be valid Unicode text (a lone surrogate was found)' }] } });
+    expect(await s.db.selectFrom('accounts').select('id').where('email', '=', 'lone@example.id').executeTakeFirst()).toBeUndefined();
     const expired = await mintApplicantToken(s.config.JWT_SECRET, stored.id, -60);
     expect(await s.call('GET', '/applications', undefined, { authorization: `Bearer ${expired}` })).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/expired/) } });
     expect((await s.call('GET', '/applications', undefined, { authorization: 'Bearer not-a-token' })).status).toBe(401);
