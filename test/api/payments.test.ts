@@ -64,6 +64,23 @@ describe('the bank callback', () => {
     ]);
   });
 
+  it('takes the same transaction sent twice at the same moment once: both answered, one applied, nothing refunded', async () => {
+    const app = await submit();
+    const payment = paymentCallback(app);
+    // Two fresh signatures of one transaction, as a bank retrying at once sends them.
+    const answers = await Promise.all([pay(payment), pay(payment, Date.now() + 1_000)]);
+    for (const answer of answers) {
+      expect(answer.status).toBe(202);
+      expect(['accepted', 'duplicate']).toContain(answer.body.status);
+    }
+    expect(await decided(s.db, payment)).toMatchObject({ outcome: 'APPLIED', application_id: app.applicationId });
+    await stageBecomes(app.trackingCode, 'AWAITING_BOOKING');
+    expect(await countRows(s.db, 'payments', app.applicationId)).toBe(1);
+    expect(await refundExists(s.env.client, payment)).toBe(false);
+    // Decided, a repeat is a duplicate.
+    expect(await pay(payment, Date.now() + 2_000)).toMatchObject({ status: 202, body: { status: 'duplicate' } });
+  });
+
   it('records the same transaction id on another billing code as a conflict, never applied; that application is still paid by its own transaction at another bank', async () => {
     const first = await submit();
     const other = await submit();
