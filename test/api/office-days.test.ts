@@ -1,17 +1,17 @@
 // Managers declare an office's days through the HTTP API, on the dev server: a special Saturday with its own
 // seats, a closed weekday whose booking is moved, the rules and the scope, and what availability then shows.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../workflows/calendar.js';
 import { officeClosureIdFor, type SessionQuotas } from '../../workflows/definitions.js';
 import { paymentCallback } from '../support/bank.js';
+import { officeWith } from '../support/offices.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 /** An office of this file's own: its days are declared and closed here only. */
-const office = `Q${String.fromCharCode(65 + randomInt(26))}${String.fromCharCode(65 + randomInt(26))}`;
+let office: string;
 const seats = (morning: number, afternoon: number): SessionQuotas => ({
   MORNING: { REGULAR: morning, PRIORITY: 1, SAME_DAY: 0 },
   AFTERNOON: { REGULAR: afternoon, PRIORITY: 0, SAME_DAY: 0 },
@@ -19,10 +19,8 @@ const seats = (morning: number, afternoon: number): SessionQuotas => ({
 
 beforeAll(async () => {
   s = await startService();
-  await s.db
-    .insertInto('offices')
-    .values({ code: office, name: `Kantor Imigrasi Uji ${office}`, city: 'Palu', address: 'Jl. Uji No. 2, Palu', time_zone: 'Asia/Makassar', regular_quota: 4, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify(seats(2, 2)) })
-    .execute();
+  // A free code: office-closure.test.ts makes Q offices too, in the same database.
+  office = await officeWith(s.db, 'Q', 'Asia/Makassar', seats(2, 2));
 });
 afterAll(async () => s?.stop());
 

@@ -6,6 +6,7 @@ import { paymentCallback } from '../support/bank.js';
 import { nextWorkingDay } from '../support/read-model.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { officeWith } from '../support/offices.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -146,13 +147,8 @@ describe('the applicant portal', () => {
 
   it('joins the waitlist of a full session, leaves it, and takes the seat offered through the forms', async () => {
     // An office of one seat a session (a fixture, as in waitlist.test.ts), its first morning taken through the API.
-    const office = `Q${randomUUID().replace(/[^A-F]/gi, '').toUpperCase().slice(0, 2).padEnd(2, 'Z')}`;
     const one = { REGULAR: 1, PRIORITY: 0, SAME_DAY: 0 };
-    await s.db
-      .insertInto('offices')
-      .values({ code: office, name: 'Kantor Imigrasi Uji', city: 'Palu', time_zone: 'Asia/Makassar', regular_quota: 2, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify({ MORNING: one, AFTERNOON: one }) })
-      .onConflict((oc) => oc.column('code').doNothing())
-      .execute();
+    const office = await officeWith(s.db, 'Q', 'Asia/Makassar', { MORNING: one, AFTERNOON: one });
     const date = await nextWorkingDay(s.db, office);
     const paid = async (auth: Record<string, string>) => {
       const submitted = await s.call('POST', '/applications', { ...sampleSubmission(), officeCode: office }, auth);

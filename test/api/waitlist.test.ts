@@ -1,12 +1,12 @@
 // The waitlist through the HTTP API, end to end on the dev server: join a full session, the place in line, the
 // refusals, another applicant's 404, a cancellation that frees a seat offered and accepted, availability's count.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHolidays } from '../../db/queries/holidays.js';
 import { localDate, nthWorkingDayAfter } from '../../workflows/calendar.js';
 import { paymentCallback } from '../support/bank.js';
 import { eventually, startService } from '../support/service.js';
 import { sampleSubmission } from '../support/workflows.js';
+import { officeWith } from '../support/offices.js';
 
 let s: Awaited<ReturnType<typeof startService>>;
 // An office of the file's own (a free three-letter code): two regular seats a session.
@@ -14,15 +14,7 @@ let office = '';
 const kinds = { REGULAR: 2, PRIORITY: 0, SAME_DAY: 0 };
 beforeAll(async () => {
   s = await startService();
-  while (!office) {
-    const code = Array.from(randomBytes(3), (b) => String.fromCharCode(65 + (b % 26))).join('');
-    const inserted = await s.db
-      .insertInto('offices')
-      .values({ code, name: 'Kantor Imigrasi Uji', city: 'Palu', time_zone: 'Asia/Makassar', regular_quota: 4, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify({ MORNING: kinds, AFTERNOON: kinds }) })
-      .onConflict((oc) => oc.column('code').doNothing())
-      .executeTakeFirst();
-    if (inserted.numInsertedOrUpdatedRows === 1n) office = code;
-  }
+  office = await officeWith(s.db, 'W', 'Asia/Makassar', { MORNING: kinds, AFTERNOON: kinds });
 });
 afterAll(async () => s?.stop());
 

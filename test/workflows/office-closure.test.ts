@@ -1,6 +1,5 @@
 // An office closed for a day moves its booked applicants (workflows/office-closure.ts, lifecycle/closure.ts), and
 // declared days decide what can be booked, on the time-skipping server with the real activities.
-import { randomInt } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeNotice } from '../../activities/notices/compose.js';
@@ -20,6 +19,7 @@ import {
   type SessionQuotas,
 } from '../../workflows/definitions.js';
 import { eventually } from '../support/eventually.js';
+import { officeWith } from '../support/offices.js';
 import { applicationRow, auditStages } from '../support/read-model.js';
 import { pay, stageReached, submitted } from '../support/scenarios.js';
 import { startTimeSkipping } from '../support/workflows.js';
@@ -37,11 +37,7 @@ beforeAll(async () => {
   t = await startTimeSkipping();
 });
 beforeEach(async () => {
-  office = `Q${String.fromCharCode(65 + randomInt(26))}${String.fromCharCode(65 + randomInt(26))}`;
-  await t.db
-    .insertInto('offices')
-    .values({ code: office, name: `Kantor Imigrasi Uji ${office}`, city: 'Palu', address: 'Jl. Uji No. 1, Palu', time_zone: ZONE, regular_quota: 3, same_day_quota: 0, priority_quota: 0, session_quotas: JSON.stringify(quotas(2, 1)) })
-    .execute();
+  office = await officeWith(t.db, 'Q', ZONE, quotas(2, 1)); // a free code: office-days.test.ts makes Q offices too
 });
 afterAll(async () => t?.teardown());
 
